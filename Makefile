@@ -1,0 +1,28 @@
+# The two commands the README opens with: `make demo` and `make test`.
+# Both create the environment in .venv when it is missing (or when pyproject.toml changed).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck schema regen
+
+$(STAMP): pyproject.toml
+	@command -v dot >/dev/null 2>&1 || scripts/install-system-deps
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pathway validate
+	$(BIN)/pathway show definitions/example
+
+test: $(STAMP)
+	$(BIN)/ruff check pathway tests bench
+	$(BIN)/mypy
+	$(BIN)/pathway schema --check
+	$(BIN)/pytest -q
+
+regen: $(STAMP)
+	$(BIN)/pathway schema
