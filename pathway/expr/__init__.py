@@ -1,0 +1,31 @@
+"""The guard and derived-fact expression language: parse, type-check, compile to closures, evaluate.
+
+Guards (the ``when:`` of a transition) and derived facts are data, never code. An expression is parsed with
+``ast.parse`` against an allowlist, type-checked against the fact declarations and compiled once into nested
+closures; nothing a designer writes is ever passed to ``eval``, ``exec`` or ``compile``. Evaluation uses
+three-valued logic: a fact not yet known makes what depends on it :data:`UNKNOWN`. The language is described
+for designers in ``docs/guards.md``.
+
+Modules: :mod:`~pathway.expr.types` (values, types, results), :mod:`~pathway.expr.parse` (text to tree,
+limits), :mod:`~pathway.expr.check` (type rules and compilation), :mod:`~pathway.expr.closures` (the compiled
+building blocks), :mod:`~pathway.expr.evaluate` (:class:`Scope` and :class:`Compiled`).
+"""
+
+from pathway.expr.check import FUNCTIONS, compile_expr
+from pathway.expr.evaluate import Compiled, Scope
+from pathway.expr.parse import MAX_DEPTH, MAX_LENGTH, referenced_names
+from pathway.expr.types import UNKNOWN, Evaluation, ExprIssue, ValueType
+
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "UNKNOWN",
+    "Compiled",
+    "Evaluation",
+    "ExprIssue",
+    "Scope",
+    "ValueType",
+    "compile_expr",
+    "referenced_names",
+]

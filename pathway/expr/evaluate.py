@@ -1,0 +1,127 @@
+"""Evaluating compiled expressions: :class:`Scope` (what an evaluation sees) and :class:`Compiled`.
+
+What an expression reads is known when it is compiled, so an evaluation looks each name up once, fills the
+environment its closures read, and reports ``read`` and ``missing`` from those lookups: exact, and independent
+of operand order and of which operands decided the result. Derived facts are evaluated at most once per scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Final
+
+from pathway.expr.closures import Env, Fn
+from pathway.expr.types import UNKNOWN, Checker, Evaluation, ValueType
+
+_NOTHING: Final[frozenset[str]] = frozenset()
+_UNDECIDED: Final = Evaluation(value=UNKNOWN, read={}, missing=_NOTHING)
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+class Scope:
+    """What an evaluation sees. facts: name -> value (a name absent from the mapping is unknown).
+    derived: name -> Compiled for every derived fact. today: the virtual clock (None -> days_since is
+    unknown). Caches each derived fact's Evaluation, so many guards over one Scope are cheap.
+
+    A scope belongs to one moment: build a new one when facts or today change. A derived name takes precedence
+    over a fact of the same name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
+    """
+
+    __slots__ = ("facts", "derived", "today", "_cache", "_active")
+
+    def __init__(
+        self, facts: Mapping[str, object], derived: Mapping[str, Compiled], today: date | None = None
+    ) -> None:
+        self.facts = facts
+        self.derived = derived
+        self.today = _as_date(today)
+        self._cache: dict[str, Evaluation] = {}
+        self._active: set[str] = set()
+
+    def derived_evaluation(self, name: str) -> Evaluation:
+        """The evaluation of derived fact ``name`` in this scope (computed once); unknown if not derived."""
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
+        compiled = self.derived.get(name)
+        if compiled is None or name in self._active:
+            return _UNDECIDED
+        self._active.add(name)
+        try:
+            result = compiled.evaluate(self)
+        finally:
+            self._active.discard(name)
+        self._cache[name] = result
+        return result
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to evaluate: for each name (sorted) its type check and whether it counts for ``missing``."""
+
+    slots: tuple[tuple[str, Checker, bool], ...]
+    fn: Fn
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A checked expression compiled to closures. Build it with :func:`pathway.expr.compile_expr`."""
+
+    text: str
+    type: ValueType
+    names: frozenset[str]  # names referenced directly (facts and derived), including inside known()
+    _plan: Plan = field(repr=False, compare=False)
+
+    def evaluate(self, scope: Scope) -> Evaluation:
+        """Evaluate over ``scope``. Never raises: anything that cannot be decided is UNKNOWN."""
+        try:
+            return self._evaluate(scope)
+        except Exception:  # a broken Mapping, exhausted memory or stack: undecided, never a crash
+            return self._undecided(scope)
+
+    def _evaluate(self, scope: Scope) -> Evaluation:
+        facts, derived = scope.facts, scope.derived
+        env: Env = []
+        read: dict[str, object] = {}
+        missing: list[str] = []
+        inherited: dict[str, object] | None = None
+        for name, check, counts in self._plan.slots:
+            if name in derived:
+                sub = scope.derived_evaluation(name)
+                value = check(sub.value)
+                if inherited is None:
+                    inherited = {}
+                inherited.update(sub.read)
+                if counts:
+                    missing.extend(sub.missing)
+            else:
+                value = check(facts.get(name, UNKNOWN))
+                if counts and value is UNKNOWN:
+                    missing.append(name)
+            env.append(value)
+            read[name] = value
+        env.append(scope.today)
+        try:
+            result = self._plan.fn(env)
+        except Exception:  # closures catch arithmetic errors themselves; this is a last line of defence
+            result = UNKNOWN
+        if inherited:
+            inherited.update(read)
+            read = dict(sorted(inherited.items()))
+        return Evaluation(value=result, read=read, missing=frozenset(missing) if missing else _NOTHING)
+
+    def _undecided(self, scope: Scope) -> Evaluation:
+        read = {name: UNKNOWN for name, _, _ in self._plan.slots}
+        try:
+            slots = self._plan.slots
+            missing = frozenset(name for name, _, counts in slots if counts and name not in scope.derived)
+        except Exception:
+            missing = _NOTHING
+        return Evaluation(value=UNKNOWN, read=read, missing=missing)

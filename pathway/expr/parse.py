@@ -1,0 +1,146 @@
+"""From text to a syntax tree, within limits: length, nesting depth, and every parser failure as an issue.
+
+The text is parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
+block scalars) are read as spaces, which keeps every character offset unchanged. Offsets in issues are 0-based
+character offsets into the text as the designer wrote it.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from typing import Final
+
+from pathway.expr.types import ExprIssue
+
+MAX_LENGTH: Final = 1000
+"""Longest expression text accepted, in characters (PW205)."""
+MAX_DEPTH: Final = 40
+"""Deepest nesting of subexpressions accepted (PW205)."""
+BOOL_LITERALS: Final = {"true": True, "false": False}
+"""Lower-case boolean literals (Python's True and False are accepted too)."""
+
+
+class Source:
+    """The expression text, and how to map parser columns (UTF-8 bytes of the parsed text) to characters."""
+
+    def __init__(self, text: str, lead: int, parsed: str) -> None:
+        self.text = text
+        self._lead = lead  # characters of leading white space stripped before parsing
+        self._encoded = None if parsed.isascii() else parsed.encode("utf-8")
+
+    def _char(self, column: int) -> int:
+        if self._encoded is None:
+            return self._lead + column
+        return self._lead + len(self._encoded[:column].decode("utf-8", errors="replace"))
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        """(offset, length) of a node, clamped inside the text."""
+        start = self._char(getattr(node, "col_offset", 0))
+        end_column = getattr(node, "end_col_offset", None)
+        end = self._char(end_column) if end_column is not None else start + 1
+        return clamp(self.text, start, end - start)
+
+    def span_between(self, first: ast.AST, last: ast.AST) -> tuple[int, int]:
+        """(offset, length) from the start of ``first`` to the end of ``last``."""
+        start, _ = self.span(first)
+        last_start, last_length = self.span(last)
+        return clamp(self.text, start, last_start + last_length - start)
+
+    def segment(self, node: ast.AST, limit: int = 40) -> str:
+        """The node's text, shortened to ``limit`` characters."""
+        offset, length = self.span(node)
+        text = self.text[offset : offset + length].replace("\n", " ").replace("\r", " ")
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def clamp(text: str, offset: int, length: int) -> tuple[int, int]:
+    """Keep an (offset, length) inside ``text``, with length at least 1."""
+    last = max(len(text) - 1, 0)
+    offset = min(max(offset, 0), last)
+    length = min(max(length, 1), max(len(text) - offset, 1))
+    return offset, length
+
+
+def issue(code: str, text: str, offset: int, length: int, message: str, hint: str | None = None) -> ExprIssue:
+    """An :class:`ExprIssue` whose offset and length are clamped inside ``text``."""
+    offset, length = clamp(text, offset, length)
+    return ExprIssue(code=code, message=message, offset=offset, length=length, hint=hint)
+
+
+def _syntax_issue(text: str, lead: int, error: SyntaxError) -> ExprIssue:
+    message = f"cannot read the expression: {error.msg}"
+    if error.offset is None or (error.lineno or 1) != 1:
+        return issue("PW201", text, 0, len(text), message)
+    if error.offset < 1:  # the parser reports a missing end of the input at column 0
+        end = len(text.rstrip())
+        return issue("PW201", text, end - 1, 1, message + " (it ends too early)")
+    start = lead + error.offset - 1
+    end = lead + error.end_offset - 1 if error.end_offset and error.end_offset > error.offset else start + 1
+    return issue("PW201", text, start, end - start, message, None)
+
+
+def _too_deep(tree: ast.Expression) -> ast.expr | None:
+    """The first subexpression nested deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH and isinstance(node, ast.expr):
+            return node
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + 1 if isinstance(child, ast.expr) else depth))
+    return None
+
+
+def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
+    """Parse expression text into a syntax tree, or return the issues that stop it (never raises)."""
+    if not isinstance(text, str):
+        return [issue("PW201", "", 0, 1, f"an expression must be text, not {type(text).__name__}")]
+    if len(text) > MAX_LENGTH:
+        return [issue("PW205", text, MAX_LENGTH, len(text) - MAX_LENGTH,
+                      f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                      "split it into derived facts")]
+    if "\x00" in text:
+        return [issue("PW201", text, text.index("\x00"), 1, "the expression contains a NUL character")]
+    flat = text.replace("\r", " ").replace("\n", " ")
+    body = flat.lstrip()
+    lead = len(flat) - len(body)
+    if not body:
+        return [issue("PW201", text, 0, len(text), "the expression is empty")]
+    try:
+        with warnings.catch_warnings():  # e.g. invalid escape sequences: not the designer's concern here
+            warnings.simplefilter("ignore")
+            tree = ast.parse(body, mode="eval")
+    except SyntaxError as error:
+        return [_syntax_issue(text, lead, error)]
+    except ValueError as error:  # e.g. an integer literal too long to convert
+        return [issue("PW201", text, 0, len(text), f"cannot read the expression: {error}")]
+    except (RecursionError, MemoryError):
+        return [issue("PW205", text, 0, len(text), "the expression is too deeply nested to read",
+                      "split it into derived facts")]
+    source = Source(text, lead, body)
+    deep = _too_deep(tree)
+    if deep is not None:
+        offset, length = source.span(deep)
+        message = f"the expression is nested more than {MAX_DEPTH} levels deep at '{source.segment(deep)}'"
+        return [issue("PW205", text, offset, length, message, "split it into derived facts")]
+    return tree.body, source
+
+
+def names_in(tree: ast.expr) -> frozenset[str]:
+    """Names a syntax tree reads: every bare name except function names and the literals true/false."""
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return frozenset(
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and id(node) not in called and node.id not in BOOL_LITERALS
+    )
+
+
+def referenced_names(text: str) -> frozenset[str] | None:
+    """Names an expression reads (for ordering derived facts), including inside known(); None when it does not
+    parse or exceeds the limits. Undeclared names are included: this does not know the symbols."""
+    parsed = parse(text)
+    if isinstance(parsed, list):
+        return None
+    return names_in(parsed[0])

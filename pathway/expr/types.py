@@ -1,0 +1,146 @@
+"""Values and results of the guard language: the unknown value, value types, issues and evaluations.
+
+Nothing here parses or evaluates; :mod:`pathway.expr.check` type-checks expressions against :class:`ValueType`
+symbols and :mod:`pathway.expr.evaluate` produces :class:`Evaluation` results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final, Literal
+
+Kind = Literal["bool", "int", "number", "enum", "date", "str", "list"]
+Checker = Callable[[object], object]
+
+
+class _Unknown:
+    """The type of :data:`UNKNOWN`. Its truth value is undecided, so ``bool(UNKNOWN)`` raises TypeError."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+    def __bool__(self) -> bool:
+        raise TypeError("the truth of an unknown value is undecided; test it with 'value is UNKNOWN'")
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"  # pickles as a reference to the module-level singleton
+
+    def __copy__(self) -> _Unknown:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _Unknown:
+        return self
+
+
+UNKNOWN: Final = _Unknown()
+"""The value of any expression that cannot be decided (a fact it needs is not known yet)."""
+
+_KIND_WORDS: Final = {
+    "bool": "true/false",
+    "int": "a number",
+    "number": "a number",
+    "enum": "an enum",
+    "date": "a date",
+    "str": "a string",
+    "list": "a list",
+}
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """The static type of a fact, derived fact or subexpression."""
+
+    kind: Kind
+    values: frozenset[str] = frozenset()  # for kind == "enum": the allowed values
+    name: str | None = None  # the fact/derived name it came from, for messages
+
+    @property
+    def numeric(self) -> bool:
+        """int and number are both numeric; int is a subtype of number."""
+        return self.kind == "int" or self.kind == "number"
+
+    def describe(self) -> str:
+        """The kind in a designer's words: 'a number', 'true/false', 'a date'..."""
+        return _KIND_WORDS[self.kind]
+
+
+@dataclass(frozen=True)
+class ExprIssue:
+    """A problem in an expression's text, located by character offset and length."""
+
+    code: str  # PW201..PW207
+    message: str  # one sentence, quoting the offending text
+    offset: int  # 0-based character offset into the expression text where the problem starts
+    length: int  # number of characters of the offending part (>= 1)
+    hint: str | None  # a did-you-mean suggestion or the allowed values
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of evaluating a compiled expression over a :class:`~pathway.expr.evaluate.Scope`."""
+
+    value: object  # True/False, int/float, str (enum value), datetime.date, or UNKNOWN
+    read: Mapping[str, object]  # every fact and derived name referenced (transitively), sorted, -> its value
+    missing: frozenset[str]  # the fact names that were unknown and referenced outside known() (transitively)
+
+
+def _check_bool(value: object) -> object:
+    return value if value is True or value is False else UNKNOWN
+
+
+def _check_number(value: object) -> object:
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is float and isinstance(value, float):
+        return value if math.isfinite(value) else UNKNOWN
+    return UNKNOWN
+
+
+def _check_date(value: object) -> object:
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return UNKNOWN
+
+
+def _check_str(value: object) -> object:
+    return value if type(value) is str else UNKNOWN
+
+
+def _check_list(value: object) -> object:
+    return value if isinstance(value, tuple | list | frozenset) else UNKNOWN
+
+
+def _enum_checker(values: frozenset[str]) -> Checker:
+    def check_enum(value: object) -> object:
+        return value if type(value) is str and value in values else UNKNOWN
+
+    return check_enum
+
+
+_CHECKERS: Final[Mapping[str, Checker]] = {
+    "bool": _check_bool,
+    "int": _check_number,
+    "number": _check_number,
+    "date": _check_date,
+    "str": _check_str,
+    "list": _check_list,
+}
+
+
+def value_checker(vt: ValueType) -> Checker:
+    """A function that returns a value unchanged when it fits ``vt`` and UNKNOWN otherwise (never raises).
+
+    Numbers may be int or float (bool is not a number; NaN and infinities are unknown); a datetime counts as
+    its date; an enum value must be one of the declared values.
+    """
+    if vt.kind == "enum":
+        return _enum_checker(vt.values)
+    return _CHECKERS[vt.kind]
