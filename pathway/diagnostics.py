@@ -1,0 +1,108 @@
+"""Diagnostics: located findings about a user's input, collected and then reported together.
+
+A :class:`Diagnostic` points at a file, line and column (1-based), carries a stable code (documented in
+``docs/reference/diagnostics.md``) and a hint. :func:`render_text` prints it the way compilers do: the location and
+message, the offending source line with a caret, then the hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(StrEnum):
+    """How serious a finding is: errors make input invalid, warnings and infos do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Diagnostic(BaseModel):
+    """One finding about the user's input, with where it is and what to do about it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(description="Stable code such as PW203; see the diagnostics reference.")
+    severity: Severity = Field(default=Severity.ERROR, description="error, warning or info.")
+    message: str = Field(description="What is wrong, in one sentence.")
+    file: str = Field(description="Path of the input file, as the user gave it.")
+    line: int = Field(default=1, ge=1, description="1-based line of the offending node.")
+    column: int = Field(default=1, ge=1, description="1-based column of the offending node.")
+    end_column: int | None = Field(default=None, description="1-based column just past the offending text.")
+    hint: str | None = Field(default=None, description="What was expected, or a did-you-mean suggestion.")
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """Return ``did you mean 'x'?`` for the closest choice, or None when nothing is close."""
+    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def one_of(choices: Iterable[str], limit: int = 12) -> str:
+    """Render a list of allowed values for a hint, cut politely when long."""
+    items = sorted(set(choices))
+    shown = ", ".join(repr(c) for c in items[:limit])
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"[{shown}{more}]"
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order findings by file and position, dropping exact repeats."""
+    unique = {(d.sort_key(), d.hint): d for d in diagnostics}
+    return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1] or ""))]
+
+
+def _source_line(diag: Diagnostic, sources: dict[str, list[str]]) -> str | None:
+    if diag.file not in sources:
+        try:
+            text = Path(diag.file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        sources[diag.file] = text.splitlines()
+    lines = sources[diag.file]
+    return lines[diag.line - 1] if 0 < diag.line <= len(lines) else None
+
+
+def render_text(diagnostics: Sequence[Diagnostic], *, sources: dict[str, list[str]] | None = None) -> str:
+    """Render findings for a terminal: location, code, message, source line with a caret, hint."""
+    cache: dict[str, list[str]] = dict(sources or {})
+    out: list[str] = []
+    for diag in diagnostics:
+        label = "" if diag.severity is Severity.ERROR else f"{diag.severity.value}: "
+        out.append(f"{diag.location}: {diag.code} {label}{diag.message}")
+        line = _source_line(diag, cache)
+        if line is not None:
+            gutter = f"{diag.line:>5} | "
+            out.append(gutter + line.rstrip())
+            width = max(1, (diag.end_column or diag.column + 1) - diag.column)
+            width = min(width, max(1, len(line) - diag.column + 1))
+            out.append(" " * (len(gutter) - 2) + "| " + " " * (diag.column - 1) + "^" * width)
+        if diag.hint:
+            out.append(f"      = hint: {diag.hint}")
+    return "\n".join(out)
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """Render findings as a JSON array, one object per finding, with stable key order."""
+    return json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2, sort_keys=True)
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    noun = "file" if files == 1 else "files"
+    return f"{files} {noun} checked: {errors} error(s), {warnings} warning(s)"
