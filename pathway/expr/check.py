@@ -108,9 +108,7 @@ def _literal_value(node: ast.expr) -> object:
 class _Checker:
     """Walks a syntax tree once: reports issues and returns typed closures."""
 
-    def __init__(
-        self, source: Source, symbols: Mapping[str, ValueType], slots: Mapping[str, int], guard: bool
-    ) -> None:
+    def __init__(self, source: Source, symbols: Mapping[str, ValueType], slots: Mapping[str, int], guard: bool) -> None:
         self.source = source
         self.symbols = symbols
         self.slots = slots
@@ -140,8 +138,9 @@ class _Checker:
 
     # --- reporting ----------------------------------------------------------------------------------------
 
-    def report(self, code: str, node: ast.AST, message: str, hint: str | None = None,
-               until: ast.AST | None = None) -> None:
+    def report(
+        self, code: str, node: ast.AST, message: str, hint: str | None = None, until: ast.AST | None = None
+    ) -> None:
         offset, length = self.source.span_between(node, until) if until else self.source.span(node)
         self.issues.append(issue(code, self.source.text, offset, length, message, hint))
 
@@ -178,8 +177,11 @@ class _Checker:
                 hint = "count days with days_since(...) and compare them"
             self.report("PW204", typed.node, f"a guard must be true or false, but {self.is_(typed)}", hint)
         elif not want_bool and kind in ("str", "list"):
-            self.report("PW204", typed.node, "an expression must give true/false, a number, an enum value "
-                        f"or a date, but {self.is_(typed)}")
+            self.report(
+                "PW204",
+                typed.node,
+                f"an expression must give true/false, a number, an enum value or a date, but {self.is_(typed)}",
+            )
 
     def _constant(self, node: ast.Constant) -> _Typed | None:
         value = node.value
@@ -195,8 +197,12 @@ class _Checker:
         if isinstance(value, str):
             return _Typed(STR, closures.constant(value), node, value)
         if value is None:
-            self.report("PW202", node, f"None is not allowed {self.where}",
-                        "a fact not yet known is unknown; test it with known(name)")
+            self.report(
+                "PW202",
+                node,
+                f"None is not allowed {self.where}",
+                "a fact not yet known is unknown; test it with known(name)",
+            )
         else:
             what = _LITERAL_NAMES.get(type(value), f"the literal {self.quote(node)}")
             self.report("PW202", node, f"{what} is not allowed {self.where}")
@@ -245,8 +251,11 @@ class _Checker:
         ok = True
         for operand in operands:
             if not operand.type.numeric:
-                hint = "use days_between(a, b) for the days from date a to date b" if (
-                    operand.type.kind == "date") else None
+                hint = (
+                    "use days_between(a, b) for the days from date a to date b"
+                    if (operand.type.kind == "date")
+                    else None
+                )
                 self.report("PW204", operand.node, f"'{what}' needs numbers, but {self.is_(operand)}", hint)
                 ok = False
         return ok
@@ -289,8 +298,12 @@ class _Checker:
         wrong = [element for value, element in items if value is NO_VALUE]
         if wrong:  # one issue per list, at its first non-literal
             more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
-            self.report("PW202", wrong[0], f"a list {self.where} may hold only literals (numbers, "
-                        f"strings, true/false), not {self.quote(wrong[0])}{more}")
+            self.report(
+                "PW202",
+                wrong[0],
+                f"a list {self.where} may hold only literals (numbers, "
+                f"strings, true/false), not {self.quote(wrong[0])}{more}",
+            )
             return None
         values = tuple(value for value, _ in items)
         return _Typed(LIST, closures.constant(values), node, values, tuple(items))
@@ -341,8 +354,10 @@ class _Checker:
             return self.enum_value(right, left.value, left.node)
         if lt.kind == "enum" and rt.kind == "enum":
             return self.enums_overlap(symbol, left, right)
-        message = (f"'{symbol}' cannot compare {self.quote(left.node)} ({lt.describe()}) with "
-                   f"{self.quote(right.node)} ({rt.describe()})")
+        message = (
+            f"'{symbol}' cannot compare {self.quote(left.node)} ({lt.describe()}) with "
+            f"{self.quote(right.node)} ({rt.describe()})"
+        )
         self.report("PW204", left.node, message, until=right.node)
         return False
 
@@ -350,8 +365,10 @@ class _Checker:
         if left.type.values & right.type.values:
             return True
         always = "false" if symbol == "==" else "true"
-        message = (f"{self.quote(left.node)} and {self.quote(right.node)} have no value in common, so "
-                   f"'{symbol}' is always {always}")
+        message = (
+            f"{self.quote(left.node)} and {self.quote(right.node)} have no value in common, so "
+            f"'{symbol}' is always {always}"
+        )
         self.report("PW204", left.node, message, until=right.node)
         return False
 
@@ -377,8 +394,7 @@ class _Checker:
         elif left.type.numeric:
             ok = self.numeric_items(symbol, left, right.items)
         else:
-            self.report("PW204", left.node, f"'{symbol}' needs an enum or a number on its left, but "
-                        f"{self.is_(left)}")
+            self.report("PW204", left.node, f"'{symbol}' needs an enum or a number on its left, but {self.is_(left)}")
             ok = False
         if not ok:
             return None
@@ -400,8 +416,11 @@ class _Checker:
         ok = True
         for value, node in items:
             if type(value) not in (int, float):
-                self.report("PW204", node, f"'{symbol}' compares {self.is_(left)} with {self.quote(node)}, "
-                            "which is not a number")
+                self.report(
+                    "PW204",
+                    node,
+                    f"'{symbol}' compares {self.is_(left)} with {self.quote(node)}, which is not a number",
+                )
                 ok = False
         return ok
 
@@ -430,8 +449,11 @@ class _Checker:
     def known(self, node: ast.Call) -> _Typed | None:
         arg = node.args[0] if len(node.args) == 1 else None
         if not isinstance(arg, ast.Name) or arg.id in BOOL_LITERALS:
-            self.report("PW204", node, f"known() takes one fact or derived name, e.g. known(hba1c_percent); "
-                        f"not {self.quote(node)}")
+            self.report(
+                "PW204",
+                node,
+                f"known() takes one fact or derived name, e.g. known(hba1c_percent); not {self.quote(node)}",
+            )
             return None
         if arg.id not in self.symbols:
             self.unknown_name(arg)
@@ -479,9 +501,7 @@ class _Checker:
         return _Typed(INT, closures.days_between(args[0].fn, args[1].fn), node)
 
 
-def compile_expr(
-    text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
-) -> Compiled | list[ExprIssue]:
+def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool) -> Compiled | list[ExprIssue]:
     """Parse, check against the allowlist and the symbol types, and compile. Returns every issue found (not
     only the first) when the text is invalid. want_bool=True for guards: the result type must be bool (PW204
     otherwise). Never raises, whatever the text."""

@@ -36,9 +36,7 @@ class Scope:
 
     __slots__ = ("facts", "derived", "today", "_cache", "_active")
 
-    def __init__(
-        self, facts: Mapping[str, object], derived: Mapping[str, Compiled], today: date | None = None
-    ) -> None:
+    def __init__(self, facts: Mapping[str, object], derived: Mapping[str, Compiled], today: date | None = None) -> None:
         self.facts = facts
         self.derived = derived
         self.today = _as_date(today)

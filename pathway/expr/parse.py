@@ -97,9 +97,16 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     if not isinstance(text, str):
         return [issue("PW201", "", 0, 1, f"an expression must be text, not {type(text).__name__}")]
     if len(text) > MAX_LENGTH:
-        return [issue("PW205", text, MAX_LENGTH, len(text) - MAX_LENGTH,
-                      f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
-                      "split it into derived facts")]
+        return [
+            issue(
+                "PW205",
+                text,
+                MAX_LENGTH,
+                len(text) - MAX_LENGTH,
+                f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                "split it into derived facts",
+            )
+        ]
     if "\x00" in text:
         return [issue("PW201", text, text.index("\x00"), 1, "the expression contains a NUL character")]
     flat = text.replace("\r", " ").replace("\n", " ")
@@ -116,8 +123,16 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     except ValueError as error:  # e.g. an integer literal too long to convert
         return [issue("PW201", text, 0, len(text), f"cannot read the expression: {error}")]
     except (RecursionError, MemoryError):
-        return [issue("PW205", text, 0, len(text), "the expression is too deeply nested to read",
-                      "split it into derived facts")]
+        return [
+            issue(
+                "PW205",
+                text,
+                0,
+                len(text),
+                "the expression is too deeply nested to read",
+                "split it into derived facts",
+            )
+        ]
     source = Source(text, lead, body)
     deep = _too_deep(tree)
     if deep is not None:
