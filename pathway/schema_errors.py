@@ -26,6 +26,7 @@ CODE_BAD_VALUE = "PW013"
 
 _TYPE_WORDS = {
     "str": "a string",
+    "string": "a string",  # pydantic's string_type
     "int": "a whole number",
     "float": "a number",
     "bool": "true or false",
@@ -76,7 +77,8 @@ def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel]
 
 def _noun(model: type[BaseModel] | None) -> str:
     name = model.__name__ if model else "mapping"
-    return {"Pathway": "the pathway", "EventDef": "an event"}.get(name, f"a {name.lower()}")
+    nouns = {"Pathway": "the pathway", "EventDef": "an event", "Journey": "the journey", "JourneyEvent": "an event"}
+    return nouns.get(name, f"a {name.lower()}")
 
 
 def _unknown_key(doc: SourceDocument, root: type[BaseModel], err: ErrorDetails) -> Diagnostic:
