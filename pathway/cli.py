@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pathway import __version__
+from pathway.commands import add_commands
 from pathway.diagnostics import Severity, render_json, render_text, summary_line
 from pathway.errors import PathwayError
+from pathway.generate import artefacts
 from pathway.loader import CheckResult, check, display_path, find_definitions, load_analysis, resolve
 from pathway.schema import REFERENCE_PATH, SCHEMA_PATH, generated, stale, write_generated
 from pathway.summary import render_summary
@@ -76,6 +78,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Regenerate every generated artefact (schema, format reference, example trails), or --check them."""
+    files = artefacts()
+    if args.check:
+        old = stale(files)
+        for path in old:
+            print(f"{display_path(path)} is stale: run 'pathway generate' and commit the result", file=sys.stderr)
+        if not old:
+            print(f"{len(files)} generated files are up to date")
+        return 1 if old else 0
+    written = write_generated(files)
+    for path in files:
+        print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pathway",
@@ -98,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help=cmd_show.__doc__, description=cmd_show.__doc__)
     p.add_argument("pathway", metavar="ID|PATH", help="a pathway id under definitions/, or a definition path")
     p.set_defaults(handler=cmd_show)
+
+    add_commands(sub)
+
+    p = sub.add_parser("generate", help=cmd_generate.__doc__, description=cmd_generate.__doc__)
+    p.add_argument("--check", action="store_true", help="exit 1 when a generated file is missing or stale")
+    p.set_defaults(handler=cmd_generate)
 
     p = sub.add_parser("schema", help=cmd_schema.__doc__, description=cmd_schema.__doc__)
     p.add_argument("--out", default=str(SCHEMA_PATH), help=f"where to write it (default: {SCHEMA_PATH})")

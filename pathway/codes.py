@@ -1,6 +1,7 @@
 """Every diagnostic code pathway emits, with a one-line title. Stable: a code is never reused for another meaning.
 
-Ranges: PW0xx reading the file (YAML, schema); PW1xx references and the state tree; PW2xx guards and derived facts.
+Ranges: PW0xx reading the file (YAML, schema); PW1xx references and the state tree; PW2xx guards and derived facts;
+PW3xx journeys (a patient's inputs) checked against a pathway.
 Each code is explained with an example in ``docs/reference/diagnostics.md``; a test keeps the two in step and
 checks that every code has a fixture that triggers it.
 """
@@ -41,5 +42,21 @@ CODES = MappingProxyType(
         "PW205": "guard too long or too deeply nested",
         "PW206": "derived facts in a cycle",
         "PW207": "enum compared with a value it does not have",
+        "PW301": "journey gives an unknown fact",
+        "PW302": "journey fact value of the wrong type",
+        "PW303": "journey fact value out of range",
+        "PW304": "journey enum fact value not allowed",
+        "PW305": "journey sends an unknown event",
+        "PW306": "journey records an unknown action as done",
+        "PW307": "journey time goes backwards",
+        "PW308": "journey time or date not valid",
+        "PW309": "journey pins another pathway",
+        "PW310": "journey reason without done",
+        "PW401": "trail file unreadable",
+        "PW402": "not a valid trail (not JSON lines, or no header)",
+        "PW410": "eventless cycle: the engine stopped",
     }
 )
+
+UNREADABLE = frozenset({"PW003", "PW004", "PW005", "PW007"})
+"""Codes that mean the input could not be read at all: the CLI exits with 2 rather than 1."""

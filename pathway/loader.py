@@ -134,6 +134,19 @@ def load_analysis(path: str | Path) -> Analysis:
     return result.analysis
 
 
+def analysis_of(pathway: Pathway, name: str = "<model>") -> Analysis:
+    """Check a Pathway built in code (no file): raise with every issue, located by its path in the model."""
+    analysis = analyse(pathway)
+    if analysis.issues:
+        raise InvalidInputError(
+            [
+                Diagnostic(code=i.code, message=f"{'/'.join(map(str, i.path))}: {i.message}", file=name, hint=i.hint)
+                for i in analysis.issues
+            ]
+        )
+    return analysis
+
+
 def validate(path: str | Path) -> list[Diagnostic]:
     """Every diagnostic for one definition file; empty when it is valid."""
     return list(check(path).diagnostics)

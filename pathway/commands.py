@@ -1,0 +1,128 @@
+"""The journey commands of the CLI (run, replay, explain): thin wrappers that print library results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pathway.codes import UNREADABLE
+from pathway.diagnostics import render_text
+from pathway.engine import explain, replay
+from pathway.engine.report import render_run
+from pathway.engine.run import Runner
+from pathway.errors import InvalidInputError, UsageError
+from pathway.journey import check_journey
+from pathway.loader import display_path, load_analysis, resolve
+from pathway.source import load_file
+
+
+def pinned_id(journey: Path) -> str | None:
+    """The pathway id a journey file pins (``pathway: bipn@1.0.0`` -> ``bipn``), read before full validation."""
+    if journey.suffix == ".jsonl":
+        try:
+            first = next((ln for ln in journey.read_text(encoding="utf-8").splitlines() if ln.strip()), "{}")
+            head: Any = json.loads(first)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None
+    else:
+        try:
+            head = load_file(journey).data
+        except InvalidInputError:
+            return None
+    pin = head.get("pathway") if isinstance(head, dict) else None
+    if not isinstance(pin, str) or pin.startswith("sha256:"):
+        return None
+    return pin.split("@", 1)[0]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a patient journey through a pathway; show each step, optionally write the audit trail."""
+    journey_path = Path(args.journey)
+    if not journey_path.is_file():
+        raise UsageError(f"{args.journey}: no such journey file")
+    ref = args.pathway or pinned_id(journey_path)
+    if ref is None:
+        raise UsageError(f"{args.journey} does not pin a pathway: pass --pathway ID|PATH")
+    analysis = load_analysis(resolve(ref))
+    journey, diagnostics = check_journey(journey_path, analysis)
+    if journey is None:
+        shown = diagnostics if args.keep_going else diagnostics[:1]
+        print(render_text(shown), file=sys.stderr)
+        if len(diagnostics) > len(shown):
+            print(
+                f"({len(diagnostics) - 1} more problem(s) in this journey: --keep-going shows them all)",
+                file=sys.stderr,
+            )
+        print("nothing was run and no trail was written", file=sys.stderr)
+        return 2 if any(d.code in UNREADABLE for d in diagnostics) else 1
+    result = Runner(analysis).run(journey)
+    if args.trail:
+        result.write(args.trail)
+    if args.json:
+        print(json.dumps(result.summary_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(render_run(result.records))
+        if args.trail:
+            print(f"\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)")
+    return 0 if result.ok else 1
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Re-run a trail's inputs: 'reproduced', the first divergence, tampering, or (with --pathway of another
+    version) each decision that would differ."""
+    result = replay(args.trail, args.pathway and resolve(args.pathway))
+    if args.json:
+        out = {
+            "status": result.status,
+            "message": result.message,
+            "records": result.records,
+            "changes": [c.__dict__ for c in result.changes],
+            "divergence": result.divergence.__dict__ if result.divergence else None,
+            "tamper": result.tamper.__dict__ if result.tamper else None,
+        }
+        print(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+    else:
+        if result.diagnostics:
+            print(render_text(result.diagnostics))
+        print(result.message)
+        for c in result.changes:
+            print(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}")
+    return {"reproduced": 0, "compared": 0, "pathway_unavailable": 2}.get(result.status, 1)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Why is the patient in these states, why was this recommended, why was that not."""
+    if args.step is not None and args.at is not None:
+        raise UsageError("give --step or --at, not both")
+    answer = explain(
+        args.trail, step=args.step, at=args.at, why_not=args.why_not, pathway=args.pathway and resolve(args.pathway)
+    )
+    print(answer.text)
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("run", help=cmd_run.__doc__, description=cmd_run.__doc__)
+    p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
+    p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")
+    p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object")
+    p.add_argument("--keep-going", action="store_true", help="report every problem of a bad journey, not the first")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("replay", help=cmd_replay.__doc__, description=cmd_replay.__doc__)
+    p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
+    p.add_argument("--pathway", metavar="ID|PATH", help="replay against this definition (what-if when it differs)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser("explain", help=cmd_explain.__doc__, description=cmd_explain.__doc__)
+    p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
+    p.add_argument("--step", type=int, metavar="N", help="explain the situation after record N")
+    p.add_argument("--at", metavar="TIME", help="explain the situation at this time (ISO date or date-time)")
+    p.add_argument("--why-not", metavar="ACTION", help="why this action is not (or no longer) recommended")
+    p.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the pinned one is not bundled")
+    p.set_defaults(handler=cmd_explain)

@@ -1,0 +1,141 @@
+"""Which transitions fire now: the engine's decision rule, pure and deterministic.
+
+For each active atomic state, in document order, look at the state and then its ancestors (innermost first). In
+each, scan the transitions with the current trigger (an event name, or none for eventless ones) in document order:
+
+- a guard that is definitely **true** fires, provided every earlier guard was definitely **false**;
+- a guard that is **unknown** blocks every later transition of that state: the state *waits*, and the facts its
+  unknown guards miss are what the pathway needs next (unknown is never taken as false);
+- ``otherwise`` is true when every earlier guard is definitely false; a transition without ``when`` is always true.
+
+A waiting or silent state lets its ancestors be checked, so a parent's exit can fire while a child waits. When two
+selected transitions would exit a common state (parallel regions leaving their parent), the one from the earlier
+atomic state in document order wins and the other is recorded as preempted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pathway.analysis import OTHERWISE, Analysis
+from pathway.expr import UNKNOWN, Evaluation, Scope
+from pathway.index import StateIndex, TransitionInfo
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One transition's guard outcome: 'true', 'false', 'unknown', 'otherwise' or 'always'."""
+
+    transition: TransitionInfo
+    outcome: str
+    evaluation: Evaluation | None = None
+
+
+@dataclass(frozen=True)
+class Fire:
+    """A transition to take, with the transitions checked before it in its state."""
+
+    chosen: Checked
+    before: tuple[Checked, ...]
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A state that cannot decide: its unknown guards and the facts they need."""
+
+    state: str
+    checked: tuple[Checked, ...]
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        missing: set[str] = set()
+        for c in self.checked:
+            if c.outcome == "unknown" and c.evaluation is not None:
+                missing |= c.evaluation.missing
+        return tuple(sorted(missing))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A microstep: the transitions to take, the states that wait, and each preempted transition with the id of
+    the selected transition that beat it."""
+
+    fire: tuple[Fire, ...] = ()
+    waits: tuple[Wait, ...] = ()
+    preempted: tuple[tuple[Fire, str], ...] = field(default=())
+
+
+def _check(t: TransitionInfo, guards: Mapping[str, object], scope: Scope, earlier_all_false: bool) -> Checked:
+    when = t.transition.when
+    if when is None:
+        return Checked(t, "always")
+    if when == OTHERWISE:
+        return Checked(t, "otherwise" if earlier_all_false else "false")
+    compiled = guards[t.id]
+    evaluation = compiled.evaluate(scope)  # type: ignore[attr-defined]
+    value = evaluation.value
+    outcome = "unknown" if value is UNKNOWN else ("true" if value is True else "false")
+    return Checked(t, outcome, evaluation)
+
+
+def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope) -> Fire | Wait | None:
+    """The outcome for one state: a transition to fire, a wait, or nothing enabled."""
+    checked: list[Checked] = []
+    for t in index.outgoing(state):
+        if t.transition.event != trigger:
+            continue
+        all_false = all(c.outcome == "false" for c in checked)
+        result = _check(t, analysis.guards, scope, all_false)
+        checked.append(result)
+        if result.outcome in ("true", "otherwise", "always"):
+            if all_false:
+                return Fire(result, tuple(checked[:-1]))
+            break
+    if any(c.outcome == "unknown" for c in checked):
+        return Wait(state, tuple(checked))
+    return None
+
+
+def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> frozenset[str]:
+    """Active states a transition exits: those below the innermost ancestor containing source and target."""
+    source, target = t.source, t.transition.to
+    source_line = {source, *index.ancestors(source)}
+    domain = next((a for a in index.ancestors(target) if a in source_line and a != source), None)
+    if domain is None:  # the root is the domain: only one top-level branch is ever active, and it is exited
+        return active
+    return frozenset(s for s in active if domain in set(index.ancestors(s)))
+
+
+def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope) -> Selection:
+    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
+    index = analysis.index
+    atomic = [
+        s
+        for s in index.states
+        if s in active and not (index.states[s].children and any(c in active for c in index.states[s].children))
+    ]
+    fires: list[Fire] = []
+    waits: dict[str, Wait] = {}
+    decided: set[str] = set()
+    for leaf in atomic:
+        for state in (leaf, *index.ancestors(leaf)):
+            if state in decided:
+                break
+            decided.add(state)
+            outcome = decide(index, analysis, state, trigger, scope)
+            if isinstance(outcome, Fire):
+                fires.append(outcome)
+                break
+            if isinstance(outcome, Wait):
+                waits[state] = outcome
+    kept: list[tuple[Fire, frozenset[str]]] = []
+    preempted: list[tuple[Fire, str]] = []
+    for f in fires:
+        leaving = _exit_set(index, f.chosen.transition, active)
+        winner = next((k for k, exits in kept if exits & leaving), None)
+        if winner is not None:
+            preempted.append((f, winner.chosen.transition.id))
+        else:
+            kept.append((f, leaving))
+    return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))
