@@ -16,13 +16,13 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/pathway validate
-	$(BIN)/pathway show definitions/example
+	$(BIN)/pathway run definitions/example/journeys/grade2-then-grade3.yaml --trail out/grade2-then-grade3.trail.jsonl
 
 test: $(STAMP)
 	$(BIN)/ruff check pathway tests bench
 	$(BIN)/mypy
-	$(BIN)/pathway schema --check
+	$(BIN)/pathway generate --check
 	$(BIN)/pytest -q
 
 regen: $(STAMP)
-	$(BIN)/pathway schema
+	$(BIN)/pathway generate
