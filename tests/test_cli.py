@@ -136,11 +136,3 @@ def test_readme_example_output_is_real() -> None:
     readme = Path("README.md").read_text(encoding="utf-8")
     block = readme.split("Example of what a designer sees:\n\n```text\n", 1)[1].split("```", 1)[0]
     assert block == Path("tests/golden/validate/guard_unknown_name.txt").read_text(encoding="utf-8")
-
-
-def test_readme_python_blocks_run() -> None:
-    readme = Path("README.md").read_text(encoding="utf-8")
-    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})  # our own README, not user input

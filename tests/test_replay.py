@@ -202,3 +202,12 @@ def test_cli_explain(capsys: pytest.CaptureFixture[str], trail: Path) -> None:
     code, _, err = run_cli(capsys, "explain", str(trail), "--why-not", "no_such_action")
     assert code == 2
     assert "no action 'no_such_action'" in err
+
+
+def test_a_newer_engine_version_still_reproduces(trail: Path) -> None:
+    records = read_trail(trail)
+    records[0]["engine"] = {"pathway": "0.0.9", "statemachine": "3.2.0"}
+    write_trail(trail, reseal(records))
+    result = pathway.replay(trail)
+    assert result.status == "reproduced"
+    assert "recorded with pathway 0.0.9, python-statemachine 3.2.0, replayed with pathway 0.1.0" in result.message

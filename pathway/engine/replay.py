@@ -94,7 +94,17 @@ def _journey(records: Sequence[Mapping[str, Any]], analysis: Analysis) -> Loaded
     )
 
 
+def _content(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What a record says, without its chain fields and without the engine versions in the header: a run
+    reproduced by a newer pathway or python-statemachine release is still a reproduction."""
+    skip = {"hash", "prev", "engine"} if record.get("kind") == "header" else {"hash", "prev"}
+    return {k: v for k, v in record.items() if k not in skip}
+
+
 def first_divergence(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[str, Any]]) -> Divergence | None:
+    """The first record whose content differs (chain fields and engine versions aside)."""
+    recorded = [_content(r) for r in recorded]
+    replayed = [_content(r) for r in replayed]
     for seq in range(max(len(recorded), len(replayed))):
         if seq >= len(recorded) or seq >= len(replayed):
             mine = recorded[seq]["kind"] if seq < len(recorded) else None
@@ -122,6 +132,12 @@ def _first_difference(a: object, b: object, where: str) -> tuple[str, object, ob
         index = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
         return _first_difference(a[index], b[index], f"{where}[{index}]")
     return where, a, b
+
+
+def _versions(engine: object) -> str:
+    if not isinstance(engine, Mapping):
+        return "unknown versions"
+    return f"pathway {engine.get('pathway')}, python-statemachine {engine.get('statemachine')}"
 
 
 def decisions(records: Sequence[Mapping[str, Any]]) -> dict[tuple[int, str], tuple[str, str]]:
@@ -211,9 +227,10 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
         return ReplayResult("compared", message, len(records), changes=changes, replayed=replayed)
     divergence = first_divergence(records, replayed)
     if divergence is None:
-        return ReplayResult(
-            "reproduced", f"reproduced: {len(records)} records identical", len(records), replayed=replayed
-        )
+        then, now = records[0].get("engine"), replayed[0].get("engine")
+        note = f" (recorded with {_versions(then)}, replayed with {_versions(now)})" if then != now else ""
+        message = f"reproduced: {len(records)} records identical{note}"
+        return ReplayResult("reproduced", message, len(records), replayed=replayed)
     message = (
         f"diverged at record {divergence.seq}, field '{divergence.field}': recorded "
         f"{divergence.recorded!r}, replayed {divergence.replayed!r}"
