@@ -52,6 +52,7 @@ CODES = MappingProxyType(
         "PW308": "journey time or date not valid",
         "PW309": "journey pins another pathway",
         "PW310": "journey reason without done",
+        "PW320": "scenario expectation names an unknown id",
         "PW401": "trail file unreadable",
         "PW402": "not a valid trail (not JSON lines, or no header)",
         "PW410": "eventless cycle: the engine stopped",

@@ -15,7 +15,8 @@ from pathway.engine.report import render_run
 from pathway.engine.run import Runner
 from pathway.errors import InvalidInputError, UsageError
 from pathway.journey import check_journey
-from pathway.loader import display_path, load_analysis, resolve
+from pathway.loader import display_path, find_definitions, load_analysis, resolve
+from pathway.scenarios import render_results, run_file, scenario_files
 from pathway.source import load_file
 
 
@@ -104,7 +105,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    """Run the designer scenarios of definitions (default: every definitions/*/scenarios/*.yaml)."""
+    results = []
+    for definition in find_definitions(args.paths):
+        files = scenario_files(definition)
+        if not files:
+            continue
+        runner = Runner(load_analysis(definition))
+        for path in files:
+            results += run_file(path, runner, display_path(path))
+    if not results:
+        raise UsageError("no scenarios found (expected definitions/<id>/scenarios/*.yaml)")
+    print(render_results(results))
+    return 0 if all(r.passed for r in results) else 1
+
+
 def add_commands(sub: Any) -> None:
+    p = sub.add_parser("test", help=cmd_test.__doc__, description=cmd_test.__doc__)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
+    p.set_defaults(handler=cmd_test)
+
     p = sub.add_parser("run", help=cmd_run.__doc__, description=cmd_run.__doc__)
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
     p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")

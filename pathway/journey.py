@@ -287,7 +287,7 @@ class _Checker:
         self.report(path + (key,), code, f"unknown {what} '{name}'", f"{close} {known}" if close else known)
 
 
-def _check_document(doc: SourceDocument, analysis: Analysis) -> tuple[LoadedJourney | None, list[Diagnostic]]:
+def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[LoadedJourney | None, list[Diagnostic]]:
     """Schema first, then every value of every well-formed part: a bad key in one event hides nothing elsewhere."""
     data = doc.data
     if not isinstance(data, dict):
@@ -323,7 +323,7 @@ def check_journey(path: str | Path, analysis: Analysis) -> tuple[LoadedJourney |
     except InvalidInputError as err:
         empty = [d.model_copy(update={"hint": _EMPTY_HINT}) if d.code == "PW008" else d for d in err.diagnostics]
         return None, sorted_diagnostics(empty)
-    loaded, more = _check_document(doc, analysis)
+    loaded, more = check_journey_document(doc, analysis)
     found = sorted_diagnostics(found + more)
     return (loaded, found) if not found else (None, found)
 
@@ -346,7 +346,7 @@ def journey_from_data(data: Mapping[str, object], analysis: Analysis, *, name: s
     """A checked journey from data shaped like the YAML (for the Python API); raises like :func:`load_journey`.
     Diagnostics name ``name`` as their file, at line 1."""
     content = dict(data) if isinstance(data, Mapping) else data
-    loaded, found = _check_document(SourceDocument(name, "", content, {}, {}, {}), analysis)
+    loaded, found = check_journey_document(SourceDocument(name, "", content, {}, {}, {}), analysis)
     if loaded is None:
         raise _raise(found)
     return loaded

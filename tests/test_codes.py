@@ -14,6 +14,7 @@ GENERATED = {
     "PW003": "tests/test_validate_fixtures.py::test_oversized_file_is_refused_before_parsing",
     "PW401": "tests/test_replay.py::test_an_unreadable_trail",
     "PW402": "tests/test_replay.py::test_a_line_that_is_not_json_is_a_parse_error_at_that_line",
+    "PW320": "tests/test_scenarios.py::test_an_expectation_naming_an_unknown_id_is_a_located_error",
     "PW410": "tests/test_engine.py::test_an_eventless_cycle_stops_the_run_with_an_error",
 }
 
