@@ -48,8 +48,13 @@ DERIVED_TREES: dict[str, Tree] = {
     "ratio": ("arith", "/", ("name", "hba1c_percent"), ("name", "b2m_mg_l")),
     "severe": ("cmp", [">="], [("name", "effective_grade"), ("lit", 3)]),
 }
-DERIVED_KINDS = {"effective_grade": "int", "grade_gap": "int", "diabetes_checked": "bool", "ratio": "number",
-                 "severe": "bool"}
+DERIVED_KINDS = {
+    "effective_grade": "int",
+    "grade_gap": "int",
+    "diabetes_checked": "bool",
+    "ratio": "number",
+    "severe": "bool",
+}
 
 
 def render(tree: Tree) -> str:  # noqa: C901 - one branch per node kind
@@ -118,8 +123,7 @@ class Reference:
         return self.numeric(kind, tree)
 
     def numeric(self, kind: str, tree: Tree) -> object:
-        args = [self.value(arg) for arg in (tree[1] if kind in ("max", "min") else tree[1:])
-                if isinstance(arg, tuple)]
+        args = [self.value(arg) for arg in (tree[1] if kind in ("max", "min") else tree[1:]) if isinstance(arg, tuple)]
         if any(arg is U for arg in args):
             return U
         if kind in ("max", "min"):
@@ -137,6 +141,26 @@ class Reference:
             return U
         return {"+": a + b, "-": a - b, "*": a * b}[tree[1]] if tree[1] != "/" else a / b
 
+    def needs(self, tree: Tree) -> set[str]:
+        """The facts an undecided tree still needs: none when decided; else what its undecided parts need."""
+        if self.value(tree) is not U:
+            return set()
+        kind = tree[0]
+        if kind == "name":
+            name = tree[1]
+            return self.needs(DERIVED_TREES[name]) if name in DERIVED_TREES else {name}
+        if kind in ("days_since", "days_between"):
+            return set().union(*(self.needs(("name", name)) for name in tree[1:]))
+        parts = {
+            "and": lambda: tree[1],
+            "or": lambda: tree[1],
+            "max": lambda: tree[1],
+            "min": lambda: tree[1],
+            "cmp": lambda: tree[2],
+            "arith": lambda: tree[2:4],
+        }.get(kind, lambda: [tree[1]])()
+        return set().union(*(self.needs(part) for part in parts if isinstance(part, tuple)))
+
     @staticmethod
     def logic(kind: str, values: list[object]) -> object:
         decisive = kind == "or"  # or: any true decides; and: any false decides
@@ -151,8 +175,7 @@ class Reference:
             if a is U or b is U:
                 results.append(U)
                 continue
-            results.append({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b,
-                            ">": a > b, ">=": a >= b}[op])
+            results.append({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
         return Reference.logic("and", results)
 
 
@@ -258,11 +281,15 @@ def numeric(depth: int) -> st.SearchStrategy[Tree]:
 def boolean(depth: int) -> st.SearchStrategy[Tree]:
     num = numeric(max(depth - 1, 0))
     enum_eq = st.sampled_from(sorted(ENUMS)).flatmap(
-        lambda n: st.tuples(st.just(("name", n)), st.sampled_from(ENUMS[n]).map(lambda v: ("lit", v)),
-                            st.sampled_from(["==", "!="])).map(lambda t: ("cmp", [t[2]], [t[0], t[1]])))
+        lambda n: st.tuples(
+            st.just(("name", n)), st.sampled_from(ENUMS[n]).map(lambda v: ("lit", v)), st.sampled_from(["==", "!="])
+        ).map(lambda t: ("cmp", [t[2]], [t[0], t[1]]))
+    )
     enum_in = st.sampled_from(sorted(ENUMS)).flatmap(
         lambda n: st.tuples(st.lists(st.sampled_from(ENUMS[n]), max_size=3), st.booleans()).map(
-            lambda t: ("in", ("name", n), t[0], t[1])))
+            lambda t: ("in", ("name", n), t[0], t[1])
+        )
+    )
     leaves = st.one_of(
         st.sampled_from(BOOL_NAMES).map(lambda n: ("name", n)),
         st.booleans().map(lambda v: ("lit", v)),
@@ -271,10 +298,13 @@ def boolean(depth: int) -> st.SearchStrategy[Tree]:
         enum_in,
         st.lists(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), min_size=1, max_size=2).flatmap(
             lambda ops: st.lists(num, min_size=len(ops) + 1, max_size=len(ops) + 1).map(
-                lambda operands: ("cmp", ops, operands))),
+                lambda operands: ("cmp", ops, operands)
+            )
+        ),
         st.tuples(num, st.lists(st.integers(-3, 5), max_size=3), st.booleans()).map(lambda t: ("in", *t)),
-        st.tuples(st.sampled_from(["<", "==", ">="]), st.sampled_from(DATE_NAMES), st.sampled_from(DATE_NAMES))
-        .map(lambda t: ("cmp", [t[0]], [("name", t[1]), ("name", t[2])])),
+        st.tuples(st.sampled_from(["<", "==", ">="]), st.sampled_from(DATE_NAMES), st.sampled_from(DATE_NAMES)).map(
+            lambda t: ("cmp", [t[0]], [("name", t[1]), ("name", t[2])])
+        ),
     )
     if depth == 0:
         return leaves
@@ -296,11 +326,69 @@ def fact_subsets(draw: st.DrawFn, all_known: bool = False) -> dict[str, object]:
 
 
 TOKENS = [
-    *ALL_NAMES, "foo", "ncs_patern", "__import__", "__class__", "os", "x",
-    "0", "3", "-1", "2.5", "1e999", "10**10", '"mixed"', "'iv'", '"bogus"', "true", "false", "True", "None",
-    "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in", "not in", "is", "+", "-", "*", "/", "//", "%", "**",
-    "(", ")", "[", "]", "{", "}", ",", ".", ":", ":=", "lambda", "if", "else", "for", "f'{x}'",
-    "max(", "min(", "abs(", "known(", "days_since(", "days_between(", "open(", "eval(", "len(",
+    *ALL_NAMES,
+    "foo",
+    "ncs_patern",
+    "__import__",
+    "__class__",
+    "os",
+    "x",
+    "0",
+    "3",
+    "-1",
+    "2.5",
+    "1e999",
+    "10**10",
+    '"mixed"',
+    "'iv'",
+    '"bogus"',
+    "true",
+    "false",
+    "True",
+    "None",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "and",
+    "or",
+    "not",
+    "in",
+    "not in",
+    "is",
+    "+",
+    "-",
+    "*",
+    "/",
+    "//",
+    "%",
+    "**",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ".",
+    ":",
+    ":=",
+    "lambda",
+    "if",
+    "else",
+    "for",
+    "f'{x}'",
+    "max(",
+    "min(",
+    "abs(",
+    "known(",
+    "days_since(",
+    "days_between(",
+    "open(",
+    "eval(",
+    "len(",
 ]
 SOUP = st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join)
 JUNK = st.text(max_size=80) | st.text(alphabet="()[]{}-+*/<=>!notandr .,'\"\\x0123456789", max_size=300)
@@ -344,8 +432,8 @@ def test_missing_and_read_are_exact(tree: Tree, facts: dict[str, object], today:
     compiled = compile_expr(text, SYMBOLS, want_bool=True)
     assert isinstance(compiled, Compiled), (text, compiled)
     result = compiled.evaluate(Scope(facts, DERIVED, today))
-    value_names, all_names = static_names(tree)
-    assert result.missing == {name for name in value_names if name in FACTS and name not in facts}
+    _, all_names = static_names(tree)
+    assert result.missing == Reference(facts, today).needs(tree)
     assert set(result.read) == all_names
     assert list(result.read) == sorted(result.read)
     for name in all_names & set(FACTS):

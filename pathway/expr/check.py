@@ -117,6 +117,7 @@ class _Checker:
         self.where = "in a guard" if guard else "in an expression"
         self.issues: list[ExprIssue] = []
         self.value_names: set[str] = set()  # names read outside known()
+        self.fns: dict[int, Fn] = {}  # id(node) -> closure, for every checked node (to derive the needs closure)
         self._visitors: dict[type[ast.AST], Callable[[Any], _Typed | None]] = {
             ast.Constant: self._constant,
             ast.Name: self._name,
@@ -161,7 +162,10 @@ class _Checker:
         if visitor is None:
             self.refuse(node)
             return None
-        return visitor(node)
+        typed = visitor(node)
+        if typed is not None:
+            self.fns[id(node)] = typed.fn
+        return typed
 
     def visit_all(self, nodes: Sequence[ast.expr]) -> list[_Typed] | None:
         typed = [self.visit(node) for node in nodes]  # visit every operand, to report every issue
@@ -521,5 +525,6 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
     plan = Plan(
         slots=tuple((name, value_checker(symbols[name]), name in checker.value_names) for name in names),
         fn=typed.fn,
+        needs=closures.needs(tree, checker.fns, checker.slots),
     )
     return Compiled(text=text, type=typed.type, names=frozenset(names), _plan=plan)

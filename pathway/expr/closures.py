@@ -12,8 +12,9 @@ never changes a result, nor what the evaluation reports as read or missing.
 
 from __future__ import annotations
 
+import ast
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -21,6 +22,7 @@ from pathway.expr.types import UNKNOWN
 
 Env = list[object]
 Fn = Callable[[Env], object]
+NeedsFn = Callable[[Env], list[int]]
 BinaryOp = Callable[[Any, Any], Any]
 
 NO_VALUE: Final = object()
@@ -206,3 +208,29 @@ def days_between(first: Fn, second: Fn) -> Fn:
         return (b - a).days
 
     return between
+
+
+def needs(node: ast.AST, fns: dict[int, Fn], slots: Mapping[str, int]) -> NeedsFn:
+    """The slots whose values could still decide an undecided expression: a decided node needs nothing; an
+    undecided node needs what its undecided parts need; an unknown name needs itself. So in
+    ``off and worsening``, with ``off`` false, ``worsening`` is not needed, and ``known(x)`` never needs ``x``.
+    Only called when the whole expression is unknown, so decided evaluations cost nothing extra."""
+    if isinstance(node, ast.Name) and node.id in slots:
+        index = slots[node.id]
+
+        def name_needs(env: Env) -> list[int]:
+            return [index] if env[index] is UNKNOWN else []
+
+        return name_needs
+    fn = fns.get(id(node))
+    parts = [needs(child, fns, slots) for child in ast.iter_child_nodes(node) if id(child) in fns]
+
+    def node_needs(env: Env) -> list[int]:
+        if fn is not None and fn(env) is not UNKNOWN:
+            return []
+        found: list[int] = []
+        for part in parts:
+            found += part(env)
+        return found
+
+    return node_needs

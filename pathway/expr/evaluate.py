@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
-from pathway.expr.closures import Env, Fn
+from pathway.expr.closures import Env, Fn, NeedsFn
 from pathway.expr.types import UNKNOWN, Checker, Evaluation, ValueType
 
 _NOTHING: Final[frozenset[str]] = frozenset()
@@ -62,10 +62,12 @@ class Scope:
 
 @dataclass(frozen=True)
 class Plan:
-    """How to evaluate: for each name (sorted) its type check and whether it counts for ``missing``."""
+    """How to evaluate: for each name (sorted) its type check and whether it is read outside ``known()``; the
+    closure; and the closure that names the slots an undecided result still needs."""
 
     slots: tuple[tuple[str, Checker, bool], ...]
     fn: Fn
+    needs: NeedsFn
 
 
 @dataclass(frozen=True)
@@ -88,21 +90,18 @@ class Compiled:
         facts, derived = scope.facts, scope.derived
         env: Env = []
         read: dict[str, object] = {}
-        missing: list[str] = []
         inherited: dict[str, object] | None = None
-        for name, check, counts in self._plan.slots:
+        subs: dict[int, Evaluation] = {}
+        for index, (name, check, _) in enumerate(self._plan.slots):
             if name in derived:
                 sub = scope.derived_evaluation(name)
                 value = check(sub.value)
+                subs[index] = sub
                 if inherited is None:
                     inherited = {}
                 inherited.update(sub.read)
-                if counts:
-                    missing.extend(sub.missing)
             else:
                 value = check(facts.get(name, UNKNOWN))
-                if counts and value is UNKNOWN:
-                    missing.append(name)
             env.append(value)
             read[name] = value
         env.append(scope.today)
@@ -113,7 +112,18 @@ class Compiled:
         if inherited:
             inherited.update(read)
             read = dict(sorted(inherited.items()))
-        return Evaluation(value=result, read=read, missing=frozenset(missing) if missing else _NOTHING)
+        missing = self._needed(env, subs) if result is UNKNOWN else _NOTHING
+        return Evaluation(value=result, read=read, missing=missing)
+
+    def _needed(self, env: Env, subs: dict[int, Evaluation]) -> frozenset[str]:
+        """The facts an undecided result still needs (through derived facts, the facts those need)."""
+        needed: set[str] = set()
+        for index in self._plan.needs(env):
+            if index in subs:
+                needed |= subs[index].missing
+            else:
+                needed.add(self._plan.slots[index][0])
+        return frozenset(needed) if needed else _NOTHING
 
     def _undecided(self, scope: Scope) -> Evaluation:
         read = {name: UNKNOWN for name, _, _ in self._plan.slots}
