@@ -68,6 +68,7 @@ _KINDS = {
     "needs": "fact",
     "not_needs": "fact",
     "deviations": "action",
+    "not_deviations": "action",
 }
 
 
@@ -129,7 +130,7 @@ def _failures(step: int, at: str, expect: Expect, summary: Mapping[str, Any], de
     words = {"state": "state", "action": "recommendation", "finding": "finding", "fact": "needed fact"}
     out = []
     for key, kind in _KINDS.items():
-        if key == "deviations":
+        if key in ("deviations", "not_deviations"):
             continue
         present = key.startswith("not_")
         for name in getattr(expect, key):
@@ -141,6 +142,9 @@ def _failures(step: int, at: str, expect: Expect, summary: Mapping[str, Any], de
     for name in expect.deviations:
         if name not in deviations:
             out.append(f"after step {step} ({at}): expected a deviation for '{name}'; recorded: {deviations or 'none'}")
+    for name in expect.not_deviations:
+        if name in deviations:
+            out.append(f"after step {step} ({at}): expected no deviation for '{name}', but it was not recommended")
     return out
 
 

@@ -72,3 +72,15 @@ def test_cli_test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == f"{len(RESULTS)} scenarios: {len(RESULTS)} passed, 0 failed"
+
+
+@pytest.mark.parametrize("definition", ["definitions/bipn/pathway.yaml"])
+def test_scenarios_visit_every_state_and_fire_every_transition(definition: str) -> None:
+    runner = Runner(load_analysis(definition))
+    results = [r for path in scenario_files(Path(definition)) for r in run_file(path, runner, str(path))]
+    fired = {t for r in results for t in r.transitions}
+    visited = {s for r in results for s in r.states}
+    index = runner.analysis.index
+    assert [t.id for t in index.transitions if t.id not in fired] == []
+    assert [s for s in index.states if s not in visited] == []
+    assert len(results) >= 30

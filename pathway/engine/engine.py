@@ -106,6 +106,7 @@ class _Run:
         self.emit("input", **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
         if self.machine is None:
             self.start()
+        before = self.recommended()
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = inp.seq
@@ -114,7 +115,7 @@ class _Run:
         if inp.event is not None and self.error is None:
             self.complete(inp.event, today)
         if inp.done is not None:
-            self.conformance(inp)
+            self.conformance(inp, before)
         self.report_waits()
 
     def start(self) -> None:
@@ -198,10 +199,15 @@ class _Run:
                 evidence=list(entry.evidence),
             )
 
-    def conformance(self, inp: Input) -> None:
-        recommended = sorted(k[1] for k in self.items if k[0] == "recommendation")
-        if inp.done not in recommended:
-            fields: Record = {"action": inp.done, "recommended": recommended}
+    def recommended(self) -> list[str]:
+        return sorted(k[1] for k in self.items if k[0] == "recommendation")
+
+    def conformance(self, inp: Input, before: list[str]) -> None:
+        """Care given conforms when it was recommended just before this input or once it was processed (an entry
+        may record the care together with the facts it changed)."""
+        after = self.recommended()
+        if inp.done not in before and inp.done not in after:
+            fields: Record = {"action": inp.done, "recommended": after}
             if inp.reason:
                 fields["reason"] = inp.reason
             self.emit("deviation", **fields)

@@ -30,6 +30,10 @@ class Expect(ScenarioModel):
     deviations: list[str] = Field(
         default_factory=list, description="Actions recorded as deviations at this step ('done' but not recommended)."
     )
+    not_deviations: list[str] = Field(
+        default_factory=list,
+        description="Actions done at this step that must not be deviations (they were recommended).",
+    )
 
 
 class Step(JourneyEvent):
