@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/pathway validate
-	$(BIN)/pathway run definitions/example/journeys/grade2-then-grade3.yaml --trail out/grade2-then-grade3.trail.jsonl
+	$(BIN)/pathway run definitions/bipn/journeys/typical-grade2-iv.yaml --trail out/typical-grade2-iv.trail.jsonl
 
 test: $(STAMP)
 	$(BIN)/ruff check pathway tests bench

@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.summary_json(), indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        print(render_run(result.records))
+        print(render_run(result.records, analysis.index.leaves))
         if args.trail:
             print(f"\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)")
     return 0 if result.ok else 1

@@ -13,6 +13,7 @@ from pathway.engine.run import Runner
 from pathway.engine.trail import canonical
 from pathway.journey import load_journey
 from pathway.loader import DEFINITIONS_DIR, load_analysis
+from pathway.pathway_docs import pathway_pages
 from pathway.schema import generated as schema_artefacts
 
 
@@ -35,11 +36,17 @@ def trail_artefacts(root: Path) -> dict[Path, str]:
     return out
 
 
+def doc_artefacts(root: Path) -> dict[Path, str]:
+    """The generated reference pages of every bundled definition."""
+    out: dict[Path, str] = {}
+    for definition in sorted((root / DEFINITIONS_DIR).glob("*/pathway.yaml")):
+        out.update(pathway_pages(load_analysis(definition), root / "docs"))
+    return out
+
+
 def artefacts(root: Path | None = None) -> dict[Path, str]:
+    """Every generated file, by path: schema and format reference, per-pathway pages, example trails."""
     base = root or Path.cwd()
-    return {
-        **schema_artefacts(
-            base / "schema" / "pathway.schema.json", base / "docs" / "reference" / "definition-format.md"
-        ),
-        **trail_artefacts(base),
-    }
+    reference = base / "docs" / "reference" / "definition-format.md"
+    schema = schema_artefacts(base / "schema" / "pathway.schema.json", reference)
+    return {**schema, **doc_artefacts(base), **trail_artefacts(base)}

@@ -7,7 +7,7 @@ its children, and its path in the YAML document (for located diagnostics). Trans
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +65,12 @@ class StateIndex:
         while parent is not None:
             yield parent
             parent = self.states[parent].parent
+
+    def leaves(self, active: Iterable[str]) -> list[str]:
+        """The innermost of the given active states, in the order given."""
+        states = list(active)
+        parents = {self.states[s].parent for s in states if s in self.states}
+        return [s for s in states if s not in parents]
 
     def outgoing(self, state_id: str) -> tuple[TransitionInfo, ...]:
         return tuple(t for t in self.transitions if t.source == state_id)

@@ -25,3 +25,12 @@ def test_replay_example_in_the_guide_is_true() -> None:
     guide = (ROOT / "docs" / "journeys.md").read_text(encoding="utf-8")
     lines = (ROOT / "definitions" / "example" / "trails" / "grade2-then-grade3.jsonl").read_text().splitlines()
     assert f"`reproduced: {len(lines)} records identical`" in guide
+
+
+def test_the_clinical_review_covers_every_evidence_entry_action_and_finding() -> None:
+    import pathway
+
+    review = (ROOT / "docs" / "clinical-review.md").read_text(encoding="utf-8")
+    bipn = pathway.load(ROOT / "definitions" / "bipn" / "pathway.yaml")
+    missing = [f"`{i}`" for i in [*bipn.evidence, *bipn.actions, *bipn.findings] if f"`{i}`" not in review]
+    assert missing == []

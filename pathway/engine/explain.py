@@ -154,11 +154,7 @@ def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list
 
 def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
     """The innermost active states (all of them when the pathway, which knows the tree, is not available)."""
-    if analysis is None:
-        return list(active)
-    index = analysis.index
-    parents = {index.states[s].parent for s in active if s in index.states}
-    return [s for s in active if s not in parents]
+    return list(active) if analysis is None else analysis.index.leaves(active)
 
 
 def explain(

@@ -4,7 +4,7 @@ what was recommended or retired with its evidence, and what the pathway waits fo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pathway.summary import DISCLAIMER
@@ -90,13 +90,15 @@ def render_steps(records: Iterable[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_summary(header: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
+def render_summary(
+    header: Mapping[str, Any], summary: Mapping[str, Any], leaves: Callable[[Sequence[str]], list[str]] | None = None
+) -> str:
     def ids(items: Sequence[Mapping[str, Any]]) -> str:
         return ", ".join(f"{i['id']} (since {i['since']})" for i in items) or "none"
 
     lines = [
         f"Now ({summary.get('at', '')}):",
-        f"  states:          {', '.join(summary['states']) or 'none'}",
+        f"  states:          {', '.join(leaves(summary['states']) if leaves else summary['states']) or 'none'}",
         f"  recommendations: {ids(summary['recommendations'])}",
         f"  findings:        {ids(summary['findings'])}",
     ]
@@ -107,7 +109,8 @@ def render_summary(header: Mapping[str, Any], summary: Mapping[str, Any]) -> str
     return "\n".join(lines)
 
 
-def render_run(records: Sequence[Mapping[str, Any]]) -> str:
+def render_run(records: Sequence[Mapping[str, Any]], leaves: Callable[[Sequence[str]], list[str]] | None = None) -> str:
+    """The whole run for a terminal; ``leaves`` (from the pathway's tree) keeps only the innermost states."""
     header = records[0]
     p, j = header["pathway"], header["journey"]
     head = [
@@ -115,4 +118,4 @@ def render_run(records: Sequence[Mapping[str, Any]]) -> str:
         DISCLAIMER,
         "",
     ]
-    return "\n".join([*head, render_steps(records), "", render_summary(header, records[-1])])
+    return "\n".join([*head, render_steps(records), "", render_summary(header, records[-1], leaves)])
