@@ -58,6 +58,7 @@ class StateIndex:
     states: Mapping[str, StateInfo]
     transitions: tuple[TransitionInfo, ...]
     duplicates: tuple[StateInfo, ...]
+    by_source: Mapping[str, tuple[TransitionInfo, ...]]
 
     def ancestors(self, state_id: str) -> Iterator[str]:
         """The ids of the state's ancestors, nearest first."""
@@ -73,7 +74,8 @@ class StateIndex:
         return [s for s in states if s not in parents]
 
     def outgoing(self, state_id: str) -> tuple[TransitionInfo, ...]:
-        return tuple(t for t in self.transitions if t.source == state_id)
+        """The state's transitions in document order (precomputed: the engine asks on every microstep)."""
+        return self.by_source.get(state_id, ())
 
 
 def _walk(states: Mapping[str, State], parent: str | None, base: DocPath, depth: int) -> Iterator[StateInfo]:
@@ -101,4 +103,7 @@ def build_index(pathway: Pathway) -> StateIndex:
             seen[base] = seen.get(base, 0) + 1
             tid = base if seen[base] == 1 else f"{base}#{seen[base]}"
             transitions.append(TransitionInfo(tid, info.id, index, transition, (*info.path, "transitions", index)))
-    return StateIndex(states, tuple(transitions), tuple(duplicates))
+    by_source: dict[str, list[TransitionInfo]] = {}
+    for t in transitions:
+        by_source.setdefault(t.source, []).append(t)
+    return StateIndex(states, tuple(transitions), tuple(duplicates), {s: tuple(ts) for s, ts in by_source.items()})

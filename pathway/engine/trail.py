@@ -73,32 +73,50 @@ def _diag(path: str, line: int, code: str, message: str, hint: str | None = None
     return Diagnostic(code=code, message=message, file=path, line=line, column=1, hint=hint)
 
 
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid in a trail")
+
+
+def _parse_line(shown: str, number: int, raw: bytes) -> dict[str, Any]:
+    """One line as a record, or a located diagnostic: not UTF-8, not JSON (NaN and Infinity included), not an
+    object."""
+    try:
+        record = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        problem = "is not UTF-8 text"
+    except ValueError as err:  # JSONDecodeError is a ValueError; so are NaN/Infinity and huge numbers
+        problem = f"is not valid JSON: {getattr(err, 'msg', err)}"
+    else:
+        if isinstance(record, dict) and _finite(record):
+            return record
+        problem = "is not a JSON object" if not isinstance(record, dict) else "holds a number too large to be exact"
+    raise InvalidInputError(
+        [_diag(shown, number, "PW402", f"line {number} {problem}", "the trail was edited or truncated")]
+    )
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
 def read_trail(path: str | Path) -> list[dict[str, Any]]:
-    """Parse a trail file into records. Raises with the line of the first line that is not a JSON object."""
+    """Parse a trail file into records. Lines are split at '\\n' only (a record never contains a raw line break),
+    and each line is decoded on its own, so a problem is reported at its own line."""
     shown = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        data = Path(path).read_bytes()
+    except OSError as err:
         raise UnreadableInputError([_diag(shown, 1, "PW401", f"cannot read the trail: {err}")]) from None
-    records: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InvalidInputError(
-                [
-                    _diag(
-                        shown,
-                        number,
-                        "PW402",
-                        f"line {number} is not valid JSON: {err.msg}",
-                        "the trail was edited or truncated",
-                    )
-                ]
-            ) from None
-        if not isinstance(record, dict):
-            raise InvalidInputError([_diag(shown, number, "PW402", f"line {number} is not a JSON object")])
-        records.append(record)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    records = [_parse_line(shown, number, raw) for number, raw in enumerate(lines, start=1)]
     if not records or records[0].get("kind") != "header" or records[0].get("schema") != SCHEMA:
         raise InvalidInputError(
             [
