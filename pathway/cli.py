@@ -62,29 +62,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
-    """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
-    files = generated(Path(args.out), Path(args.reference))
-    if args.check:
+def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
+    """Write generated files, or with ``check`` report the stale ones (exit 1) without writing."""
+    if check:
         old = stale(files)
         for path in old:
-            print(f"{display_path(path)} is stale: run 'pathway schema' and commit the result", file=sys.stderr)
-        if not old:
-            print("schema and format reference are up to date")
-        return 1 if old else 0
-    written = write_generated(files)
-    for path in files:
-        print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
-    return 0
-
-
-def cmd_generate(args: argparse.Namespace) -> int:
-    """Regenerate every generated artefact (schema, format reference, example trails), or --check them."""
-    files = artefacts()
-    if args.check:
-        old = stale(files)
-        for path in old:
-            print(f"{display_path(path)} is stale: run 'pathway generate' and commit the result", file=sys.stderr)
+            print(f"{display_path(path)} is stale: run '{command}' and commit the result", file=sys.stderr)
         if not old:
             print(f"{len(files)} generated files are up to date")
         return 1 if old else 0
@@ -92,6 +75,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for path in files:
         print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
     return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
+    return write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Regenerate every generated artefact (schema, format reference, pathway pages, example trails), or --check."""
+    return write_or_check(artefacts(), args.check, "pathway generate")
 
 
 def build_parser() -> argparse.ArgumentParser:

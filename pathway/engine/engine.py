@@ -21,6 +21,7 @@ from pathway.engine.selection import Checked, Fire, Wait, select
 from pathway.engine.trail import SCHEMA, seal
 from pathway.expr import UNKNOWN, Evaluation, Scope
 from pathway.journey import Input, LoadedJourney, input_to_record
+from pathway.model import Action, Finding
 
 MAX_MICROSTEPS = 200
 Record = dict[str, Any]
@@ -184,8 +185,7 @@ class _Run:
         for key, state in wanted.items():
             if key in self.items:
                 continue
-            p = self.analysis.pathway
-            entry = p.actions[key[1]] if key[0] == "recommendation" else p.findings[key[1]]
+            entry = self.catalogue(key[0])[key[1]]
             self.items[key] = {"since": self.at, "state": state}
             if key[0] == "recommendation":
                 self.first_issued.setdefault(key[1], self.at)
@@ -223,30 +223,28 @@ class _Run:
         for state in [s for s in self.shown_waits if s not in self.waits]:
             del self.shown_waits[state]
 
-    def summary(self) -> Record:
+    def catalogue(self, kind: str) -> Mapping[str, Action | Finding]:
         p = self.analysis.pathway
-        recommendations = [
+        return p.actions if kind == "recommendation" else p.findings
+
+    def active_items(self, kind: str) -> list[Record]:
+        """The active recommendations (kind 'recommendation') or findings, with since, state and evidence."""
+        catalogue = self.catalogue(kind)
+        return [
             {
                 "id": k[1],
-                "title": p.actions[k[1]].title,
+                "title": catalogue[k[1]].title,
                 "since": v["since"],
                 "state": v["state"],
-                "evidence": list(p.actions[k[1]].evidence),
+                "evidence": list(catalogue[k[1]].evidence),
             }
             for k, v in self.items.items()
-            if k[0] == "recommendation"
+            if k[0] == kind
         ]
-        findings = [
-            {
-                "id": k[1],
-                "title": p.findings[k[1]].title,
-                "since": v["since"],
-                "state": v["state"],
-                "evidence": list(p.findings[k[1]].evidence),
-            }
-            for k, v in self.items.items()
-            if k[0] == "finding"
-        ]
+
+    def summary(self) -> Record:
+        recommendations = self.active_items("recommendation")
+        findings = self.active_items("finding")
         needs = sorted({n for w in self.waits.values() for n in w.needs})
         waiting = [
             {"state": s, "needs": list(w.needs)}
