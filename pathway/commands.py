@@ -121,7 +121,30 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+def cmd_diagram(args: argparse.Namespace) -> int:
+    """Draw a pathway's diagrams (one per view), optionally with a journey's trail; --check the committed ones."""
+    from pathway.generate import write_or_check
+    from pathway.render.diagrams import committed_diagrams, write_diagrams
+
+    if args.check:
+        return write_or_check(committed_diagrams(Path.cwd(), args.pathway), True, "pathway generate")
+    if args.pathway is None:
+        raise UsageError("give the pathway to draw (ID or PATH), or --check")
+    written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
+    p = sub.add_parser("diagram", help=cmd_diagram.__doc__, description=cmd_diagram.__doc__)
+    p.add_argument("pathway", nargs="?", metavar="ID|PATH", help="the pathway (with --check: only its diagrams)")
+    p.add_argument("--format", choices=("svg", "png", "dot", "mermaid"), default="svg", help="output format")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: diagrams/<pathway-id>)")
+    p.add_argument("--trail", metavar="TRAIL", help="draw this journey's trail over every view (<view>.<trail>.*)")
+    p.add_argument("--check", action="store_true", help="fail when the committed diagrams/ are stale")
+    p.set_defaults(handler=cmd_diagram)
+
     p = sub.add_parser("test", help=cmd_test.__doc__, description=cmd_test.__doc__)
     p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
     p.set_defaults(handler=cmd_test)
