@@ -18,9 +18,9 @@ from pathway import __version__
 from pathway.commands import add_commands
 from pathway.diagnostics import Severity, render_json, render_text, summary_line
 from pathway.errors import PathwayError
-from pathway.generate import artefacts
-from pathway.loader import CheckResult, check, display_path, find_definitions, load_analysis, resolve
-from pathway.schema import REFERENCE_PATH, SCHEMA_PATH, generated, stale, write_generated
+from pathway.generate import artefacts, write_or_check
+from pathway.loader import CheckResult, check, find_definitions, load_analysis, resolve
+from pathway.schema import REFERENCE_PATH, SCHEMA_PATH, generated
 from pathway.summary import render_summary
 
 Handler = Callable[[argparse.Namespace], int]
@@ -59,21 +59,6 @@ def _exit_code(results: Sequence[CheckResult]) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """Print a readable summary of one definition."""
     print(render_summary(load_analysis(resolve(args.pathway))))
-    return 0
-
-
-def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
-    """Write generated files, or with ``check`` report the stale ones (exit 1) without writing."""
-    if check:
-        old = stale(files)
-        for path in old:
-            print(f"{display_path(path)} is stale: run '{command}' and commit the result", file=sys.stderr)
-        if not old:
-            print(f"{len(files)} generated files are up to date")
-        return 1 if old else 0
-    written = write_generated(files)
-    for path in files:
-        print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
     return 0
 
 

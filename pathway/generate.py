@@ -7,14 +7,19 @@ of every bundled example journey (``definitions/<id>/journeys/<name>.yaml`` -> `
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from pathway.engine.run import Runner
 from pathway.engine.trail import canonical
 from pathway.journey import load_journey
-from pathway.loader import DEFINITIONS_DIR, load_analysis
+from pathway.loader import DEFINITIONS_DIR, display_path, load_analysis
 from pathway.pathway_docs import pathway_pages
+from pathway.render.diagrams import diagram_artefacts
+from pathway.render.mermaid import render_overview
 from pathway.schema import generated as schema_artefacts
+from pathway.schema import stale, write_generated
+from pathway.site import site_pages
 
 
 def journeys_of(definition_dir: Path) -> list[Path]:
@@ -44,9 +49,42 @@ def doc_artefacts(root: Path) -> dict[Path, str]:
     return out
 
 
+README_START = "<!-- generated: bipn overview (pathway generate) -->"
+README_END = "<!-- end generated -->"
+
+
+def readme_artefact(root: Path) -> dict[Path, str]:
+    """The README with its Mermaid overview of the bundled BIPN pathway brought up to date."""
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text:
+        return {}
+    head, rest = text.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    chart = render_overview(load_analysis(root / DEFINITIONS_DIR / "bipn" / "pathway.yaml"))
+    return {readme: f"{head}{README_START}\n```mermaid\n{chart}```\n{README_END}{tail}"}
+
+
 def artefacts(root: Path | None = None) -> dict[Path, str]:
-    """Every generated file, by path: schema and format reference, per-pathway pages, example trails."""
+    """Every generated file, by path: schema and format reference, the site's generated pages, example trails,
+    diagrams, and the README's Mermaid overview."""
     base = root or Path.cwd()
     reference = base / "docs" / "reference" / "definition-format.md"
     schema = schema_artefacts(base / "schema" / "pathway.schema.json", reference)
-    return {**schema, **doc_artefacts(base), **trail_artefacts(base)}
+    generated = {**schema, **doc_artefacts(base), **site_pages(base), **trail_artefacts(base)}
+    return {**generated, **diagram_artefacts(base), **readme_artefact(base)}
+
+
+def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
+    """Write generated files, or with ``check`` report the stale ones (exit 1) without writing."""
+    if check:
+        old = stale(files)
+        for path in old:
+            print(f"{display_path(path)} is stale: run '{command}' and commit the result", file=sys.stderr)
+        if not old:
+            print(f"{len(files)} generated files are up to date")
+        return 1 if old else 0
+    written = write_generated(files)
+    for path in files:
+        print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
+    return 0
