@@ -136,3 +136,28 @@ def test_readme_example_output_is_real() -> None:
     readme = Path("README.md").read_text(encoding="utf-8")
     block = readme.split("Example of what a designer sees:\n\n```text\n", 1)[1].split("```", 1)[0]
     assert block == Path("tests/golden/validate/guard_unknown_name.txt").read_text(encoding="utf-8")
+
+
+def test_every_generated_file_is_fresh(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "generate", "--check")
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("generated files are up to date")
+
+
+def test_mermaid_overview_of_the_example() -> None:
+    from pathway.loader import load_analysis
+    from pathway.render.mermaid import render_overview
+
+    assert render_overview(load_analysis("definitions/example/pathway.yaml")) == (
+        "stateDiagram-v2\n"
+        "    [*] --> assess\n"
+        "    assess\n"
+        "    state managing {\n"
+        "        dose\n"
+        "        --\n"
+        "        pain\n"
+        "    }\n"
+        "    not_applicable --> [*]\n"
+        "    assess --> not_applicable : bortezomib_status in ['never', 'compl...\n"
+        "    assess --> managing : bortezomib_status in ['planned', 'act...\n"
+    )  # Mermaid labels cannot hold double quotes, and are cut at 40 characters
