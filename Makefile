@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck schema regen
+.PHONY: demo test regen docs
 
 $(STAMP): pyproject.toml
 	@command -v dot >/dev/null 2>&1 || scripts/install-system-deps
@@ -22,7 +22,11 @@ test: $(STAMP)
 	$(BIN)/ruff check pathway tests bench
 	$(BIN)/mypy
 	$(BIN)/pathway generate --check
+	$(BIN)/pathway diagram --check
 	$(BIN)/pytest -q
 
 regen: $(STAMP)
 	$(BIN)/pathway generate
+
+docs: $(STAMP)
+	$(BIN)/python -m mkdocs build --strict
