@@ -23,6 +23,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pathway generate --check
 	$(BIN)/pathway diagram --check
+	$(BIN)/pathway lint
 	$(BIN)/pytest -q
 
 regen: $(STAMP)

@@ -56,6 +56,21 @@ CODES = MappingProxyType(
         "PW401": "trail file unreadable",
         "PW402": "not a valid trail (not JSON lines, or no header)",
         "PW410": "eventless cycle: the engine stopped",
+        "PW501": "lint: unreachable state",
+        "PW502": "lint: dead end (no way out, not final)",
+        "PW503": "lint: eventless cycle",
+        "PW504": "lint: conflicting transitions across parallel regions",
+        "PW510": "lint: transition that can never fire",
+        "PW511": "lint: transition shadowed by earlier guards",
+        "PW512": "lint: state that can get stuck with every fact known",
+        "PW513": "lint: overlapping guards where document order decides",
+        "PW519": "lint: state too large to check exhaustively",
+        "PW520": "lint: recommendation, finding or decision without evidence",
+        "PW521": "lint: fact never read",
+        "PW522": "lint: action never recommended",
+        "PW523": "lint: derived fact unused",
+        "PW530": "lint: suppression without a reason",
+        "PW531": "lint: suppression that suppresses nothing",
     }
 )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.codes import UNREADABLE
-from pathway.diagnostics import render_text
+from pathway.diagnostics import render_text, summary_line
 from pathway.engine import explain, replay
 from pathway.engine.report import render_run
 from pathway.engine.run import Runner
@@ -136,7 +136,34 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Find what validation cannot: unreachable states, dead ends, cycles, guards that never fire or overlap,
+    states that can get stuck, missing evidence, unused declarations."""
+    from pathway.lint import lint_paths
+
+    results = lint_paths(find_definitions(args.paths))
+    diagnostics = [d for r in results for d in r.diagnostics]
+    if args.format == "json":
+        files = [{"path": r.path, "ok": r.ok, "suppressed": r.suppressed,
+                  "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics]} for r in results]
+        print(json.dumps({"files": files}, indent=2, sort_keys=True))
+    else:
+        if diagnostics:
+            print(render_text(diagnostics))
+        suppressed = sum(r.suppressed for r in results)
+        tail = f", {suppressed} suppressed with a reason" if suppressed else ""
+        print(summary_line(diagnostics, len(results)) + tail)
+    if any(not r.valid and any(d.code in UNREADABLE for d in r.diagnostics) for r in results):
+        return 2
+    return 0 if all(r.ok for r in results) else 1
+
+
 def add_commands(sub: Any) -> None:
+    p = sub.add_parser("lint", help=cmd_lint.__doc__, description=cmd_lint.__doc__)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.set_defaults(handler=cmd_lint)
+
     p = sub.add_parser("diagram", help=cmd_diagram.__doc__, description=cmd_diagram.__doc__)
     p.add_argument("pathway", nargs="?", metavar="ID|PATH", help="the pathway (with --check: only its diagrams)")
     p.add_argument("--format", choices=("svg", "png", "dot", "mermaid"), default="svg", help="output format")

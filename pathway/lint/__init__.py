@@ -1,0 +1,122 @@
+"""``pathway lint``: run every registered rule over a valid definition, locate the findings, apply suppressions.
+
+A finding is suppressed by a comment on its line: ``# pathway: allow PW521 because recorded for the dose review``
+(several codes: ``allow PW521, PW522 because ...``). A suppression without a reason is itself an error (PW530),
+and one that suppresses nothing is a warning (PW531), so suppressions cannot rot silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pathway.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from pathway.lint import guards as _guards  # noqa: F401 - registers the guard rules
+from pathway.lint import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
+from pathway.lint import structure as _structure  # noqa: F401 - registers the structural rules
+from pathway.lint.base import RULES, run_rules
+from pathway.loader import check, display_path
+from pathway.located import located
+from pathway.source import SourceDocument, load_file
+
+ALLOW = re.compile(r"#\s*pathway:\s*allow\s+(?P<codes>PW\d{3}(?:\s*,\s*PW\d{3})*)(?:\s+because\s+(?P<reason>\S.*))?")
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The findings for one file (validation errors instead, when the file is not valid)."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    suppressed: int = 0
+    valid: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.valid and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class _Allow:
+    line: int
+    column: int
+    codes: frozenset[str]
+    reason: str | None
+
+
+def _allows(doc: SourceDocument) -> list[_Allow]:
+    found = []
+    for number, text in enumerate(doc.text.splitlines(), start=1):
+        match = ALLOW.search(text)
+        if match:
+            codes = frozenset(c.strip() for c in match.group("codes").split(","))
+            found.append(_Allow(number, match.start() + 1, codes, match.group("reason")))
+    return found
+
+
+def _suppression_findings(doc: SourceDocument, allows: list[_Allow], used: set[int]) -> list[Diagnostic]:
+    out = []
+    for allow in allows:
+        codes = ", ".join(sorted(allow.codes))
+        if allow.reason is None:
+            out.append(
+                Diagnostic(
+                    code="PW530",
+                    message=f"suppression of {codes} gives no reason",
+                    file=doc.path,
+                    line=allow.line,
+                    column=allow.column,
+                    hint="write '# pathway: allow CODE because <why this is right here>'",
+                )
+            )
+        elif allow.line not in used:
+            out.append(
+                Diagnostic(
+                    code="PW531",
+                    severity=Severity.WARNING,
+                    file=doc.path,
+                    line=allow.line,
+                    column=allow.column,
+                    message=f"suppression of {codes} suppresses nothing",
+                    hint="remove it: the finding it was written for is gone",
+                )
+            )
+    return out
+
+
+def lint_file(path: str | Path) -> LintResult:
+    """Lint one definition. An invalid definition gives its validation diagnostics instead."""
+    result = check(path)
+    if not result.ok or result.analysis is None:
+        return LintResult(result.path, result.diagnostics, valid=False)
+    doc = load_file(path, display=display_path(Path(path)))
+    allows = {a.line: a for a in _allows(doc)}
+    kept: list[Diagnostic] = []
+    used: set[int] = set()
+    for current, issue in run_rules(result.analysis):
+        diag = located(
+            doc,
+            issue.path,
+            issue.code,
+            issue.message,
+            hint=issue.hint,
+            key=issue.key,
+            span=issue.span,
+            severity=current.severity,
+        )
+        allow = allows.get(diag.line)
+        if allow is not None and allow.reason is not None and diag.code in allow.codes:
+            used.add(diag.line)
+            continue
+        kept.append(diag)
+    kept += _suppression_findings(doc, list(allows.values()), used)
+    return LintResult(doc.path, tuple(sorted_diagnostics(kept)), suppressed=len(used))
+
+
+def lint_paths(paths: Sequence[Path]) -> list[LintResult]:
+    return [lint_file(p) for p in paths]
+
+
+__all__ = ["RULES", "LintResult", "lint_file", "lint_paths"]

@@ -1,0 +1,62 @@
+"""The lint framework: rules with stable codes, registered by decorator, each a function from a checked pathway to
+the issues it finds. Issues carry document paths (like :class:`pathway.analysis.Issue`) and a severity; the
+runner in :mod:`pathway.lint` locates them, applies suppressions and renders them.
+
+Codes: PW50x structure (reachability, dead ends, cycles), PW51x guards (exhaustive over finite domains),
+PW52x hygiene (evidence, unused declarations), PW53x suppressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from pathway.analysis import Analysis
+from pathway.diagnostics import Severity
+from pathway.index import DocPath
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    """One finding of a rule, at a document path; ``span`` = (scalar text, offset, length) inside a scalar."""
+
+    path: DocPath
+    code: str
+    message: str
+    hint: str | None = None
+    key: bool = False
+    span: tuple[str, int, int] | None = None
+
+
+Check: TypeAlias = Callable[[Analysis], Iterable[LintIssue]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    severity: Severity
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, title: str, severity: Severity) -> Callable[[Check], Check]:
+    """Register a lint rule under a stable code."""
+
+    def register(check: Check) -> Check:
+        if code in RULES:
+            raise ValueError(f"lint code {code} registered twice")
+        RULES[code] = Rule(code, title, severity, check)
+        return check
+
+    return register
+
+
+def run_rules(analysis: Analysis) -> Iterator[tuple[Rule, LintIssue]]:
+    for code in sorted(RULES):
+        current = RULES[code]
+        for issue in current.check(analysis):
+            yield current, issue
