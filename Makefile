@@ -24,6 +24,7 @@ test: $(STAMP)
 	$(BIN)/pathway generate --check
 	$(BIN)/pathway diagram --check
 	$(BIN)/pathway lint
+	$(BIN)/pathway test --min-coverage 100
 	$(BIN)/pytest -q
 
 regen: $(STAMP)

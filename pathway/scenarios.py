@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pathway.analysis import Analysis
+from pathway.coverage import guard_outcomes
 from pathway.diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
 from pathway.engine.run import Runner
 from pathway.errors import InvalidInputError
@@ -38,6 +39,7 @@ class ScenarioResult:
     failures: tuple[str, ...] = ()
     transitions: tuple[str, ...] = field(default=(), repr=False)  # ids fired, for coverage
     states: tuple[str, ...] = field(default=(), repr=False)  # states ever active, for coverage
+    outcomes: frozenset[tuple[str, str]] = field(default=frozenset(), repr=False)  # guard outcomes seen
 
     @property
     def passed(self) -> bool:
@@ -163,7 +165,8 @@ def run_file(path: Path, runner: Runner, shown: str) -> list[ScenarioResult]:
         records = runner.run(journey).records
         fired = tuple(r["id"] for r in records if r["kind"] == "transition")
         states = tuple(sorted({s for r in records for s in r.get("entered", ())}))
-        results.append(ScenarioResult(shown, name, line, tuple(failures), fired, states))
+        outcomes = frozenset(guard_outcomes(runner.analysis, records))
+        results.append(ScenarioResult(shown, name, line, tuple(failures), fired, states, outcomes))
     return results
 
 
