@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.codes import UNREADABLE
+from pathway.coverage import coverage, render_coverage
 from pathway.diagnostics import render_text, summary_line
 from pathway.engine import explain, replay
 from pathway.engine.report import render_run
@@ -106,19 +107,35 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    """Run the designer scenarios of definitions (default: every definitions/*/scenarios/*.yaml)."""
-    results = []
+    """Run the designer scenarios of definitions (default: every definitions/*/scenarios/*.yaml); with --coverage,
+    report state, transition and guard-outcome coverage and what no scenario reaches."""
+    results, reports, below = [], [], False
     for definition in find_definitions(args.paths):
         files = scenario_files(definition)
         if not files:
             continue
         runner = Runner(load_analysis(definition))
-        for path in files:
-            results += run_file(path, runner, display_path(path))
+        mine = [r for path in files for r in run_file(path, runner, display_path(path))]
+        results += mine
+        if args.coverage or args.min_coverage is not None:
+            cov = coverage(
+                runner.analysis,
+                {s for r in mine for s in r.states},
+                {t for r in mine for t in r.transitions},
+                {o for r in mine for o in r.outcomes},
+            )
+            doc = load_file(definition, display=display_path(definition))
+            reports.append(render_coverage(cov, runner.analysis, doc, len(mine)))
+            floor = args.min_coverage
+            below |= floor is not None and min(cov.state_percent, cov.transition_percent) < floor
     if not results:
         raise UsageError("no scenarios found (expected definitions/<id>/scenarios/*.yaml)")
     print(render_results(results))
-    return 0 if all(r.passed for r in results) else 1
+    for report in reports:
+        print("\n" + report)
+    if below:
+        print(f"\nstate or transition coverage is below --min-coverage {args.min_coverage:g}%", file=sys.stderr)
+    return 0 if all(r.passed for r in results) and not below else 1
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
@@ -144,8 +161,15 @@ def cmd_lint(args: argparse.Namespace) -> int:
     results = lint_paths(find_definitions(args.paths))
     diagnostics = [d for r in results for d in r.diagnostics]
     if args.format == "json":
-        files = [{"path": r.path, "ok": r.ok, "suppressed": r.suppressed,
-                  "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics]} for r in results]
+        files = [
+            {
+                "path": r.path,
+                "ok": r.ok,
+                "suppressed": r.suppressed,
+                "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics],
+            }
+            for r in results
+        ]
         print(json.dumps({"files": files}, indent=2, sort_keys=True))
     else:
         if diagnostics:
@@ -174,6 +198,13 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("test", help=cmd_test.__doc__, description=cmd_test.__doc__)
     p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
+    p.add_argument("--coverage", action="store_true", help="report state, transition and guard-outcome coverage")
+    p.add_argument(
+        "--min-coverage",
+        type=float,
+        metavar="PCT",
+        help="fail when state or transition coverage of a definition is below PCT (implies --coverage)",
+    )
     p.set_defaults(handler=cmd_test)
 
     p = sub.add_parser("run", help=cmd_run.__doc__, description=cmd_run.__doc__)
