@@ -182,6 +182,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def cmd_scenarios_generate(args: argparse.Namespace) -> int:
+    """Generate a scenario for every transition that no scenario fires yet (a journey found by a bounded search),
+    for the designer to review and keep."""
+    from pathway.scenario_gen import generate_file, report
+
+    found = [resolve(args.pathway)] if args.pathway else find_definitions([])
+    if len(found) != 1:
+        raise UsageError(f"give the pathway (ID or PATH): there are {len(found)} definitions")
+    definition = found[0]
+    generation, written = generate_file(load_analysis(definition), definition, args.out and Path(args.out))
+    print(report(generation, written))
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("lint", help=cmd_lint.__doc__, description=cmd_lint.__doc__)
     p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
@@ -206,6 +220,13 @@ def add_commands(sub: Any) -> None:
         help="fail when state or transition coverage of a definition is below PCT (implies --coverage)",
     )
     p.set_defaults(handler=cmd_test)
+
+    p = sub.add_parser("scenarios", help="designer scenarios", description="Work with designer scenarios.")
+    gen = p.add_subparsers(dest="scenarios_command", metavar="COMMAND", required=True)
+    g = gen.add_parser("generate", help=cmd_scenarios_generate.__doc__, description=cmd_scenarios_generate.__doc__)
+    g.add_argument("pathway", nargs="?", metavar="ID|PATH", help="the pathway (default: the first bundled one)")
+    g.add_argument("--out", metavar="FILE", help="output file (default: definitions/<id>/scenarios/generated.yaml)")
+    g.set_defaults(handler=cmd_scenarios_generate)
 
     p = sub.add_parser("run", help=cmd_run.__doc__, description=cmd_run.__doc__)
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
