@@ -12,21 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from pathway.analysis import Analysis
+from pathway.analysis import Analysis, Issue
 from pathway.diagnostics import Severity
-from pathway.index import DocPath
 
-
-@dataclass(frozen=True)
-class LintIssue:
-    """One finding of a rule, at a document path; ``span`` = (scalar text, offset, length) inside a scalar."""
-
-    path: DocPath
-    code: str
-    message: str
-    hint: str | None = None
-    key: bool = False
-    span: tuple[str, int, int] | None = None
+LintIssue = Issue
+"""A rule's finding: the same located-by-path record the whole-file checks use (:class:`pathway.analysis.Issue`)."""
 
 
 Check: TypeAlias = Callable[[Analysis], Iterable[LintIssue]]
