@@ -18,7 +18,6 @@ from pathway import __version__
 from pathway.commands import add_commands
 from pathway.diagnostics import Severity, render_json, render_text, summary_line
 from pathway.errors import PathwayError
-from pathway.generate import artefacts, write_or_check
 from pathway.loader import CheckResult, check, find_definitions, load_analysis, resolve
 from pathway.schema import REFERENCE_PATH, SCHEMA_PATH, generated
 from pathway.summary import render_summary
@@ -64,11 +63,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
+    from pathway.generate import write_or_check
+
     return write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate every generated artefact (schema, format reference, pathway pages, example trails), or --check."""
+    from pathway.generate import artefacts, write_or_check
+
     return write_or_check(artefacts(), args.check, "pathway generate")
 
 

@@ -1,4 +1,7 @@
-"""The journey commands of the CLI (run, replay, explain): thin wrappers that print library results."""
+"""The journey, scenario, lint and diagram commands of the CLI: thin wrappers that print library results.
+
+Each handler imports what it needs when it runs, so that starting the CLI (and `pathway validate`) does not pay
+for the engine, python-statemachine or graphviz."""
 
 from __future__ import annotations
 
@@ -9,15 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pathway.codes import UNREADABLE
-from pathway.coverage import coverage, render_coverage
 from pathway.diagnostics import render_text, summary_line
-from pathway.engine import explain, replay
-from pathway.engine.report import render_run
-from pathway.engine.run import Runner
 from pathway.errors import InvalidInputError, UsageError
-from pathway.journey import check_journey
 from pathway.loader import display_path, find_definitions, load_analysis, resolve
-from pathway.scenarios import render_results, run_file, scenario_files
 from pathway.source import load_file
 
 
@@ -42,6 +39,10 @@ def pinned_id(journey: Path) -> str | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a patient journey through a pathway; show each step, optionally write the audit trail."""
+    from pathway.engine.report import render_run
+    from pathway.engine.run import Runner
+    from pathway.journey import check_journey
+
     journey_path = Path(args.journey)
     if not journey_path.is_file():
         raise UsageError(f"{args.journey}: no such journey file")
@@ -75,6 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-run a trail's inputs: 'reproduced', the first divergence, tampering, or (with --pathway of another
     version) each decision that would differ."""
+    from pathway.engine import replay
+
     result = replay(args.trail, args.pathway and resolve(args.pathway))
     if args.json:
         out = {
@@ -97,6 +100,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Why is the patient in these states, why was this recommended, why was that not."""
+    from pathway.engine import explain
+
     if args.step is not None and args.at is not None:
         raise UsageError("give --step or --at, not both")
     answer = explain(
@@ -109,6 +114,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     """Run the designer scenarios of definitions (default: every definitions/*/scenarios/*.yaml); with --coverage,
     report state, transition and guard-outcome coverage and what no scenario reaches."""
+    from pathway.coverage import coverage, render_coverage
+    from pathway.engine.run import Runner
+    from pathway.scenarios import render_results, run_file, scenario_files
+
     results, reports, below = [], [], False
     for definition in find_definitions(args.paths):
         files = scenario_files(definition)

@@ -161,3 +161,11 @@ def test_mermaid_overview_of_the_example() -> None:
         "    assess --> not_applicable : bortezomib_status in ['never', 'compl...\n"
         "    assess --> managing : bortezomib_status in ['planned', 'act...\n"
     )  # Mermaid labels cannot hold double quotes, and are cut at 40 characters
+
+
+def test_starting_the_cli_does_not_import_the_engine_or_graphviz() -> None:
+    """Start-up cost is paid by every command: the engine, python-statemachine and graphviz load on demand."""
+    heavy = ("statemachine", "graphviz", "pathway.engine")
+    code = f"import sys, pathway.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
