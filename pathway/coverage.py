@@ -15,17 +15,10 @@ from typing import Any
 
 from pathway.analysis import Analysis
 from pathway.expr import UNKNOWN, Scope
+from pathway.journey import input_from_record
 from pathway.source import SourceDocument
 
 OUTCOMES = ("true", "false", "unknown")
-
-
-def _facts_of(record: Mapping[str, Any], analysis: Analysis) -> dict[str, object]:
-    facts: dict[str, object] = {}
-    for name, value in record.get("facts", {}).items():
-        typed = analysis.pathway.facts[name].type
-        facts[name] = date.fromisoformat(value) if typed == "date" and isinstance(value, str) else value
-    return facts
 
 
 def _evaluate_active(
@@ -51,8 +44,9 @@ def guard_outcomes(analysis: Analysis, records: Sequence[Mapping[str, Any]]) -> 
         if r["kind"] == "input" and today is not None:
             seen |= _evaluate_active(analysis, active, facts, today)
         if r["kind"] == "input" and "at" in r:
-            facts.update(_facts_of(r, analysis))
-            today = date.fromisoformat(r["at"][:10])
+            recorded = input_from_record(r, analysis, r["input"])  # typed exactly as replay types it
+            facts.update(recorded.facts)
+            today = recorded.at.date()
         elif r["kind"] == "start":
             active = set(r["entered"])
         elif r["kind"] == "transition":

@@ -272,12 +272,3 @@ def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney
         run.apply(inp)
     run.emit("summary", **run.summary())
     return run.records
-
-
-def facts_view(records: list[Record]) -> Mapping[str, object]:
-    """The latest value of every fact given in a run's input records."""
-    facts: dict[str, object] = {}
-    for record in records:
-        if record["kind"] == "input":
-            facts.update(record.get("facts", {}))
-    return facts

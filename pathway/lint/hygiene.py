@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from pathway.analysis import OTHERWISE, Analysis
 from pathway.diagnostics import Severity
-from pathway.expr import referenced_names
 from pathway.lint.base import LintIssue, rule
 
 
@@ -45,12 +44,9 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintIssue]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    names: set[str] = set()
-    texts = [t.transition.when for t in analysis.index.transitions if t.transition.when not in (None, OTHERWISE)]
-    texts += [d.expr for d in analysis.pathway.derived.values()]
-    for text in texts:
-        names |= referenced_names(text or "") or set()
-    return names
+    """Every name a guard or derived fact reads (known() included), from the expressions compiled at load time."""
+    compiled = [*analysis.guards.values(), *analysis.derived.values()]
+    return {name for expression in compiled for name in expression.names}
 
 
 @rule("PW521", "fact never read", Severity.WARNING)
