@@ -25,16 +25,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cohort import cohort  # noqa: E402
 
-import pathway.engine.engine as engine_module  # noqa: E402
-from pathway.analysis import Analysis  # noqa: E402
+import pathway.engine.execute as engine_module  # noqa: E402
+from pathway.definition.analysis import Analysis  # noqa: E402
+from pathway.definition.loader import load_analysis  # noqa: E402
 from pathway.engine.compile import CompiledChart, Machine, compile_chart  # noqa: E402
-from pathway.engine.engine import MAX_MICROSTEPS  # noqa: E402
-from pathway.engine.run import Runner  # noqa: E402
+from pathway.engine.execute import MAX_MICROSTEPS  # noqa: E402
+from pathway.engine.runner import Runner  # noqa: E402
 from pathway.engine.selection import select  # noqa: E402
-from pathway.engine.trail import seal  # noqa: E402
 from pathway.expr import Scope  # noqa: E402
-from pathway.journey import LoadedJourney, journey_from_data  # noqa: E402
-from pathway.loader import load_analysis  # noqa: E402
+from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
+from pathway.trail.io import seal  # noqa: E402
 
 PATHWAYS = ("definitions/example/pathway.yaml", "definitions/bipn/pathway.yaml")
 

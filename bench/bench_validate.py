@@ -65,9 +65,9 @@ def breakdown(path: Path) -> dict[str, float]:
     code = f"""
 import time
 t0 = time.perf_counter()
-from pathway.analysis import analyse
-from pathway.model import Pathway
-from pathway.source import load_file
+from pathway.definition.analysis import analyse
+from pathway.definition.model import Pathway
+from pathway.source.reader import load_file
 t1 = time.perf_counter()
 doc = load_file({str(path)!r})
 t2 = time.perf_counter()

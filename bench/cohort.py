@@ -12,8 +12,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pathway.model import Pathway
-from pathway.model.pathway import Fact
+from pathway.definition.model import Fact, Pathway
 
 
 def fact_value(rng: random.Random, fact: Fact) -> object:

@@ -14,22 +14,30 @@ The Python API mirrors the CLI::
 
 from typing import Any
 
+from pathway.definition.loader import check, load, validate
+from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, Severity
 from pathway.errors import InvalidInputError, PathwayError, UnreadableInputError, UsageError
-from pathway.loader import check, load, validate
-from pathway.model import Pathway
+from pathway.version import __version__
 
-__version__ = "0.1.0"
-
-_ENGINE = {"run", "replay", "explain", "Runner", "RunResult", "ReplayResult", "Explanation", "ReplayError"}
+_LAZY = {
+    "run": "pathway.engine",
+    "Runner": "pathway.engine",
+    "RunResult": "pathway.engine",
+    "replay": "pathway.audit",
+    "explain": "pathway.audit",
+    "ReplayResult": "pathway.audit",
+    "Explanation": "pathway.audit",
+    "ReplayError": "pathway.audit",
+}
 
 
 def __getattr__(name: str) -> Any:
     """The engine (and python-statemachine) is imported on first use, so `pathway validate` does not pay for it."""
-    if name in _ENGINE:
-        from pathway import engine
+    if name in _LAZY:
+        import importlib
 
-        return getattr(engine, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'pathway' has no attribute '{name}'")
 
 

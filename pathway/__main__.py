@@ -1,5 +1,5 @@
 """``python -m pathway`` runs the CLI."""
 
-from pathway.cli import main
+from pathway.cli.main import main
 
 raise SystemExit(main())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pathway.cli import build_parser, main
+from pathway.cli.main import build_parser, main
 
 INVALID = "tests/fixtures/definitions/invalid"
 
@@ -145,7 +145,7 @@ def test_every_generated_file_is_fresh(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_mermaid_overview_of_the_example() -> None:
-    from pathway.loader import load_analysis
+    from pathway.definition.loader import load_analysis
     from pathway.render.mermaid import render_overview
 
     assert render_overview(load_analysis("definitions/example/pathway.yaml")) == (
@@ -166,6 +166,6 @@ def test_mermaid_overview_of_the_example() -> None:
 def test_starting_the_cli_does_not_import_the_engine_or_graphviz() -> None:
     """Start-up cost is paid by every command: the engine, python-statemachine and graphviz load on demand."""
     heavy = ("statemachine", "graphviz", "pathway.engine")
-    code = f"import sys, pathway.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    code = f"import sys, pathway.cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pathway.codes import CODES
+from pathway.diagnostics.codes import CODES
 from tests.conftest import GOLDEN, ROOT
 
 DOC = ROOT / "docs" / "reference" / "diagnostics.md"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import pathway
-from pathway.cli import main
-from pathway.coverage import guard_outcomes
-from pathway.loader import load_analysis
+from pathway.cli.main import main
+from pathway.definition.loader import load_analysis
+from pathway.scenarios.coverage import guard_outcomes
 from tests.conftest import ROOT
 
 

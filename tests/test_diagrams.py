@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from pathway.analysis import Analysis
-from pathway.cli import main
-from pathway.engine.run import Runner
-from pathway.graph import build_graph, build_view
-from pathway.journey import load_journey
-from pathway.loader import load_analysis
+from pathway.cli.main import main
+from pathway.definition.analysis import Analysis
+from pathway.definition.loader import load_analysis
+from pathway.engine.runner import Runner
+from pathway.journey.check import load_journey
 from pathway.render.diagrams import DIAGRAMS_DIR, dot, mermaid, svg, views
+from pathway.render.graph import build_graph, build_view
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 SMALL = FIXTURES / "diagrams" / "small.yaml"

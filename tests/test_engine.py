@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import pathway
-from pathway.analysis import Analysis
-from pathway.loader import load_analysis
+from pathway.definition.analysis import Analysis
+from pathway.definition.loader import load_analysis
 
 FIXTURE = "tests/fixtures/engine/semantics.yaml"
 
@@ -183,7 +183,8 @@ def test_every_record_is_chained_and_the_run_is_deterministic(analysis: Analysis
 
 def test_care_recorded_with_the_facts_it_changed_is_not_a_deviation(analysis: Analysis) -> None:
     # act_a is recommended in on_a; the same entry records it and n=1, which moves on to split (retiring act_a).
-    records = run(analysis, {"at": "2026-01-01", "facts": {"a": True}},
-                  {"at": "2026-01-02", "done": "act_a", "facts": {"n": 1}})
+    records = run(
+        analysis, {"at": "2026-01-01", "facts": {"a": True}}, {"at": "2026-01-02", "done": "act_a", "facts": {"n": 1}}
+    )
     assert "on_a->split" in moves(records)
     assert kinds(records, "deviation") == []

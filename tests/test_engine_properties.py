@@ -33,14 +33,14 @@ import yaml
 from hypothesis import HealthCheck, Phase, event, find, given, settings
 from hypothesis import strategies as st
 
-from pathway.analysis import Analysis
-from pathway.engine.replay import ReplayResult, replay
-from pathway.engine.run import Runner, RunResult
-from pathway.engine.trail import KINDS, SCHEMA, canonical, verify_chain
-from pathway.journey import journey_from_data
-from pathway.loader import load_analysis
-from pathway.model.pathway import Fact
-from pathway.source import parse_text
+from pathway.audit.replay import ReplayResult, replay
+from pathway.definition.analysis import Analysis
+from pathway.definition.loader import load_analysis
+from pathway.definition.model import Fact
+from pathway.engine.runner import Runner, RunResult
+from pathway.journey.check import journey_from_data
+from pathway.source.reader import parse_text
+from pathway.trail.io import KINDS, SCHEMA, canonical, verify_chain
 from tests.conftest import ROOT
 
 SUBJECTS = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pathway.engine.replay import replay
+from pathway.audit.replay import replay
 
 GOLDEN = Path(__file__).parent / "golden" / "trails"
 TRAILS = sorted(GOLDEN.glob("*/*/*.jsonl"))

@@ -12,12 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathway.analysis import Analysis, analyse
-from pathway.canonical import sha256_of
-from pathway.codes import CODES
+from pathway.definition.analysis import Analysis, analyse
+from pathway.definition.canonical import sha256_of
+from pathway.definition.loader import load_analysis
+from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, render_text
+from pathway.diagnostics.codes import CODES
 from pathway.errors import InvalidInputError, UnreadableInputError
-from pathway.journey import (
+from pathway.journey.check import (
     Input,
     LoadedJourney,
     check_journey,
@@ -26,8 +28,6 @@ from pathway.journey import (
     journey_from_data,
     load_journey,
 )
-from pathway.loader import load_analysis
-from pathway.model import Pathway
 from tests.conftest import FIXTURES, GOLDEN, assert_golden
 
 JOURNEYS = FIXTURES / "journeys"
@@ -111,7 +111,17 @@ def test_jsonl_error_in_a_line_names_lines_of_the_file(tiny: Analysis) -> None:
 def test_many_problems_are_reported_together_in_file_order(tiny: Analysis) -> None:
     _, diagnostics = check_journey("tests/fixtures/journeys/invalid/wrong_type.yaml", tiny)
     assert [(d.line, d.column) for d in diagnostics] == [
-        (6, 13), (7, 14), (8, 14), (10, 21), (10, 31), (10, 46), (12, 20), (12, 38), (12, 56), (15, 14), (16, 13)
+        (6, 13),
+        (7, 14),
+        (8, 14),
+        (10, 21),
+        (10, 31),
+        (10, 46),
+        (12, 20),
+        (12, 38),
+        (12, 56),
+        (15, 14),
+        (16, 13),
     ]
     assert diagnostics[1].message == "fact 'grade' takes a whole number, not 2.0"
     assert diagnostics[1].hint == "write 2 without the decimal point: an int fact takes whole numbers only"
@@ -140,7 +150,11 @@ def test_valid_yaml_journey_loads_typed_inputs(tiny: Analysis) -> None:
     assert type(first.facts["grade"]) is int
     assert (first.line, cycle.line, done.line, tick.line) == (6, 8, 11, 14)
     assert (cycle.seq, cycle.at, cycle.at_text, cycle.event, cycle.note) == (
-        2, datetime(2026, 3, 9, 8, 30), "2026-03-09T08:30:00", "cycle_start", "day 1 of cycle 2"
+        2,
+        datetime(2026, 3, 9, 8, 30),
+        "2026-03-09T08:30:00",
+        "cycle_start",
+        "day 1 of cycle 2",
     )
     assert (done.done, done.reason, done.at == cycle.at) == ("treat", "patient preference", True)
     assert (tick.at_text, dict(tick.facts), tick.event, tick.done) == ("2026-03-16T09:15:30", {}, None, None)
@@ -253,8 +267,9 @@ def test_data_diagnostics_are_at_line_one_of_the_name(tiny: Analysis) -> None:
 
 def test_data_must_be_plain_data(tiny: Analysis) -> None:
     assert _codes({"journey": "j", "events": [{"at": date(2026, 3, 2)}]}, tiny) == ["PW012"]
-    assert _codes({"journey": "j", "events": [{"at": "2026-03-02", "facts": {"onset_date": date(2026, 3, 1)}}]},
-                  tiny) == ["PW302"]
+    assert _codes(
+        {"journey": "j", "events": [{"at": "2026-03-02", "facts": {"onset_date": date(2026, 3, 1)}}]}, tiny
+    ) == ["PW302"]
 
 
 def test_a_top_level_list_is_not_a_journey(tiny: Analysis) -> None:
@@ -317,10 +332,18 @@ def test_input_to_record_is_json_ready_and_sorted(tiny: Analysis) -> None:
     }
     assert list(record["facts"]) == ["grade", "onset_date", "pain", "route"]  # type: ignore[call-overload]
     assert json.loads(json.dumps(record)) == record
-    assert input_to_record(cycle) == {"at": "2026-03-09T08:30:00", "facts": {}, "event": "cycle_start",
-                                      "note": "day 1 of cycle 2"}
-    assert input_to_record(done) == {"at": "2026-03-09T08:30:00", "facts": {}, "done": "treat",
-                                     "reason": "patient preference"}
+    assert input_to_record(cycle) == {
+        "at": "2026-03-09T08:30:00",
+        "facts": {},
+        "event": "cycle_start",
+        "note": "day 1 of cycle 2",
+    }
+    assert input_to_record(done) == {
+        "at": "2026-03-09T08:30:00",
+        "facts": {},
+        "done": "treat",
+        "reason": "patient preference",
+    }
 
 
 def test_records_round_trip(tiny: Analysis) -> None:
@@ -353,8 +376,11 @@ def test_input_from_record_reads_a_trail_record_ignoring_its_envelope(tiny: Anal
 
 NAMES = st.sampled_from(["grade", "pain", "route", "onset_date", "severe", "grdae", "", "x" * 70, "1"])
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                                          max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
 FACTS = st.dictionaries(NAMES | st.text(max_size=8), VALUES, max_size=6)
 TIMES = st.sampled_from(["2026-03-02", "2026-03-02T10:00", "2026-02-30", "x"]) | st.text(max_size=20)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pathway.cli import main
-from pathway.codes import CODES
+from pathway.cli.main import main
 from pathway.diagnostics import render_text
+from pathway.diagnostics.codes import CODES
 from pathway.lint import RULES, lint_file
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 

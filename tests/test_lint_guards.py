@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pathway
-from pathway.analysis import Analysis
+from pathway.definition.analysis import Analysis
+from pathway.definition.domains import assignments, fact_domains
+from pathway.definition.loader import check_document, load_analysis
 from pathway.expr import Scope
 from pathway.lint.base import LintIssue
-from pathway.lint.domains import assignments, fact_domains
 from pathway.lint.guards import never_true, overlapping, shadowed, stuck, too_large, truths
-from pathway.loader import check_document, load_analysis
-from pathway.source import parse_text
+from pathway.source.reader import parse_text
 from tests.conftest import FIXTURES, ROOT
 
 GUARDS = FIXTURES / "lint" / "guards"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import pathway
-from pathway.cli import main
-from pathway.engine.trail import read_trail, seal, write_trail
+from pathway.cli.main import main
+from pathway.trail.io import read_trail, seal, write_trail
 
 EXAMPLE = "definitions/example"
 JOURNEY = "definitions/example/journeys/grade2-then-grade3.yaml"

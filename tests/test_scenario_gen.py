@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pathway.cli import main
-from pathway.engine.run import Runner
+from pathway.cli.main import main
+from pathway.definition.loader import load_analysis
+from pathway.engine.runner import Runner
 from pathway.errors import UsageError
-from pathway.loader import load_analysis
-from pathway.scenario_gen import MARKER, generate_file
-from pathway.scenarios import run_file, scenario_files
+from pathway.scenarios.generate import MARKER, generate_file
+from pathway.scenarios.run import run_file, scenario_files
 
 FIXTURE = Path("tests/fixtures/scenario_gen")
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pathway.cli import main
-from pathway.engine.run import Runner
+from pathway.cli.main import main
+from pathway.definition.loader import load_analysis
+from pathway.engine.runner import Runner
 from pathway.errors import InvalidInputError
-from pathway.loader import load_analysis
-from pathway.scenarios import ScenarioResult, run_file, scenario_files
+from pathway.scenarios.run import ScenarioResult, run_file, scenario_files
 from tests.conftest import ROOT
 
 

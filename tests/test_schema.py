@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pathway.schema import SCHEMA_PATH, definition_schema
-from pathway.source import load_file
+from pathway.publish.schema import SCHEMA_PATH, definition_schema
+from pathway.source.reader import load_file
 from tests.conftest import FIXTURES
 
 BUNDLED = sorted(Path("definitions").glob("*/pathway.yaml"))

@@ -1,4 +1,4 @@
-"""pathway.source: safe YAML 1.2 loading with the position of every node, limits, and located errors."""
+"""pathway.source.reader: safe YAML 1.2 loading with the position of every node, limits, and located errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pathway.errors import InvalidInputError, UnreadableInputError
-from pathway.source import Mark, SourceDocument, load_file, parse_text
+from pathway.source.reader import Mark, SourceDocument, load_file, parse_text
 
 LOADERS = [pytest.param(yaml.SafeLoader, id="pure")]
 if yaml.__with_libyaml__:
@@ -445,9 +445,7 @@ def test_expanded_size_counts_each_alias_as_its_anchored_node(loader: Any) -> No
     ],
     ids=["flow-10000", "block-mapping-2000", "block-sequence-10000"],
 )
-def test_deep_nesting_is_refused_without_recursion(
-    text: str, where: dict[str, tuple[int, int]], loader: Any
-) -> None:
+def test_deep_nesting_is_refused_without_recursion(text: str, where: dict[str, tuple[int, int]], loader: Any) -> None:
     error = failure(text, loader)
     assert type(error) is UnreadableInputError
     name = "libyaml" if loader is not yaml.SafeLoader else "pure"
@@ -499,9 +497,7 @@ def test_size_limit_is_inclusive(tmp_path: Path, loader: Any) -> None:
     ],
     ids=["latin-1", "utf-16", "truncated-sequence", "after-bom", "after-cr"],
 )
-def test_non_utf8_file_is_refused(
-    tmp_path: Path, content: bytes, where: tuple[int, int], fragment: str
-) -> None:
+def test_non_utf8_file_is_refused(tmp_path: Path, content: bytes, where: tuple[int, int], fragment: str) -> None:
     file = tmp_path / "bad.yaml"
     file.write_bytes(content)
     with pytest.raises(UnreadableInputError) as caught:
@@ -548,11 +544,7 @@ def _round_trips(value: str) -> bool:
 
 
 scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text(max_size=20).filter(_round_trips)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20).filter(_round_trips)
 )
 keys = st.text(max_size=10).filter(_round_trips)
 documents = st.recursive(
@@ -572,9 +564,7 @@ def test_safe_dump_output_parses_back_to_the_same_data(
     assert parse_text(text, "dump.yaml", loader=loader).data == data
 
 
-yamlish = st.text(
-    alphabet=st.sampled_from(list("ab1.-:[]{},&*!|>'\"#?%@`~ \t\n\r\x85\u2028é\x00\ufeff")), max_size=60
-)
+yamlish = st.text(alphabet=st.sampled_from(list("ab1.-:[]{},&*!|>'\"#?%@`~ \t\n\r\x85\u2028é\x00\ufeff")), max_size=60)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -596,8 +586,6 @@ def test_any_text_either_parses_or_raises_a_located_error(text: str, loader: Any
     try:
         parse_text(text, "fuzz.yaml", loader=loader, max_depth=8, max_nodes=500)
     except InvalidInputError as error:
-        codes = [
-            f"{d.code} in {d.file}" for d in error.diagnostics
-        ]  # located: Diagnostic checks line, column >= 1
+        codes = [f"{d.code} in {d.file}" for d in error.diagnostics]  # located: Diagnostic checks line, column >= 1
     assert codes
     assert all(re.fullmatch(r"PW00\d in fuzz\.yaml|parsed", code) for code in codes)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import pathway
-from pathway.codes import CODES
 from pathway.diagnostics import render_text
+from pathway.diagnostics.codes import CODES
 from tests.conftest import FIXTURES, GOLDEN, assert_golden
 
 INVALID = sorted((FIXTURES / "definitions" / "invalid").glob("*.yaml"))

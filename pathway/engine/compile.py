@@ -20,9 +20,9 @@ import statemachine
 from statemachine import StateChart
 from statemachine.io import StateDefinition, create_machine_class_from_definition
 
-from pathway.analysis import Analysis
-from pathway.index import StateIndex
-from pathway.model import State
+from pathway.definition.analysis import Analysis
+from pathway.definition.index import StateIndex
+from pathway.definition.model import State
 
 STATEMACHINE_VERSION: str = statemachine.__version__
 _PREFIX = "s_"
@@ -87,7 +87,7 @@ def _in_parallel(state_id: str, index: StateIndex) -> bool:
 def compile_chart(analysis: Analysis) -> CompiledChart:
     """Build the StateChart class for a checked pathway (its analysis must have no issues)."""
     if analysis.issues:
-        raise ValueError("compile_chart needs a pathway without issues; load it with pathway.loader first")
+        raise ValueError("compile_chart needs a pathway without issues; load it with pathway.definition.loader first")
     index = analysis.index
     events = {t.id: f"tr_{n}" for n, t in enumerate(index.transitions)}
     states = {

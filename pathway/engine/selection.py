@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pathway.analysis import OTHERWISE, Analysis
+from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.expr import UNKNOWN, Evaluation, Scope
-from pathway.index import StateIndex, TransitionInfo
 
 
 @dataclass(frozen=True)

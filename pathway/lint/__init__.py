@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pathway.definition.loader import check
 from pathway.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from pathway.lint import guards as _guards  # noqa: F401 - registers the guard rules
 from pathway.lint import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
 from pathway.lint import structure as _structure  # noqa: F401 - registers the structural rules
 from pathway.lint.base import RULES, run_rules
-from pathway.loader import check, display_path
-from pathway.located import located
-from pathway.source import SourceDocument, load_file
+from pathway.source.files import display_path
+from pathway.source.locate import located
+from pathway.source.reader import SourceDocument, load_file
 
 ALLOW = re.compile(r"#\s*pathway:\s*allow\s+(?P<codes>PW\d{3}(?:\s*,\s*PW\d{3})*)(?:\s+because\s+(?P<reason>\S.*))?")
 

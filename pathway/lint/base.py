@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from pathway.analysis import Analysis, Issue
+from pathway.definition.analysis import Analysis, Issue
 from pathway.diagnostics import Severity
 
 LintIssue = Issue

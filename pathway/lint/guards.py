@@ -1,4 +1,4 @@
-"""PW51x: guard rules, decided exhaustively over finite fact domains (:mod:`pathway.lint.domains`).
+"""PW51x: guard rules, decided exhaustively over finite fact domains (:mod:`pathway.definition.domains`).
 
 A state's transitions are grouped by trigger (an event, or none) in document order, and every guard of a group
 is evaluated for every assignment of the facts the group reads (transitively through derived facts), all known,
@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from pathway.analysis import OTHERWISE, Analysis
+from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, combinations, fact_domains, facts_read
+from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.diagnostics import Severity
 from pathway.expr import Scope
-from pathway.index import StateInfo, TransitionInfo
 from pathway.lint.base import LintIssue, rule
-from pathway.lint.domains import MAX_COMBINATIONS, Domain, assignments, combinations, fact_domains, facts_read
 
 Row = tuple[dict[str, object], tuple[bool, ...]]  # an assignment, and each transition's guard being true in it
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pathway.analysis import OTHERWISE, Analysis
+from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.diagnostics import Severity
 from pathway.lint.base import LintIssue, rule
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pathway.analysis import OTHERWISE, Analysis
+from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.domains import assignments, combinations, fact_domains, facts_read
+from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics import Severity
 from pathway.expr import Scope
-from pathway.index import StateIndex, TransitionInfo
 from pathway.lint.base import LintIssue, rule
-from pathway.lint.domains import assignments, combinations, fact_domains, facts_read
 
 
 def _enter(index: StateIndex, state: str, into: set[str]) -> None:

@@ -24,10 +24,10 @@ from typing import Any
 
 import graphviz  # type: ignore[import-untyped]
 
-from pathway.analysis import Analysis
-from pathway.graph import OVERVIEW, build_graph, build_view, view_names
-from pathway.loader import DEFINITIONS_DIR, load_analysis
+from pathway.definition.analysis import Analysis
+from pathway.definition.loader import DEFINITIONS_DIR, load_analysis
 from pathway.render.dot import render_dot
+from pathway.render.graph import OVERVIEW, build_graph, build_view, view_names
 from pathway.render.mermaid import render_mermaid
 from pathway.render.overlay import overlay_from_records
 
@@ -71,8 +71,8 @@ def mermaid(analysis: Analysis) -> str:
 
 def _journey_records(analysis: Analysis, definition_dir: Path) -> dict[str, list[Mapping[str, Any]]]:
     """The trail records of every bundled journey of a definition, run in-process (stem -> records)."""
-    from pathway.engine.run import Runner
-    from pathway.journey import load_journey
+    from pathway.engine.runner import Runner
+    from pathway.journey.check import load_journey
 
     folder = definition_dir / "journeys"
     journeys = sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")])
@@ -109,7 +109,7 @@ def diagram_artefacts(root: Path) -> dict[Path, str]:
 
 def committed_diagrams(root: Path, ref: str | None = None) -> dict[Path, str]:
     """The committed diagram files, of one pathway (by id or path) when ref is given."""
-    from pathway.loader import resolve
+    from pathway.definition.loader import resolve
 
     files = diagram_artefacts(root)
     if ref is not None:
@@ -121,7 +121,7 @@ def committed_diagrams(root: Path, ref: str | None = None) -> dict[Path, str]:
 def write_diagrams(analysis: Analysis, fmt: str, out: str | Path | None, trail: str | Path | None) -> list[Path]:
     """Write every view in one format (``svg``, ``png``, ``dot``; ``mermaid`` writes one ``pathway.mmd``), with
     a trail drawn over them as ``<view>.<trail-stem>.<ext>``. Returns the files written."""
-    from pathway.engine.trail import read_trail
+    from pathway.trail.io import read_trail
 
     folder = Path(out) if out is not None else Path(DIAGRAMS_DIR) / analysis.pathway.pathway
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from html import escape
 
 import graphviz  # type: ignore[import-untyped]
 
-from pathway.graph import OVERVIEW, Edge, Graph, View, wrap
+from pathway.render.graph import OVERVIEW, Edge, Graph, View, wrap
 from pathway.render.overlay import Overlay
 
 FONT = "Helvetica"

@@ -8,8 +8,8 @@ DOT/SVG diagrams carry the full text).
 
 from __future__ import annotations
 
-from pathway.analysis import Analysis
-from pathway.graph import Graph
+from pathway.definition.analysis import Analysis
+from pathway.render.graph import Graph
 
 SHORT = 40
 

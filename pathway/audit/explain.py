@@ -1,0 +1,195 @@
+"""Answer an auditor's questions from a trail: why is the patient in these states, why was this recommended,
+why was that not.
+
+``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point. For each active state it
+walks back the chain of transitions that led there, with the guard, the fact values that made it true and the
+guards that blocked the alternatives; for each active recommendation, the state that issued it and how that state
+was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that
+would recommend it, the transitions into them and their last recorded outcome with the facts they read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pathway.audit.replay import find_by_sha
+from pathway.audit.report import read_text
+from pathway.definition.analysis import Analysis
+from pathway.engine.runner import as_analysis
+from pathway.errors import UsageError
+from pathway.trail.io import read_trail, verify_chain
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The answer, as readable lines; ``upto`` is the seq of the last record taken into account."""
+
+    upto: int
+    at: str
+    states: tuple[str, ...]
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _cut(records: Sequence[Record], step: int | None, at: str | None) -> list[Record]:
+    body = [r for r in records if r["kind"] != "summary"]
+    if step is not None:
+        if not 0 <= step < len(records):
+            raise UsageError(f"--step {step} is outside the trail (records 0 to {len(records) - 1})")
+        return [r for r in body if r["seq"] <= step]
+    if at is not None:
+        kept = [r for r in body if r["kind"] == "header" or r["at"] <= at]
+        if len(kept) == 1:
+            raise UsageError(f"--at {at} is before the first input ({body[1]['at'] if len(body) > 1 else 'none'})")
+        return kept
+    return body
+
+
+def _active(records: Sequence[Record]) -> list[str]:
+    active: list[str] = []
+    for r in records:
+        if r["kind"] == "start":
+            active = list(r["entered"])
+        elif r["kind"] == "transition":
+            active = [s for s in active if s not in r["exited"]] + list(r["entered"])
+    return active
+
+
+def _entered_by(records: Sequence[Record], state: str) -> Record | None:
+    for r in reversed(records):
+        if r["kind"] in ("transition", "start") and state in r["entered"]:
+            return r
+    return None
+
+
+def _why_transition(r: Record) -> list[str]:
+    lines = [f"  {r['at']} #{r['input']}: {r['source']} -> {r['target']} ({r['id']})"]
+    if r["outcome"] == "true":
+        lines.append(f"      because {r['guard']}  [{read_text(r['read'])}]")
+    elif r["outcome"] == "otherwise":
+        lines.append("      because every earlier guard was false (otherwise)")
+    else:
+        lines.append("      unconditionally" + (f" on event {r['trigger']}" if r.get("trigger") else ""))
+    for alt in r["alternatives"]:
+        lines.append(
+            f"      not {alt['target']}: {alt['guard']} was {alt['outcome']}  [{read_text(alt.get('read', {}))}]"
+        )
+    if r["evidence"]:
+        lines.append(f"      evidence: {', '.join(r['evidence'])}")
+    return lines
+
+
+def _chain(records: Sequence[Record], state: str) -> list[str]:
+    """The transitions that led into state, most recent last."""
+    out: list[str] = []
+    seen: set[int] = set()
+    current: str | None = state
+    while current is not None:
+        r = _entered_by(records, current)
+        if r is None or r["seq"] in seen:
+            break
+        seen.add(r["seq"])
+        if r["kind"] == "start":
+            out[:0] = [f"  {r['at']} #{r['input']}: start in {', '.join(r['entered'])}"]
+            break
+        out[:0] = _why_transition(r)
+        current = r["source"]
+        records = [x for x in records if x["seq"] < r["seq"]]
+    return out
+
+
+def _issued(records: Sequence[Record]) -> dict[str, Record]:
+    live: dict[str, Record] = {}
+    for r in records:
+        if r["kind"] == "issued" and r["item"] == "recommendation":
+            live[r["id"]] = r
+        elif r["kind"] == "retired" and r["item"] == "recommendation":
+            live.pop(r["id"], None)
+    return live
+
+
+def _last_outcome(records: Sequence[Record], transition_id: str) -> str | None:
+    for r in reversed(records):
+        if r["kind"] == "transition" and r["id"] == transition_id:
+            return f"fired at {r['at']} #{r['input']}"
+        for c in r.get("alternatives", []) + r.get("blocked", []):
+            if c["id"] == transition_id:
+                return f"{c['guard']} was {c['outcome']} at {r['at']} #{r['input']}  [{read_text(c.get('read', {}))}]"
+    return None
+
+
+def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list[str]:
+    if action not in analysis.pathway.actions:
+        raise UsageError(f"the pathway has no action '{action}'")
+    title = analysis.pathway.actions[action].title
+    live = _issued(records)
+    if action in live:
+        r = live[action]
+        return [f"{action} ({title}) IS recommended: issued at {r['at']} by state {r['state']}."]
+    lines = [f"{action} ({title}) is not recommended now."]
+    past = [r for r in records if r["kind"] == "retired" and r["id"] == action]
+    for r in past:
+        lines.append(f"  It was retired at {r['at']} #{r['input']} when {r['cause']} left state {r['state']}.")
+    index = analysis.index
+    sources = [s for s, info in index.states.items() if action in info.state.recommend]
+    ever = {s for r in records for s in r.get("entered", [])}
+    for state in sources:
+        lines.append(f"  State {state} would recommend it; it is entered by:")
+        into = [t for t in index.transitions if t.transition.to == state]
+        for t in into:
+            seen = "never active" if t.source not in ever else (_last_outcome(records, t.id) or "not evaluated")
+            lines.append(f"    {t.id} (when {t.transition.when or 'always'}): {seen}")
+        if not into:
+            lines.append("    no transition (only as an initial state)")
+    return lines
+
+
+def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
+    """The innermost active states (all of them when the pathway, which knows the tree, is not available)."""
+    return list(active) if analysis is None else analysis.index.leaves(active)
+
+
+def explain(
+    trail: str | Path,
+    *,
+    step: int | None = None,
+    at: str | None = None,
+    why_not: str | None = None,
+    pathway: Analysis | str | Path | None = None,
+    root: Path | None = None,
+) -> Explanation:
+    """Explain a trail at the end, at record ``step`` or at time ``at`` (ISO, inclusive)."""
+    records = read_trail(trail)
+    tamper = verify_chain(records)
+    if tamper is not None:
+        raise UsageError(
+            f"the trail is tampered at record {tamper.seq}: {tamper.reason}; only an intact trail can be explained"
+        )
+    analysis = as_analysis(pathway) if pathway is not None else find_by_sha(records[0]["pathway"]["sha256"], root)
+    cut = _cut(records, step, at)
+    active = _active(cut)
+    last = cut[-1]
+    lines = [f"At {last.get('at', '')} (record {last['seq']}), the patient is in: {', '.join(active) or 'no state'}."]
+    for state in _leaves(active, analysis):
+        lines += ["", f"Why {state}:", *_chain(cut, state)]
+    live = _issued(cut)
+    if live:
+        lines += ["", "Recommended now:"]
+        for action, r in live.items():
+            lines.append(
+                f"  {action}: {r['title']} - issued at {r['at']} by state {r['state']} "
+                f"(cause {r['cause']}); evidence: {', '.join(r['evidence']) or 'none'}"
+            )
+    if why_not is not None:
+        if analysis is None:
+            raise UsageError("--why-not needs the pinned pathway, which is not available: pass it with --pathway")
+        lines += ["", *_why_not(cut, analysis, why_not)]
+    return Explanation(last["seq"], str(last.get("at", "")), tuple(active), tuple(lines))

@@ -1,0 +1,274 @@
+"""Whole-definition checks that a schema cannot express, and the compiled guards they produce.
+
+:func:`analyse` takes a schema-valid :class:`Pathway` and returns an :class:`Analysis`: the state index, every
+derived fact and guard compiled, and every :class:`Issue` found (references to undeclared ids, the shape of the
+state tree, guard syntax and types). Issues carry document paths; :mod:`pathway.definition.loader` turns them
+into located diagnostics. The engine calls :func:`analyse` too, so what runs is exactly what was checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
+from pathway.definition.model import Pathway
+from pathway.diagnostics import did_you_mean, one_of
+from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
+
+OTHERWISE = "otherwise"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem at a document path; ``span`` = (scalar text, offset, length) for a part of a scalar."""
+
+    path: DocPath
+    code: str
+    message: str
+    hint: str | None = None
+    key: bool = False
+    span: tuple[str, int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The checked, compiled form of a pathway."""
+
+    pathway: Pathway
+    index: StateIndex
+    symbols: Mapping[str, ValueType]
+    derived: Mapping[str, Compiled]
+    guards: Mapping[str, Compiled]  # transition id -> compiled guard ('otherwise' and absent guards excluded)
+    issues: tuple[Issue, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def fact_types(pathway: Pathway) -> dict[str, ValueType]:
+    return {
+        name: ValueType(kind=fact.type, values=frozenset(fact.values or ()), name=name)
+        for name, fact in pathway.facts.items()
+    }
+
+
+def analyse(pathway: Pathway) -> Analysis:
+    """Check references, structure and expressions; compile every derived fact and guard."""
+    index = build_index(pathway)
+    issues: list[Issue] = []
+    issues += _duplicate_ids(pathway, index)
+    issues += _structure(pathway, index)
+    issues += _references(pathway, index)
+    symbols: dict[str, ValueType] = fact_types(pathway)
+    derived = _compile_derived(pathway, symbols, issues)
+    broken = frozenset(pathway.derived) - frozenset(derived)
+    guards = _compile_guards(index, symbols, broken, issues)
+    return Analysis(pathway, index, symbols, derived, guards, tuple(issues))
+
+
+def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
+    for dup in index.duplicates:
+        first = index.states[dup.id]
+        where = "/".join(str(p) for p in first.path)
+        yield Issue(
+            dup.path,
+            "PW101",
+            f"state id '{dup.id}' is used twice",
+            f"first defined at {where}; state ids are unique across the whole pathway",
+            key=True,
+        )
+    for name in pathway.derived:
+        if name in pathway.facts:
+            yield Issue(
+                ("derived", name),
+                "PW101",
+                f"derived fact '{name}' has the name of a declared fact",
+                "facts and derived facts share one name space",
+                key=True,
+            )
+    explicit: dict[str, DocPath] = {}
+    for t in index.transitions:
+        if t.transition.id is not None:
+            if t.transition.id in explicit:
+                yield Issue((*t.path, "id"), "PW101", f"transition id '{t.transition.id}' is used twice")
+            explicit.setdefault(t.transition.id, t.path)
+
+
+def _structure(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
+    top = [s for s, st in pathway.states.items() if st.initial]
+    if len(top) != 1:
+        found = "none is" if not top else f"{len(top)} are ({', '.join(top)})"
+        yield Issue(
+            ("states",),
+            "PW103",
+            f"exactly one top-level state must be initial; {found}",
+            "mark the entry state with 'initial: true'",
+            key=True,
+        )
+    for info in index.states.values():
+        yield from _state_shape(info)
+
+
+def _state_shape(info: StateInfo) -> Iterator[Issue]:
+    state, kind = info.state, info.kind
+    if state.final and (state.states or state.transitions or state.parallel):
+        yield Issue(
+            (*info.path, "final"),
+            "PW110",
+            f"final state '{info.id}' cannot have child states, transitions or be parallel",
+            "a final state ends its region; remove the extra keys",
+            key=True,
+        )
+    if state.parallel and not state.states:
+        yield Issue(
+            (*info.path, "parallel"),
+            "PW110",
+            f"parallel state '{info.id}' has no regions",
+            "list its regions under 'states'",
+            key=True,
+        )
+    children = state.states or {}
+    initial = [c for c, st in children.items() if st.initial]
+    if kind == "compound" and len(initial) != 1:
+        found = "none is" if not initial else f"{len(initial)} are ({', '.join(initial)})"
+        yield Issue(
+            (*info.path, "states"),
+            "PW104",
+            f"compound state '{info.id}' needs exactly one initial child; {found}",
+            f"mark one of {one_of(children)} with 'initial: true'",
+            key=True,
+        )
+    if kind == "parallel":
+        for child in initial:
+            yield Issue(
+                (*info.path, "states", child, "initial"),
+                "PW110",
+                f"'{child}' is a region of parallel "
+                f"state '{info.id}': all regions start together, so 'initial' has no meaning",
+                "remove 'initial: true'",
+                key=True,
+            )
+
+
+def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, path: DocPath) -> Iterator[Issue]:
+    codes = {"action": "PW106", "finding": "PW107", "evidence": "PW108", "event": "PW109", "state": "PW102"}
+    for i, ref in enumerate(ids):
+        if ref not in known:
+            hint = did_you_mean(ref, known) or (
+                f"declared {what} ids: {one_of(known)}" if known else f"no {what} is declared"
+            )
+            yield Issue((*path, i), codes[what], f"undeclared {what} '{ref}'", hint)
+
+
+def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
+    ev = pathway.evidence
+    for name, action in pathway.actions.items():
+        yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
+    for name, finding in pathway.findings.items():
+        yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
+    for info in index.states.values():
+        yield from _missing(info.state.recommend, pathway.actions, "action", (*info.path, "recommend"))
+        yield from _missing(info.state.conclude, pathway.findings, "finding", (*info.path, "conclude"))
+        yield from _missing(info.state.evidence, ev, "evidence", (*info.path, "evidence"))
+    for t in index.transitions:
+        tr = t.transition
+        for issue in _missing([tr.to], index.states, "state", t.path):
+            yield Issue((*t.path, "to"), issue.code, issue.message, issue.hint)
+        if tr.event is not None:
+            for issue in _missing([tr.event], pathway.events, "event", t.path):
+                yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
+        yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
+    yield from _otherwise_last(index)
+
+
+def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
+    for info in index.states.values():
+        transitions = info.state.transitions
+        for i, tr in enumerate(transitions):
+            later = [t for t in transitions[i + 1 :] if t.event == tr.event]
+            if tr.when == OTHERWISE and later:
+                trigger = f"event '{tr.event}'" if tr.event else "no event"
+                yield Issue(
+                    (*info.path, "transitions", i, "when"),
+                    "PW105",
+                    f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
+                    f"move it below the {len(later)} transition(s) after it, which it would hide",
+                )
+
+
+def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[Issue]:
+    for item in found:
+        code, message, offset, length, hint = (
+            getattr(item, a) for a in ("code", "message", "offset", "length", "hint")
+        )
+        yield Issue(path, code, message, hint, span=(text, offset, length))
+
+
+def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
+    """Derived names in dependency order; names in a cycle are reported and left out."""
+    deps = {
+        name: (referenced_names(d.expr) or frozenset()) & set(pathway.derived) for name, d in pathway.derived.items()
+    }
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: tuple[str, ...]) -> bool:
+        if state.get(name) == 2:
+            return True
+        if state.get(name) == 1:
+            cycle = " -> ".join((*trail[trail.index(name) :], name))
+            issues.append(
+                Issue(
+                    ("derived", name, "expr"),
+                    "PW206",
+                    f"derived facts depend on each other in a cycle: {cycle}",
+                    "a derived fact may only read facts and earlier-defined derived facts",
+                )
+            )
+            return False
+        state[name] = 1
+        ok = all(visit(dep, (*trail, name)) for dep in sorted(deps[name]))
+        state[name] = 2
+        if ok:
+            order.append(name)
+        return ok
+
+    for name in pathway.derived:
+        visit(name, ())
+    return order
+
+
+def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: list[Issue]) -> dict[str, Compiled]:
+    compiled: dict[str, Compiled] = {}
+    visible = dict(symbols)
+    for name in _derived_order(pathway, issues):
+        text = pathway.derived[name].expr
+        result = compile_expr(text, visible, want_bool=False)
+        if isinstance(result, Compiled):
+            compiled[name] = result
+            visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name)
+        else:
+            issues.extend(_expr_issues(("derived", name, "expr"), text, result))
+    symbols.clear()
+    symbols.update(visible)
+    return compiled
+
+
+def _compile_guards(
+    index: StateIndex, symbols: Mapping[str, ValueType], broken: frozenset[str], issues: list[Issue]
+) -> dict[str, Compiled]:
+    """Compile every guard; a guard that reads a derived fact which failed to compile is skipped, since the
+    derived fact's own diagnostic is the one to fix (reporting 'unknown name' here would mislead)."""
+    guards: dict[str, Compiled] = {}
+    for t in index.transitions:
+        text = t.transition.when
+        if text is None or text == OTHERWISE or (broken and (referenced_names(text) or frozenset()) & broken):
+            continue
+        result = compile_expr(text, symbols, want_bool=True)
+        if isinstance(result, Compiled):
+            guards[t.id] = result
+        else:
+            issues.extend(_expr_issues((*t.path, "when"), text, result))
+    return guards

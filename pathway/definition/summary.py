@@ -1,0 +1,70 @@
+"""A readable summary of a valid pathway for the terminal: metadata, the state tree, facts and actions."""
+
+from __future__ import annotations
+
+from pathway.definition.analysis import Analysis
+from pathway.definition.canonical import sha256_of
+from pathway.definition.index import StateInfo
+
+DISCLAIMER = (
+    "Decision support for clinicians: not a substitute for clinical judgement. "
+    "Check every recommendation against its evidence."
+)
+
+
+def _fact_line(name: str, analysis: Analysis) -> str:
+    fact = analysis.pathway.facts[name]
+    detail: str = fact.type
+    if fact.values:
+        detail += " " + "|".join(fact.values)
+    if fact.min is not None or fact.max is not None:
+        lo = "" if fact.min is None else f"{fact.min:g}"
+        hi = "" if fact.max is None else f"{fact.max:g}"
+        detail += f" [{lo}..{hi}]"
+    if fact.unit:
+        detail += f" {fact.unit}"
+    if fact.code:
+        detail += f" ({fact.code.system} {fact.code.code})"
+    return f"  {name:<28} {detail}"
+
+
+def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
+    indent = "  " * (info.depth + 1)
+    marks = [info.kind] + (["initial"] if info.state.initial else [])
+    lines = [f"{indent}{info.id} ({', '.join(marks)})"]
+    if info.state.recommend:
+        lines.append(f"{indent}  recommends: {', '.join(info.state.recommend)}")
+    if info.state.conclude:
+        lines.append(f"{indent}  concludes: {', '.join(info.state.conclude)}")
+    for t in analysis.index.outgoing(info.id):
+        parts = [f"on {t.transition.event}"] if t.transition.event else []
+        parts += [f"when {t.transition.when}"] if t.transition.when else []
+        lines.append(f"{indent}  -> {t.transition.to}: {' '.join(parts) or 'always'}")
+    return lines
+
+
+def render_summary(analysis: Analysis) -> str:
+    p = analysis.pathway
+    index = analysis.index
+    lines = [
+        f"{p.title}",
+        f"pathway {p.pathway} {p.version} ({p.status})  sha256 {sha256_of(p)[:16]}",
+        DISCLAIMER,
+        "",
+        f"States ({len(index.states)}, {len(index.transitions)} transitions):",
+    ]
+    for info in index.states.values():
+        lines += _state_lines(info, analysis)
+    lines += ["", f"Facts ({len(p.facts)}):"] + [_fact_line(n, analysis) for n in p.facts]
+    if p.derived:
+        lines += ["", f"Derived ({len(p.derived)}):"] + [f"  {n:<28} = {d.expr}" for n, d in p.derived.items()]
+    if p.events:
+        lines += ["", f"Events ({len(p.events)}):"] + [f"  {n:<28} {e.description}" for n, e in p.events.items()]
+    lines += ["", f"Actions ({len(p.actions)}):"]
+    lines += [
+        f"  {n:<28} [{a.kind}] {a.title}  (evidence: {', '.join(a.evidence) or 'none'})" for n, a in p.actions.items()
+    ]
+    if p.findings:
+        lines += ["", f"Findings ({len(p.findings)}):"]
+        lines += [f"  {n:<28} {f.title}  (evidence: {', '.join(f.evidence) or 'none'})" for n, f in p.findings.items()]
+    return "\n".join(lines)

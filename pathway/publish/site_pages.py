@@ -1,0 +1,170 @@
+"""The catalogue pages of a pathway's reference, generated from the model: facts, actions and findings, states.
+
+Each page is plain Markdown (tables and headings) for the documentation site; :mod:`pathway.publish.site` adds
+the overview and the scenario catalogue, and ``pathway generate`` writes them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pathway.definition.analysis import Analysis
+from pathway.definition.index import StateInfo
+from pathway.definition.model import Fact
+from pathway.publish.pathway_docs import GENERATED
+
+
+def cell(text: str | None) -> str:
+    """Text made safe for one Markdown table cell: one line, pipes escaped, '-' when empty."""
+    if not text:
+        return "-"
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def code(text: str | None) -> str:
+    return f"`{cell(text)}`" if text else "-"
+
+
+def codes(items: Iterable[str]) -> str:
+    return ", ".join(f"`{i}`" for i in items) or "-"
+
+
+def evidence_links(items: Iterable[str]) -> str:
+    """Evidence ids, each linked to the pathway's evidence trace."""
+    return ", ".join(f"[`{i}`](evidence.md)" for i in items) or "-"
+
+
+def header(title: str, intro: str) -> list[str]:
+    return [f"# {title}", "", GENERATED, "", intro, ""]
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _allowed(fact: Fact) -> str:
+    if fact.values:
+        return codes(fact.values)
+    if fact.min is None and fact.max is None:
+        return "-"
+    low = _number(fact.min) if fact.min is not None else "-inf"
+    high = _number(fact.max) if fact.max is not None else "+inf"
+    return f"{low} to {high}"
+
+
+def facts_page(analysis: Analysis) -> str:
+    p = analysis.pathway
+    lines = header(
+        f"Facts: {p.title}",
+        "The fact dictionary: every piece of clinical data a guard may read, with its type and allowed values. "
+        "A fact not yet known is unknown, not false: a guard that needs it waits.",
+    )
+    lines += ["## Facts", ""]
+    lines += table(
+        ["fact", "type", "allowed values or range", "unit", "code", "description", "note"],
+        (
+            [
+                f"`{name}`",
+                fact.type,
+                _allowed(fact),
+                cell(fact.unit),
+                f"{fact.code.system} `{cell(fact.code.code)}`" if fact.code else "-",
+                cell(fact.description),
+                cell(fact.note),
+            ]
+            for name, fact in p.facts.items()
+        ),
+    )
+    lines += ["", "## Derived facts", ""]
+    if p.derived:
+        lines += table(
+            ["derived fact", "expression", "description", "note"],
+            ([f"`{n}`", code(d.expr), cell(d.description), cell(d.note)] for n, d in p.derived.items()),
+        )
+    else:
+        lines.append("This pathway has no derived facts.")
+    return "\n".join(lines) + "\n"
+
+
+def actions_page(analysis: Analysis) -> str:
+    p = analysis.pathway
+    lines = header(
+        f"Actions and findings: {p.title}",
+        "The recommendation catalogue (actions) and the working-diagnosis catalogue (findings). Their ids are "
+        "stable: trails, scenarios and conformance checks name them. Evidence ids link to the "
+        "[evidence trace](evidence.md).",
+    )
+    lines += ["## Actions", ""]
+    lines += table(
+        ["action", "kind", "title", "dose", "evidence", "note"],
+        (
+            [f"`{n}`", a.kind, cell(a.title), cell(a.dose), evidence_links(a.evidence), cell(a.note)]
+            for n, a in p.actions.items()
+        ),
+    )
+    lines += ["", "## Findings", ""]
+    if p.findings:
+        lines += table(
+            ["finding", "title", "evidence", "note"],
+            ([f"`{n}`", cell(f.title), evidence_links(f.evidence), cell(f.note)] for n, f in p.findings.items()),
+        )
+    else:
+        lines.append("This pathway concludes no findings.")
+    return "\n".join(lines) + "\n"
+
+
+def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
+    state = info.state
+    facts = [
+        f"- **kind**: {info.kind}" + (" (initial)" if state.initial else ""),
+        f"- **parent**: {code(info.parent)}" if info.parent else "- **parent**: none (top level)",
+    ]
+    if info.children:
+        facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {codes(info.children)}")
+    facts.append(f"- **recommends**: {codes(state.recommend)}")
+    facts.append(f"- **concludes**: {codes(state.conclude)}")
+    if state.evidence:
+        facts.append(f"- **evidence**: {evidence_links(state.evidence)}")
+    if state.note:
+        facts.append(f"- **note**: {cell(state.note)}")
+    lines = [f"## `{info.id}`", ""]
+    if state.description:
+        lines += [cell(state.description), ""]
+    lines += [*facts, ""]
+    outgoing = analysis.index.outgoing(info.id)
+    if outgoing:
+        lines += table(
+            ["transition", "target", "trigger", "guard", "evidence", "note"],
+            (
+                [
+                    f"`{t.id}`",
+                    f"[`{t.transition.to}`](#{t.transition.to})",
+                    f"event `{t.transition.event}`" if t.transition.event else "facts change",
+                    code(t.transition.when) if t.transition.when else "always",
+                    evidence_links(t.transition.evidence),
+                    cell(t.transition.note),
+                ]
+                for t in outgoing
+            ),
+        )
+        lines.append("")
+    return lines
+
+
+def states_page(analysis: Analysis) -> str:
+    p = analysis.pathway
+    lines = header(
+        f"States and transitions: {p.title}",
+        f"Every state in document order ({len(analysis.index.states)} states, {len(analysis.index.transitions)} "
+        "transitions). A state's transitions are checked in the order listed; the first whose guard is true "
+        "fires, and `otherwise` fires only when every earlier guard of the same trigger is definitely false.",
+    )
+    for info in analysis.index.states.values():
+        lines += _state_section(analysis, info)
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,135 @@
+"""Scenario coverage (``pathway test --coverage``): which states the scenarios visit, which transitions they fire,
+and which outcomes (true, false, unknown) each guard takes, with the ``path:line`` of everything not reached.
+
+Outcomes come from the trail (the transition taken, the alternatives checked before it, the guards a waiting state
+is blocked on) and from evaluating, after each input, the guards of every active state's transitions, so that a
+guard that was false while nothing moved still counts as seen false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pathway.definition.analysis import Analysis
+from pathway.expr import UNKNOWN, Scope
+from pathway.journey.check import input_from_record
+from pathway.source.reader import SourceDocument
+
+OUTCOMES = ("true", "false", "unknown")
+
+
+def _evaluate_active(
+    analysis: Analysis, active: set[str], facts: dict[str, object], today: date
+) -> set[tuple[str, str]]:
+    scope = Scope(facts, analysis.derived, today)
+    seen: set[tuple[str, str]] = set()
+    for state in active:
+        for t in analysis.index.outgoing(state):
+            if t.id in analysis.guards:
+                value = analysis.guards[t.id].evaluate(scope).value
+                seen.add((t.id, "unknown" if value is UNKNOWN else ("true" if value is True else "false")))
+    return seen
+
+
+def guard_outcomes(analysis: Analysis, records: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """(transition id, outcome) for every guard outcome a run shows."""
+    seen: set[tuple[str, str]] = set()
+    facts: dict[str, object] = {}
+    active: set[str] = set()
+    today: date | None = None
+    for r in [*records, {"kind": "input"}]:  # a sentinel input closes the last one
+        if r["kind"] == "input" and today is not None:
+            seen |= _evaluate_active(analysis, active, facts, today)
+        if r["kind"] == "input" and "at" in r:
+            recorded = input_from_record(r, analysis, r["input"])  # typed exactly as replay types it
+            facts.update(recorded.facts)
+            today = recorded.at.date()
+        elif r["kind"] == "start":
+            active = set(r["entered"])
+        elif r["kind"] == "transition":
+            active = (active - set(r["exited"])) | set(r["entered"])
+            if r["guard"] is not None and r["id"] in analysis.guards:
+                seen.add((r["id"], "true"))
+        for checked in [*r.get("alternatives", []), *r.get("blocked", [])]:
+            if checked["id"] in analysis.guards:
+                seen.add((checked["id"], checked["outcome"]))
+    return seen
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a definition's scenarios reach."""
+
+    states: tuple[str, ...]
+    transitions: tuple[str, ...]
+    guards: tuple[tuple[str, str], ...]  # every (guarded transition id, outcome)
+    visited: frozenset[str]
+    fired: frozenset[str]
+    outcomes: frozenset[tuple[str, str]]
+
+    @staticmethod
+    def percent(part: int, whole: int) -> float:
+        return 100.0 if whole == 0 else 100.0 * part / whole
+
+    @property
+    def state_percent(self) -> float:
+        return self.percent(sum(s in self.visited for s in self.states), len(self.states))
+
+    @property
+    def transition_percent(self) -> float:
+        return self.percent(sum(t in self.fired for t in self.transitions), len(self.transitions))
+
+    @property
+    def guard_percent(self) -> float:
+        return self.percent(sum(g in self.outcomes for g in self.guards), len(self.guards))
+
+
+def coverage(
+    analysis: Analysis, visited: Iterable[str], fired: Iterable[str], outcomes: Iterable[tuple[str, str]]
+) -> Coverage:
+    index = analysis.index
+    guards = tuple((t.id, o) for t in index.transitions if t.id in analysis.guards for o in OUTCOMES)
+    return Coverage(
+        tuple(index.states),
+        tuple(t.id for t in index.transitions),
+        guards,
+        frozenset(visited),
+        frozenset(fired),
+        frozenset(outcomes),
+    )
+
+
+def render_coverage(cov: Coverage, analysis: Analysis, doc: SourceDocument, scenarios: int) -> str:
+    index = analysis.index
+
+    def count(part: int, whole: int) -> str:
+        return f"{part}/{whole} ({cov.percent(part, whole):.0f}%)"
+
+    lines = [
+        f"Coverage of {doc.path} by {scenarios} scenario(s):",
+        f"  states          {count(sum(s in cov.visited for s in cov.states), len(cov.states))}",
+        f"  transitions     {count(sum(t in cov.fired for t in cov.transitions), len(cov.transitions))}",
+        f"  guard outcomes  {count(sum(g in cov.outcomes for g in cov.guards), len(cov.guards))} (true/false/unknown)",
+    ]
+    missing = [
+        f"  {doc.path}:{doc.mark(index.states[s].path, key=True).line}: state '{s}' is never entered"
+        for s in cov.states
+        if s not in cov.visited
+    ]
+    missing += [
+        f"  {doc.path}:{doc.mark(t.path).line}: transition '{t.id}' never fires"
+        for t in index.transitions
+        if t.id not in cov.fired
+    ]
+    by_id = {t.id: t for t in index.transitions}
+    missing += [
+        f"  {doc.path}:{doc.mark((*by_id[tid].path, 'when')).line}: guard of '{tid}' is never {outcome}"
+        for tid, outcome in cov.guards
+        if (tid, outcome) not in cov.outcomes
+    ]
+    if missing:
+        lines += ["Not reached:", *missing]
+    return "\n".join(lines)

@@ -1,0 +1,161 @@
+"""Translate pydantic validation errors into located diagnostics with plain-language messages and hints.
+
+pydantic reports an error location as a tuple of keys and indices, which is exactly a path in the YAML document;
+this module rewrites its messages for a pathway designer ("unknown key 'whenn' in a transition; allowed keys are
+[...]", "expected a whole number, got the string '3'") and finds the allowed keys from the models themselves.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from pathway.diagnostics import Diagnostic, did_you_mean, one_of
+from pathway.source.locate import located
+from pathway.source.reader import SourceDocument
+
+CODE_UNKNOWN_KEY = "PW010"
+CODE_MISSING_KEY = "PW011"
+CODE_WRONG_TYPE = "PW012"
+CODE_BAD_VALUE = "PW013"
+
+_TYPE_WORDS = {
+    "str": "a string",
+    "string": "a string",  # pydantic's string_type
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "dict": "a mapping (key: value lines)",
+    "list": "a list",
+    "NoneType": "nothing (null)",
+}
+
+
+def _describe(value: object) -> str:
+    word = _TYPE_WORDS.get(type(value).__name__, type(value).__name__)
+    if isinstance(value, dict | list):
+        return word
+    return f"{word} {value!r}" if value is not None else "nothing (null)"
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated to reach the model, dict or list type inside."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``loc`` (walking dicts, lists and fields), if any."""
+    current: Any = root
+    for part in loc:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+        elif origin is list:
+            current = typing.get_args(current)[0]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _noun(model: type[BaseModel] | None) -> str:
+    name = model.__name__ if model else "mapping"
+    nouns = {"Pathway": "the pathway", "EventDef": "an event", "Journey": "the journey", "JourneyEvent": "an event"}
+    return nouns.get(name, f"a {name.lower()}")
+
+
+def _unknown_key(doc: SourceDocument, root: type[BaseModel], err: ErrorDetails) -> Diagnostic:
+    loc = err["loc"]
+    parent = model_at(root, loc[:-1])
+    allowed = list(parent.model_fields) if parent else []
+    name = str(loc[-1])
+    close = did_you_mean(name, allowed)
+    hint = (
+        f"{close} allowed keys are {one_of(allowed, limit=20)}" if close else f"allowed keys are {one_of(allowed, 20)}"
+    )
+    return located(doc, loc, CODE_UNKNOWN_KEY, f"unknown key '{name}' in {_noun(parent)}", hint=hint, key=True)
+
+
+def _missing_key(doc: SourceDocument, root: type[BaseModel], err: ErrorDetails) -> Diagnostic:
+    loc = err["loc"]
+    parent = model_at(root, loc[:-1])
+    name = str(loc[-1])
+    field = parent.model_fields.get(name) if parent else None
+    hint = f"'{name}': {field.description}" if field and field.description else None
+    where = loc[:-1]
+    return located(
+        doc,
+        where,
+        CODE_MISSING_KEY,
+        f"{_noun(parent)} is missing the required key '{name}'",
+        hint=hint,
+        key=bool(where),
+    )
+
+
+def _message(err: ErrorDetails) -> tuple[str, str, str | None]:
+    """(code, message, hint) for an error that is not about keys."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        close = did_you_mean(str(value), choices)
+        hint = f"{close} " if close else ""
+        return CODE_BAD_VALUE, f"{_describe(value)} is not allowed here", f"{hint}expected one of {one_of(choices)}"
+    if kind == "string_pattern_mismatch":
+        return CODE_BAD_VALUE, f"{_describe(value)} is not well formed", _pattern_hint(str(ctx.get("pattern", "")))
+    if kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
+        wanted = _TYPE_WORDS.get(kind.removesuffix("_type").removesuffix("_parsing"), None)
+        if kind in ("model_type", "model_attributes_type", "dict_type"):
+            wanted = _TYPE_WORDS["dict"]
+        expected = wanted or kind.removesuffix("_type").replace("_", " ")
+        return CODE_WRONG_TYPE, f"expected {expected}, got {_describe(value)}", None
+    if kind == "value_error":
+        return CODE_BAD_VALUE, str(ctx.get("error", err["msg"])), None
+    return CODE_BAD_VALUE, f"{err['msg'][0].lower()}{err['msg'][1:]}", None
+
+
+def _pattern_hint(pattern: str) -> str:
+    if "a-z][a-z0-9_]" in pattern:
+        return "ids are snake_case: lower-case letters, digits and '_', starting with a letter"
+    if r"\d+\.\d+\.\d+" in pattern:
+        return "versions are semantic versions such as '1.0.0' (quote them in YAML)"
+    if "a-z0-9][a-z0-9_.-]" in pattern:
+        return "evidence ids use lower-case letters, digits, '-', '_' and '.'"
+    return f"expected text matching {pattern}"
+
+
+def diagnostics_from(error: ValidationError, doc: SourceDocument, root: type[BaseModel]) -> list[Diagnostic]:
+    """Every pydantic error as a located diagnostic."""
+    out: list[Diagnostic] = []
+    for err in error.errors(include_url=False):
+        loc = [p for p in err["loc"] if not str(p).startswith("function-")]
+        at_key = bool(loc) and loc[-1] == "[key]"
+        if at_key:
+            loc = loc[:-1]
+        err = {**err, "loc": tuple(loc)}
+        if err["type"] == "extra_forbidden":
+            out.append(_unknown_key(doc, root, err))
+        elif err["type"] == "missing":
+            out.append(_missing_key(doc, root, err))
+        else:
+            code, message, hint = _message(err)
+            out.append(located(doc, loc, code, message, hint=hint, key=at_key))
+    return out
