@@ -10,10 +10,11 @@ import pytest
 
 from pathway.cli.main import main
 from pathway.definition.loader import load_analysis
+from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import UsageError
 from pathway.scenarios.generate import MARKER, generate_file
-from pathway.scenarios.run import run_file, scenario_files
+from pathway.scenarios.run import run_file
 
 FIXTURE = Path("tests/fixtures/scenario_gen")
 
@@ -26,7 +27,7 @@ def definition(tmp_path: Path) -> Path:
 
 def fired_by(definition: Path) -> set[str]:
     runner = Runner(load_analysis(definition))
-    results = [r for path in scenario_files(definition) for r in run_file(path, runner, path.name)]
+    results = [r for path in Workspace.scenario_files(definition) for r in run_file(path, runner, path.name)]
     assert all(r.passed for r in results), [r.failures for r in results if not r.passed]
     return {t for r in results for t in r.transitions}
 

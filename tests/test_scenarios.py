@@ -8,16 +8,17 @@ import pytest
 
 from pathway.cli.main import main
 from pathway.definition.loader import load_analysis
+from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import InvalidInputError
-from pathway.scenarios.run import ScenarioResult, run_file, scenario_files
+from pathway.scenarios.run import ScenarioResult, run_file
 from tests.conftest import ROOT
 
 
 def _bundled() -> list[ScenarioResult]:
     results = []
     for definition in sorted((ROOT / "definitions").glob("*/pathway.yaml")):
-        files = scenario_files(definition)
+        files = Workspace.scenario_files(definition)
         if files:
             runner = Runner(load_analysis(definition))
             for path in files:
@@ -77,7 +78,7 @@ def test_cli_test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("definition", ["definitions/bipn/pathway.yaml"])
 def test_scenarios_visit_every_state_and_fire_every_transition(definition: str) -> None:
     runner = Runner(load_analysis(definition))
-    results = [r for path in scenario_files(Path(definition)) for r in run_file(path, runner, str(path))]
+    results = [r for path in Workspace.scenario_files(Path(definition)) for r in run_file(path, runner, str(path))]
     fired = {t for r in results for t in r.transitions}
     visited = {s for r in results for s in r.states}
     index = runner.analysis.index

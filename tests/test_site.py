@@ -16,9 +16,9 @@ import yaml
 
 from pathway.cli.main import build_parser, main
 from pathway.cli.reference import cli_page
+from pathway.definition.workspace import Workspace
 from pathway.publish.pathway_docs import GENERATED
 from pathway.publish.site import site_pages
-from pathway.scenarios.run import scenario_files
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -29,7 +29,7 @@ HASH = re.compile(r"\b[0-9a-f]{12,64}\b")
 
 @pytest.fixture(scope="module")
 def pages() -> dict[Path, str]:
-    return site_pages(ROOT)
+    return site_pages(Workspace(ROOT))
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -79,7 +79,7 @@ def test_the_scenario_catalogue_lists_every_bipn_scenario_passing(pages: dict[Pa
     catalogue = pages[DOCS / "pathways" / "bipn" / "scenarios.md"]
     names = [
         name
-        for path in scenario_files(ROOT / "definitions" / "bipn" / "pathway.yaml")
+        for path in Workspace.scenario_files(ROOT / "definitions" / "bipn" / "pathway.yaml")
         for name in yaml.safe_load(path.read_text(encoding="utf-8"))["scenarios"]
     ]
     assert names

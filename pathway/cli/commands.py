@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.definition.loader import find_definitions, load_analysis, resolve
+from pathway.definition.workspace import Workspace
 from pathway.diagnostics import render_text, summary_line
 from pathway.diagnostics.codes import UNREADABLE
 from pathway.errors import InvalidInputError, UsageError
@@ -117,14 +118,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     report state, transition and guard-outcome coverage and what no scenario reaches."""
     from pathway.engine.runner import Runner
     from pathway.scenarios.coverage import coverage, render_coverage
-    from pathway.scenarios.run import render_results, run_file, scenario_files
+    from pathway.scenarios.run import render_results, run_file
 
+    ws = Workspace()
     results, reports, below = [], [], False
-    for definition in find_definitions(args.paths):
-        files = scenario_files(definition)
+    for definition in ws.definitions(args.paths):
+        files = ws.scenario_files(definition)
         if not files:
             continue
-        runner = Runner(load_analysis(definition))
+        runner = Runner(ws.analysis(definition))
         mine = [r for path in files for r in run_file(path, runner, display_path(path))]
         results += mine
         if args.coverage or args.min_coverage is not None:
@@ -134,7 +136,7 @@ def cmd_test(args: argparse.Namespace) -> int:
                 {t for r in mine for t in r.transitions},
                 {o for r in mine for o in r.outcomes},
             )
-            doc = load_file(definition, display=display_path(definition))
+            doc = ws.document(definition)
             reports.append(render_coverage(cov, runner.analysis, doc, len(mine)))
             floor = args.min_coverage
             below |= floor is not None and min(cov.state_percent, cov.transition_percent) < floor
@@ -154,7 +156,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     from pathway.render.diagrams import committed_diagrams, write_diagrams
 
     if args.check:
-        return write_or_check(committed_diagrams(Path.cwd(), args.pathway), True, "pathway generate")
+        return write_or_check(committed_diagrams(Workspace(), args.pathway), True, "pathway generate")
     if args.pathway is None:
         raise UsageError("give the pathway to draw (ID or PATH), or --check")
     written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
@@ -168,7 +170,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
     states that can get stuck, missing evidence, unused declarations."""
     from pathway.lint import lint_paths
 
-    results = lint_paths(find_definitions(args.paths))
+    ws = Workspace()
+    results = lint_paths(ws.definitions(args.paths), ws)
     diagnostics = [d for r in results for d in r.diagnostics]
     if args.format == "json":
         files = [

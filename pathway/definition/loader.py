@@ -78,16 +78,21 @@ def resolve(ref: str, root: Path | None = None) -> Path:
     raise UsageError(f"no pathway '{ref}': not a file, and no {display_path(by_id)}")
 
 
-def check(path: str | Path) -> CheckResult:
-    """Load and check one definition file, collecting every diagnostic. Never raises for bad input."""
+def read_and_check(path: str | Path) -> tuple[SourceDocument | None, CheckResult]:
+    """Read and check one definition file: its document (None when it could not be parsed) and every diagnostic."""
     shown = display_path(Path(path))
     try:
         doc = load_file(path, display=shown)
     except UnreadableInputError as err:
-        return CheckResult(shown, tuple(err.diagnostics), unreadable=True)
+        return None, CheckResult(shown, tuple(err.diagnostics), unreadable=True)
     except InvalidInputError as err:
-        return CheckResult(shown, tuple(sorted_diagnostics(err.diagnostics)))
-    return check_document(doc)
+        return None, CheckResult(shown, tuple(sorted_diagnostics(err.diagnostics)))
+    return doc, check_document(doc)
+
+
+def check(path: str | Path) -> CheckResult:
+    """Load and check one definition file, collecting every diagnostic. Never raises for bad input."""
+    return read_and_check(path)[1]
 
 
 def check_document(doc: SourceDocument) -> CheckResult:

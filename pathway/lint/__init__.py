@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pathway.definition.loader import check
+from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from pathway.lint import guards as _guards  # noqa: F401 - registers the guard rules
 from pathway.lint import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
 from pathway.lint import structure as _structure  # noqa: F401 - registers the structural rules
 from pathway.lint.base import RULES, run_rules
-from pathway.source.files import display_path
 from pathway.source.locate import located
-from pathway.source.reader import SourceDocument, load_file
+from pathway.source.reader import SourceDocument
 
 ALLOW = re.compile(r"#\s*pathway:\s*allow\s+(?P<codes>PW\d{3}(?:\s*,\s*PW\d{3})*)(?:\s+because\s+(?P<reason>\S.*))?")
 
@@ -87,12 +86,14 @@ def _suppression_findings(doc: SourceDocument, allows: list[_Allow], used: set[i
     return out
 
 
-def lint_file(path: str | Path) -> LintResult:
-    """Lint one definition. An invalid definition gives its validation diagnostics instead."""
-    result = check(path)
+def lint_file(path: str | Path, workspace: Workspace | None = None) -> LintResult:
+    """Lint one definition (read and checked once, through ``workspace`` when given). An invalid definition gives
+    its validation diagnostics instead."""
+    ws = workspace or Workspace()
+    result = ws.check(Path(path))
     if not result.ok or result.analysis is None:
         return LintResult(result.path, result.diagnostics, valid=False)
-    doc = load_file(path, display=display_path(Path(path)))
+    doc = ws.document(Path(path))
     allows = {a.line: a for a in _allows(doc)}
     kept: list[Diagnostic] = []
     used: set[int] = set()
@@ -116,8 +117,9 @@ def lint_file(path: str | Path) -> LintResult:
     return LintResult(doc.path, tuple(sorted_diagnostics(kept)), suppressed=len(used))
 
 
-def lint_paths(paths: Sequence[Path]) -> list[LintResult]:
-    return [lint_file(p) for p in paths]
+def lint_paths(paths: Sequence[Path], workspace: Workspace | None = None) -> list[LintResult]:
+    ws = workspace or Workspace()
+    return [lint_file(p, ws) for p in paths]
 
 
 __all__ = ["RULES", "LintResult", "lint_file", "lint_paths"]

@@ -7,11 +7,12 @@ of every bundled example journey (``definitions/<id>/journeys/<name>.yaml`` -> `
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from pathway.definition.loader import DEFINITIONS_DIR, load_analysis
+from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.journey.check import load_journey
 from pathway.publish.pathway_docs import pathway_pages
@@ -24,58 +25,55 @@ from pathway.source.files import display_path
 from pathway.trail.io import canonical
 
 
-def journeys_of(definition_dir: Path) -> list[Path]:
-    folder = definition_dir / "journeys"
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")])
-
-
-def trail_artefacts(root: Path) -> dict[Path, str]:
+def trail_artefacts(ws: Workspace) -> dict[Path, str]:
     """The trail text of every bundled journey, keyed by where it is committed."""
     out: dict[Path, str] = {}
-    for definition in sorted((root / DEFINITIONS_DIR).glob("*/pathway.yaml")):
-        journeys = journeys_of(definition.parent)
+    for definition, analysis in ws.analyses():
+        journeys = ws.journeys(definition)
         if not journeys:
             continue
-        runner = Runner(load_analysis(definition))
+        runner = Runner(analysis)
         for journey in journeys:
-            records = runner.run(load_journey(journey, runner.analysis)).records
-            out[definition.parent / "trails" / f"{journey.stem}.jsonl"] = "".join(canonical(r) + "\n" for r in records)
+            records = runner.run(load_journey(journey, analysis)).records
+            out[ws.trail_of(definition, journey)] = "".join(canonical(r) + "\n" for r in records)
     return out
 
 
-def doc_artefacts(root: Path) -> dict[Path, str]:
+def doc_artefacts(ws: Workspace) -> dict[Path, str]:
     """The generated reference pages of every bundled definition."""
     out: dict[Path, str] = {}
-    for definition in sorted((root / DEFINITIONS_DIR).glob("*/pathway.yaml")):
-        out.update(pathway_pages(load_analysis(definition), root / "docs"))
+    for _, analysis in ws.analyses():
+        out.update(pathway_pages(analysis, ws.root / "docs"))
     return out
 
 
-README_START = "<!-- generated: bipn overview (pathway generate) -->"
+README_MARK = re.compile(r"<!-- generated: (?P<id>[a-z][a-z0-9_]*) overview \(pathway generate\) -->")
 README_END = "<!-- end generated -->"
 
 
-def readme_artefact(root: Path) -> dict[Path, str]:
-    """The README with its Mermaid overview of the bundled BIPN pathway brought up to date."""
-    readme = root / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    if README_START not in text:
+def readme_artefact(ws: Workspace) -> dict[Path, str]:
+    """The README with the Mermaid overview of the pathway its marker names brought up to date
+    (``<!-- generated: ID overview (pathway generate) -->`` ... ``<!-- end generated -->``)."""
+    readme = ws.root / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    mark = README_MARK.search(text)
+    if mark is None:
         return {}
-    head, rest = text.split(README_START, 1)
+    head, rest = text[: mark.end()], text[mark.end() :]
     tail = rest.split(README_END, 1)[1]
-    chart = render_overview(load_analysis(root / DEFINITIONS_DIR / "bipn" / "pathway.yaml"))
-    return {readme: f"{head}{README_START}\n```mermaid\n{chart}```\n{README_END}{tail}"}
+    chart = render_overview(ws.analysis(ws.definition_of(mark["id"])))
+    return {readme: f"{head}\n```mermaid\n{chart}```\n{README_END}{tail}"}
 
 
 def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None) -> dict[Path, str]:
     """Every generated file, by path: schema and format reference, the site's generated pages, example trails,
     diagrams, and the README's Mermaid overview; plus ``extra`` pages handed in by the caller (the CLI reference,
     which the CLI generates itself so that publishing never imports the CLI)."""
-    base = root or Path.cwd()
-    reference = base / "docs" / "reference" / "definition-format.md"
-    schema = schema_artefacts(base / "schema" / "pathway.schema.json", reference)
-    generated = {**schema, **doc_artefacts(base), **site_pages(base), **trail_artefacts(base)}
-    return {**generated, **diagram_artefacts(base), **readme_artefact(base), **(extra or {})}
+    ws = Workspace(root)
+    reference = ws.root / "docs" / "reference" / "definition-format.md"
+    schema = schema_artefacts(ws.root / "schema" / "pathway.schema.json", reference)
+    generated = {**schema, **doc_artefacts(ws), **site_pages(ws), **trail_artefacts(ws)}
+    return {**generated, **diagram_artefacts(ws), **readme_artefact(ws), **(extra or {})}
 
 
 def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:

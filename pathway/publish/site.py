@@ -9,19 +9,18 @@ Every page is deterministic: no timings, no dates. (The CLI reference comes from
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
-from pathway.definition.loader import DEFINITIONS_DIR, load_analysis
+from pathway.definition.loader import DEFINITIONS_DIR
+from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import PathwayError
 from pathway.publish.site_pages import actions_page, cell, facts_page, header, states_page, table
+from pathway.render.diagrams import svg, views
 from pathway.scenarios.model import ScenarioFile
-from pathway.scenarios.run import ScenarioResult, run_file, scenario_files
+from pathway.scenarios.run import ScenarioResult, run_file
 from pathway.source.reader import load_file
 
 DISCLAIMER = (
@@ -48,13 +47,7 @@ def _svg_body(text: str) -> str:
 
 
 def diagram_sections(analysis: Analysis) -> list[str]:
-    """One section per diagram view, the SVG inline; a placeholder while the diagram renderer is missing."""
-    try:
-        module = importlib.import_module("pathway.render.diagrams")
-    except ImportError:
-        return ["The diagrams of this pathway will appear here once the diagram renderer is available.", ""]
-    views = cast(Callable[[Analysis], list[str]], module.views)
-    svg = cast(Callable[[Analysis, str], str], module.svg)
+    """One section per diagram view, the SVG inline."""
     lines: list[str] = []
     for view in views(analysis):
         lines += [f"### {view}", "", '<div class="pathway-diagram" markdown="0">', _svg_body(svg(analysis, view))]
@@ -105,7 +98,7 @@ def _descriptions(path: Path) -> dict[str, str]:
     return {s.name: s.description or "" for s in model.scenarios}
 
 
-def scenarios_page(analysis: Analysis, definition: Path, root: Path) -> str:
+def scenarios_page(analysis: Analysis, definition: Path, ws: Workspace) -> str:
     p = analysis.pathway
     lines = header(
         f"Scenarios: {p.title}",
@@ -115,8 +108,8 @@ def scenarios_page(analysis: Analysis, definition: Path, root: Path) -> str:
     runner = Runner(analysis)
     rows: list[list[str]] = []
     results: list[ScenarioResult] = []
-    for path in scenario_files(definition):
-        shown = path.relative_to(root).as_posix()
+    for path in ws.scenario_files(definition):
+        shown = path.relative_to(ws.root).as_posix()
         try:
             found = run_file(path, runner, shown)
             descriptions = _descriptions(path)
@@ -135,16 +128,14 @@ def scenarios_page(analysis: Analysis, definition: Path, root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_pages(root: Path) -> dict[Path, str]:
+def site_pages(ws: Workspace) -> dict[Path, str]:
     """Every generated page of the site (besides :mod:`pathway.publish.pathway_docs`' and the CLI's), by path."""
-    docs = root / "docs"
     out: dict[Path, str] = {}
-    for definition in sorted((root / DEFINITIONS_DIR).glob("*/pathway.yaml")):
-        analysis = load_analysis(definition)
-        folder = docs / "pathways" / analysis.pathway.pathway
+    for definition, analysis in ws.analyses():
+        folder = ws.root / "docs" / "pathways" / analysis.pathway.pathway
         out[folder / "index.md"] = overview_page(analysis)
         out[folder / "facts.md"] = facts_page(analysis)
         out[folder / "actions.md"] = actions_page(analysis)
         out[folder / "states.md"] = states_page(analysis)
-        out[folder / "scenarios.md"] = scenarios_page(analysis, definition, root)
+        out[folder / "scenarios.md"] = scenarios_page(analysis, definition, ws)
     return out

@@ -25,7 +25,7 @@ from typing import Any
 import graphviz  # type: ignore[import-untyped]
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.loader import DEFINITIONS_DIR, load_analysis
+from pathway.definition.workspace import Workspace
 from pathway.render.dot import render_dot
 from pathway.render.graph import OVERVIEW, build_graph, build_view, view_names
 from pathway.render.mermaid import render_mermaid
@@ -69,20 +69,19 @@ def mermaid(analysis: Analysis) -> str:
     return render_mermaid(build_graph(analysis))
 
 
-def _journey_records(analysis: Analysis, definition_dir: Path) -> dict[str, list[Mapping[str, Any]]]:
+def _journey_records(analysis: Analysis, definition: Path) -> dict[str, list[Mapping[str, Any]]]:
     """The trail records of every bundled journey of a definition, run in-process (stem -> records)."""
     from pathway.engine.runner import Runner
     from pathway.journey.check import load_journey
 
-    folder = definition_dir / "journeys"
-    journeys = sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")])
+    journeys = Workspace.journeys(definition)
     if not journeys:
         return {}
     runner = Runner(analysis)
     return {j.stem: list(runner.run(load_journey(j, analysis)).records) for j in journeys}
 
 
-def pathway_diagrams(analysis: Analysis, definition_dir: Path, out: Path) -> dict[Path, str]:
+def pathway_diagrams(analysis: Analysis, definition: Path, out: Path) -> dict[Path, str]:
     """Every diagram file of one pathway under ``out``: each view's .dot and .svg, the Mermaid text, and one
     overlay (.dot and .svg) per bundled journey."""
     files: dict[Path, str] = {}
@@ -91,29 +90,26 @@ def pathway_diagrams(analysis: Analysis, definition_dir: Path, out: Path) -> dic
         files[out / f"{view}.dot"] = source
         files[out / f"{view}.svg"] = clean_svg(run_dot(source, "svg").decode("utf-8"))
     files[out / "pathway.mmd"] = mermaid(analysis)
-    for stem, records in _journey_records(analysis, definition_dir).items():
+    for stem, records in _journey_records(analysis, definition).items():
         source = dot(analysis, JOURNEY_VIEW, records)
         files[out / "journeys" / f"{stem}.dot"] = source
         files[out / "journeys" / f"{stem}.svg"] = clean_svg(run_dot(source, "svg").decode("utf-8"))
     return files
 
 
-def diagram_artefacts(root: Path) -> dict[Path, str]:
+def diagram_artefacts(ws: Workspace) -> dict[Path, str]:
     """Every committed diagram file of every bundled definition (``diagrams/<id>/...``), built in-process."""
     files: dict[Path, str] = {}
-    for definition in sorted((root / DEFINITIONS_DIR).glob("*/pathway.yaml")):
-        analysis = load_analysis(definition)
-        files.update(pathway_diagrams(analysis, definition.parent, root / DIAGRAMS_DIR / analysis.pathway.pathway))
+    for definition, analysis in ws.analyses():
+        files.update(pathway_diagrams(analysis, definition, ws.root / DIAGRAMS_DIR / analysis.pathway.pathway))
     return files
 
 
-def committed_diagrams(root: Path, ref: str | None = None) -> dict[Path, str]:
+def committed_diagrams(ws: Workspace, ref: str | None = None) -> dict[Path, str]:
     """The committed diagram files, of one pathway (by id or path) when ref is given."""
-    from pathway.definition.loader import resolve
-
-    files = diagram_artefacts(root)
+    files = diagram_artefacts(ws)
     if ref is not None:
-        folder = root / DIAGRAMS_DIR / load_analysis(resolve(ref, root)).pathway.pathway
+        folder = ws.root / DIAGRAMS_DIR / ws.analysis(ws.resolve(ref)).pathway.pathway
         files = {p: t for p, t in files.items() if folder in p.parents}
     return files
 

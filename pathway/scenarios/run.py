@@ -46,10 +46,6 @@ class ScenarioResult:
         return not self.failures
 
 
-def scenario_files(definition: Path) -> list[Path]:
-    return sorted((definition.parent / "scenarios").glob("*.yaml"))
-
-
 def _sub_document(doc: SourceDocument, prefix: DocPath, data: object) -> SourceDocument:
     """A view of the part of doc under prefix, re-rooted at ('events',) so the journey checker can read it."""
 
