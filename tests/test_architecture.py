@@ -120,3 +120,16 @@ def test_only_a_handful_of_modules_at_the_top_and_every_package_explains_itself(
     for init in PACKAGE.glob("*/__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert len(doc or "") > 80, f"{init.parent.name}/ needs a docstring that says what the package is for"
+
+
+def test_the_architecture_page_maps_every_module() -> None:
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = page.split("## Modules", 1)[1].split("\n## ", 1)[0]
+    cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    listed = {m.strip().strip("`") for cell in cells for m in cell.split(", ")}
+    existing = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")}
+    documented_by_docstring = {p for p in existing if p.endswith("__init__.py") and p.count("/") == 1}
+    assert sorted(listed - existing) == [], "listed in docs/architecture.md but missing"
+    assert sorted(existing - listed - documented_by_docstring - {"__init__.py", "__main__.py"}) == [], (
+        "modules missing from the table in docs/architecture.md"
+    )
