@@ -56,7 +56,8 @@ def test_every_code_has_a_fixture_that_triggers_it() -> None:
 def test_every_code_is_named_by_its_text_and_described(code: Code) -> None:
     assert (code.name, str(code), f"{code}") == (code.value, code.value, code.value)
     assert Code[code.value] is code
-    assert code.description and CODES[code] == code.description
+    assert code.description
+    assert CODES[code] == code.description
     assert code.exit_code in (ExitCode.FINDINGS, ExitCode.USAGE)
 
 

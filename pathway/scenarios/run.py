@@ -45,6 +45,16 @@ class ScenarioResult:
     def passed(self) -> bool:
         return not self.failures
 
+    def to_json(self) -> dict[str, Any]:
+        """Where the scenario is, whether it passed, and each failure."""
+        return {
+            "file": self.file,
+            "name": self.name,
+            "line": self.line,
+            "passed": self.passed,
+            "failures": [*self.failures],
+        }
+
 
 def scenario_files(definition: Path) -> list[Path]:
     return sorted((definition.parent / "scenarios").glob("*.yaml"))
