@@ -15,7 +15,7 @@ from typing import Any
 from pathway.cli.output import add_format, emit, wants_json
 from pathway.definition.loader import find_definitions, load_analysis, resolve
 from pathway.diagnostics import Diagnostic, render_text
-from pathway.errors import InvalidInputError, UsageError, invalid_input
+from pathway.errors import ExitCode, InvalidInputError, UsageError, invalid_input
 from pathway.source.files import display_path
 from pathway.source.reader import load_file
 
@@ -130,7 +130,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
     for path in written:
         print(f"wrote {display_path(path)}")
-    return 0
+    return int(ExitCode.OK)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:

@@ -13,11 +13,10 @@ exit code and the diagnostics layer sits below the errors layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-from pathway.diagnostics import Diagnostic, Severity
+from pathway.diagnostics import Severity
 
 
 class ExitCode(IntEnum):
@@ -150,11 +149,3 @@ CODES = MappingProxyType({str(code): code.description for code in Code})
 
 UNREADABLE = frozenset(str(code) for code in Code if code.unreadable)
 """Codes that mean the input could not be read at all: the CLI exits with 2 rather than 1."""
-
-
-def exit_code_of(diagnostics: Iterable[Diagnostic]) -> ExitCode:
-    """The exit code diagnostics call for: 2 when one means unreadable input, else 1 when one is an error, else 0."""
-    found = list(diagnostics)
-    if any(d.code in UNREADABLE for d in found):
-        return ExitCode.USAGE
-    return ExitCode.FINDINGS if any(d.severity is Severity.ERROR for d in found) else ExitCode.OK
