@@ -25,7 +25,7 @@ LintIssue = Issue
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     """What a rule found and where (a document path), without a code: the rule that yields it owns the code."""
 
     path: DocPath
@@ -38,7 +38,7 @@ class Finding:
         return Issue(self.path, code, self.message, self.hint, self.key, self.span)
 
 
-Find: TypeAlias = Callable[[Analysis], Iterable[Finding]]
+Find: TypeAlias = Callable[[Analysis], Iterable[LintFinding]]
 """A rule's body: the findings it makes in a checked pathway."""
 Check: TypeAlias = Callable[[Analysis], Iterator[LintIssue]]
 """A registered rule: the findings of its body, each stamped with the rule's code."""
@@ -63,7 +63,7 @@ RULES: dict[str, Rule] = {}
 
 def rule(code: Code) -> Callable[[Find], Check]:
     """Register a lint rule under its stable code (which gives its description and severity). The decorated
-    function yields :class:`Finding` s; it becomes a check that yields them as issues with that code."""
+    function yields :class:`LintFinding` records; it becomes a check that yields them as issues with that code."""
 
     def register(find: Find) -> Check:
         if code in RULES:

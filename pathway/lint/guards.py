@@ -19,7 +19,7 @@ from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, co
 from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import Finding, rule
+from pathway.lint.base import LintFinding, rule
 
 Row = tuple[dict[str, object], tuple[bool, ...]]  # an assignment, and each transition's guard being true in it
 
@@ -120,13 +120,13 @@ def _label(t: TransitionInfo) -> str:
 
 
 @rule(Code.PW510)
-def never_true(analysis: Analysis) -> Iterator[Finding]:
+def never_true(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         rows = table(analysis, domains, group.transitions)
         for i, t in enumerate(group.transitions):
             if rows and _guarded(t) and not any(row[i] for _, row in rows):
-                yield Finding(
+                yield LintFinding(
                     (*t.path, "when"),
                     f"transition {_label(t)} can never fire: its guard is false for every patient",
                     "the conditions contradict each other; check the comparisons and the derived facts it reads",
@@ -158,14 +158,14 @@ def _shadow_message(group: Group, t: TransitionInfo, by: list[str]) -> str:
 
 
 @rule(Code.PW511)
-def shadowed(analysis: Analysis) -> Iterator[Finding]:
+def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         rows = table(analysis, domains, group.transitions)
         for i, t in enumerate(group.transitions[1:], start=1):
             by = _shadowers(group, rows, i)
             if by is not None:
-                yield Finding((*t.path, "when"), _shadow_message(group, t, by), _SHADOW_HINT)
+                yield LintFinding((*t.path, "when"), _shadow_message(group, t, by), _SHADOW_HINT)
 
 
 def stuck_assignment(analysis: Analysis, domains: Mapping[str, Domain | None], info: StateInfo) -> dict[str, object]:
@@ -185,7 +185,7 @@ def _may_stick(analysis: Analysis, info: StateInfo) -> bool:
 
 
 @rule(Code.PW512)
-def stuck(analysis: Analysis) -> Iterator[Finding]:
+def stuck(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for info in analysis.index.states.values():
         if not _may_stick(analysis, info):
@@ -193,7 +193,7 @@ def stuck(analysis: Analysis) -> Iterator[Finding]:
         patient = stuck_assignment(analysis, domains, info)
         if patient:
             guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.transition.event is None)
-            yield Finding(
+            yield LintFinding(
                 info.path,
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "
                 f"for the patient {flow(patient)}",
@@ -214,7 +214,7 @@ def overlap(analysis: Analysis, rows: list[Row], group: Group, i: int, j: int) -
 
 
 @rule(Code.PW513)
-def overlapping(analysis: Analysis) -> Iterator[Finding]:
+def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         if group.trigger is not None:
@@ -226,7 +226,7 @@ def overlapping(analysis: Analysis) -> Iterator[Finding]:
             for i, first in enumerate(group.transitions[:j]):
                 patient = overlap(analysis, rows, group, i, j) if _guarded(first) else None
                 if patient is not None:
-                    yield Finding(
+                    yield LintFinding(
                         (*second.path, "when"),
                         f"guards of {_label(first)} and {_label(second)} are both true for the patient "
                         f"{flow(patient)}; document order picks '{first.id}'",
@@ -235,13 +235,13 @@ def overlapping(analysis: Analysis) -> Iterator[Finding]:
 
 
 @rule(Code.PW519)
-def too_large(analysis: Analysis) -> Iterator[Finding]:
+def too_large(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         facts = _group_facts(analysis, group.transitions) or frozenset()
         count = combinations(facts, domains, include_unknown=False)
         if count is not None and count > MAX_COMBINATIONS:
-            yield Finding(
+            yield LintFinding(
                 group.state.path,
                 f"the guards of state '{group.state.id}' ({_trigger(group)}) read {len(facts)} facts with "
                 f"{count} combinations; PW510-PW513 skip it (the limit is {MAX_COMBINATIONS})",

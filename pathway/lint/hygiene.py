@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.diagnostics.codes import Code
-from pathway.lint.base import Finding, rule
+from pathway.lint.base import LintFinding, rule
 
 
 @rule(Code.PW520)
-def missing_evidence(analysis: Analysis) -> Iterator[Finding]:
+def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
     p = analysis.pathway
     for name, action in p.actions.items():
         if not action.evidence:
-            yield Finding(
+            yield LintFinding(
                 ("actions", name),
                 f"action '{name}' cites no evidence",
                 "add the ids of the evidence entries that support it",
@@ -22,7 +22,7 @@ def missing_evidence(analysis: Analysis) -> Iterator[Finding]:
             )
     for name, finding in p.findings.items():
         if not finding.evidence:
-            yield Finding(
+            yield LintFinding(
                 ("findings", name),
                 f"finding '{name}' cites no evidence",
                 "add the ids of the evidence entries that support it",
@@ -33,7 +33,7 @@ def missing_evidence(analysis: Analysis) -> Iterator[Finding]:
         target = index.states[t.transition.to].state
         changes_care = bool(target.recommend or target.conclude)
         if changes_care and not t.transition.evidence and t.transition.when != OTHERWISE:
-            yield Finding(
+            yield LintFinding(
                 t.path,
                 f"transition '{t.id}' leads to recommendations or findings but cites no evidence",
                 "add 'evidence:' to the transition",
@@ -47,11 +47,11 @@ def _read_names(analysis: Analysis) -> set[str]:
 
 
 @rule(Code.PW521)
-def unread_facts(analysis: Analysis) -> Iterator[Finding]:
+def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
     read = _read_names(analysis)
     for name in analysis.pathway.facts:
         if name not in read:
-            yield Finding(
+            yield LintFinding(
                 ("facts", name),
                 f"fact '{name}' is declared but no guard or derived fact reads it",
                 "remove it, or keep it as recorded context with '# pathway: allow PW521 because ...'",
@@ -60,11 +60,11 @@ def unread_facts(analysis: Analysis) -> Iterator[Finding]:
 
 
 @rule(Code.PW522)
-def unused_actions(analysis: Analysis) -> Iterator[Finding]:
+def unused_actions(analysis: Analysis) -> Iterator[LintFinding]:
     used = {a for info in analysis.index.states.values() for a in info.state.recommend}
     for name in analysis.pathway.actions:
         if name not in used:
-            yield Finding(
+            yield LintFinding(
                 ("actions", name),
                 f"action '{name}' is never recommended by any state",
                 "recommend it in a state, or remove it",
@@ -73,11 +73,11 @@ def unused_actions(analysis: Analysis) -> Iterator[Finding]:
 
 
 @rule(Code.PW523)
-def unused_derived(analysis: Analysis) -> Iterator[Finding]:
+def unused_derived(analysis: Analysis) -> Iterator[LintFinding]:
     read = _read_names(analysis)
     for name in analysis.pathway.derived:
         if name not in read:
-            yield Finding(
+            yield LintFinding(
                 ("derived", name),
                 f"derived fact '{name}' is never read",
                 "use it in a guard, or remove it",

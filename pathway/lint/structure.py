@@ -9,7 +9,7 @@ from pathway.definition.domains import assignments, combinations, fact_domains, 
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import Finding, rule
+from pathway.lint.base import LintFinding, rule
 
 
 def _enter(index: StateIndex, state: str, into: set[str]) -> None:
@@ -42,11 +42,11 @@ def reachable(analysis: Analysis) -> set[str]:
 
 
 @rule(Code.PW501)
-def unreachable(analysis: Analysis) -> Iterator[Finding]:
+def unreachable(analysis: Analysis) -> Iterator[LintFinding]:
     entered = reachable(analysis)
     for state_id, info in analysis.index.states.items():
         if state_id not in entered:
-            yield Finding(
+            yield LintFinding(
                 info.path,
                 f"state '{state_id}' can never be entered",
                 "no transition leads to it or to a state that enters it; remove it or add a transition",
@@ -55,14 +55,14 @@ def unreachable(analysis: Analysis) -> Iterator[Finding]:
 
 
 @rule(Code.PW502)
-def dead_ends(analysis: Analysis) -> Iterator[Finding]:
+def dead_ends(analysis: Analysis) -> Iterator[LintFinding]:
     index = analysis.index
     for state_id, info in index.states.items():
         if info.kind != "atomic":
             continue
         line = [state_id, *index.ancestors(state_id)]
         if not any(index.outgoing(s) for s in line):
-            yield Finding(
+            yield LintFinding(
                 info.path,
                 f"state '{state_id}' has no way out and is not final",
                 "mark it 'final: true' if the patient is meant to stay there, or add a transition",
@@ -134,7 +134,7 @@ def can_loop(analysis: Analysis, cycle: list[TransitionInfo]) -> bool:
 
 
 @rule(Code.PW503)
-def eventless_cycles(analysis: Analysis) -> Iterator[Finding]:
+def eventless_cycles(analysis: Analysis) -> Iterator[LintFinding]:
     edges = _eventless_edges(analysis.index)
     reported: set[frozenset[str]] = set()
     for start in analysis.index.states:
@@ -144,7 +144,7 @@ def eventless_cycles(analysis: Analysis) -> Iterator[Finding]:
         reported.add(frozenset(t.id for t in cycle))
         loop = " -> ".join([cycle[0].source, *(t.transition.to for t in cycle)])
         guards = "; ".join(f"{t.id}: {t.transition.when or 'always'}" for t in cycle)
-        yield Finding(
+        yield LintFinding(
             (*cycle[0].path, "to"),
             f"eventless cycle {loop}",
             f"it loops (and the engine stops with PW410) if these guards can all be true at once: {guards}",
@@ -152,7 +152,7 @@ def eventless_cycles(analysis: Analysis) -> Iterator[Finding]:
 
 
 @rule(Code.PW504)
-def region_conflicts(analysis: Analysis) -> Iterator[Finding]:
+def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
     """Two regions of one parallel state react to the same event, and one of them leaves the parallel state."""
     index = analysis.index
     for state_id, info in index.states.items():
@@ -169,7 +169,7 @@ def region_conflicts(analysis: Analysis) -> Iterator[Finding]:
             for region, t in leaving:
                 others = sorted({t2.id for r2, t2 in found if r2 != region})
                 if others:
-                    yield Finding(
+                    yield LintFinding(
                         (*t.path, "event"),
                         f"'{t.id}' leaves parallel state '{state_id}' on "
                         f"'{event}', which also moves {', '.join(others)} in another region",
