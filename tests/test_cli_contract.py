@@ -210,3 +210,16 @@ def test_the_cli_reference_documents_every_exit_code() -> None:
     for code in ExitCode:
         assert f"| {int(code)} | `{code.name}` | {code.description} |" in page
     assert "--json" not in page
+
+
+@pytest.mark.parametrize("flag", [["--format", "json"], ["--format=json"]])
+def test_arguments_argparse_refuses_are_one_json_document_with_format_json(
+    flag: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "replay", *flag)
+    assert (code, err) == (2, "")
+    assert document(out)["message"] == "the following arguments are required: TRAIL"
+    code, out, err = run(capsys, "replay")
+    assert (code, out) == (2, "")
+    assert err.endswith("pathway replay: error: the following arguments are required: TRAIL\n")
+    assert err.startswith("usage: pathway replay")

@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pathway.cli.commands import add_commands
 from pathway.cli.output import add_format, emit, print_json, wants_json
@@ -54,8 +55,35 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return write_or_check(artefacts(extra=cli_reference(Path.cwd(), args.parser)), args.check, "pathway generate")
 
 
+class BadArguments(Exception):
+    """Arguments argparse refused, handed back to :func:`main` so that ``--format json`` can report them."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        self.parser = parser
+        self.message = message
+        super().__init__(message)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser (subcommand parsers are of the same class) that raises instead of exiting on error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadArguments(self, message)
+
+
+def _bad_arguments(bad: BadArguments, argv: Sequence[str]) -> int:
+    """What argparse would print (usage and error on stderr), or with ``--format json`` one JSON document."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    if any(a == "--format=json" or (a, b) == ("--format", "json") for a, b in pairs):
+        print_json(UsageError(bad.message).to_json())
+    else:
+        bad.parser.print_usage(sys.stderr)
+        print(f"{bad.parser.prog}: error: {bad.message}", file=sys.stderr)
+    return int(ExitCode.USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pathway",
         description="Clinical pathways as executable, auditable state machines. Decision support for clinicians, "
         "not a substitute for clinical judgement.",
@@ -155,7 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version, or a usage error (argparse printed it)
+    except BadArguments as bad:
+        return _bad_arguments(bad, sys.argv[1:] if argv is None else argv)
+    except SystemExit as exit_:  # --help or --version (argparse printed it)
         return exit_.code if isinstance(exit_.code, int) else int(ExitCode.USAGE)
     try:
         return _run(args)
