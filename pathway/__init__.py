@@ -17,7 +17,8 @@ from typing import Any
 from pathway.definition.loader import check, load, validate
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, Severity
-from pathway.errors import InvalidInputError, PathwayError, UnreadableInputError, UsageError
+from pathway.diagnostics.codes import Code
+from pathway.errors import ExitCode, InvalidInputError, PathwayError, UnreadableInputError, UsageError
 from pathway.version import __version__
 
 _LAZY = {
@@ -42,7 +43,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Code",
     "Diagnostic",
+    "ExitCode",
     "InvalidInputError",
     "Pathway",
     "PathwayError",

@@ -147,10 +147,13 @@ def test_cli_run_writes_trail_and_prints_steps(capsys: pytest.CaptureFixture[str
 
 
 def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    code, text, _ = run_cli(capsys, "run", "definitions/example/journeys/waiting-for-grades.yaml", "--json")
+    journey = "definitions/example/journeys/waiting-for-grades.yaml"
+    code, text, _ = run_cli(capsys, "run", journey, "--format", "json")
     assert code == 0
     summary = json.loads(text)
-    assert sorted(summary) == ["findings", "issued", "journey", "needs", "pathway", "recommendations", "states"]
+    keys = ["error", "findings", "issued", "journey", "needs", "pathway", "recommendations", "states"]
+    assert sorted(summary) == keys
+    assert summary["error"] is None
     assert summary["pathway"]["id"] == "example"
     assert summary["needs"] == []
     assert [r["id"] for r in summary["recommendations"]] == ["switch_to_weekly_sc", "dose_reduce"]

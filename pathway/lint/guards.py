@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, combinations, fact_domains, facts_read
 from pathway.definition.index import StateInfo, TransitionInfo
-from pathway.diagnostics import Severity
+from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import LintIssue, rule
+from pathway.lint.base import LintFinding, rule
 
 Row = tuple[dict[str, object], tuple[bool, ...]]  # an assignment, and each transition's guard being true in it
 
@@ -119,16 +119,15 @@ def _label(t: TransitionInfo) -> str:
     return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
 
 
-@rule("PW510", "a transition can never fire: its guard is never true", Severity.ERROR)
-def never_true(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW510)
+def never_true(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         rows = table(analysis, domains, group.transitions)
         for i, t in enumerate(group.transitions):
             if rows and _guarded(t) and not any(row[i] for _, row in rows):
-                yield LintIssue(
+                yield LintFinding(
                     (*t.path, "when"),
-                    "PW510",
                     f"transition {_label(t)} can never fire: its guard is false for every patient",
                     "the conditions contradict each other; check the comparisons and the derived facts it reads",
                 )
@@ -158,15 +157,15 @@ def _shadow_message(group: Group, t: TransitionInfo, by: list[str]) -> str:
     return f"transition {_label(t)} never fires: whenever its guard is true, {which} true too and fires first"
 
 
-@rule("PW511", "a transition is shadowed by earlier ones", Severity.WARNING)
-def shadowed(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW511)
+def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         rows = table(analysis, domains, group.transitions)
         for i, t in enumerate(group.transitions[1:], start=1):
             by = _shadowers(group, rows, i)
             if by is not None:
-                yield LintIssue((*t.path, "when"), "PW511", _shadow_message(group, t, by), _SHADOW_HINT)
+                yield LintFinding((*t.path, "when"), _shadow_message(group, t, by), _SHADOW_HINT)
 
 
 def stuck_assignment(analysis: Analysis, domains: Mapping[str, Domain | None], info: StateInfo) -> dict[str, object]:
@@ -185,8 +184,8 @@ def _may_stick(analysis: Analysis, info: StateInfo) -> bool:
     return info.kind == "atomic" and bool(eventless) and all(_guarded(t) for t in eventless)
 
 
-@rule("PW512", "a state can get stuck with every fact it reads known", Severity.WARNING)
-def stuck(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW512)
+def stuck(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for info in analysis.index.states.values():
         if not _may_stick(analysis, info):
@@ -194,9 +193,8 @@ def stuck(analysis: Analysis) -> Iterator[LintIssue]:
         patient = stuck_assignment(analysis, domains, info)
         if patient:
             guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.transition.event is None)
-            yield LintIssue(
+            yield LintFinding(
                 info.path,
-                "PW512",
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "
                 f"for the patient {flow(patient)}",
                 "add a transition for this patient or an 'otherwise'; as a journey event:\n" + journey_event(patient),
@@ -215,8 +213,8 @@ def overlap(analysis: Analysis, rows: list[Row], group: Group, i: int, j: int) -
     return {k: v for k, v in witness.items() if k in keep}
 
 
-@rule("PW513", "two guards overlap and document order decides", Severity.WARNING)
-def overlapping(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW513)
+def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         if group.trigger is not None:
@@ -228,25 +226,23 @@ def overlapping(analysis: Analysis) -> Iterator[LintIssue]:
             for i, first in enumerate(group.transitions[:j]):
                 patient = overlap(analysis, rows, group, i, j) if _guarded(first) else None
                 if patient is not None:
-                    yield LintIssue(
+                    yield LintFinding(
                         (*second.path, "when"),
-                        "PW513",
                         f"guards of {_label(first)} and {_label(second)} are both true for the patient "
                         f"{flow(patient)}; document order picks '{first.id}'",
                         "if this priority is intended, say so; as a journey event:\n" + journey_event(patient),
                     )
 
 
-@rule("PW519", "guards too many to check exhaustively", Severity.INFO)
-def too_large(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW519)
+def too_large(analysis: Analysis) -> Iterator[LintFinding]:
     domains = fact_domains(analysis)
     for group in groups(analysis):
         facts = _group_facts(analysis, group.transitions) or frozenset()
         count = combinations(facts, domains, include_unknown=False)
         if count is not None and count > MAX_COMBINATIONS:
-            yield LintIssue(
+            yield LintFinding(
                 group.state.path,
-                "PW519",
                 f"the guards of state '{group.state.id}' ({_trigger(group)}) read {len(facts)} facts with "
                 f"{count} combinations; PW510-PW513 skip it (the limit is {MAX_COMBINATIONS})",
                 "move parts of the guards into derived facts or child states",

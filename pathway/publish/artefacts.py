@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
+from pathway.errors import ExitCode
 from pathway.journey.check import load_journey
 from pathway.publish.pathway_docs import pathway_pages
 from pathway.publish.schema import generated as schema_artefacts
@@ -76,7 +77,7 @@ def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None)
     return {**generated, **diagram_artefacts(ws), **readme_artefact(ws), **(extra or {})}
 
 
-def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
+def write_or_check(files: dict[Path, str], check: bool, command: str) -> ExitCode:
     """Write generated files, or with ``check`` report the stale ones (exit 1) without writing."""
     if check:
         old = stale(files)
@@ -84,8 +85,8 @@ def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
             print(f"{display_path(path)} is stale: run '{command}' and commit the result", file=sys.stderr)
         if not old:
             print(f"{len(files)} generated files are up to date")
-        return 1 if old else 0
+        return ExitCode.FINDINGS if old else ExitCode.OK
     written = write_generated(files)
     for path in files:
         print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
-    return 0
+    return ExitCode.OK
