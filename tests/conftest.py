@@ -25,3 +25,15 @@ def assert_golden(path: Path, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.is_file(), f"missing golden file {path}; run with PATHWAY_UPDATE_GOLDEN=1 and review it"
     assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A property test must be marked slow, so that the default run stays quick (before ``-m`` deselects)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark these hypothesis tests @pytest.mark.slow: " + ", ".join(unmarked))

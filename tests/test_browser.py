@@ -24,6 +24,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "out" / "browser"
 
+pytestmark = pytest.mark.slow  # builds the site in a subprocess and drives Chromium
+
 if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
     if os.environ.get("CI"):
         pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)", pytrace=False)

@@ -121,6 +121,7 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert f"`pathway {name}" in readme, f"'{name}' is not in the README"
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pathway", "validate", "definitions/example"],
@@ -163,6 +164,7 @@ def test_mermaid_overview_of_the_example() -> None:
     )  # Mermaid labels cannot hold double quotes, and are cut at 40 characters
 
 
+@pytest.mark.slow
 def test_starting_the_cli_does_not_import_the_engine_or_graphviz() -> None:
     """Start-up cost is paid by every command: the engine, python-statemachine and graphviz load on demand."""
     heavy = ("statemachine", "graphviz", "pathway.engine")

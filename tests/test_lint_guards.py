@@ -171,6 +171,7 @@ def stays(analysis: Analysis, facts: dict[str, Any]) -> bool:
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(small_pathways(), st.data())
 def test_stuck_counterexamples_are_real(text: str, data: st.DataObject) -> None:
@@ -186,6 +187,7 @@ def test_stuck_counterexamples_are_real(text: str, data: st.DataObject) -> None:
         assert not stays(analysis, patient)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(small_pathways())
 def test_overlap_witnesses_make_both_guards_true(text: str) -> None:
@@ -203,6 +205,7 @@ def test_overlap_witnesses_make_both_guards_true(text: str) -> None:
         assert analysis.guards[second].evaluate(scope).value is True
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(small_pathways())
 def test_shadowed_transitions_never_fire(text: str) -> None:

@@ -95,6 +95,7 @@ def test_the_overview_shows_the_draft_status(pages: dict[Path, str]) -> None:
     assert "Decision support, not a medical device" in overview
 
 
+@pytest.mark.slow
 def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],

@@ -554,6 +554,7 @@ documents = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents, flow=st.sampled_from([False, True, None]), unicode=st.booleans())
 def test_safe_dump_output_parses_back_to_the_same_data(
@@ -567,6 +568,7 @@ def test_safe_dump_output_parses_back_to_the_same_data(
 yamlish = st.text(alphabet=st.sampled_from(list("ab1.-:[]{},&*!|>'\"#?%@`~ \t\n\r\x85\u2028é\x00\ufeff")), max_size=60)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents, flow=st.sampled_from([False, True]))
 def test_both_loaders_give_identical_marks_for_any_dumped_data(data: object, flow: bool) -> None:
@@ -579,6 +581,7 @@ def test_both_loaders_give_identical_marks_for_any_dumped_data(data: object, flo
     assert dict(fast.styles) == dict(pure.styles)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=60) | yamlish)
 def test_any_text_either_parses_or_raises_a_located_error(text: str, loader: Any) -> None:
