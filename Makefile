@@ -23,7 +23,6 @@ test: $(STAMP)
 	$(BIN)/ruff check pathway tests bench
 	$(BIN)/mypy
 	$(BIN)/pathway generate --check
-	$(BIN)/pathway diagram --check
 	$(BIN)/pathway lint
 	$(BIN)/pathway test --min-coverage 100
 	$(BIN)/pytest -q -m "slow or not slow"

@@ -1,5 +1,6 @@
-"""The documentation site: generated pages fresh, every page in the nav, the CLI reference complete, the tutorial
-true (its files written and its commands run with the output it shows), and ``mkdocs build --strict`` clean."""
+"""The documentation site: generated pages that say so, every page in the nav, the CLI reference complete, the
+tutorial true (its files written and its commands run with the output it shows), and ``mkdocs build --strict``
+clean. That the committed pages are fresh is checked once, by ``pathway generate --check`` in ``make test``."""
 
 from __future__ import annotations
 
@@ -45,11 +46,6 @@ def _nav_pages(nav: object) -> list[str]:
     if isinstance(nav, dict):
         return [p for value in nav.values() for p in _nav_pages(value)]
     return []
-
-
-def test_generated_pages_are_fresh(pages: dict[Path, str]) -> None:
-    stale = [str(p.relative_to(ROOT)) for p, text in pages.items() if not p.is_file() or p.read_text() != text]
-    assert stale == [], "run 'pathway generate' and commit the result"
 
 
 def test_generated_pages_say_so_and_cover_every_definition(pages: dict[Path, str]) -> None:
