@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -15,6 +16,10 @@ GOLDEN = ROOT / "tests" / "golden"
 UPDATE_GOLDEN = os.environ.get("PATHWAY_UPDATE_GOLDEN") == "1"
 # Where the browser test saves its screenshots when a developer wants to look at them (else a temporary directory).
 SCREENSHOTS = Path(os.environ["PATHWAY_SCREENSHOTS"]).resolve() if os.environ.get("PATHWAY_SCREENSHOTS") else None
+# Timing belongs in bench/: no test fails for being slow on a loaded machine, hypothesis' deadline and too_slow
+# health check included (a test's own settings start from this profile).
+settings.register_profile("pathway", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pathway")
 CACHES = frozenset({".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"})
 
 
