@@ -35,9 +35,11 @@ def checkout_files() -> dict[str, tuple[int, int]]:
         dirs[:] = [d for d in dirs if not (d in CACHES or d.endswith(".egg-info") or Path(folder, d) == SCREENSHOTS)]
         for name in names:
             path = Path(folder, name)
-            if name not in CACHES and path.is_file():
+            try:
                 stat = path.stat()
-                files[path.relative_to(ROOT).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:  # gone meanwhile, or a dangling link: not a file of the checkout
+                continue
+            files[path.relative_to(ROOT).as_posix()] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 
