@@ -12,6 +12,7 @@ import pytest
 from pathway.cli.main import main
 from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
+from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.journey.check import load_journey
 from pathway.render.diagrams import DIAGRAMS_DIR, diagram_artefacts, dot, mermaid, svg, views
@@ -130,7 +131,9 @@ def test_cli_writes_dot_files(tmp_path: Path) -> None:
     assert main(["diagram", "example", "--format", "dot", "--out", str(tmp_path)]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["dose.dot", "overview.dot", "pain.dot"]
-    generated = diagram_artefacts(ROOT)[ROOT / DIAGRAMS_DIR / "example" / "overview.dot"]  # what generate commits
+    generated = diagram_artefacts(Workspace(ROOT))[
+        ROOT / DIAGRAMS_DIR / "example" / "overview.dot"
+    ]  # what generate commits
     assert (tmp_path / "overview.dot").read_text(encoding="utf-8") == generated
 
 

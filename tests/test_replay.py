@@ -11,6 +11,7 @@ import pytest
 
 import pathway
 from pathway.cli.main import main
+from pathway.definition.workspace import Workspace
 from pathway.publish.artefacts import trail_artefacts
 from pathway.trail.io import read_trail, seal, write_trail
 
@@ -36,7 +37,7 @@ def reseal(records: list[dict[str, object]]) -> list[dict[str, object]]:
 
 def test_run_writes_the_bytes_that_generate_commits(tmp_path: Path) -> None:
     """The committed example trails are what a user's run writes (their freshness: ``pathway generate --check``)."""
-    generated = trail_artefacts(Path.cwd())
+    generated = trail_artefacts(Workspace())
     for journey in sorted(Path(EXAMPLE, "journeys").glob("*.yaml")):
         out = tmp_path / f"{journey.stem}.jsonl"
         pathway.run(EXAMPLE, journey).write(out)
