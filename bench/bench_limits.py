@@ -19,8 +19,8 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
 from pathway.errors import InvalidInputError
 from pathway.expr import ValueType, compile_expr
-from pathway.lint.base import LintIssue
-from pathway.lint.guards import never_true, overlapping, shadowed, stuck, too_large
+from pathway.linter.base import LintIssue
+from pathway.linter.guards import never_true, overlapping, shadowed, stuck, too_large
 from pathway.source.reader import Loader, parse_text
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pathway.diagnostics import Severity
 from pathway.diagnostics.codes import CODES, UNREADABLE, Code, ExitCode
-from pathway.lint import RULES
+from pathway.linter import RULES
 from tests.conftest import GOLDEN, ROOT
 
 DOC = ROOT / "docs" / "reference" / "diagnostics.md"

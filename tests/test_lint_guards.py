@@ -17,8 +17,8 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.domains import assignments, fact_domains
 from pathway.definition.loader import check_document, load_analysis
 from pathway.expr import Scope
-from pathway.lint.base import LintIssue
-from pathway.lint.guards import never_true, overlapping, shadowed, stuck, too_large, truths
+from pathway.linter.base import LintIssue
+from pathway.linter.guards import never_true, overlapping, shadowed, stuck, too_large, truths
 from pathway.source.reader import parse_text
 from tests.conftest import FIXTURES, ROOT
 

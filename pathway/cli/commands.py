@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pathway.cli.output import add_format, emit, wants_json
+from pathway.cli.output import add_format, emit, print_freshness, wants_json
 from pathway.definition.loader import find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, render_text
@@ -125,7 +125,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     from pathway.render.diagrams import committed_diagrams, write_diagrams
 
     if args.check:
-        return write_or_check(committed_diagrams(Workspace(), args.pathway), True, "pathway generate")
+        return print_freshness(write_or_check(committed_diagrams(Workspace(), args.pathway), True))
     if args.pathway is None:
         raise UsageError("give the pathway to draw (ID or PATH), or --check")
     written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
@@ -137,7 +137,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
 def cmd_lint(args: argparse.Namespace) -> int:
     """Find what validation cannot: unreachable states, dead ends, cycles, guards that never fire or overlap,
     states that can get stuck, missing evidence, unused declarations."""
-    from pathway.lint import lint_report
+    from pathway.linter import lint_report
 
     ws = Workspace()
     report = lint_report(ws.definitions(args.paths), ws)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pathway.cli.commands import add_commands
-from pathway.cli.output import add_format, emit, print_json, wants_json
+from pathway.cli.output import add_format, emit, print_freshness, print_json, wants_json
 from pathway.definition.loader import load_analysis, resolve, validate_paths
 from pathway.definition.summary import Summary
 from pathway.diagnostics import Diagnostic, render_text
@@ -44,7 +44,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
     from pathway.publish.artefacts import write_or_check
 
-    return write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+    return print_freshness(
+        write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -52,7 +54,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from pathway.cli.reference import cli_reference
     from pathway.publish.artefacts import artefacts, write_or_check
 
-    return write_or_check(artefacts(extra=cli_reference(Path.cwd(), args.parser)), args.check, "pathway generate")
+    return print_freshness(write_or_check(artefacts(extra=cli_reference(Path.cwd(), args.parser)), args.check))
 
 
 class BadArguments(Exception):

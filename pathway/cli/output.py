@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pathway.errors import ExitCode
+
+if TYPE_CHECKING:  # publishing imports the engine and graphviz: not at start-up
+    from pathway.publish.artefacts import Freshness
 
 FORMATS = ("text", "json")
 
@@ -49,3 +53,10 @@ def emit(args: argparse.Namespace, result: Result, text: Callable[[], str]) -> i
     else:
         print(text())
     return int(result.exit_code)
+
+
+def print_freshness(result: Freshness) -> int:
+    """Print what ``generate`` (or ``schema``, ``diagram --check``) did: stale files on stderr, the rest on stdout."""
+    stream = sys.stderr if result.exit_code else sys.stdout
+    print(result.to_text(), file=stream)
+    return result.exit_code

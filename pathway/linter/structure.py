@@ -9,7 +9,7 @@ from pathway.definition.domains import assignments, combinations, fact_domains, 
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import LintFinding, rule
+from pathway.linter.base import LintFinding, rule
 
 
 def _enter(index: StateIndex, state: str, into: set[str]) -> None:

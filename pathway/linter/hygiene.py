@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.diagnostics.codes import Code
-from pathway.lint.base import LintFinding, rule
+from pathway.linter.base import LintFinding, rule
 
 
 @rule(Code.PW520)

@@ -5,7 +5,7 @@ is evaluated for every assignment of the facts the group reads (transitively thr
 with the engine's decision rule (:mod:`pathway.engine.selection`): the first definitely true guard fires when
 every earlier one is definitely false; ``otherwise`` is true when all earlier are false; no ``when`` is always
 true. A group that reads a date fact is skipped (dates have no finite domain, and ``days_since`` needs a clock);
-a group with more than :data:`~pathway.lint.domains.MAX_COMBINATIONS` assignments is skipped and reported once
+a group with more than :data:`~pathway.linter.domains.MAX_COMBINATIONS` assignments is skipped and reported once
 by PW519.
 """
 
@@ -19,7 +19,7 @@ from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, co
 from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import LintFinding, rule
+from pathway.linter.base import LintFinding, rule
 
 Row = tuple[dict[str, object], tuple[bool, ...]]  # an assignment, and each transition's guard being true in it
 

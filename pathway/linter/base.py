@@ -2,7 +2,7 @@
 the findings it makes. A rule declares its code once, in :func:`rule`; its description and severity come from
 :class:`~pathway.diagnostics.codes.Code`, and the decorator stamps the code on each finding, which makes it the
 same path-located :class:`~pathway.definition.analysis.Issue` the whole-file checks use. The runner in
-:mod:`pathway.lint` locates them, applies suppressions and renders them.
+:mod:`pathway.linter` locates them, applies suppressions and renders them.
 
 Codes: PW50x structure (reachability, dead ends, cycles), PW51x guards (exhaustive over finite domains),
 PW52x hygiene (evidence, unused declarations), PW53x suppressions.

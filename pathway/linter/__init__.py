@@ -17,10 +17,10 @@ from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.errors import ExitCode
-from pathway.lint import guards as _guards  # noqa: F401 - registers the guard rules
-from pathway.lint import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
-from pathway.lint import structure as _structure  # noqa: F401 - registers the structural rules
-from pathway.lint.base import RULES, run_rules
+from pathway.linter import guards as _guards  # noqa: F401 - registers the guard rules
+from pathway.linter import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
+from pathway.linter import structure as _structure  # noqa: F401 - registers the structural rules
+from pathway.linter.base import RULES, run_rules
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument
 
