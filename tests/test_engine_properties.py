@@ -349,15 +349,15 @@ def check_records(records: Sequence[Mapping[str, Any]], inputs: int) -> None:
 def test_the_engine_never_raises_and_every_record_is_chained(subject: Subject, data: st.DataObject) -> None:
     journey = data.draw(journeys(subject.analysis), label="journey")
     result = subject.run(journey)
-    check_records(result.records, len(journey["events"]))
-    assert result.ok == (result.summary["error"] is None)
+    check_records([r.to_dict() for r in result.records], len(journey["events"]))
+    assert result.ok == (result.summary.error is None)
 
 
 def test_generated_journeys_move_the_chart(subject: Subject) -> None:
     """The generator is not degenerate: it finds journeys that take a transition and that deviate."""
 
     def kinds(journey: Mapping[str, Any]) -> set[str]:
-        return {r["kind"] for r in subject.run(journey).records}
+        return {r.kind for r in subject.run(journey).records}
 
     strategy = journeys(subject.analysis)
     quick = settings(max_examples=500, database=None, phases=[Phase.generate])
