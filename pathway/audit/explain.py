@@ -3,9 +3,11 @@ why was that not.
 
 ``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point. For each active state it
 walks back the chain of transitions that led there, with the guard, the fact values that made it true and the
-guards that blocked the alternatives; for each active recommendation, the state that issued it and how that state
-was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that
-would recommend it, the transitions into them and their last recorded outcome with the facts they read.
+guards that blocked the alternatives; for each active state blocked by a guard that could not be evaluated after
+the latest input, the error and what the guard read; for each active recommendation, the state that issued it and
+how that state was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given):
+the states that would recommend it, the transitions into them and their last recorded outcome with the facts they
+read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from pathway.engine.runner import as_analysis
 from pathway.errors import UsageError
 from pathway.trail.io import read_trail
 from pathway.trail.records import (
+    ErrorRecord,
     HeaderRecord,
+    InputRecord,
     IssuedRecord,
     Record,
     RetiredRecord,
@@ -118,6 +122,18 @@ def _chain(records: Sequence[Record], state: str) -> list[str]:
     return out
 
 
+def _blocked(records: Sequence[Record], active: Sequence[str]) -> list[str]:
+    """The active states a guard error blocked after the latest input (PW411 is recorded after each input while
+    it lasts), with the failing guards and what they read."""
+    latest = max((r.input for r in records if isinstance(r, InputRecord)), default=None)
+    lines: list[str] = []
+    for r in records:
+        if isinstance(r, ErrorRecord) and r.state in active and r.input == latest:
+            lines.append(f"  at {r.at} #{r.input}: {r.message}")
+            lines += [f"      {c.id}: {c.guard}  [{read_text(c.read or {})}]" for c in r.blocked or ()]
+    return lines
+
+
 def _issued(records: Sequence[Record]) -> dict[str, IssuedRecord]:
     live: dict[str, IssuedRecord] = {}
     for r in records:
@@ -188,6 +204,13 @@ def explain(
     lines = [f"At {_at(last)} (record {last.seq}), the patient is in: {', '.join(active) or 'no state'}."]
     for state in _leaves(active, analysis):
         lines += ["", f"Why {state}:", *_chain(cut, state)]
+    blocked = _blocked(cut, active)
+    if blocked:
+        lines += [
+            "",
+            "Blocked by an error (more facts will not help: the values its guard reads must change):",
+            *blocked,
+        ]
     live = _issued(cut)
     if live:
         lines += ["", "Recommended now:"]

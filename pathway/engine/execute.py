@@ -2,9 +2,11 @@
 
 For each input, in order: record it, update the facts and the virtual clock (the input's ``at``; never the wall
 clock), run eventless transitions to completion, then the input's ``event`` (if any) followed by eventless
-transitions to completion again; then record ``done`` care that the pathway did not recommend as a deviation, and
-which states wait for which facts. Selection rules live in :mod:`pathway.engine.selection`; python-statemachine
-applies each selected transition to the configuration (:mod:`pathway.engine.compile`).
+transitions to completion again; then record ``done`` care that the pathway did not recommend as a deviation,
+which states wait for which facts, and which are blocked by a guard that could not be evaluated (PW411; the run
+goes on, but it is not ok). Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies
+each selected transition to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns
+guard evaluations into trail parts.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any, TypeVar, cast
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding
+from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.selection import Checked, Fire, Wait, select
-from pathway.expr import UNKNOWN, Evaluation, Scope
+from pathway.expr import Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
 from pathway.trail.io import seal
 from pathway.trail.parts import (
@@ -29,10 +32,6 @@ from pathway.trail.parts import (
     FirstIssued,
     JourneyRef,
     PathwayRef,
-    Read,
-    ReadDerived,
-    ReadFact,
-    ReadUnknown,
     StateWaiting,
 )
 from pathway.trail.records import (
@@ -54,10 +53,6 @@ from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
 E = TypeVar("E", bound=Entry)
-
-
-def json_value(value: object) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True)
@@ -85,6 +80,7 @@ class _Run:
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
         self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.guard_errors = GuardErrors()
         self.error: str | None = None
         self.at = ""
         self.input_seq = 0
@@ -113,31 +109,8 @@ class _Run:
     def sorted_states(self, states: set[str] | frozenset[str]) -> tuple[str, ...]:
         return tuple(sorted(states, key=self.order.__getitem__))
 
-    def read(self, evaluation: Evaluation | None) -> dict[str, Read]:
-        if evaluation is None:
-            return {}
-        out: dict[str, Read] = {}
-        for name, value in evaluation.read.items():
-            if value is UNKNOWN:
-                out[name] = ReadUnknown(unknown=True)
-            elif name in self.analysis.derived:
-                out[name] = ReadDerived(value=json_value(value), derived=True)
-            else:
-                out[name] = ReadFact(value=json_value(value), from_=self.supplied[name])
-        return out
-
     def checked(self, c: Checked) -> Check:
-        t = c.transition
-        evaluation = c.evaluation
-        missing = evaluation.missing if evaluation is not None and c.outcome == "unknown" else None
-        return Check(
-            id=t.id,
-            target=t.transition.to,
-            guard=t.transition.when,
-            outcome=c.outcome,  # type: ignore[arg-type]
-            read=self.read(evaluation) if evaluation is not None else None,
-            missing=tuple(sorted(missing)) if missing else None,
-        )
+        return check_of(c, self.analysis.derived, self.supplied)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -157,6 +130,7 @@ class _Run:
         if inp.done is not None:
             self.conformance(inp, before)
         self.report_waits()
+        self.report_errors()
 
     def start(self) -> None:
         self.machine = self.chart.new()
@@ -171,8 +145,9 @@ class _Run:
                 self.waits = {}
                 return
             selection = select(self.analysis, self.active, trigger, Scope(self.facts, self.analysis.derived, today))
+            self.guard_errors.meet(selection.waits)
             if trigger is None:
-                self.waits = {w.state: w for w in selection.waits}
+                self.waits = {w.state: w for w in selection.waits if w.unknown}
             if not selection.fire:
                 return
             for fire in selection.fire:
@@ -196,7 +171,7 @@ class _Run:
             trigger=t.transition.event,
             guard=t.transition.when,
             outcome=fire.chosen.outcome,
-            read=self.read(fire.chosen.evaluation),
+            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied),
             alternatives=tuple(self.checked(c) for c in fire.before),
             evidence=tuple(t.transition.evidence),
             exited=self.sorted_states(before - self.active),
@@ -249,14 +224,22 @@ class _Run:
 
     def report_waits(self) -> None:
         for state, wait in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]]):
-            shown = (tuple(c.transition.id for c in wait.checked if c.outcome == "unknown"), wait.needs)
+            shown = (tuple(c.transition.id for c in wait.unknown), wait.needs)
             if self.shown_waits.get(state) == shown:
                 continue
             self.shown_waits[state] = shown
-            blocked = tuple(self.checked(c) for c in wait.checked if c.outcome == "unknown")
+            blocked = tuple(self.checked(c) for c in wait.unknown)
             self.emit(WaitingRecord, state=state, blocked=blocked, needs=wait.needs)
         for state in [s for s in self.shown_waits if s not in self.waits]:
             del self.shown_waits[state]
+
+    def report_errors(self) -> None:
+        """Every state a guard error blocked while this input was processed: recorded after each input for as
+        long as it lasts (an error is not a wait, so it is not kept quiet while unchanged)."""
+        for state, checks in self.guard_errors.drain(self.order, self.at):
+            message = blocked_message(state, checks)
+            blocked = tuple(self.checked(c) for c in checks)
+            self.emit(ErrorRecord, code="PW411", message=message, state=state, blocked=blocked)
 
     def catalogue(self, kind: str) -> Mapping[str, Action | Finding]:
         p = self.analysis.pathway
@@ -289,6 +272,7 @@ class _Run:
             waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,
+            errors=self.guard_errors.summary(),
         )
 
 

@@ -72,6 +72,16 @@ is checked on the file's own lines before anything else is read: a record that n
 edit is reported as tampered with; a record whose chain is intact but which does not fit (a missing field, a
 value of the wrong type) is a PW402 error at its line, naming the field."""
 
+GUARD_ERRORS = """\
+## Guard errors
+
+A guard that could not be evaluated although the facts it reads are known (a division by zero: see
+[Guards: errors](../guards.md#errors)) blocks its state without making it wait. It shows in three places: an
+`error` record with code PW411 after each input while it blocks an active state, with the `state` and the
+`blocked` checks (`outcome` `error`, with the error's `kind` and `message`; a derived fact that failed reads as
+`{"error": true}`); the summary's `errors`, which lists each one once with the time it first happened and is left
+out of the summary of a run without any; and the exit code of `pathway run`, 1."""
+
 OUTRO = """\
 `pathway run --json` prints the closing summary as
 `{"journey", "pathway": {"id", "version", "sha256"}, "states", "recommendations", "findings", "issued", "needs"}`."""
@@ -139,7 +149,8 @@ def _parts() -> list[str]:
 def trail_reference() -> str:
     """The reference page's text, ending in a newline."""
     common = {**Entry.model_fields, **{n: i for n, i in Step.model_fields.items() if n != "prev"}}
-    lines = [INTRO, "", "## Fields every record has", "", *_table(common), "", CHAIN, "", *_kinds(), "", *_parts()]
+    lines = [INTRO, "", "## Fields every record has", "", *_table(common), "", CHAIN, "", *_kinds()]
+    lines += ["", GUARD_ERRORS, "", *_parts()]
     return "\n".join([*lines, "", OUTRO, ""])
 
 

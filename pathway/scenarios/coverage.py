@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from pathway.definition.analysis import Analysis
-from pathway.expr import UNKNOWN, Scope
+from pathway.engine.selection import outcome
+from pathway.expr import Scope
 from pathway.journey.check import input_from_record
 from pathway.source.reader import SourceDocument
 from pathway.trail.records import InputRecord, Record, StartRecord, TransitionRecord, checks_in
@@ -29,8 +30,7 @@ def _evaluate_active(
     for state in active:
         for t in analysis.index.outgoing(state):
             if t.id in analysis.guards:
-                value = analysis.guards[t.id].evaluate(scope).value
-                seen.add((t.id, "unknown" if value is UNKNOWN else ("true" if value is True else "false")))
+                seen.add((t.id, outcome(analysis.guards[t.id].evaluate(scope))))
     return seen
 
 

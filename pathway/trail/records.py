@@ -148,14 +148,16 @@ class DeviationRecord(Step):
 
 class ErrorRecord(Step):
     """Something went wrong: the engine had to stop (PW410, an eventless cycle: more than 200 transitions
-    without new input), or a state is blocked because a guard could not be evaluated (recorded after each input
-    while it lasts)."""
+    without new input), or a state is blocked because a guard could not be evaluated (PW411: recorded after each
+    input while it lasts; the run goes on, but exits with 1)."""
 
     kind: Literal["error"] = "error"
-    code: str = Field(description="The diagnostic code (see the diagnostics reference).")
+    code: str = Field(description="The diagnostic code: `PW410` or `PW411`.")
     message: str = Field(description="What went wrong, in one sentence.")
-    state: str | None = optional("For a guard error: the state that is blocked.")
-    blocked: tuple[Check, ...] | None = optional("For a guard error: the guards that could not be evaluated.")
+    state: str | None = optional("PW411: the state that is blocked.")
+    blocked: tuple[Check, ...] | None = optional(
+        "PW411: the guards that could not be evaluated while the input was processed (outcome `error`)."
+    )
 
 
 class SummaryRecord(Step):
@@ -171,7 +173,7 @@ class SummaryRecord(Step):
     terminated: bool = Field(description="Whether the chart reached a final top-level state.")
     error: str | None = Field(description="Why the engine stopped early (PW410), or null.")
     errors: tuple[GuardError, ...] | None = optional(
-        "The guards that could not be evaluated during the run; absent when there were none."
+        "Every guard that could not be evaluated during the run (PW411); absent when there was none."
     )
 
 
