@@ -8,10 +8,12 @@ by an evented guard (``ratio > 2``); its journeys give a zero and a non-zero div
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import pathway
@@ -20,6 +22,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
 from pathway.engine.runner import RunResult
 from pathway.trail.parts import GuardError
+from tests.conftest import ROOT
 
 FOLDER = Path("tests/fixtures/engine/guard_errors")
 DEFINITION = FOLDER / "pathway.yaml"
@@ -138,6 +141,10 @@ def test_a_trail_with_guard_errors_replays_and_validates(trail: Path) -> None:
     result = pathway.replay(trail, DEFINITION)
     assert result.status == "reproduced", result.message
     assert [r.kind for r in result.replayed][-2:] == ["error", "summary"]
+    schema = json.loads((ROOT / "schema/trail.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for line in trail.read_text(encoding="utf-8").splitlines():
+        assert [e.message for e in validator.iter_errors(json.loads(line))] == []
 
 
 def test_explain_says_why_a_state_is_blocked(trail: Path) -> None:
