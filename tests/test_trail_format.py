@@ -123,6 +123,28 @@ def test_a_value_of_the_wrong_type_names_its_field(tmp_path: Path, records: list
     assert "field 'alternatives[0].outcome': Input should be 'false', 'unknown' or 'error'" in found[1][1]
 
 
+def test_an_optional_field_is_left_out_never_null(
+    tmp_path: Path, records: list[dict[str, Any]], validator: jsonschema.Validator
+) -> None:
+    records[0]["journey"]["description"] = None
+    move = next(n for n, r in enumerate(records) if r["kind"] == "transition")
+    records[move]["preempted"] = None
+    assert not validator.is_valid(records[0])  # the schema says so too
+    assert not validator.is_valid(records[move])
+    assert problems(forged(tmp_path, records)) == [
+        (
+            1,
+            "line 1: the header record does not fit the trail format: field 'journey': Value error, 'description' is "
+            "null: an optional field is left out when it has no value",
+        ),
+        (
+            move + 1,
+            f"line {move + 1}: the transition record does not fit the trail format: Value error, 'preempted' is "
+            "null: an optional field is left out when it has no value",
+        ),
+    ]
+
+
 def test_replay_reports_a_record_that_does_not_fit_as_invalid(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     records[1]["facts"]["sensory_grade"] = [2]
     result = pathway.replay(forged(tmp_path, records))

@@ -27,7 +27,18 @@ from pathway.source.files import read_bytes
 from pathway.trail.parts import Part
 from pathway.trail.records import KINDS, RECORD, SCHEMA, Record
 
-__all__ = ["KINDS", "SCHEMA", "Tamper", "Trail", "canonical", "digest", "read_trail", "seal", "verify_chain"]
+__all__ = [
+    "KINDS",
+    "SCHEMA",
+    "Tamper",
+    "Trail",
+    "canonical",
+    "digest",
+    "read_trail",
+    "seal",
+    "verify_chain",
+    "write_trail",
+]
 
 MAX_TRAIL_BYTES = 256 * 2**20
 MAX_PROBLEMS = 20
@@ -172,7 +183,7 @@ def _validate(shown: str, lines: Sequence[bytes], data: Sequence[Mapping[str, An
     problems: list[Diagnostic] = []
     for number, (raw, parsed) in enumerate(zip(lines, data, strict=True), start=1):
         try:
-            records.append(RECORD.validate_json(raw))
+            records.append(RECORD.validate_json(raw, context={"file": True}))
         except ValidationError as err:
             problems.append(_problem(shown, number, parsed, err))
         if len(problems) >= MAX_PROBLEMS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 Value = bool | int | float | str
 """A fact's value as JSON: true/false, a number, an enum value, or a date as ISO text (YYYY-MM-DD)."""
@@ -31,6 +31,17 @@ class Part(BaseModel):
     Python name (``from`` is ``from_``, ``schema`` is ``schema_``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_by_name=True, validate_by_alias=True)
+
+    @model_validator(mode="after")
+    def _optional_fields_are_left_out(self, info: ValidationInfo) -> Part:
+        """Read from a file (context ``{"file": True}``), an optional field is absent, never ``null``: the engine
+        never writes it so, and a line must mean one thing. (The engine passes ``None`` for an absent field.)"""
+        if info.context and info.context.get("file"):
+            for name, field in type(self).model_fields.items():
+                if field.exclude_if is not None and name in self.model_fields_set and getattr(self, name) is None:
+                    key = field.alias or name
+                    raise ValueError(f"'{key}' is null: an optional field is left out when it has no value")
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready data, exactly as written to the file (file names, optional fields left out)."""

@@ -218,11 +218,19 @@ KINDS: tuple[str, ...] = tuple(kind_of(model) for model in RECORD_TYPES)
 
 
 def record_schema() -> dict[str, Any]:
-    """The JSON Schema of one trail line (every field of every kind), with ``kind`` required."""
+    """The JSON Schema of one trail line (every field of every kind), as the engine writes it: ``kind`` required,
+    and an optional field absent rather than ``null``."""
     schema = RECORD.json_schema()
     for name, definition in schema.get("$defs", {}).items():
         if name.endswith("Record"):
             definition["required"] = ["kind", *definition.get("required", [])]
+        for prop in definition.get("properties", {}).values():
+            choices = prop.get("anyOf", [])
+            if "default" in prop and prop["default"] is None and {"type": "null"} in choices:
+                del prop["default"]
+                rest = [c for c in choices if c != {"type": "null"}]
+                del prop["anyOf"]
+                prop.update(rest[0] if len(rest) == 1 else {"anyOf": rest})
     return schema
 
 
