@@ -35,6 +35,7 @@ from pathway.trail.parts import (
     StateWaiting,
 )
 from pathway.trail.records import (
+    SCHEMA,
     UNSEALED,
     DeviationRecord,
     Entry,
@@ -100,7 +101,7 @@ class _Run:
         p = self.analysis.pathway
         self.emit(
             HeaderRecord,
-            schema_="pathway-trail/1",
+            schema_=SCHEMA,
             journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
             pathway=PathwayRef(id=p.pathway, version=p.version, sha256=sha256_of(p), title=p.title),
             engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
