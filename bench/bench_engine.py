@@ -141,7 +141,7 @@ def check_bare_agrees(analysis: Analysis, runner: Runner, journeys: Sequence[Loa
     for journey in journeys:
         summary = runner.run(journey).summary
         ended = bare.run(journey)
-        expected = None if summary["error"] else frozenset(summary["states"])
+        expected = None if summary.error else frozenset(summary.states)
         if ended != expected:
             raise SystemExit(f"{journey.id}: the bare loop ends in {ended}, the engine in {expected}")
 

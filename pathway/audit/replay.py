@@ -20,7 +20,9 @@ from pathway.diagnostics.codes import UNREADABLE
 from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
-from pathway.trail.io import Tamper, read_trail, verify_chain
+from pathway.trail.io import Tamper, read_trail
+from pathway.trail.parts import EngineRef
+from pathway.trail.records import ErrorRecord, InputRecord, Record, TransitionRecord, WaitingRecord, header_of
 
 Status = Literal["reproduced", "diverged", "tampered", "pathway_unavailable", "invalid", "compared"]
 
@@ -57,7 +59,7 @@ class ReplayResult:
     divergence: Divergence | None = None
     changes: tuple[DecisionChange, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    replayed: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)
+    replayed: tuple[Record, ...] = field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -122,31 +124,31 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     return None
 
 
-def _journey(records: Sequence[Mapping[str, Any]], analysis: Analysis) -> LoadedJourney:
-    header = records[0]["journey"]
-    inputs = tuple(input_from_record(r, analysis, r["input"]) for r in records if r["kind"] == "input")
+def _journey(records: Sequence[Record], analysis: Analysis) -> LoadedJourney:
+    header = header_of(records)
+    inputs = tuple(input_from_record(r.to_dict(), analysis, r.input) for r in records if isinstance(r, InputRecord))
     return LoadedJourney(
-        id=header["id"], path="<trail>", pin=None, description=header.get("description"), inputs=inputs
+        id=header.journey.id, path="<trail>", pin=None, description=header.journey.description, inputs=inputs
     )
 
 
-def _content(record: Mapping[str, Any]) -> dict[str, Any]:
+def _content(record: Record) -> dict[str, Any]:
     """What a record says, without its chain fields and without the engine versions in the header: a run
     reproduced by a newer pathway or python-statemachine release is still a reproduction."""
-    skip = {"hash", "prev", "engine"} if record.get("kind") == "header" else {"hash", "prev"}
-    return {k: v for k, v in record.items() if k not in skip}
+    skip = {"hash", "prev", "engine"} if record.kind == "header" else {"hash", "prev"}
+    return {k: v for k, v in record.to_dict().items() if k not in skip}
 
 
-def first_divergence(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[str, Any]]) -> Divergence | None:
+def first_divergence(recorded: Sequence[Record], replayed: Sequence[Record]) -> Divergence | None:
     """The first record whose content differs (chain fields and engine versions aside)."""
-    recorded = [_content(r) for r in recorded]
-    replayed = [_content(r) for r in replayed]
-    for seq in range(max(len(recorded), len(replayed))):
-        if seq >= len(recorded) or seq >= len(replayed):
-            mine = recorded[seq]["kind"] if seq < len(recorded) else None
-            theirs = replayed[seq]["kind"] if seq < len(replayed) else None
-            return Divergence(seq, "kind", mine, theirs)
-        a, b = recorded[seq], replayed[seq]
+    mine = [_content(r) for r in recorded]
+    theirs = [_content(r) for r in replayed]
+    for seq in range(max(len(mine), len(theirs))):
+        if seq >= len(mine) or seq >= len(theirs):
+            a_kind = mine[seq]["kind"] if seq < len(mine) else None
+            b_kind = theirs[seq]["kind"] if seq < len(theirs) else None
+            return Divergence(seq, "kind", a_kind, b_kind)
+        a, b = mine[seq], theirs[seq]
         if a != b:
             return Divergence(seq, *_first_difference(a, b, ""))
     return None
@@ -170,24 +172,25 @@ def _first_difference(a: object, b: object, where: str) -> tuple[str, object, ob
     return where, a, b
 
 
-def _versions(engine: object) -> str:
-    if not isinstance(engine, Mapping):
-        return "unknown versions"
-    return f"pathway {engine.get('pathway')}, python-statemachine {engine.get('statemachine')}"
+def _versions(engine: EngineRef) -> str:
+    return f"pathway {engine.pathway}, python-statemachine {engine.statemachine}"
 
 
-def decisions(records: Sequence[Mapping[str, Any]]) -> dict[tuple[int, str], tuple[str, str]]:
-    """(input, state) -> (time, outcome) for every transition taken and every wait reported."""
+def decisions(records: Sequence[Record]) -> dict[tuple[int, str], tuple[str, str]]:
+    """(input, state) -> (time, outcome) for every transition taken, every wait reported and every state blocked
+    by a guard that could not be evaluated."""
     out: dict[tuple[int, str], tuple[str, str]] = {}
     for r in records:
-        if r["kind"] == "transition":
-            out[(r["input"], r["source"])] = (r["at"], f"-> {r['target']}")
-        elif r["kind"] == "waiting":
-            out.setdefault((r["input"], r["state"]), (r["at"], f"waits for {', '.join(r['needs'])}"))
+        if isinstance(r, TransitionRecord):
+            out[(r.input, r.source)] = (r.at, f"-> {r.target}")
+        elif isinstance(r, WaitingRecord):
+            out.setdefault((r.input, r.state), (r.at, f"waits for {', '.join(r.needs)}"))
+        elif isinstance(r, ErrorRecord) and r.state is not None:
+            out.setdefault((r.input, r.state), (r.at, f"blocked: {r.message}"))
     return out
 
 
-def compare(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[str, Any]]) -> tuple[DecisionChange, ...]:
+def compare(recorded: Sequence[Record], replayed: Sequence[Record]) -> tuple[DecisionChange, ...]:
     """Every (input, state) whose decision differs between two runs of the same inputs, in time order."""
     old, new = decisions(recorded), decisions(replayed)
     changes = []
@@ -200,25 +203,24 @@ def compare(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[st
     return tuple(changes)
 
 
-def _load(trail: str | Path) -> tuple[list[dict[str, Any]] | None, ReplayResult | None]:
+def _load(trail: str | Path) -> tuple[tuple[Record, ...], ReplayResult | None]:
     try:
-        records = read_trail(trail)
+        read = read_trail(trail)
     except InvalidInputError as err:
         message = "unreadable: the file is not a pathway trail that can be read"
-        return None, ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
-    tamper = verify_chain(records)
+        return (), ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
+    tamper = read.tamper
     if tamper is not None:
         message = f"tampered: record {tamper.seq} (line {tamper.line}): {tamper.reason}"
-        return None, ReplayResult("tampered", message, len(records), tamper=tamper)
-    return records, None
+        return (), ReplayResult("tampered", message, read.lines, tamper=tamper)
+    return read.records, None
 
 
-def intact_records(trail: str | Path) -> list[dict[str, Any]]:
+def intact_records(trail: str | Path) -> tuple[Record, ...]:
     """The records of a trail whose hash chain is intact. Raises :class:`ReplayError` with the result replay
     would give otherwise: tampered or truncated (exit 1), unreadable or not a trail (exit 2)."""
     records, failed = _load(trail)
-    if records is None:
-        assert failed is not None
+    if failed is not None:
         raise ReplayError(failed)
     return records
 
@@ -239,20 +241,20 @@ def replay(
 
 def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path | None) -> ReplayResult:
     records, failed = _load(trail)
-    if records is None:
-        assert failed is not None
+    if failed is not None:
         return failed
-    pinned = records[0]["pathway"]
+    header = header_of(records)
+    pinned = header.pathway
     try:
-        analysis = as_analysis(pathway) if pathway is not None else find_by_sha(pinned["sha256"], root)
+        analysis = as_analysis(pathway) if pathway is not None else find_by_sha(pinned.sha256, root)
     except InvalidInputError as err:
         message = "invalid: the pathway given is not valid"
         return ReplayResult("invalid", message, len(records), diagnostics=tuple(err.diagnostics))
     if analysis is None:
         return ReplayResult(
             "pathway_unavailable",
-            f"pathway {pinned['id']} {pinned['version']} (sha256 "
-            f"{pinned['sha256'][:12]}) is not available: pass it with --pathway",
+            f"pathway {pinned.id} {pinned.version} (sha256 {pinned.sha256[:12]}) is not available: pass it with "
+            "--pathway",
             len(records),
         )
     try:
@@ -264,18 +266,19 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
             len(records),
             diagnostics=tuple(err.diagnostics),
         )
-    replayed = Runner(analysis).run(journey).records
-    if sha256_of(analysis.pathway) != pinned["sha256"]:
+    run = Runner(analysis).run(journey)
+    replayed = run.records
+    if sha256_of(analysis.pathway) != pinned.sha256:
         changes = compare(records, replayed)
         other = analysis.pathway
         message = (
-            f"compared {pinned['id']} {pinned['version']} with {other.pathway} {other.version}: "
+            f"compared {pinned.id} {pinned.version} with {other.pathway} {other.version}: "
             f"{len(changes)} decision(s) differ"
         )
         return ReplayResult("compared", message, len(records), changes=changes, replayed=replayed)
     divergence = first_divergence(records, replayed)
     if divergence is None:
-        then, now = records[0].get("engine"), replayed[0].get("engine")
+        then, now = header.engine, run.header.engine
         note = f" (recorded with {_versions(then)}, replayed with {_versions(now)})" if then != now else ""
         message = f"reproduced: {len(records)} records identical{note}"
         return ReplayResult("reproduced", message, len(records), replayed=replayed)

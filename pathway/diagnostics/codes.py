@@ -124,8 +124,14 @@ class Code(StrEnum):
     PW320 = "PW320", "scenario expectation names an unknown id"
     # Trails and the engine
     PW401 = "PW401", "trail file unreadable", _E, _UNREADABLE
-    PW402 = "PW402", "not a valid trail (not JSON lines, or no header)", _E, _UNREADABLE
+    PW402 = (
+        "PW402",
+        "not a valid trail (not JSON lines, no header, or a record that does not fit the format)",
+        _E,
+        _UNREADABLE,
+    )
     PW410 = "PW410", "eventless cycle: the engine stopped"
+    PW411 = "PW411", "guard could not be evaluated (a state is blocked by an error)"
     # Lint
     PW501 = "PW501", "lint: unreachable state", _W
     PW502 = "PW502", "lint: dead end (no way out, not final)", _W

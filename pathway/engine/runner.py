@@ -15,33 +15,36 @@ from pathway.engine.execute import run_records
 from pathway.errors import ExitCode
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.trail.io import write_trail
+from pathway.trail.records import HeaderRecord, Record, SummaryRecord, header_of, summary_of
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """The outcome of running one journey: every trail record, header to summary (plain JSON-ready dicts)."""
+    """The outcome of running one journey: every trail record, header to summary (typed models; each one's
+    ``to_dict()`` is what the trail file holds)."""
 
-    records: tuple[Mapping[str, Any], ...]
-
-    @property
-    def header(self) -> Mapping[str, Any]:
-        return self.records[0]
+    records: tuple[Record, ...]
 
     @property
-    def summary(self) -> Mapping[str, Any]:
-        return self.records[-1]
+    def header(self) -> HeaderRecord:
+        return header_of(self.records)
+
+    @property
+    def summary(self) -> SummaryRecord:
+        return summary_of(self.records)
 
     @property
     def ok(self) -> bool:
-        """False when the run stopped on an engine error (an eventless cycle)."""
-        return self.summary.get("error") is None
+        """False when the run stopped on an engine error (an eventless cycle) or met a guard that could not be
+        evaluated."""
+        return self.summary.error is None and not self.summary.errors
 
     def summary_json(self) -> dict[str, Any]:
         """The closing summary, in the shape ``pathway run --format json`` prints."""
-        s, p = self.summary, self.header["pathway"]
+        s, p = self.summary.to_dict(), self.header.pathway
         return {
-            "journey": self.header["journey"]["id"],
-            "pathway": {"id": p["id"], "version": p["version"], "sha256": p["sha256"]},
+            "journey": self.header.journey.id,
+            "pathway": {"id": p.id, "version": p.version, "sha256": p.sha256},
             "states": s["states"],
             "recommendations": s["recommendations"],
             "findings": s["findings"],
@@ -55,12 +58,14 @@ class RunResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        """0, or 1 when the run stopped on an engine error."""
+        """0, or 1 when the run stopped on an engine error or a guard could not be evaluated."""
         return ExitCode.OK if self.ok else ExitCode.FINDINGS
 
     def to_json(self) -> dict[str, Any]:
-        """The closing summary (:meth:`summary_json`) and the engine error, if the run stopped on one."""
-        return self.summary_json() | {"error": self.summary.get("error")}
+        """The closing summary (:meth:`summary_json`), the engine error if the run stopped on one, and the guards
+        that could not be evaluated (``errors``, empty when there were none)."""
+        summary = self.summary.to_dict()
+        return self.summary_json() | {"error": summary["error"], "errors": summary.get("errors", [])}
 
 
 class Runner:

@@ -25,6 +25,7 @@ from pathway.source.files import display_path
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument, load_file
 from pathway.source.schema_errors import diagnostics_from
+from pathway.trail.records import DeviationRecord, StartRecord, SummaryRecord, TransitionRecord
 
 DocPath = tuple[str | int, ...]
 
@@ -120,20 +121,20 @@ def load_scenarios(path: Path, analysis: Analysis) -> list[tuple[str, int, Loade
     return out
 
 
-def _state_after(runner: Runner, journey: LoadedJourney, step: int) -> tuple[Mapping[str, Any], list[str]]:
+def _state_after(runner: Runner, journey: LoadedJourney, step: int) -> tuple[SummaryRecord, list[str]]:
     """The summary after the first ``step`` inputs, and the actions recorded as deviations at that step."""
     part = LoadedJourney(journey.id, journey.path, journey.pin, journey.description, journey.inputs[:step])
-    records = runner.run(part).records
-    deviations = [r["action"] for r in records if r["kind"] == "deviation" and r["input"] == step]
-    return records[-1], deviations
+    result = runner.run(part)
+    deviations = [r.action for r in result.records if isinstance(r, DeviationRecord) and r.input == step]
+    return result.summary, deviations
 
 
-def _failures(step: int, at: str, expect: Expect, summary: Mapping[str, Any], deviations: list[str]) -> list[str]:
+def _failures(step: int, at: str, expect: Expect, summary: SummaryRecord, deviations: list[str]) -> list[str]:
     have = {
-        "state": list(summary["states"]),
-        "action": [r["id"] for r in summary["recommendations"]],
-        "finding": [f["id"] for f in summary["findings"]],
-        "fact": list(summary["needs"]),
+        "state": list(summary.states),
+        "action": [r.id for r in summary.recommendations],
+        "finding": [f.id for f in summary.findings],
+        "fact": list(summary.needs),
     }
     words = {"state": "state", "action": "recommendation", "finding": "finding", "fact": "needed fact"}
     out = []
@@ -169,8 +170,8 @@ def run_file(path: Path, runner: Runner, shown: str) -> list[ScenarioResult]:
     for name, line, journey, expects in load_scenarios(path, runner.analysis):
         failures = run_scenario(runner, journey, expects)
         records = runner.run(journey).records
-        fired = tuple(r["id"] for r in records if r["kind"] == "transition")
-        states = tuple(sorted({s for r in records for s in r.get("entered", ())}))
+        fired = tuple(r.id for r in records if isinstance(r, TransitionRecord))
+        states = tuple(sorted({s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}))
         outcomes = frozenset(guard_outcomes(runner.analysis, records))
         results.append(ScenarioResult(shown, name, line, tuple(failures), fired, states, outcomes))
     return results
