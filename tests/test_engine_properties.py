@@ -375,7 +375,7 @@ def test_generated_journeys_move_the_chart(subject: Subject) -> None:
     find(strategy, lambda j: "transition" in kinds(j), settings=quick)
     if subject.analysis.pathway.actions:
         find(strategy, lambda j: "deviation" in kinds(j), settings=quick)
-    if any("/" in (t.transition.when or "") for t in subject.analysis.index.transitions):
+    if any("/" in (t.when or "") for t in subject.analysis.index.transitions):
         find(strategy, lambda j: "error" in kinds(j), settings=quick)  # a zero divisor: a guard error
 
 

@@ -118,7 +118,7 @@ def test_bipn_findings_hold_for_the_patients_they_show() -> None:
     analysis = load_analysis(ROOT / "definitions" / "bipn" / "pathway.yaml")
 
     def eventless(state: str) -> list[str]:
-        return [t.id for t in analysis.index.outgoing(state) if t.transition.event is None]
+        return [t.id for t in analysis.index.outgoing(state) if t.event is None]
 
     def values(ids: Iterable[str], issue: LintIssue) -> list[object]:
         scope = Scope(counterexample(issue), analysis.derived, None)

@@ -182,10 +182,10 @@ def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list
     ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
     for state in sources:
         lines.append(f"  State {state} would recommend it; it is entered by:")
-        into = [t for t in index.transitions if t.transition.to == state]
+        into = [t for t in index.transitions if t.target == state]
         for t in into:
             seen = "never active" if t.source not in ever else (_last_outcome(records, t.id) or "not evaluated")
-            lines.append(f"    {t.id} (when {t.transition.when or 'always'}): {seen}")
+            lines.append(f"    {t.id} (when {t.when or 'always'}): {seen}")
         if not into:
             lines.append("    no transition (only as an initial state)")
     return lines

@@ -49,8 +49,8 @@ def check_of(c: Checked, derived: Mapping[str, object], supplied: Mapping[str, i
     error = evaluation.error if evaluation is not None else None
     return Check(
         id=t.id,
-        target=t.transition.to,
-        guard=t.transition.when,
+        target=t.target,
+        guard=t.when,
         outcome=cast(Any, c.outcome),
         read=read_entries(evaluation, derived, supplied) if evaluation is not None else None,
         missing=tuple(sorted(missing)) if missing else None,

@@ -11,7 +11,7 @@ guard evaluations into trail parts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, cast
@@ -88,14 +88,18 @@ class _Run:
 
     # --- records --------------------------------------------------------------------------------------------
 
-    def emit(self, kind: type[E], **fields: Any) -> None:
-        """Append a record of this kind, stamped with its place in the run and sealed into the chain."""
+    def sealed(self, kind: type[E], **fields: Any) -> Record:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
         envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
         if self.records:
             envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
         else:
             envelope.update(prev=None)
-        self.records.append(cast(Record, seal(kind(**envelope, **fields))))
+        return cast(Record, seal(kind(**envelope, **fields)))
+
+    def emit(self, kind: type[E], **fields: Any) -> None:
+        """Append a record of this kind to the trail."""
+        self.records.append(self.sealed(kind, **fields))
 
     def header(self) -> None:
         p = self.analysis.pathway
@@ -159,22 +163,22 @@ class _Run:
 
     def take(self, fire: Fire, preempted: tuple[tuple[Fire, str], ...]) -> None:
         assert self.machine is not None
-        t = fire.chosen.transition
+        t = fire.transition
         before = self.active
         self.machine.fire(self.chart.event_of[t.id])
         self.active = self.machine.active()
-        lost = tuple(loser.chosen.transition.id for loser, winner in preempted if winner == t.id)
+        lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
         self.emit(
             TransitionRecord,
             id=t.id,
             source=t.source,
-            target=t.transition.to,
-            trigger=t.transition.event,
-            guard=t.transition.when,
+            target=t.target,
+            trigger=t.event,
+            guard=t.when,
             outcome=fire.chosen.outcome,
             read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied),
             alternatives=tuple(self.checked(c) for c in fire.before),
-            evidence=tuple(t.transition.evidence),
+            evidence=tuple(t.evidence),
             exited=self.sorted_states(before - self.active),
             entered=self.sorted_states(self.active - before),
             preempted=lost or None,
@@ -261,9 +265,10 @@ class _Run:
             if k[0] == kind
         )
 
-    def summary(self) -> None:
+    def summary(self) -> SummaryRecord:
+        """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
-        self.emit(
+        record = self.sealed(
             SummaryRecord,
             states=self.sorted_states(self.active),
             recommendations=self.active_items("recommendation"),
@@ -275,6 +280,31 @@ class _Run:
             error=self.error,
             errors=self.guard_errors.summary(),
         )
+        assert isinstance(record, SummaryRecord)
+        return record
+
+
+@dataclass(frozen=True)
+class Step:
+    """The run after one input: the records that input produced, and the summary the trail would close with if the
+    journey ended there (byte for byte the last record of a run of the journey cut after this input)."""
+
+    input: int
+    at: str
+    records: tuple[Record, ...]
+    summary: SummaryRecord
+
+
+def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> Iterator[Step]:
+    """One :class:`Step` per input, in order, from a single run. After an engine error the run stops: the later
+    inputs are not applied, and their steps carry no records and the same summary."""
+    run = _Run(analysis, chart, journey)
+    run.header()
+    for inp in journey.inputs:
+        first = len(run.records)
+        if run.error is None:
+            run.apply(inp)
+        yield Step(inp.seq, inp.at_text, tuple(run.records[first:]), run.summary())
 
 
 def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> list[Record]:
@@ -285,5 +315,5 @@ def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney
         if run.error is not None:
             break
         run.apply(inp)
-    run.summary()
+    run.records.append(run.summary())
     return run.records

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
 from pathway.engine.compile import compile_chart
-from pathway.engine.execute import run_records
+from pathway.engine.execute import Step, run_records, run_steps
 from pathway.errors import ExitCode
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.trail.io import write_trail
@@ -76,7 +76,13 @@ class Runner:
         self.chart = compile_chart(analysis)
 
     def run(self, journey: LoadedJourney) -> RunResult:
+        """Run the whole journey: every trail record, header to summary."""
         return RunResult(tuple(run_records(self.analysis, self.chart, journey)))
+
+    def steps(self, journey: LoadedJourney) -> Iterator[Step]:
+        """The state after each input of the journey, from one run: the records the input produced, and the
+        summary as it stands (what a run of the journey cut after that input would close with)."""
+        return run_steps(self.analysis, self.chart, journey)
 
 
 def as_analysis(pathway: Analysis | Pathway | str | Path) -> Analysis:

@@ -43,6 +43,11 @@ class Fire:
     chosen: Checked
     before: tuple[Checked, ...]
 
+    @property
+    def transition(self) -> TransitionInfo:
+        """The transition to take."""
+        return self.chosen.transition
+
 
 @dataclass(frozen=True)
 class Wait:
@@ -88,7 +93,7 @@ def outcome(evaluation: Evaluation) -> str:
 
 
 def _check(t: TransitionInfo, guards: Mapping[str, Compiled], scope: Scope, earlier_all_false: bool) -> Checked:
-    when = t.transition.when
+    when = t.when
     if when is None:
         return Checked(t, "always")
     if when == OTHERWISE:
@@ -101,7 +106,7 @@ def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | Non
     """The outcome for one state: a transition to fire, a wait, or nothing enabled."""
     checked: list[Checked] = []
     for t in index.outgoing(state):
-        if t.transition.event != trigger:
+        if t.event != trigger:
             continue
         all_false = all(c.outcome == "false" for c in checked)
         result = _check(t, analysis.guards, scope, all_false)
@@ -119,7 +124,7 @@ def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | Non
 
 def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> frozenset[str]:
     """Active states a transition exits: those below the innermost ancestor containing source and target."""
-    source, target = t.source, t.transition.to
+    source, target = t.source, t.target
     source_line = {source, *index.ancestors(source)}
     domain = next((a for a in index.ancestors(target) if a in source_line and a != source), None)
     if domain is None:  # the root is the domain: only one top-level branch is ever active, and it is exited
@@ -152,10 +157,10 @@ def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scop
     kept: list[tuple[Fire, frozenset[str]]] = []
     preempted: list[tuple[Fire, str]] = []
     for f in fires:
-        leaving = _exit_set(index, f.chosen.transition, active)
+        leaving = _exit_set(index, f.transition, active)
         winner = next((k for k, exits in kept if exits & leaving), None)
         if winner is not None:
-            preempted.append((f, winner.chosen.transition.id))
+            preempted.append((f, winner.transition.id))
         else:
             kept.append((f, leaving))
     return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))

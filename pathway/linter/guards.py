@@ -37,13 +37,13 @@ def groups(analysis: Analysis) -> Iterator[Group]:
     for info in analysis.index.states.values():
         by_trigger: dict[str | None, list[TransitionInfo]] = {}
         for t in analysis.index.outgoing(info.id):
-            by_trigger.setdefault(t.transition.event, []).append(t)
+            by_trigger.setdefault(t.event, []).append(t)
         for trigger, transitions in by_trigger.items():
             yield Group(info, trigger, tuple(transitions))
 
 
 def _guarded(t: TransitionInfo) -> bool:
-    return t.transition.when not in (None, OTHERWISE)
+    return t.when not in (None, OTHERWISE)
 
 
 def _group_facts(analysis: Analysis, transitions: Iterable[TransitionInfo]) -> frozenset[str] | None:
@@ -62,7 +62,7 @@ def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Sco
     values: list[bool] = []
     all_false = True
     for t in transitions:
-        when = t.transition.when
+        when = t.when
         if when is None:
             value: object = True
         elif when == OTHERWISE:
@@ -115,7 +115,7 @@ def _trigger(group: Group) -> str:
 
 
 def _label(t: TransitionInfo) -> str:
-    when = t.transition.when
+    when = t.when
     return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
 
 
@@ -136,7 +136,7 @@ def never_true(analysis: Analysis) -> Iterator[LintFinding]:
 def _shadowers(group: Group, rows: list[Row], i: int) -> list[str] | None:
     """Earlier transitions that are true whenever transition i is; None when it is sometimes the first true."""
     hits = [row for _, row in rows if row[i]]
-    if not hits and rows and group.transitions[i].transition.when == OTHERWISE:
+    if not hits and rows and group.transitions[i].when == OTHERWISE:
         return [t.id for t in group.transitions[:i] if _guarded(t)]
     if not hits or any(fired(row) == i for row in hits):
         return None
@@ -151,7 +151,7 @@ _SHADOW_HINT = "reorder the transitions, or remove the shadowed one"
 
 def _shadow_message(group: Group, t: TransitionInfo, by: list[str]) -> str:
     names = ", ".join(f"'{b}'" for b in by)
-    if t.transition.when == OTHERWISE:
+    if t.when == OTHERWISE:
         return f"transition {_label(t)} never fires: the earlier guards {names} ({_trigger(group)}) cover every patient"
     which = f"{names} (earlier, {_trigger(group)}) is" if len(by) == 1 else f"one of {names} (earlier) is always"
     return f"transition {_label(t)} never fires: whenever its guard is true, {which} true too and fires first"
@@ -171,7 +171,7 @@ def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
 def stuck_assignment(analysis: Analysis, domains: Mapping[str, Domain | None], info: StateInfo) -> dict[str, object]:
     """A fully known patient for whom neither the state nor any ancestor has a true eventless guard; {} if none."""
     chain = [info.id, *analysis.index.ancestors(info.id)]
-    parts = [[t for t in analysis.index.outgoing(s) if t.transition.event is None] for s in chain]
+    parts = [[t for t in analysis.index.outgoing(s) if t.event is None] for s in chain]
     flat = [t for part in parts for t in part]
     for assignment, row in table(analysis, domains, flat):
         if not any(row):
@@ -180,7 +180,7 @@ def stuck_assignment(analysis: Analysis, domains: Mapping[str, Domain | None], i
 
 
 def _may_stick(analysis: Analysis, info: StateInfo) -> bool:
-    eventless = [t for t in analysis.index.outgoing(info.id) if t.transition.event is None]
+    eventless = [t for t in analysis.index.outgoing(info.id) if t.event is None]
     return info.kind == "atomic" and bool(eventless) and all(_guarded(t) for t in eventless)
 
 
@@ -192,7 +192,7 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
             continue
         patient = stuck_assignment(analysis, domains, info)
         if patient:
-            guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.transition.event is None)
+            guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.event is None)
             yield LintFinding(
                 info.path,
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "

@@ -37,7 +37,7 @@ def reachable(analysis: Analysis) -> set[str]:
         for state in todo:
             done.add(state)
             for t in index.outgoing(state):
-                _enter(index, t.transition.to, seen)
+                _enter(index, t.target, seen)
     return seen
 
 
@@ -73,7 +73,7 @@ def dead_ends(analysis: Analysis) -> Iterator[LintFinding]:
 def _eventless_edges(index: StateIndex) -> dict[str, list[TransitionInfo]]:
     edges: dict[str, list[TransitionInfo]] = {}
     for t in index.transitions:
-        if t.transition.event is None:
+        if t.event is None:
             edges.setdefault(t.source, []).append(t)
     return edges
 
@@ -86,11 +86,11 @@ def _cycle_from(start: str, edges: dict[str, list[TransitionInfo]]) -> list[Tran
         nxt: list[tuple[str, list[TransitionInfo]]] = []
         for node, path in frontier:
             for t in edges.get(node, []):
-                if t.transition.to == start:
+                if t.target == start:
                     return [*path, t]
-                if t.transition.to not in seen:
-                    seen.add(t.transition.to)
-                    nxt.append((t.transition.to, [*path, t]))
+                if t.target not in seen:
+                    seen.add(t.target)
+                    nxt.append((t.target, [*path, t]))
         frontier = nxt
     return None
 
@@ -101,18 +101,18 @@ LIMIT = 200_000
 def _taken(analysis: Analysis, t: TransitionInfo, scope: Scope) -> bool:
     """Whether the eventless transition t is enabled for these facts by the engine's rule (otherwise: every earlier
     eventless guard of its state is false)."""
-    if t.transition.when is None:
+    if t.when is None:
         return True
-    if t.transition.when == OTHERWISE:
-        earlier = [e for e in analysis.index.outgoing(t.source)[: t.index] if e.transition.event is None]
+    if t.when == OTHERWISE:
+        earlier = [e for e in analysis.index.outgoing(t.source)[: t.index] if e.event is None]
         return all(_guard_value(analysis, e, scope) is False for e in earlier)
     return _guard_value(analysis, t, scope) is True
 
 
 def _guard_value(analysis: Analysis, t: TransitionInfo, scope: Scope) -> object:
-    if t.transition.when is None:
+    if t.when is None:
         return True
-    if t.transition.when == OTHERWISE:
+    if t.when == OTHERWISE:
         return _taken(analysis, t, scope)
     return analysis.guards[t.id].evaluate(scope).value
 
@@ -142,8 +142,8 @@ def eventless_cycles(analysis: Analysis) -> Iterator[LintFinding]:
         if cycle is None or frozenset(t.id for t in cycle) in reported or not can_loop(analysis, cycle):
             continue
         reported.add(frozenset(t.id for t in cycle))
-        loop = " -> ".join([cycle[0].source, *(t.transition.to for t in cycle)])
-        guards = "; ".join(f"{t.id}: {t.transition.when or 'always'}" for t in cycle)
+        loop = " -> ".join([cycle[0].source, *(t.target for t in cycle)])
+        guards = "; ".join(f"{t.id}: {t.when or 'always'}" for t in cycle)
         yield LintFinding(
             (*cycle[0].path, "to"),
             f"eventless cycle {loop}",
@@ -161,11 +161,11 @@ def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
         inside = {s for s in index.states if state_id in index.ancestors(s)}
         by_event: dict[str, list[tuple[str, TransitionInfo]]] = {}
         for t in index.transitions:
-            if t.source in inside and t.transition.event is not None:
+            if t.source in inside and t.event is not None:
                 region = next(r for r in info.children if r == t.source or r in index.ancestors(t.source))
-                by_event.setdefault(t.transition.event, []).append((region, t))
+                by_event.setdefault(t.event, []).append((region, t))
         for event, found in by_event.items():
-            leaving = [(r, t) for r, t in found if t.transition.to not in inside]
+            leaving = [(r, t) for r, t in found if t.target not in inside]
             for region, t in leaving:
                 others = sorted({t2.id for r2, t2 in found if r2 != region})
                 if others:

@@ -101,7 +101,7 @@ def diagram_artefacts(ws: Workspace) -> dict[Path, str]:
     """Every committed diagram file of every bundled definition (``diagrams/<id>/...``), built in-process."""
     files: dict[Path, str] = {}
     for definition, analysis in ws.analyses():
-        files.update(pathway_diagrams(analysis, definition, ws.root / DIAGRAMS_DIR / analysis.pathway.pathway))
+        files.update(pathway_diagrams(analysis, definition, ws.root / DIAGRAMS_DIR / analysis.pathway.id))
     return files
 
 
@@ -109,7 +109,7 @@ def committed_diagrams(ws: Workspace, ref: str | None = None) -> dict[Path, str]
     """The committed diagram files, of one pathway (by id or path) when ref is given."""
     files = diagram_artefacts(ws)
     if ref is not None:
-        folder = ws.root / DIAGRAMS_DIR / ws.analysis(ws.resolve(ref)).pathway.pathway
+        folder = ws.root / DIAGRAMS_DIR / ws.analysis(ws.resolve(ref)).pathway.id
         files = {p: t for p, t in files.items() if folder in p.parents}
     return files
 
@@ -119,7 +119,7 @@ def write_diagrams(analysis: Analysis, fmt: str, out: str | Path | None, trail: 
     a trail drawn over them as ``<view>.<trail-stem>.<ext>``. Returns the files written."""
     from pathway.trail.io import read_trail
 
-    folder = Path(out) if out is not None else Path(DIAGRAMS_DIR) / analysis.pathway.pathway
+    folder = Path(out) if out is not None else Path(DIAGRAMS_DIR) / analysis.pathway.id
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "mermaid":
         target = folder / "pathway.mmd"
