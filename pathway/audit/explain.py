@@ -20,6 +20,7 @@ from typing import Any
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import read_text
 from pathway.definition.analysis import Analysis
+from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
 from pathway.errors import ExitCode, UsageError
 from pathway.journey.model import parse_time, time_hint
@@ -250,4 +251,4 @@ def explain(
             message = "needs the pinned pathway, which is not available: pass it with --pathway"
             raise UsageError(message, parameter="why_not")
         lines += ["", *_why_not(cut, analysis, why_not)]
-    return Explanation(last.seq, _at(last), tuple(active), tuple(lines))
+    return Explanation(last.seq, _at(last), tuple(active), tuple(map(escape, lines)))

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pathway.definition.summary import DISCLAIMER
+from pathway.diagnostics.escape import escape
 from pathway.trail.parts import ActiveItem, Read, ReadDerived, ReadError, ReadFact
 from pathway.trail.records import (
     DeviationRecord,
@@ -111,7 +112,9 @@ def _step(r: Record) -> list[str]:
 
 
 def render_steps(records: Iterable[Record]) -> str:
-    return "\n".join(line for r in records for line in _step(r))
+    """Each record as its lines, every line escaped: a reason or a title cannot move the cursor, clear the
+    screen or start a line of its own."""
+    return "\n".join(escape(line) for r in records for line in _step(r))
 
 
 def render_summary(
@@ -132,7 +135,7 @@ def render_summary(
         lines.append(f"  guard error in {failed.state} ({failed.id}, since {failed.first}): {failed.message}")
     if summary.error:
         lines.append(f"  stopped: {summary.error}")
-    return "\n".join(lines)
+    return "\n".join(map(escape, lines))
 
 
 def render_run(records: Sequence[Record], leaves: Callable[[Sequence[str]], list[str]] | None = None) -> str:
@@ -140,7 +143,7 @@ def render_run(records: Sequence[Record], leaves: Callable[[Sequence[str]], list
     header, summary = header_of(records), summary_of(records)
     p, j = header.pathway, header.journey
     head = [
-        f"Journey {j.id} on pathway {p.id} {p.version} (sha256 {p.sha256[:12]})",
+        escape(f"Journey {j.id} on pathway {p.id} {p.version} (sha256 {p.sha256[:12]})"),
         DISCLAIMER,
         "",
     ]

@@ -21,6 +21,7 @@ from pathway.cli.output import add_format, emit, print_freshness, print_json, wa
 from pathway.definition.loader import load_analysis, resolve, validate_paths
 from pathway.definition.summary import Summary
 from pathway.diagnostics import Diagnostic, render_text
+from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode, InvalidInputError, PathwayError, UsageError
 from pathway.publish.schema import REFERENCE_PATH, SCHEMA_PATH, generated
 from pathway.version import __version__
@@ -80,7 +81,7 @@ def _bad_arguments(bad: BadArguments, argv: Sequence[str]) -> int:
         print_json(UsageError(bad.message).to_json())
     else:
         bad.parser.print_usage(sys.stderr)
-        print(f"{bad.parser.prog}: error: {bad.message}", file=sys.stderr)
+        print(escape(f"{bad.parser.prog}: error: {bad.message}"), file=sys.stderr)
     return int(ExitCode.USAGE)
 
 
@@ -163,7 +164,7 @@ def _fail(args: argparse.Namespace, err: PathwayError) -> int:
         print(render_text(diagnostics), file=sys.stderr)  # the message is the first of them
     else:
         shown = [render_text(diagnostics)] if diagnostics else []
-        print("\n".join([*shown, f"pathway: {message}"]), file=sys.stderr)
+        print("\n".join([*shown, f"pathway: {escape(message)}"]), file=sys.stderr)
     return int(err.exit_code)
 
 
@@ -177,7 +178,7 @@ def _internal(args: argparse.Namespace, err: Exception) -> int:
     if wants_json(args):
         print_json({"error": "internal", "message": message, "exit_code": int(ExitCode.INTERNAL)})
     else:
-        print(f"pathway: {message}", file=sys.stderr)
+        print(f"pathway: {escape(message)}", file=sys.stderr)
     return int(ExitCode.INTERNAL)
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pathway.diagnostics.escape import escape_block
 from pathway.errors import ExitCode
 
 if TYPE_CHECKING:  # publishing imports the engine and graphviz: not at start-up
@@ -47,16 +48,19 @@ def print_json(document: dict[str, Any]) -> None:
 
 
 def emit(args: argparse.Namespace, result: Result, text: Callable[[], str]) -> int:
-    """Print the result as args.format asks (``text`` is called only for text) and return its exit code."""
+    """Print the result as args.format asks (``text`` is called only for text) and return its exit code.
+
+    Text is printed with every control character but the newline escaped (a last guard: each renderer already
+    escapes what it quotes from the input, newlines included)."""
     if wants_json(args):
         print_json(result.to_json())
     else:
-        print(text())
+        print(escape_block(text()))
     return int(result.exit_code)
 
 
 def print_freshness(result: Freshness) -> int:
     """Print what ``generate`` (or ``schema``, ``diagram --check``) did: stale files on stderr, the rest on stdout."""
     stream = sys.stderr if result.exit_code else sys.stdout
-    print(result.to_text(), file=stream)
+    print(escape_block(result.to_text()), file=stream)
     return result.exit_code

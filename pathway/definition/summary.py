@@ -9,6 +9,7 @@ from typing import Any
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.index import StateInfo
+from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode
 
 DISCLAIMER = (
@@ -72,7 +73,7 @@ def render_summary(analysis: Analysis) -> str:
     if p.findings:
         lines += ["", f"Findings ({len(p.findings)}):"]
         lines += [f"  {n:<28} {f.title}  (evidence: {', '.join(f.evidence) or 'none'})" for n, f in p.findings.items()]
-    return "\n".join(lines)
+    return "\n".join(map(escape, lines))
 
 
 def _state_json(info: StateInfo, analysis: Analysis) -> dict[str, Any]:

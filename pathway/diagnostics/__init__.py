@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import re
+import stat
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pathway.diagnostics.escape import EXCERPT, escape, escape_block, excerpt, shorten
+
+MESSAGE_LIMIT = 2000
+"""A diagnostic's message or hint is cut to this many characters (with an ellipsis and its length)."""
 
 
 class Severity(StrEnum):
@@ -37,6 +44,12 @@ class Diagnostic(BaseModel):
     column: int = Field(default=1, ge=1, description="1-based column of the offending node.")
     end_column: int | None = Field(default=None, description="1-based column just past the offending text.")
     hint: str | None = Field(default=None, description="What was expected, or a did-you-mean suggestion.")
+
+    @field_validator("message", "hint")
+    @classmethod
+    def _bounded(cls, text: str | None) -> str | None:
+        """A message quoting a huge value from the input stays one readable sentence (MESSAGE_LIMIT characters)."""
+        return None if text is None else shorten(text, MESSAGE_LIMIT)
 
     @property
     def location(self) -> str:
@@ -66,33 +79,84 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1] or ""))]
 
 
-def _source_line(diag: Diagnostic, sources: dict[str, list[str]]) -> str | None:
+CACHED_BYTES = 16 * 2**20
+"""A file up to this size is read once to show its diagnostics' lines; a larger one (only a trail can be) is read
+line by line, up to what is shown."""
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # the line breaks YAML counts; JSON lines end at \n
+
+
+def _regular(file: str) -> int | None:
+    """The size of a regular file, or None for anything else (a named pipe or a device is never opened)."""
+    try:
+        info = os.stat(file)
+    except (OSError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _read_line(file: str, number: int, upto: int) -> str | None:
+    """The first ``upto`` characters of line ``number`` (1-based) of a large file: each line before it is skipped
+    in chunks, so a line of a gigabyte costs a few kilobytes of memory."""
+    try:
+        with open(file, "rb") as stream:
+            for _ in range(number - 1):
+                while (chunk := stream.readline(2**16)) and not chunk.endswith(b"\n"):
+                    pass
+                if not chunk:
+                    return None
+            raw = stream.readline(4 * upto + 4)
+    except OSError:
+        return None
+    return raw.decode("utf-8", errors="replace").removesuffix("\n").removesuffix("\r")
+
+
+def _lines_of(file: str) -> list[str] | None:
+    """Every line of a regular file no larger than CACHED_BYTES ([] when there is none), or None when it is larger."""
+    size = _regular(file)
+    if size is None:
+        return []
+    if size > CACHED_BYTES:
+        return None
+    try:
+        with open(file, "rb") as stream:
+            text = stream.read(CACHED_BYTES + 1).decode("utf-8", errors="replace").removeprefix("\ufeff")
+    except OSError:
+        return []
+    if file.endswith(".jsonl"):
+        return [line.removesuffix("\r") for line in text.split("\n")]
+    return _YAML_BREAK.split(text)
+
+
+def _source_line(diag: Diagnostic, sources: dict[str, list[str] | None]) -> str | None:
     if diag.file not in sources:
-        try:
-            text = Path(diag.file).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
-        sources[diag.file] = text.splitlines()
+        sources[diag.file] = _lines_of(diag.file)
     lines = sources[diag.file]
+    if lines is None:
+        return _read_line(diag.file, diag.line, diag.column + EXCERPT)
     return lines[diag.line - 1] if 0 < diag.line <= len(lines) else None
 
 
 def render_text(diagnostics: Sequence[Diagnostic], *, sources: dict[str, list[str]] | None = None) -> str:
-    """Render findings for a terminal: location, code, message, source line with a caret, hint."""
-    cache: dict[str, list[str]] = dict(sources or {})
+    """Render findings for a terminal: location, code, message, source line with a caret, hint.
+
+    Everything that comes from the input is escaped (:func:`~pathway.diagnostics.escape.escape`), and the source
+    line is cut to a window of EXCERPT characters around the column."""
+    cache: dict[str, list[str] | None] = {**(sources or {})}
     out: list[str] = []
     for diag in diagnostics:
         label = "" if diag.severity is Severity.ERROR else f"{diag.severity.value}: "
-        out.append(f"{diag.location}: {diag.code} {label}{diag.message}")
+        out.append(f"{escape(diag.location)}: {diag.code} {label}{escape(diag.message)}")
         line = _source_line(diag, cache)
         if line is not None:
+            shown, column = excerpt(line.rstrip(), diag.column)
             gutter = f"{diag.line:>5} | "
-            out.append(gutter + line.rstrip())
+            out.append(gutter + shown)
             width = max(1, (diag.end_column or diag.column + 1) - diag.column)
-            width = min(width, max(1, len(line) - diag.column + 1))
-            out.append(" " * (len(gutter) - 2) + "| " + " " * (diag.column - 1) + "^" * width)
+            width = min(width, max(1, len(shown) - column + 1))
+            out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" * width)
         if diag.hint:
-            out.append(f"      = hint: {diag.hint}")
+            hint = escape_block(diag.hint).replace("\n", "\n" + " " * 14)  # a snippet's lines stay in the hint
+            out.append(f"      = hint: {hint}")
     return "\n".join(out)
 
 

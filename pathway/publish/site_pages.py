@@ -6,23 +6,33 @@ the overview and the scenario catalogue, and ``pathway generate`` writes them al
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateInfo
 from pathway.definition.model import Fact
-from pathway.publish.pathway_docs import GENERATED
+from pathway.diagnostics.escape import escape
+from pathway.publish.pathway_docs import GENERATED, prose
 
 
 def cell(text: str | None) -> str:
-    """Text made safe for one Markdown table cell: one line, pipes escaped, '-' when empty."""
+    """Text made safe for one Markdown table cell (:func:`~pathway.publish.pathway_docs.prose`), pipes escaped,
+    '-' when empty."""
     if not text:
         return "-"
-    return " ".join(text.split()).replace("|", "\\|")
+    return prose(text).replace("|", "\\|")
 
 
 def code(text: str | None) -> str:
-    return f"`{cell(text)}`" if text else "-"
+    """Text as a code span in a table cell: one line, controls escaped, pipes escaped, fenced by more backticks
+    than it holds in a row (HTML needs no escaping inside a code span)."""
+    if not text:
+        return "-"
+    inner = escape(" ".join(text.split())).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", inner)), default=0) + 1)
+    padded = f" {inner} " if fence != "`" else inner
+    return f"{fence}{padded}{fence}"
 
 
 def codes(items: Iterable[str]) -> str:
@@ -35,7 +45,8 @@ def evidence_links(items: Iterable[str]) -> str:
 
 
 def header(title: str, intro: str) -> list[str]:
-    return [f"# {title}", "", GENERATED, "", intro, ""]
+    """A page's title (a designer's text: see :func:`~pathway.publish.pathway_docs.prose`) and its introduction."""
+    return [f"# {prose(title)}", "", GENERATED, "", intro, ""]
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

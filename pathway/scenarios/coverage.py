@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from pathway.definition.analysis import Analysis
+from pathway.diagnostics.escape import escape
 from pathway.engine.selection import outcome
 from pathway.expr import Scope
 from pathway.journey.check import input_from_record
@@ -152,4 +153,4 @@ def render_coverage(cov: Coverage, analysis: Analysis, doc: SourceDocument, scen
     ]
     if missing:
         lines += ["Not reached:", *missing]
-    return "\n".join(lines)
+    return "\n".join(map(escape, lines))

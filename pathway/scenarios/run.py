@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from pathway.definition.analysis import Analysis
 from pathway.diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from pathway.diagnostics.escape import escape
 from pathway.engine.runner import Runner
 from pathway.errors import InvalidInputError
 from pathway.journey.check import LoadedJourney, check_journey_document
@@ -187,4 +188,4 @@ def render_results(results: Sequence[ScenarioResult]) -> str:
         lines += [f"        {f}" for f in r.failures]
     passed = sum(r.passed for r in results)
     lines.append(f"{len(results)} scenarios: {passed} passed, {len(results) - passed} failed")
-    return "\n".join(lines)
+    return "\n".join(map(escape, lines))
