@@ -7,37 +7,57 @@ for the engine, python-statemachine or graphviz."""
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from pathway.cli.output import add_format, emit, print_freshness, wants_json
-from pathway.definition.loader import find_definitions, load_analysis, resolve
+from pathway.definition.loader import DEFINITIONS_DIR, find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, render_text
-from pathway.errors import ExitCode, InvalidInputError, UsageError, invalid_input
-from pathway.source.files import display_path
-from pathway.source.reader import load_file
+from pathway.diagnostics.escape import escape
+from pathway.errors import ExitCode, UsageError, invalid_input
+from pathway.source.files import display_path, kind_of
 
 
-def pinned_id(journey: Path) -> str | None:
-    """The pathway id a journey file pins (``pathway: bipn@1.0.0`` -> ``bipn``), read before full validation."""
-    if journey.suffix == ".jsonl":
-        try:
-            first = next((ln for ln in journey.read_text(encoding="utf-8").splitlines() if ln.strip()), "{}")
-            head: Any = json.loads(first)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return None
+def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
+    """The bundled definition a journey pins (an id, ``id@version`` or ``sha256:<hex>``, never a path), or the
+    problems that keep the pin from being read (an unreadable file, a syntax error, a malformed pin)."""
+    from pathway.journey.read import read_pin
+
+    pin, problems = read_pin(journey)
+    if problems:
+        return problems
+    if pin is None:
+        raise UsageError(f"{display_path(journey)} does not pin a pathway: pass --pathway ID|PATH")
+    if pin.startswith("sha256:"):
+        found = next((d for d in ws.definitions() if _sha_of(ws, d) == pin.removeprefix("sha256:")), None)
+        where = f"no bundled definition has this hash (under {display_path(ws.root / DEFINITIONS_DIR)}/)"
     else:
+        found = ws.definition_of(pin.split("@", 1)[0])
+        where = f"there is no {display_path(found)}"
+    if found is None or kind_of(found) == "nothing":
+        raise UsageError(f"{display_path(journey)} pins pathway '{pin}', but {where}: pass --pathway ID|PATH")
+    return found
+
+
+def _sha_of(ws: Workspace, definition: Path) -> str | None:
+    from pathway.definition.canonical import sha256_of
+
+    result = ws.check(definition)
+    return sha256_of(result.pathway) if result.ok and result.pathway is not None else None
+
+
+def _refuse_overwrite(trail: str, journey: Path, definition: Path) -> None:
+    """Refuse --trail onto one of the run's own inputs (the same file by any path, hard links included)."""
+    for role, path in (("journey", journey), ("definition", definition)):
         try:
-            head = load_file(journey).data
-        except InvalidInputError:
-            return None
-    pin = head.get("pathway") if isinstance(head, dict) else None
-    if not isinstance(pin, str) or pin.startswith("sha256:"):
-        return None
-    return pin.split("@", 1)[0]
+            same = os.path.samefile(trail, path)
+        except OSError:  # one of them does not exist (yet)
+            same = False
+        if same:
+            raise UsageError(f"--trail {trail} is the {role} file being run: write the trail to another path")
 
 
 def _bad_journey(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> int:
@@ -53,7 +73,7 @@ def _bad_journey(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> int
             f"({len(diagnostics) - 1} more problem(s) in this journey: --keep-going shows them all)",
             file=sys.stderr,
         )
-    print("nothing was run and no trail was written", file=sys.stderr)
+    print("nothing was run and no trail was written", file=sys.stderr)  # render_text escaped the rest
     return int(error.exit_code)
 
 
@@ -64,12 +84,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pathway.journey.check import check_journey
 
     journey_path = Path(args.journey)
-    if not journey_path.is_file():
+    if kind_of(journey_path) == "nothing":
         raise UsageError(f"{args.journey}: no such journey file")
-    ref = args.pathway or pinned_id(journey_path)
-    if ref is None:
-        raise UsageError(f"{args.journey} does not pin a pathway: pass --pathway ID|PATH")
-    analysis = load_analysis(resolve(ref))
+    ws = Workspace()
+    definition = resolve(args.pathway) if args.pathway else pinned_definition(journey_path, ws)
+    if isinstance(definition, list):
+        return _bad_journey(args, definition)
+    if args.trail:
+        _refuse_overwrite(args.trail, journey_path, definition)
+    analysis = ws.analysis(definition)
     journey, diagnostics = check_journey(journey_path, analysis)
     if journey is None:
         return _bad_journey(args, diagnostics)
@@ -130,7 +153,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         raise UsageError("give the pathway to draw (ID or PATH), or --check")
     written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
     for path in written:
-        print(f"wrote {display_path(path)}")
+        print(escape(f"wrote {display_path(path)}"))
     return int(ExitCode.OK)
 
 

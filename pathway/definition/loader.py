@@ -18,7 +18,7 @@ from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
 from pathway.errors import ExitCode, InvalidInputError, UnreadableInputError, UsageError
-from pathway.source.files import display_path
+from pathway.source.files import display_path, kind_of
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument, load_file
 from pathway.source.schema_errors import CODE_WRONG_TYPE, diagnostics_from
@@ -103,25 +103,29 @@ def find_definitions(paths: Sequence[str | Path] = (), root: Path | None = None)
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_file():
+        kind = kind_of(path)
+        if kind == "nothing":
+            raise UsageError(f"{raw}: does not exist")
+        if kind != "a folder":  # a file; or a pipe, a device, a broken link, which reading names for what it is
             out.append(path)
-        elif (path / DEFINITION_FILE).is_file():
+        elif kind_of(path / DEFINITION_FILE) != "nothing":
             out.append(path / DEFINITION_FILE)
-        elif path.is_dir() and (found := sorted(path.glob(f"*/{DEFINITION_FILE}"))):
+        elif found := sorted(path.glob(f"*/{DEFINITION_FILE}")):
             out.extend(found)
         else:
-            where = "has no pathway.yaml" if path.is_dir() else "does not exist"
-            raise UsageError(f"{raw}: {where}")
+            raise UsageError(f"{raw}: has no {DEFINITION_FILE}")
     return out
 
 
 def resolve(ref: str, root: Path | None = None) -> Path:
-    """A definition file from a path or a pathway id (``bipn`` -> definitions/bipn/pathway.yaml)."""
+    """A definition file from a path or a pathway id (``bipn`` -> definitions/bipn/pathway.yaml).
+
+    Only for what a user names on the command line or in code: a journey's pin is an id, never a path."""
     candidate = Path(ref)
-    if candidate.exists():
+    if kind_of(candidate) != "nothing":
         return find_definitions([candidate])[0]
     by_id = (root or Path.cwd()) / DEFINITIONS_DIR / ref / DEFINITION_FILE
-    if by_id.is_file():
+    if kind_of(by_id) != "nothing":
         return by_id
     raise UsageError(f"no pathway '{ref}': not a file, and no {display_path(by_id)}")
 

@@ -9,7 +9,6 @@ dictionary, events and actions (PW301-PW310), each located at the offending key 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -22,17 +21,23 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.diagnostics import Diagnostic, did_you_mean, one_of, sorted_diagnostics
 from pathway.diagnostics.codes import Code
-from pathway.errors import InvalidInputError, UnreadableInputError, invalid_input
-from pathway.journey.model import PIN, Journey, JourneyEvent, Problem, check_fact_value, parse_time, time_hint
-from pathway.source.files import display_path, read_bytes
+from pathway.errors import InvalidInputError, invalid_input
+from pathway.journey.model import (
+    PIN,
+    Journey,
+    JourneyEvent,
+    Problem,
+    check_fact_value,
+    parse_time,
+    time_hint,
+)
+from pathway.journey.read import read_document
+from pathway.source.files import display_path
 from pathway.source.locate import DocPath, located
-from pathway.source.reader import Mark, NodePath, SourceDocument, load_file, parse_text
-from pathway.source.schema_errors import CODE_UNKNOWN_KEY, CODE_WRONG_TYPE, diagnostics_from
+from pathway.source.reader import NodePath, SourceDocument
+from pathway.source.schema_errors import CODE_WRONG_TYPE, diagnostics_from
 
-MAX_BYTES = 4 * 2**20
-_POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
 _EMPTY_HINT = 'expected a journey: "journey: <id>" and "events:", or in JSONL a header line {"journey": "<id>"}'
-_JSONL_HINT = "each line of a JSONL journey is one JSON object: the header first, then one event a line"
 
 
 @dataclass(frozen=True)
@@ -59,114 +64,6 @@ class LoadedJourney:
     pin: str | None
     description: str | None
     inputs: tuple[Input, ...]
-
-
-# Reading -------------------------------------------------------------------------------------------------------
-
-
-def _refuse(shown: str, code: str, message: str, hint: str, line: int = 1) -> UnreadableInputError:
-    return UnreadableInputError([Diagnostic(code=code, message=message, file=shown, line=line, hint=hint)])
-
-
-def _read_text(file: Path, shown: str) -> str:
-    """A JSONL file's text, with the limits and messages of :func:`pathway.source.load_file`."""
-    raw = read_bytes(file, shown, MAX_BYTES)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})"
-        raise _refuse(shown, Code.PW007, message, "save the file as UTF-8", line) from None
-
-
-class _JsonlDocument:
-    """Builds one SourceDocument for a JSONL journey: the header's keys at the top, line k's event at events/k."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.header: dict[object, object] | None = None
-        self.events: list[object] = []
-        self.marks: tuple[dict[NodePath, Mark], dict[NodePath, Mark], dict[NodePath, str | None]] = ({}, {}, {})
-        self.found: list[Diagnostic] = []
-        self.lines = 0  # non-blank lines seen
-
-    def note(self, code: str, message: str, at: Mark, hint: str) -> None:
-        self.found.append(
-            Diagnostic(code=code, message=message, file=self.path, line=at.line, column=at.column, hint=hint)
-        )
-
-    def add(self, number: int, line: str) -> None:
-        """Parse line ``number`` (1-based in the file) as the header, or as the next event."""
-        prefix: NodePath = ("events", len(self.events)) if self.lines else ()
-        self.lines += 1
-        start = Mark(number, len(line) - len(line.lstrip()) + 1)
-        try:
-            doc = parse_text(line, self.path) if line.lstrip().startswith("{") else None
-        except InvalidInputError as err:
-            self.found += [_on_line(d, number, line) for d in err.diagnostics]
-            return
-        if doc is None or not isinstance(doc.data, dict):
-            self.note(CODE_WRONG_TYPE, f"line {number} is not a JSON object", start, _JSONL_HINT)
-            return
-        shift = number - 1
-        keep = [p for p in doc.value_marks if prefix or p[:1] != ("events",)]  # a header's 'events' is refused
-        keys, values, styles = self.marks
-        keys.update({prefix + p: _down(doc.key_marks[p], shift) for p in keep if p in doc.key_marks})
-        values.update({prefix + p: _down(doc.value_marks[p], shift) for p in keep})
-        styles.update({prefix + p: doc.styles[p] for p in keep if p in doc.styles})
-        if prefix:
-            self.events.append(doc.data)
-            return
-        self.header = {k: v for k, v in doc.data.items() if k != "events"}
-        if "events" in doc.data:
-            at = _down(doc.key_marks[("events",)], shift)
-            self.note(
-                CODE_UNKNOWN_KEY,
-                "unknown key 'events' in the JSONL header line",
-                at,
-                "put each event on its own line after the header",
-            )
-
-    def document(self, text: str) -> SourceDocument:
-        # When the header line is broken (and reported), a stand-in lets the events be checked alone.
-        header: dict[object, object] = {"journey": "-"} if self.header is None else self.header
-        return SourceDocument(self.path, text, {**header, "events": self.events}, *self.marks)
-
-
-def _on_line(diag: Diagnostic, number: int, line: str) -> Diagnostic:
-    """A finding about one JSONL line (parsed alone) placed in the file: line ``number``, at most its end.
-
-    Positions in the message ("at line 1, column 9") are placed too; the parser's line 2 is the end of the line.
-    """
-
-    def placed(match: re.Match[str]) -> str:
-        column = match[2] if int(match[1]) == 1 else str(len(line) + 1)
-        return f"line {number}" + (f", column {column}" if match[2] else "")
-
-    message = _POSITION.sub(placed, diag.message)
-    column = diag.column if diag.line == 1 else len(line) + 1
-    return diag.model_copy(update={"line": number, "column": column, "message": message})
-
-
-def _down(mark: Mark, lines: int) -> Mark:
-    return Mark(mark.line + lines, mark.column)
-
-
-def _read_jsonl(file: Path, shown: str) -> tuple[SourceDocument, list[Diagnostic]]:
-    text = _read_text(file, shown)
-    builder = _JsonlDocument(shown)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            builder.add(number, line.removesuffix("\r"))
-    if not builder.lines:
-        raise InvalidInputError([Diagnostic(code=Code.PW008, message="the document is empty", file=shown)])
-    return builder.document(text), builder.found
-
-
-def _read(file: Path, shown: str) -> tuple[SourceDocument, list[Diagnostic]]:
-    if file.suffix == ".jsonl":
-        return _read_jsonl(file, shown)
-    return load_file(file, display=shown, max_bytes=MAX_BYTES), []
 
 
 # Checking ------------------------------------------------------------------------------------------------------
@@ -312,7 +209,7 @@ def check_journey(path: str | Path, analysis: Analysis) -> tuple[LoadedJourney |
     input: returns the journey and no diagnostics, or None and every diagnostic in file order."""
     shown = display_path(Path(path))
     try:
-        doc, found = _read(Path(path), shown)
+        doc, found = read_document(Path(path), shown)
     except InvalidInputError as err:
         empty = [d.model_copy(update={"hint": _EMPTY_HINT}) if d.code == Code.PW008 else d for d in err.diagnostics]
         return None, sorted_diagnostics(empty)

@@ -7,6 +7,7 @@ Every refusal is an :class:`~pathway.errors.UnreadableInputError` (exit code 2) 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -46,15 +47,29 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+_LOOP = "a symbolic link in a loop (it leads back to itself)"
+_DANGLING = "a link to nowhere (a symbolic link whose target does not exist)"
+
+
 def _missing(file: Path) -> str:
-    if file.is_symlink():
-        return "the file is a link to nowhere (a dangling or looping symbolic link)"
-    return "file not found"
+    return f"the file is {_DANGLING}" if file.is_symlink() else "file not found"
 
 
-def read_bytes(file: Path, shown: str, max_bytes: int, *, code: str = NOT_FOUND) -> bytes:
-    """The file's bytes (a UTF-8 byte-order mark removed); ``code`` is the diagnostic for a file that cannot be
-    read at all (PW007 by default; trails use their own)."""
+def kind_of(path: Path) -> str:
+    """What is at ``path``, in words: 'a file', 'a folder', 'a named pipe (FIFO)', 'a device', 'a socket', a link to
+    nowhere or in a loop, or 'nothing' (it does not exist)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return _LOOP
+        return _DANGLING if path.is_symlink() else "nothing"
+    return "a file" if stat.S_ISREG(mode) else _kind(mode)
+
+
+def read_bytes(file: Path, shown: str, max_bytes: int, *, code: str = NOT_FOUND, keep_bom: bool = False) -> bytes:
+    """The file's bytes (a UTF-8 byte-order mark removed unless ``keep_bom``); ``code`` is the diagnostic for a file
+    that cannot be read at all (PW007 by default; trails use their own)."""
     too_big, hint = f"the file is larger than {max_bytes} bytes", "split the file, or raise the size limit"
     try:
         info = file.stat()
@@ -67,10 +82,12 @@ def read_bytes(file: Path, shown: str, max_bytes: int, *, code: str = NOT_FOUND)
     except FileNotFoundError:
         refuse(shown, code, _missing(file), "check the path")
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            refuse(shown, code, f"the file is {_LOOP}", "check the path")
         refuse(shown, code, f"cannot read the file: {error.strerror or error}", "check the path")
     if len(raw) > max_bytes:
         refuse(shown, TOO_LARGE, too_big, hint)
-    return raw.removeprefix(b"\xef\xbb\xbf")
+    return raw if keep_bom else raw.removeprefix(b"\xef\xbb\xbf")
 
 
 def decode(raw: bytes, shown: str) -> str:

@@ -1,0 +1,82 @@
+"""Strict JSON for the JSON lines pathway reads (trails, JSONL journeys): one object a line, read safely.
+
+:func:`json_object` refuses, with a reason in words, what ``json.loads`` would accept or crash on: nesting deeper
+than :data:`MAX_DEPTH` (checked before parsing, so a line of a hundred thousand brackets costs a scan, not a
+RecursionError), a key given twice in one object (``json.loads`` keeps the last one silently, so a reader and a
+program could see different values), ``NaN`` and ``Infinity``, a number too long to convert or too large to be
+exact, text that is not UTF-8, and anything but an object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MAX_DEPTH = 32
+"""The deepest nesting of objects and lists a JSON line may have (a trail record's is at most 5)."""
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+class _Twice(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise _Twice(key)
+        record[key] = value
+    return record
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not allowed")
+
+
+def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text nests objects and lists more than ``limit`` levels deep (brackets inside strings do
+    not count). A line with few brackets is not scanned at all; a scan stops as soon as the limit is passed."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    level = 0
+    for bracket in _BRACKET.findall(_STRING.sub(b'""', raw)):
+        level += 1 if bracket in b"[{" else -1
+        if level > limit:
+            return True
+    return False
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """(the object, '') for a line that holds one JSON object, else (None, what is wrong with it, completing
+    "the line ...")."""
+    if too_deep(raw):
+        return None, f"is nested more than {MAX_DEPTH} levels deep"
+    try:
+        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        return None, "is not UTF-8 text"
+    except _Twice as twice:
+        shown = json.dumps(twice.key, ensure_ascii=True)[:80]
+        return None, f"holds the key {shown} twice in one object (a reader would see one value, a program another)"
+    except ValueError as err:  # JSONDecodeError is a ValueError; so are NaN/Infinity and too many digits
+        return None, f"is not valid JSON: {getattr(err, 'msg', err)}"
+    if not isinstance(value, dict):
+        return None, "is not a JSON object"
+    if not _finite(value):
+        return None, "holds a number too large to be exact"
+    return value, ""
