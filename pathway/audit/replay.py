@@ -17,10 +17,11 @@ from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import check, find_definitions
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import UNREADABLE
+from pathway.diagnostics.escape import escape
 from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
-from pathway.trail.io import Tamper, read_trail
+from pathway.trail.io import Tamper, Trail, read_trail
 from pathway.trail.parts import EngineRef
 from pathway.trail.records import ErrorRecord, InputRecord, Record, TransitionRecord, WaitingRecord, header_of
 
@@ -60,6 +61,9 @@ class ReplayResult:
     changes: tuple[DecisionChange, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     replayed: tuple[Record, ...] = field(default=(), repr=False)
+    noncanonical: tuple[int, ...] = ()
+    """For 'reproduced': the lines whose bytes are not the canonical form of their record (same content, another
+    spelling), which explains a checksum of the file that differs from the one written."""
 
     @property
     def ok(self) -> bool:
@@ -85,13 +89,16 @@ class ReplayResult:
             "divergence": asdict(self.divergence) if self.divergence else None,
             "tamper": asdict(self.tamper) if self.tamper else None,
             "diagnostics": [d.model_dump(mode="json") for d in self.diagnostics],
+            "noncanonical": list(self.noncanonical),
         }
 
     def to_text(self) -> str:
         """The result for a terminal: the located problems, the message, then each decision that differs."""
         lines = [render_text(self.diagnostics)] if self.diagnostics else []
-        lines.append(self.message)
-        lines += [f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}" for c in self.changes]
+        lines.append(escape(self.message))
+        lines += [
+            escape(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
+        ]
         return "\n".join(lines)
 
 
@@ -203,26 +210,35 @@ def compare(recorded: Sequence[Record], replayed: Sequence[Record]) -> tuple[Dec
     return tuple(changes)
 
 
-def _load(trail: str | Path) -> tuple[tuple[Record, ...], ReplayResult | None]:
+def _load(trail: str | Path) -> tuple[Trail, ReplayResult | None]:
     try:
         read = read_trail(trail)
     except InvalidInputError as err:
         message = "unreadable: the file is not a pathway trail that can be read"
-        return (), ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
+        return Trail(0), ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
     tamper = read.tamper
     if tamper is not None:
         message = f"tampered: record {tamper.seq} (line {tamper.line}): {tamper.reason}"
-        return (), ReplayResult("tampered", message, read.lines, tamper=tamper)
-    return read.records, None
+        return read, ReplayResult("tampered", message, read.lines, tamper=tamper)
+    return read, None
+
+
+def _spelling(lines: Sequence[int]) -> str:
+    """`` (2 records not in canonical form: lines 4, 7)``, or nothing when every line is canonical."""
+    if not lines:
+        return ""
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    noun = "record" if len(lines) == 1 else "records"
+    return f" ({len(lines)} {noun} not in canonical form: line{'s' if len(lines) > 1 else ''} {shown})"
 
 
 def intact_records(trail: str | Path) -> tuple[Record, ...]:
     """The records of a trail whose hash chain is intact. Raises :class:`ReplayError` with the result replay
     would give otherwise: tampered or truncated (exit 1), unreadable or not a trail (exit 2)."""
-    records, failed = _load(trail)
+    read, failed = _load(trail)
     if failed is not None:
         raise ReplayError(failed)
-    return records
+    return read.records
 
 
 def replay(
@@ -240,9 +256,10 @@ def replay(
 
 
 def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path | None) -> ReplayResult:
-    records, failed = _load(trail)
+    read, failed = _load(trail)
     if failed is not None:
         return failed
+    records = read.records
     header = header_of(records)
     pinned = header.pathway
     try:
@@ -280,8 +297,8 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
     if divergence is None:
         then, now = header.engine, run.header.engine
         note = f" (recorded with {_versions(then)}, replayed with {_versions(now)})" if then != now else ""
-        message = f"reproduced: {len(records)} records identical{note}"
-        return ReplayResult("reproduced", message, len(records), replayed=replayed)
+        message = f"reproduced: {len(records)} records identical{note}{_spelling(read.noncanonical)}"
+        return ReplayResult("reproduced", message, len(records), replayed=replayed, noncanonical=read.noncanonical)
     message = (
         f"diverged at record {divergence.seq}, field '{divergence.field}': recorded "
         f"{divergence.recorded!r}, replayed {divergence.replayed!r}"

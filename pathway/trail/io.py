@@ -3,17 +3,22 @@
 Each line is one record (:mod:`pathway.trail.records`) in canonical JSON (sorted keys, no spaces). Every record
 carries ``prev``, the hash of the record before it (``null`` for the header), and ``hash``, the sha256 of its own
 canonical JSON without the ``hash`` key. Editing a record breaks its own hash; recomputing that hash breaks the next
-record's ``prev``. The chain detects edits, not a forger who rewrites every later hash: replay, which recomputes
-every record from the inputs, catches those too. Reading checks the chain on the file's own bytes first, and only
-then validates the records against the models, so an edited record is reported as tampered with, not as malformed.
+record's ``prev``. The hashes are not secret: the chain detects edits made without recomputing them, not a forger
+who rewrites every later hash. Replay, which recomputes every record from the recorded inputs, catches a forged
+decision too, but not a forged input run again through the engine (see docs/reference/trail.md). Reading checks the
+chain on the file's own bytes first, and only then validates the records against the models, so an edited record
+is reported as tampered with, not as malformed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
-import tempfile
+import re
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +28,8 @@ from pydantic import ValidationError
 
 from pathway.diagnostics import Diagnostic
 from pathway.errors import InvalidInputError, UsageError
-from pathway.source.files import read_bytes
+from pathway.source.files import kind_of, read_bytes
+from pathway.trail.lines import diagnostic, parse_line
 from pathway.trail.parts import Part
 from pathway.trail.records import KINDS, RECORD, SCHEMA, Record
 
@@ -42,6 +48,7 @@ __all__ = [
 
 MAX_TRAIL_BYTES = 256 * 2**20
 MAX_PROBLEMS = 20
+_BOM = b"\xef\xbb\xbf"
 R = TypeVar("R", bound=Part)
 
 
@@ -65,20 +72,63 @@ def seal(record: R) -> R:
 
 def write_trail(path: str | Path, records: Iterable[Part]) -> None:
     """Write records as JSONL atomically: a temporary file in the same folder, flushed, then renamed over the
-    target. An interrupted run leaves either the old file or none, never a partial trail."""
+    target. An interrupted run leaves either the old file or none, never a partial trail.
+
+    The temporary file is ``.<name>.<pid>-<random>.tmp``; one left behind by a process that was killed (its pid no
+    longer alive) is removed by the next write of the same target. A target that cannot be written (a folder, a
+    device, a read-only folder, a full disk) raises UsageError naming the path and the reason, and leaves nothing.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if kind_of(target) not in ("a file", "nothing"):
+        raise UsageError(f"cannot write the trail to {target}: it is {kind_of(target)}, not a file")
+    tmp: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             for record in records:
                 out.write(canonical(record) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
+    except OSError as error:
+        _discard(tmp)
+        raise UsageError(f"cannot write the trail to {target}: {error.strerror or error}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove the temporary files that writes of ``target`` left behind when their process was killed (its pid
+    no longer alive); return them."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"([0-9]+)-[0-9a-f]+\.tmp")
+    removed: list[Path] = []
+    for candidate in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        match = pattern.fullmatch(candidate.name)
+        if match and not _alive(int(match[1])):
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -99,6 +149,10 @@ class Trail:
     lines: int
     records: tuple[Record, ...] = ()
     tamper: Tamper | None = None
+    noncanonical: tuple[int, ...] = ()
+    """The lines (1-based) whose bytes are not the canonical JSON of their record and a line break: the same
+    content in another spelling (key order, spaces, escapes, CRLF, a byte-order mark, no final line break). The
+    chain holds, since hashes are taken over the canonical form, but a checksum of the file's bytes differs."""
 
     def intact(self, purpose: str) -> tuple[Record, ...]:
         """The records; raises UsageError naming the broken record when the chain is not intact (``purpose``
@@ -109,40 +163,6 @@ class Trail:
                 f"only an intact trail can be {purpose}"
             )
         return self.records
-
-
-def _diag(path: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(code="PW402", message=message, file=path, line=line, column=1, hint=hint)
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid in a trail")
-
-
-def _parse_line(shown: str, number: int, raw: bytes) -> dict[str, Any]:
-    """One line as a JSON object, or a located diagnostic: not UTF-8, not JSON (NaN and Infinity included), not an
-    object."""
-    try:
-        record = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError:
-        problem = "is not UTF-8 text"
-    except ValueError as err:  # JSONDecodeError is a ValueError; so are NaN/Infinity and huge numbers
-        problem = f"is not valid JSON: {getattr(err, 'msg', err)}"
-    else:
-        if isinstance(record, dict) and _finite(record):
-            return record
-        problem = "is not a JSON object" if not isinstance(record, dict) else "holds a number too large to be exact"
-    raise InvalidInputError([_diag(shown, number, f"line {number} {problem}", "the trail was edited or truncated")])
-
-
-def _finite(value: object) -> bool:
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_finite(v) for v in value)
-    return True
 
 
 def _where(loc: tuple[int | str, ...], kind: object) -> str:
@@ -166,7 +186,7 @@ def _problem(shown: str, number: int, data: Mapping[str, Any], err: ValidationEr
     if kind not in KINDS:
         found = "missing" if kind is None else f"{json.dumps(kind, ensure_ascii=False)}, not a record kind"
         message = f"line {number}: the record's 'kind' is {found}; expected one of {', '.join(KINDS)}"
-        return _diag(shown, number, message)
+        return diagnostic(shown, number, message)
     fields: dict[str, list[str]] = {}
     for error in err.errors(include_url=False):
         where = _where(tuple(p for p in error["loc"] if p not in _UNION_MEMBERS), kind)
@@ -174,7 +194,7 @@ def _problem(shown: str, number: int, data: Mapping[str, Any], err: ValidationEr
         if error["msg"] not in expected:
             expected.append(error["msg"])
     found = "; ".join(f"field '{w}': {' or '.join(m)}" if w else " or ".join(m) for w, m in fields.items())
-    return _diag(shown, number, f"line {number}: the {kind} record does not fit the trail format: {found}")
+    return diagnostic(shown, number, f"line {number}: the {kind} record does not fit the trail format: {found}")
 
 
 def _validate(shown: str, lines: Sequence[bytes], data: Sequence[Mapping[str, Any]]) -> tuple[Record, ...]:
@@ -199,20 +219,28 @@ def read_trail(path: str | Path) -> Trail:
     Lines are split at '\\n' only (a record never contains a raw line break) and each is decoded on its own, so a
     problem is reported at its own line. Raises InvalidInputError (PW401 unreadable, PW402 not a trail or a record
     that does not fit the format, at its line); a broken chain is not an error here but the ``tamper`` of the result.
+    A line that holds its record in another spelling than the canonical one is listed in ``noncanonical``.
     """
     shown = str(path)
-    data = read_bytes(Path(path), shown, MAX_TRAIL_BYTES, code="PW401")
-    lines = data.split(b"\n")
+    data = read_bytes(Path(path), shown, MAX_TRAIL_BYTES, code="PW401", keep_bom=True)
+    bom = data.startswith(_BOM)
+    lines = data.removeprefix(_BOM).split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    parsed = [_parse_line(shown, number, raw) for number, raw in enumerate(lines, start=1)]
+    parsed = [parse_line(shown, number, raw) for number, raw in enumerate(lines, start=1)]
     if not parsed or parsed[0].get("kind") != "header" or parsed[0].get("schema") != SCHEMA:
         hint = f"expected a header with schema '{SCHEMA}'"
-        raise InvalidInputError([_diag(shown, 1, "not a pathway trail: the first line must be its header", hint)])
+        raise InvalidInputError([diagnostic(shown, 1, "not a pathway trail: the first line must be its header", hint)])
     tamper = verify_chain(parsed)
     if tamper is not None:
         return Trail(len(parsed), tamper=tamper)
-    return Trail(len(parsed), _validate(shown, lines, parsed))
+    unterminated = not data.endswith(b"\n")
+    noncanonical = tuple(
+        number
+        for number, (raw, record) in enumerate(zip(lines, parsed, strict=True), start=1)
+        if raw != canonical(record).encode("utf-8") or (number == 1 and bom) or (number == len(lines) and unterminated)
+    )
+    return Trail(len(parsed), _validate(shown, lines, parsed), noncanonical=noncanonical)
 
 
 def verify_chain(records: Sequence[Mapping[str, Any] | Part]) -> Tamper | None:
