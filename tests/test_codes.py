@@ -22,6 +22,7 @@ GENERATED = {
     "PW320": "tests/test_scenarios.py::test_an_expectation_naming_an_unknown_id_is_a_located_error",
     "PW410": "tests/test_engine.py::test_an_eventless_cycle_stops_the_run_with_an_error",
     "PW411": "tests/test_guard_errors.py::test_a_zero_divisor_blocks_the_state_with_an_error",
+    "PW412": "tests/test_engine_failure.py::test_an_unexpected_failure_in_the_engine_is_an_error_record",
 }
 
 

@@ -132,6 +132,7 @@ class Code(StrEnum):
     )
     PW410 = "PW410", "eventless cycle: the engine stopped"
     PW411 = "PW411", "guard could not be evaluated (a state is blocked by an error)"
+    PW412 = "PW412", "the engine failed unexpectedly (a bug in pathway): the run stopped"
     # Lint
     PW501 = "PW501", "lint: unreachable state", _W
     PW502 = "PW502", "lint: dead end (no way out, not final)", _W

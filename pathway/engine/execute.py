@@ -137,6 +137,18 @@ class _Run:
         self.report_waits()
         self.report_errors()
 
+    def apply_safely(self, inp: Input) -> None:
+        """Apply an input; an unexpected exception inside the engine (or python-statemachine) stops the run with
+        an error record (PW412), like an eventless cycle, instead of escaping as a traceback."""
+        try:
+            self.apply(inp)
+        except Exception as failure:  # a bug, not bad input: every input was checked before the run
+            self.error = (
+                f"the engine failed unexpectedly ({type(failure).__name__}: {failure}); this is a bug in pathway, "
+                "please report it"
+            )
+            self.emit(ErrorRecord, code="PW412", message=self.error)
+
     def start(self) -> None:
         self.machine = self.chart.new()
         self.active = self.machine.active()
@@ -303,7 +315,7 @@ def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) 
     for inp in journey.inputs:
         first = len(run.records)
         if run.error is None:
-            run.apply(inp)
+            run.apply_safely(inp)
         yield Step(inp.seq, inp.at_text, tuple(run.records[first:]), run.summary())
 
 
@@ -314,6 +326,6 @@ def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney
     for inp in journey.inputs:
         if run.error is not None:
             break
-        run.apply(inp)
+        run.apply_safely(inp)
     run.records.append(run.summary())
     return run.records

@@ -63,15 +63,36 @@ hand. -->
 spaces), written atomically: a run that is interrupted leaves no file, never a partial one. The same pathway (by
 content hash) and the same journey always give the same bytes, on any machine and under any hash seed. Every line
 validates against the JSON Schema `schema/trail.schema.json`. A field marked *optional* is left out when it has no
-value; every other field is always written, `null` included."""
+value; every other field is always written, `null` included.
+
+The trail is first written to a hidden file beside the target, `.<name>.<pid>-<random>.tmp`, then renamed over it.
+A process killed meanwhile (`kill -9`, a power cut) can leave that file behind, never a partial trail; the next
+write of the same target removes those whose process is no longer alive. A target that cannot be written (a
+read-only folder, a full disk, a folder of that name) is an error naming the path and the reason (exit 2), and
+`pathway run` refuses a `--trail` that is its own journey or definition file."""
 
 CHAIN = """\
 Editing a record breaks its own `hash`; recomputing that hash breaks the next record's `prev`. `pathway replay`
-reports the first record where either fails as tampered. (The chain detects edits, not a forger who rewrites
-every later hash; replay, which recomputes every record from the inputs, reports that as a divergence.) The chain
-is checked on the file's own lines before anything else is read: a record that no longer fits the format after an
-edit is reported as tampered with; a record whose chain is intact but which does not fit (a missing field, a
-value of the wrong type) is a PW402 error at its line, naming the field."""
+reports the first record where either fails as tampered. The chain is checked on the file's own lines before
+anything else is read: a record that no longer fits the format after an edit is reported as tampered with; a
+record whose chain is intact but which does not fit (a missing field, a value of the wrong type, a key given twice
+in one object, nesting deeper than 32 levels) is a PW402 error at its line.
+
+**What the chain proves, and what it does not.** The hashes are not secret: anyone can recompute them. An intact
+chain proves that the file is internally consistent and was not edited *by hand without recomputing the hashes*
+(an accident, a careless edit). Replay proves more: that every decision, recommendation and wait in the trail
+follows from the trail's own recorded inputs under the pinned pathway; a forger who edits a *decision* and
+rewrites the hashes is caught as a divergence. Neither proves that the inputs are the ones the clinic recorded:
+a forger who edits an *input* (a fact, a time, a reason) and runs `pathway run` again, or recomputes the records
+after it, gets a trail that is intact and replays as reproduced. Nor does either prove who wrote the trail or
+when, or that a trail was not deleted or replaced whole. That needs something outside the file: a signature over
+it, or a copy of its hash kept elsewhere (see `docs/security.md`).
+
+Replay compares the *content* of each record (its canonical JSON), not its bytes: a line that holds the same
+record in another spelling (keys in another order, spaces, `\\u` escapes, a CRLF line ending, no final line break)
+still chains and reproduces, but replay says so, e.g. `reproduced: 28 records identical (2 records not in
+canonical form: lines 4, 7)`, and lists those lines under `noncanonical` in its JSON, so that a checksum of the
+file's bytes that differs from the one taken when it was written is explained."""
 
 GUARD_ERRORS = """\
 ## Guard errors

@@ -148,11 +148,11 @@ class DeviationRecord(Step):
 
 class ErrorRecord(Step):
     """Something went wrong: the engine had to stop (PW410, an eventless cycle: more than 200 transitions
-    without new input), or a state is blocked because a guard could not be evaluated (PW411: recorded after each
-    input while it lasts; the run goes on, but exits with 1)."""
+    without new input; PW412, an unexpected failure inside the engine, a bug), or a state is blocked because a guard
+    could not be evaluated (PW411: recorded after each input while it lasts; the run goes on, but exits with 1)."""
 
     kind: Literal["error"] = "error"
-    code: str = Field(description="The diagnostic code: `PW410` or `PW411`.")
+    code: str = Field(description="The diagnostic code: `PW410`, `PW411` or `PW412`.")
     message: str = Field(description="What went wrong, in one sentence.")
     state: str | None = optional("PW411: the state that is blocked.")
     blocked: tuple[Check, ...] | None = optional(
@@ -171,7 +171,7 @@ class SummaryRecord(Step):
     needs: tuple[str, ...] = Field(description="The facts the pathway waits for, sorted.")
     waiting: tuple[StateWaiting, ...] = Field(description="The states that wait, with what each needs.")
     terminated: bool = Field(description="Whether the chart reached a final top-level state.")
-    error: str | None = Field(description="Why the engine stopped early (PW410), or null.")
+    error: str | None = Field(description="Why the engine stopped early (PW410 or PW412), or null.")
     errors: tuple[GuardError, ...] | None = optional(
         "Every guard that could not be evaluated during the run (PW411); absent when there was none."
     )
