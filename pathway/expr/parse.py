@@ -1,6 +1,7 @@
 """From text to a syntax tree, within limits: length, nesting depth, and every parser failure as an issue.
 
-The text is parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
+The text is first scanned word by word (:mod:`pathway.expr.lexical`: no comments, ASCII names, plain numbers
+and strings), then parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
 block scalars) are read as spaces, which keeps every character offset unchanged. Offsets in issues are 0-based
 character offsets into the text as the designer wrote it.
 """
@@ -11,6 +12,7 @@ import ast
 import warnings
 from typing import Final
 
+from pathway.expr.lexical import scan
 from pathway.expr.types import ExprIssue
 
 MAX_LENGTH: Final = 1000
@@ -114,6 +116,9 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     lead = len(flat) - len(body)
     if not body:
         return [issue("PW201", text, 0, len(text), "the expression is empty")]
+    words = scan(flat)
+    if words:
+        return [issue(w.code, text, w.offset, w.length, w.message, w.hint) for w in words]
     try:
         with warnings.catch_warnings():  # e.g. invalid escape sequences: not the designer's concern here
             warnings.simplefilter("ignore")
