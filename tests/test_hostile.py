@@ -9,6 +9,8 @@ import pytest
 
 import pathway
 from pathway.cli import main
+from pathway.definition.loader import load_analysis
+from pathway.expr import Scope
 from pathway.lint import lint_file
 from tests import hostile
 
@@ -55,3 +57,53 @@ def test_a_large_finite_bound_is_fine_for_every_command(tmp_path: Path) -> None:
     path = _write(tmp_path, hostile.with_fact("{type: int, min: -1e308, max: 1e308}", "n > 100000"))
     assert pathway.validate(path) == []
     assert lint_file(path).ok
+
+
+def test_a_number_too_long_for_a_float_is_refused_before_lint_can_overflow(tmp_path: Path) -> None:
+    path = _write(tmp_path, hostile.with_fact("{type: int}", "n > 1" + "0" * 400))
+    result = lint_file(path)
+    assert not result.valid
+    (found,) = result.diagnostics
+    column = path.read_text(encoding="utf-8").splitlines()[found.line - 1].index("1000") + 1
+    assert (found.code, found.column, found.end_column) == ("PW205", column, column + 401)
+    assert "401 digits" in found.message
+
+
+# --- derived facts: chains and cycles of any length ------------------------------------------------------------
+
+
+def _reversed_derived(text: str) -> str:
+    """The same definition with its derived facts declared last first (a depth-first walk goes deepest)."""
+    head, rest = text.split("derived:\n")
+    entries, tail = rest.split("states:\n")
+    return head + "derived:\n" + "\n".join(reversed(entries.strip("\n").split("\n"))) + "\nstates:\n" + tail
+
+
+@pytest.mark.parametrize("length", [41, 5_000], ids=["just-over", "five-thousand"])
+@pytest.mark.parametrize("declared", ["in-order", "reversed"])
+def test_a_long_chain_of_derived_facts_is_refused_once_at_the_limit(tmp_path: Path, length: int, declared: str) -> None:
+    text = hostile.derived_chain(length)
+    path = _write(tmp_path, text if declared == "in-order" else _reversed_derived(text))
+    (found,) = pathway.validate(path)  # the guard reading the last one is not reported again
+    assert found.code == "PW205"
+    assert "derived fact 'd40' sits on a chain of more than 40 derived facts" in found.message
+    assert path.read_text(encoding="utf-8").splitlines()[found.line - 1].startswith("  d40:")
+
+
+def test_a_chain_at_the_limit_validates_lints_and_evaluates(tmp_path: Path) -> None:
+    path = _write(tmp_path, hostile.derived_chain(40))
+    assert pathway.validate(path) == []
+    assert lint_file(path).ok
+    analysis = load_analysis(path)
+    scope = Scope({"n": 2}, analysis.derived)
+    assert analysis.derived["d39"].evaluate(scope).value == 42
+
+
+@pytest.mark.parametrize("length", [2, 5_000])
+def test_a_cycle_of_derived_facts_of_any_length_is_one_error(tmp_path: Path, length: int) -> None:
+    path = _write(tmp_path, hostile.derived_chain(length, cycle=True))
+    (found,) = pathway.validate(path)
+    assert found.code == "PW206"
+    assert found.message.startswith("derived facts depend on each other in a cycle: d0 -> ")
+    assert found.message.endswith(" -> d0")
+    assert len(found.message) < 200

@@ -17,6 +17,8 @@ from pathway.diagnostics import did_you_mean, one_of
 from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
 
 OTHERWISE = "otherwise"
+MAX_DERIVED_DEPTH = 40
+"""The longest chain of derived facts, each reading the next (PW205): evaluation follows it on the stack."""
 
 
 @dataclass(frozen=True)
@@ -206,38 +208,75 @@ def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[
         yield Issue(path, code, message, hint, span=(text, offset, length))
 
 
-def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
-    """Derived names in dependency order; names in a cycle are reported and left out."""
-    deps = {
-        name: (referenced_names(d.expr) or frozenset()) & set(pathway.derived) for name, d in pathway.derived.items()
-    }
-    order: list[str] = []
-    state: dict[str, int] = {}
+def _cycle_text(names: list[str], shown: int = 8) -> str:
+    """'a -> b -> a', shortened in the middle when the cycle is long."""
+    if len(names) <= shown + 1:
+        return " -> ".join(names)
+    head, tail = names[: shown // 2], names[-(shown // 2) :]
+    return " -> ".join([*head, f"... ({len(names) - 1 - shown} more)", *tail])
 
-    def visit(name: str, trail: tuple[str, ...]) -> bool:
-        if state.get(name) == 2:
-            return True
-        if state.get(name) == 1:
-            cycle = " -> ".join((*trail[trail.index(name) :], name))
+
+def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
+    """Derived names in dependency order (each after the derived facts it reads), found depth first without
+    recursion, so that a chain of any length is fine; names in a cycle are reported (PW206) and left out."""
+    declared = frozenset(pathway.derived)
+    deps = {name: sorted((referenced_names(d.expr) or frozenset()) & declared) for name, d in pathway.derived.items()}
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in pathway.derived:
+        if root in state:
+            continue
+        state[root] = 1
+        path, todo, ok = [root], [iter(deps[root])], [True]
+        while path:
+            child = next(todo[-1], None)
+            if child is None:  # every dependency visited (or one failed): this name is done
+                name, fine = path.pop(), ok.pop()
+                todo.pop()
+                state[name] = 2
+                if fine:
+                    order.append(name)
+                elif ok:  # a failed dependency fails its reader, which stops visiting (as all() would)
+                    ok[-1], todo[-1] = False, iter(())
+            elif state.get(child) == 1:
+                cycle = _cycle_text([*path[path.index(child) :], child])
+                issues.append(
+                    Issue(
+                        ("derived", child, "expr"),
+                        "PW206",
+                        f"derived facts depend on each other in a cycle: {cycle}",
+                        "a derived fact may only read facts and earlier-defined derived facts",
+                    )
+                )
+                ok[-1], todo[-1] = False, iter(())
+            elif child not in state:
+                state[child] = 1
+                path.append(child)
+                todo.append(iter(deps[child]))
+                ok.append(True)
+    return _within_depth(order, deps, issues)
+
+
+def _within_depth(order: list[str], deps: Mapping[str, list[str]], issues: list[Issue]) -> list[str]:
+    """The names of ``order`` that build on at most MAX_DERIVED_DEPTH levels of derived facts; the first name
+    beyond is reported (PW205), the ones built on it are left out silently (fixing it fixes them)."""
+    depth: dict[str, int] = {}
+    kept: list[str] = []
+    for name in order:
+        depth[name] = 1 + max((depth.get(dep, 0) for dep in deps[name]), default=0)
+        if depth[name] == MAX_DERIVED_DEPTH + 1:
             issues.append(
                 Issue(
                     ("derived", name, "expr"),
-                    "PW206",
-                    f"derived facts depend on each other in a cycle: {cycle}",
-                    "a derived fact may only read facts and earlier-defined derived facts",
+                    "PW205",
+                    f"derived fact '{name}' sits on a chain of more than {MAX_DERIVED_DEPTH} derived facts, "
+                    "each reading the next",
+                    "read facts directly in some of them, to make the chain shorter",
                 )
             )
-            return False
-        state[name] = 1
-        ok = all(visit(dep, (*trail, name)) for dep in sorted(deps[name]))
-        state[name] = 2
-        if ok:
-            order.append(name)
-        return ok
-
-    for name in pathway.derived:
-        visit(name, ())
-    return order
+        if depth[name] <= MAX_DERIVED_DEPTH:
+            kept.append(name)
+    return kept
 
 
 def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: list[Issue]) -> dict[str, Compiled]:
