@@ -45,11 +45,13 @@ def derived_chain(length: int, *, cycle: bool = False) -> str:
 
 
 def undeclared_targets(count: int) -> str:
-    """One state with ``count`` transitions, each to a state that is not declared (PW102 each)."""
-    lines = [HEADER + "facts:", "  n: {type: int, min: 0, max: 4}", "states:", "  start:", "    initial: true"]
-    lines.append("    transitions:")
+    """``count`` states, each with a transition to a misspelt state that is not declared (PW102 each, with a
+    did-you-mean search over every declared state)."""
+    lines = [HEADER + "facts:", "  n: {type: int, min: 0, max: 4}", "states:"]
     for i in range(count):
-        lines += _transition(f"missing_target_{i}", f"n == {i % 5}")
+        lines += [f"  step_{i}:"] + (["    initial: true"] if i == 0 else []) + ["    transitions:"]
+        lines += _transition(f"stepp_{(i + 1) % count}", f"n == {i % 5}")
+        lines += _transition("done", "otherwise")
     lines += ["  done:", "    final: true"]
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.model import Pathway
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
+from pathway.expr.types import Symbols
 
 OTHERWISE = "otherwise"
 MAX_DERIVED_DEPTH = 40
@@ -66,8 +67,9 @@ def analyse(pathway: Pathway) -> Analysis:
     symbols: dict[str, ValueType] = fact_types(pathway)
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
-    guards = _compile_guards(index, symbols, broken, issues)
-    return Analysis(pathway, index, symbols, derived, guards, tuple(issues))
+    table = Symbols(symbols)  # one frozen table for every guard
+    guards = _compile_guards(index, table, broken, issues)
+    return Analysis(pathway, index, table, derived, guards, tuple(issues))
 
 
 def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
@@ -154,7 +156,8 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
             )
 
 
-def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, path: DocPath) -> Iterator[Issue]:
+def _missing(ids: Iterable[str], known: frozenset[str], what: str, path: DocPath) -> Iterator[Issue]:
+    """An issue for each id not in ``known`` (one frozenset per kind, so that suggestions index it once)."""
     codes = {"action": "PW106", "finding": "PW107", "evidence": "PW108", "event": "PW109", "state": "PW102"}
     for i, ref in enumerate(ids):
         if ref not in known:
@@ -165,21 +168,22 @@ def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, path: D
 
 
 def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
-    ev = pathway.evidence
+    ev, actions, findings = frozenset(pathway.evidence), frozenset(pathway.actions), frozenset(pathway.findings)
+    states, events = frozenset(index.states), frozenset(pathway.events)
     for name, action in pathway.actions.items():
         yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     for info in index.states.values():
-        yield from _missing(info.state.recommend, pathway.actions, "action", (*info.path, "recommend"))
-        yield from _missing(info.state.conclude, pathway.findings, "finding", (*info.path, "conclude"))
+        yield from _missing(info.state.recommend, actions, "action", (*info.path, "recommend"))
+        yield from _missing(info.state.conclude, findings, "finding", (*info.path, "conclude"))
         yield from _missing(info.state.evidence, ev, "evidence", (*info.path, "evidence"))
     for t in index.transitions:
         tr = t.transition
-        for issue in _missing([tr.to], index.states, "state", t.path):
+        for issue in _missing([tr.to], states, "state", t.path):
             yield Issue((*t.path, "to"), issue.code, issue.message, issue.hint)
         if tr.event is not None:
-            for issue in _missing([tr.event], pathway.events, "event", t.path):
+            for issue in _missing([tr.event], events, "event", t.path):
                 yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
         yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
     yield from _otherwise_last(index)
@@ -187,17 +191,22 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
     for info in index.states.values():
-        transitions = info.state.transitions
-        for i, tr in enumerate(transitions):
-            later = [t for t in transitions[i + 1 :] if t.event == tr.event]
+        after: dict[str | None, int] = {}  # event -> how many transitions with it follow (one pass from the end)
+        found: list[Issue] = []
+        for i, tr in reversed(list(enumerate(info.state.transitions))):
+            later = after.get(tr.event, 0)
+            after[tr.event] = later + 1
             if tr.when == OTHERWISE and later:
                 trigger = f"event '{tr.event}'" if tr.event else "no event"
-                yield Issue(
-                    (*info.path, "transitions", i, "when"),
-                    "PW105",
-                    f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
-                    f"move it below the {len(later)} transition(s) after it, which it would hide",
+                found.append(
+                    Issue(
+                        (*info.path, "transitions", i, "when"),
+                        "PW105",
+                        f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
+                        f"move it below the {later} transition(s) after it, which it would hide",
+                    )
                 )
+        yield from reversed(found)
 
 
 def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[Issue]:

@@ -20,7 +20,7 @@ from pathway.expr import closures
 from pathway.expr.closures import NO_VALUE, BinaryOp, Fn
 from pathway.expr.evaluate import Compiled, Plan
 from pathway.expr.parse import BOOL_LITERALS, Source, issue, names_in, parse
-from pathway.expr.types import ExprIssue, ValueType, value_checker
+from pathway.expr.types import ExprIssue, Symbols, ValueType, value_checker
 
 FUNCTIONS: Final = ("max", "min", "abs", "known", "days_since", "days_between")
 """The only functions an expression may call."""
@@ -224,7 +224,7 @@ class _Checker:
         return _Typed(vt, closures.slot(self.slots[node.id]), node)
 
     def unknown_name(self, node: ast.Name) -> None:
-        hint = did_you_mean(node.id, self.symbols)
+        hint = did_you_mean(node.id, self.symbols.names if isinstance(self.symbols, Symbols) else self.symbols)
         if node.id in FUNCTIONS:
             hint = f"'{node.id}' is a function: call it, e.g. {node.id}(...)"
         self.report("PW203", node, f"{self.subject} reads unknown name '{node.id}'", hint)
