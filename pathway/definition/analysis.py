@@ -34,9 +34,9 @@ class Issue:
     span: tuple[str, int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
-    """The checked, compiled form of a pathway."""
+    """The checked, compiled form of a pathway. Compared and hashed by identity (lint keeps work per analysis)."""
 
     pathway: Pathway
     index: StateIndex
