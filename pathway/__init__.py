@@ -3,62 +3,181 @@
 Decision support for clinicians, not a substitute for clinical judgement: every recommendation carries the
 evidence a clinician needs to check it.
 
-The Python API mirrors the CLI::
+The Python API mirrors the CLI, command for command, and returns the result objects the CLI prints (each has
+``exit_code`` and ``to_json()``)::
 
     import pathway
     definition = pathway.load("definitions/example/pathway.yaml")  # raises InvalidInputError with every finding
     findings = pathway.validate("definitions/example/pathway.yaml")  # list of Diagnostic, empty when valid
     result = pathway.run("definitions/example", "definitions/example/journeys/grade2-then-grade3.yaml")
     result.write("trail.jsonl"); pathway.replay("trail.jsonl").status  # 'reproduced'
+    pathway.lint(["definitions/example"]).exit_code  # 0
+    pathway.test(["definitions/example"], coverage=True).exit_code  # 0
+
+The engine, python-statemachine and graphviz are imported on first use, so ``import pathway`` stays cheap.
 """
 
-from typing import Any
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pathway.definition.loader import check, load, validate
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, Severity
-from pathway.errors import InvalidInputError, PathwayError, UnreadableInputError, UsageError
+from pathway.diagnostics.codes import Code
+from pathway.errors import ExitCode, InvalidInputError, PathwayError, UnreadableInputError, UsageError
 from pathway.version import __version__
 
+if TYPE_CHECKING:
+    from pathway.audit.explain import Explanation
+    from pathway.audit.replay import ReplayError, ReplayResult
+    from pathway.definition.analysis import Analysis
+    from pathway.engine.runner import Runner, RunResult
+    from pathway.journey.check import LoadedJourney
+    from pathway.linter import LintReport
+    from pathway.publish.artefacts import Freshness
+    from pathway.scenarios.report import ScenarioReport
+
 _LAZY = {
-    "run": "pathway.engine",
-    "Runner": "pathway.engine",
-    "RunResult": "pathway.engine",
-    "replay": "pathway.audit",
-    "explain": "pathway.audit",
-    "ReplayResult": "pathway.audit",
-    "Explanation": "pathway.audit",
-    "ReplayError": "pathway.audit",
+    "Runner": "pathway.engine.runner",
+    "RunResult": "pathway.engine.runner",
+    "ReplayResult": "pathway.audit.replay",
+    "ReplayError": "pathway.audit.replay",
+    "Explanation": "pathway.audit.explain",
+    "LintReport": "pathway.linter",
+    "ScenarioReport": "pathway.scenarios.report",
+    "Freshness": "pathway.publish.artefacts",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """The engine (and python-statemachine) is imported on first use, so `pathway validate` does not pay for it."""
+    """The result classes of the engine's commands, imported on first use."""
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'pathway' has no attribute '{name}'")
 
 
+def run(
+    pathway: Analysis | Pathway | str | Path,
+    journey: LoadedJourney | Mapping[str, Any] | str | Path,
+) -> RunResult:
+    """Run one journey (a file, a mapping shaped like a journey file, or a loaded journey) through a pathway
+    (``pathway run``). Raises :class:`InvalidInputError` for an invalid pathway or journey, with every diagnostic."""
+    from pathway.engine.runner import run as run_journey
+
+    return run_journey(pathway, journey)
+
+
+def replay(
+    trail: str | Path,
+    pathway: Analysis | str | Path | None = None,
+    *,
+    root: Path | None = None,
+    raise_on_failure: bool = False,
+) -> ReplayResult:
+    """Replay a trail against its pinned pathway (found by content hash under ``root/definitions``) or against
+    ``pathway`` (``pathway replay``): reproduced, tampered, diverged, or each decision another version changes."""
+    from pathway.audit.replay import replay as replay_trail
+
+    return replay_trail(trail, pathway, root=root, raise_on_failure=raise_on_failure)
+
+
+def explain(
+    trail: str | Path,
+    *,
+    step: int | None = None,
+    at: str | None = None,
+    why_not: str | None = None,
+    pathway: Analysis | str | Path | None = None,
+    root: Path | None = None,
+) -> Explanation:
+    """Why the patient of an intact trail is in these states, why this was recommended, why that was not
+    (``pathway explain``)."""
+    from pathway.audit.explain import explain as explain_trail
+
+    return explain_trail(trail, step=step, at=at, why_not=why_not, pathway=pathway, root=root)
+
+
+def lint(paths: Sequence[str | Path] = (), *, root: Path | None = None) -> LintReport:
+    """Lint definitions (default: every ``definitions/*/pathway.yaml`` under ``root``) (``pathway lint``)."""
+    from pathway.definition.workspace import Workspace
+    from pathway.linter import lint_report
+
+    ws = Workspace(root)
+    return lint_report(ws.definitions(paths), ws)
+
+
+def test(
+    paths: Sequence[str | Path] = (),
+    *,
+    coverage: bool = False,
+    min_coverage: float | None = None,
+    root: Path | None = None,
+) -> ScenarioReport:
+    """Run the designer scenarios of definitions, with coverage when asked (``pathway test``)."""
+    from pathway.definition.workspace import Workspace
+    from pathway.scenarios.report import run_tests
+
+    return run_tests(Workspace(root), paths, with_coverage=coverage, min_coverage=min_coverage)
+
+
+def diagram(
+    pathway: str | Path,
+    *,
+    format: str = "svg",
+    out: str | Path | None = None,
+    trail: str | Path | None = None,
+) -> list[Path]:
+    """Draw every view of a pathway (an id or a path) in one format, optionally with a trail over them
+    (``pathway diagram``). Returns the files written."""
+    from pathway.definition.workspace import Workspace
+    from pathway.render.diagrams import write_diagrams
+
+    ws = Workspace()
+    return write_diagrams(ws.analysis(ws.resolve(str(pathway))), format, out, trail)
+
+
+def generate(*, check: bool = False, root: Path | None = None) -> Freshness:
+    """Regenerate every generated artefact under ``root``, or with ``check`` find the stale ones without writing
+    (``pathway generate``)."""
+    from pathway.cli.main import build_parser
+    from pathway.cli.reference import cli_reference
+    from pathway.publish.artefacts import artefacts, write_or_check
+
+    base = root if root is not None else Path.cwd()
+    return write_or_check(artefacts(base, extra=cli_reference(base, build_parser())), check)
+
+
 __all__ = [
+    "Code",
     "Diagnostic",
+    "ExitCode",
+    "Explanation",
+    "Freshness",
     "InvalidInputError",
+    "LintReport",
     "Pathway",
     "PathwayError",
-    "Severity",
-    "UnreadableInputError",
-    "UsageError",
-    "Explanation",
     "ReplayError",
     "ReplayResult",
     "RunResult",
     "Runner",
+    "ScenarioReport",
+    "Severity",
+    "UnreadableInputError",
+    "UsageError",
     "__version__",
     "check",
+    "diagram",
     "explain",
+    "generate",
+    "lint",
+    "load",
     "replay",
     "run",
-    "load",
+    "test",
     "validate",
 ]

@@ -27,7 +27,7 @@ LAYERS = (
     "engine",
     "audit",
     "scenarios",
-    "lint",
+    "linter",
     "render",
     "publish",
     "cli",

@@ -1,7 +1,8 @@
 """The documentation site as a reader sees it: built with mkdocs, served on loopback, opened in headless Chromium.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them). Without them the test is skipped
-on a developer machine, but fails under CI (``CI`` set), so that CI can never pass without looking.
+on a developer machine, but fails under CI (``CI`` set), so that CI can never pass without looking. Screenshots go
+to a temporary directory, or to ``$PATHWAY_SCREENSHOTS`` when set, to look at them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCREENSHOTS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SCREENSHOTS = ROOT / "out" / "browser"
+
+pytestmark = pytest.mark.slow  # builds the site in a subprocess and drives Chromium
 
 if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
     if os.environ.get("CI"):
@@ -66,6 +68,13 @@ def base_url(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = SCREENSHOTS or tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -89,7 +98,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     driver.quit()
 
 
-def test_the_bipn_page_shows_its_diagram_as_svg_with_nodes(browser: WebDriver, base_url: str) -> None:
+def test_the_bipn_page_shows_its_diagram_as_svg_with_nodes(
+    browser: WebDriver, base_url: str, screenshots: Path
+) -> None:
     driver = browser
     driver.get(f"{base_url}/pathways/bipn/")
     svgs = driver.find_elements(By.CSS_SELECTOR, ".pathway-diagram svg")
@@ -100,11 +111,10 @@ def test_the_bipn_page_shows_its_diagram_as_svg_with_nodes(browser: WebDriver, b
     assert any("grade_check" in t for t in titles), sorted(titles)[:20]  # a state of the dose region
     assert any("dose" in t for t in titles)
     assert "Peripheral neuropathy" in driver.title or "bipn" in driver.page_source
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(SCREENSHOTS / "bipn-overview.png"))
+    assert driver.save_screenshot(str(screenshots / "bipn-overview.png"))
 
 
-def test_search_finds_the_coasting_phenomenon(browser: WebDriver, base_url: str) -> None:
+def test_search_finds_the_coasting_phenomenon(browser: WebDriver, base_url: str, screenshots: Path) -> None:
     driver = browser
     driver.get(f"{base_url}/")
     wait = WebDriverWait(driver, 20)
@@ -114,5 +124,4 @@ def test_search_finds_the_coasting_phenomenon(browser: WebDriver, base_url: str)
     wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".md-search-result__item")))
     results = driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
     assert any("coasting" in (r.text + (r.get_attribute("href") or "")).lower() for r in results)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(SCREENSHOTS / "search-coasting.png"))
+    assert driver.save_screenshot(str(screenshots / "search-coasting.png"))

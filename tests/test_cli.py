@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,8 +103,27 @@ def test_schema_check_detects_stale_and_write_fixes_it(capsys: pytest.CaptureFix
     assert "s.json is stale" in err
 
 
-def test_committed_generated_files_are_fresh(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "schema", "--check")[0] == 0
+def test_generate_check_names_every_stale_file_and_generate_fixes_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one freshness check of ``make test``, on a copy: it sees an edited, and a missing, generated file."""
+    shutil.copytree("definitions/example", tmp_path / "definitions" / "example")
+    (tmp_path / "README.md").write_text("# no generated overview here\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "generate")[0] == 0
+    code, out, _ = run(capsys, "generate", "--check")
+    assert (code, out.endswith(" generated files are up to date\n")) == (0, True)
+    trail = Path("definitions/example/trails/grade2-then-grade3.jsonl")
+    trail.write_text(trail.read_text(encoding="utf-8").replace('"sensory_grade":2', '"sensory_grade":1', 1))
+    Path("diagrams/example/dose.svg").unlink()
+    code, out, err = run(capsys, "generate", "--check")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path} is stale: run 'pathway generate' and commit the result"
+        for path in ("definitions/example/trails/grade2-then-grade3.jsonl", "diagrams/example/dose.svg")
+    ]
+    assert run(capsys, "generate")[0] == 0
+    assert run(capsys, "generate", "--check")[0] == 0
 
 
 def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,6 +141,7 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert f"`pathway {name}" in readme, f"'{name}' is not in the README"
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pathway", "validate", "definitions/example"],
@@ -136,12 +157,6 @@ def test_readme_example_output_is_real() -> None:
     readme = Path("README.md").read_text(encoding="utf-8")
     block = readme.split("Example of what a designer sees:\n\n```text\n", 1)[1].split("```", 1)[0]
     assert block == Path("tests/golden/validate/guard_unknown_name.txt").read_text(encoding="utf-8")
-
-
-def test_every_generated_file_is_fresh(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "generate", "--check")
-    assert (code, err) == (0, "")
-    assert out.strip().endswith("generated files are up to date")
 
 
 def test_mermaid_overview_of_the_example() -> None:
@@ -163,6 +178,7 @@ def test_mermaid_overview_of_the_example() -> None:
     )  # Mermaid labels cannot hold double quotes, and are cut at 40 characters
 
 
+@pytest.mark.slow
 def test_starting_the_cli_does_not_import_the_engine_or_graphviz() -> None:
     """Start-up cost is paid by every command: the engine, python-statemachine and graphviz load on demand."""
     heavy = ("statemachine", "graphviz", "pathway.engine")

@@ -1,11 +1,16 @@
-"""Meta-tests: every diagnostic code is documented, emitted somewhere, and triggered by a fixture."""
+"""Meta-tests: every diagnostic code of the registry is documented, emitted somewhere, and triggered by a fixture;
+its severity and exit class agree with the docs and with the lint rules."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from pathway.diagnostics.codes import CODES
+import pytest
+
+from pathway.diagnostics import Severity
+from pathway.diagnostics.codes import CODES, UNREADABLE, Code, ExitCode
+from pathway.linter import RULES
 from tests.conftest import GOLDEN, ROOT
 
 DOC = ROOT / "docs" / "reference" / "diagnostics.md"
@@ -26,22 +31,48 @@ def _emitted_codes() -> set[str]:
 
 def test_every_code_is_documented_with_a_heading() -> None:
     headings = set(re.findall(r"^### (PW\d{3})$", DOC.read_text(encoding="utf-8"), flags=re.MULTILINE))
-    assert headings == set(CODES)
+    assert headings == set(Code)
 
 
 def test_every_code_in_the_source_is_registered() -> None:
-    assert _emitted_codes() <= set(CODES)
+    assert _emitted_codes() <= set(Code)
 
 
 def test_every_registered_code_is_emitted_by_the_source() -> None:
-    assert set(CODES) <= _emitted_codes()
+    assert set(Code) <= _emitted_codes()
 
 
 def test_every_code_has_a_fixture_that_triggers_it() -> None:
     files = [p for folder in ("validate", "journeys", "lint") for p in (GOLDEN / folder).glob("*.txt")]
     golden = "\n".join(p.read_text(encoding="utf-8") for p in files)
     triggered = set(re.findall(r": (PW\d{3}) ", golden)) | set(GENERATED)
-    assert set(CODES) - triggered == set()
+    assert set(Code) - triggered == set()
     for test in GENERATED.values():
         path, name = test.split("::")
         assert f"def {name}(" in Path(ROOT / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", list(Code), ids=str)
+def test_every_code_is_named_by_its_text_and_described(code: Code) -> None:
+    assert (code.name, str(code), f"{code}") == (code.value, code.value, code.value)
+    assert Code[code.value] is code
+    assert code.description
+    assert CODES[code] == code.description
+    assert code.exit_code in (ExitCode.FINDINGS, ExitCode.USAGE)
+
+
+def test_unreadable_codes_come_from_the_registry_and_are_documented() -> None:
+    assert {"PW003", "PW007", "PW401", "PW402"} <= UNREADABLE
+    assert UNREADABLE == {c for c in Code if c.exit_code is ExitCode.USAGE}
+    intro = DOC.read_text(encoding="utf-8").split("\n## ", 1)[0]
+    listed = intro.split("could not be read at all exits with 2:", 1)[1].split(".", 1)[0]
+    assert set(re.findall(r"PW\d{3}", listed)) == UNREADABLE
+
+
+def test_lint_rules_take_their_severity_from_the_registry_and_the_lint_guide_agrees() -> None:
+    assert all(rule.code is Code[code] and rule.severity is Code[code].severity for code, rule in RULES.items())
+    guide = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (PW5\d\d) \| [^|]+ \| (\w+) \|$", guide, flags=re.MULTILINE))
+    lint = {c for c in Code if c.startswith("PW5")}
+    assert table == {c: c.severity.value for c in lint}
+    assert {c.severity for c in lint} == set(Severity)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,16 @@ BLOCKS = [
 
 
 @pytest.mark.parametrize(("page", "number", "code"), BLOCKS, ids=[f"{p.relative_to(ROOT)}#{n}" for p, n, _ in BLOCKS])
-def test_python_block_runs(page: Path, number: int, code: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_block_runs(
+    page: Path,
+    number: int,
+    code: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shutil.copytree(ROOT / "definitions", tmp_path / "definitions")  # the blocks read these, and write under out/
+    monkeypatch.chdir(tmp_path)
     exec(compile(code, f"{page.name} block {number}", "exec"), {})  # our own docs, not user input
 
 

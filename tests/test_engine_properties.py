@@ -187,6 +187,7 @@ def cli_trails(journey: Path, pathway: Path, folder: Path) -> list[tuple[str, in
 
 
 # No shrinking: each step would start three processes (minutes); the failing journey is printed as drawn.
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(data=st.data())
 def test_trail_bytes_do_not_depend_on_the_hash_seed(subject: Subject, data: st.DataObject) -> None:
@@ -206,6 +207,7 @@ def test_trail_bytes_do_not_depend_on_the_hash_seed(subject: Subject, data: st.D
 # (b) replay ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.data())
 def test_run_then_replay_reproduces(subject: Subject, data: st.DataObject) -> None:
@@ -294,6 +296,7 @@ def observed(result: ReplayResult) -> Expected:
     return Expected(result.status)
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.data())
 def test_a_one_byte_edit_is_reported_at_its_record_or_line(subject: Subject, data: st.DataObject) -> None:
@@ -344,6 +347,7 @@ def check_records(records: Sequence[Mapping[str, Any]], inputs: int) -> None:
         assert (seen, records[-1]["error"]) == (inputs, None)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_engine_never_raises_and_every_record_is_chained(subject: Subject, data: st.DataObject) -> None:
@@ -353,6 +357,7 @@ def test_the_engine_never_raises_and_every_record_is_chained(subject: Subject, d
     assert result.ok == (result.summary["error"] is None)
 
 
+@pytest.mark.slow
 def test_generated_journeys_move_the_chart(subject: Subject) -> None:
     """The generator is not degenerate: it finds journeys that take a transition and that deviate."""
 

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pathway.expr import MAX_LENGTH, UNKNOWN, Compiled, Scope, ValueType, compile_expr
+
+pytestmark = pytest.mark.slow  # every test here is a property test
 
 U = UNKNOWN
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

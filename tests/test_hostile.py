@@ -11,7 +11,7 @@ import pathway
 from pathway.cli import main
 from pathway.definition.loader import load_analysis
 from pathway.expr import Scope
-from pathway.lint import lint_file
+from pathway.linter import lint_file
 from tests import hostile
 
 BOUNDS = [".nan", ".NaN", ".inf", "-.inf", "1e400", "-1e400", "1" + "0" * 400]

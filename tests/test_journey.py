@@ -385,6 +385,7 @@ FACTS = st.dictionaries(NAMES | st.text(max_size=8), VALUES, max_size=6)
 TIMES = st.sampled_from(["2026-03-02", "2026-03-02T10:00", "2026-02-30", "x"]) | st.text(max_size=20)
 
 
+@pytest.mark.slow
 @given(facts=FACTS, at=TIMES)
 @settings(max_examples=300, deadline=None)
 def test_random_facts_load_or_give_diagnostics(facts: dict[str, object], at: str, tiny: Analysis) -> None:
@@ -403,6 +404,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(facts=st.dictionaries(NAMES | st.text(max_size=8), JSON_VALUES, max_size=6), at=TIMES)
 @settings(max_examples=100, deadline=None)
 def test_random_jsonl_files_load_or_give_diagnostics(facts: dict[str, object], at: str, tiny: Analysis) -> None:

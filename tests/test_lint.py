@@ -12,7 +12,7 @@ import pytest
 from pathway.cli.main import main
 from pathway.diagnostics import render_text
 from pathway.diagnostics.codes import CODES
-from pathway.lint import RULES, lint_file
+from pathway.linter import RULES, lint_file
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 LINT = FIXTURES / "lint"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
@@ -412,7 +411,7 @@ def test_duplicate_keys_inside_a_complex_key_are_reported_without_a_first_line(l
     ]
 
 
-# --- limits
+# --- limits (how long they take to refuse: bench/bench_limits.py)
 def billion_laughs(levels: int = 9) -> str:
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for prev, name in zip("abcdefghijklmnop", "bcdefghijklmnop"[: levels - 1], strict=False):
@@ -420,14 +419,11 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_billion_laughs_is_refused_quickly(loader: Any) -> None:
-    started = time.perf_counter()
+def test_billion_laughs_is_refused_while_reading(loader: Any) -> None:
     error = failure(billion_laughs(), loader)
-    elapsed = time.perf_counter() - started
     assert type(error) is UnreadableInputError
-    assert found(error) == [("PW005", 6, 12)]
+    assert found(error) == [("PW005", 6, 12)]  # line 6 of 9: the count passes the limit long before 9**9 nodes
     assert "more than 200000 nodes" in error.diagnostics[0].message
-    assert elapsed < 0.5
 
 
 def test_expanded_size_counts_each_alias_as_its_anchored_node(loader: Any) -> None:
@@ -554,7 +550,10 @@ documents = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=documents, flow=st.sampled_from([False, True, None]), unicode=st.booleans())
 def test_safe_dump_output_parses_back_to_the_same_data(
     data: object, flow: bool | None, unicode: bool, loader: Any
@@ -567,7 +566,10 @@ def test_safe_dump_output_parses_back_to_the_same_data(
 yamlish = st.text(alphabet=st.sampled_from(list("ab1.-:[]{},&*!|>'\"#?%@`~ \t\n\r\x85\u2028é\x00\ufeff")), max_size=60)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=documents, flow=st.sampled_from([False, True]))
 def test_both_loaders_give_identical_marks_for_any_dumped_data(data: object, flow: bool) -> None:
     if not yaml.__with_libyaml__:
@@ -579,7 +581,10 @@ def test_both_loaders_give_identical_marks_for_any_dumped_data(data: object, flo
     assert dict(fast.styles) == dict(pure.styles)
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(text=st.text(max_size=60) | yamlish)
 def test_any_text_either_parses_or_raises_a_located_error(text: str, loader: Any) -> None:
     codes = ["parsed"]

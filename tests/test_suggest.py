@@ -23,6 +23,7 @@ def _difflib(name: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     name=st.text("abcde_", max_size=8),

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pathway.audit.replay import find_by_sha
+from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import read_text
 from pathway.definition.analysis import Analysis
 from pathway.engine.runner import as_analysis
-from pathway.errors import UsageError
-from pathway.trail.io import read_trail, verify_chain
+from pathway.errors import ExitCode, UsageError
+from pathway.journey.model import parse_time, time_hint
 
 Record = Mapping[str, Any]
 
@@ -38,17 +38,27 @@ class Explanation:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    @property
+    def exit_code(self) -> ExitCode:
+        """Always 0: a trail that cannot be explained raises instead (see :func:`explain`)."""
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as JSON-ready data: the record and time it is at, the active states, the lines."""
+        return {"upto": self.upto, "at": self.at, "states": list(self.states), "lines": list(self.lines)}
+
 
 def _cut(records: Sequence[Record], step: int | None, at: str | None) -> list[Record]:
     body = [r for r in records if r["kind"] != "summary"]
     if step is not None:
         if not 0 <= step < len(records):
-            raise UsageError(f"--step {step} is outside the trail (records 0 to {len(records) - 1})")
+            raise UsageError(f"{step} is outside the trail (records 0 to {len(records) - 1})", parameter="step")
         return [r for r in body if r["seq"] <= step]
     if at is not None:
         kept = [r for r in body if r["kind"] == "header" or r["at"] <= at]
         if len(kept) == 1:
-            raise UsageError(f"--at {at} is before the first input ({body[1]['at'] if len(body) > 1 else 'none'})")
+            first = body[1]["at"] if len(body) > 1 else "none"
+            raise UsageError(f"{at} is before the first input ({first})", parameter="at")
         return kept
     return body
 
@@ -128,7 +138,7 @@ def _last_outcome(records: Sequence[Record], transition_id: str) -> str | None:
 
 def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list[str]:
     if action not in analysis.pathway.actions:
-        raise UsageError(f"the pathway has no action '{action}'")
+        raise UsageError(f"the pathway has no action '{action}'", parameter="why_not")
     title = analysis.pathway.actions[action].title
     live = _issued(records)
     if action in live:
@@ -157,6 +167,16 @@ def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
     return list(active) if analysis is None else analysis.index.leaves(active)
 
 
+def _check_time(at: str | None) -> None:
+    """Refuse an ``at`` that is not a journey time, as a journey would (``yesterday``, a time zone)."""
+    if at is None:
+        return
+    try:
+        parse_time(at)
+    except ValueError as problem:
+        raise UsageError(f"{problem}; {time_hint(at)}", parameter="at") from None
+
+
 def explain(
     trail: str | Path,
     *,
@@ -166,13 +186,14 @@ def explain(
     pathway: Analysis | str | Path | None = None,
     root: Path | None = None,
 ) -> Explanation:
-    """Explain a trail at the end, at record ``step`` or at time ``at`` (ISO, inclusive)."""
-    records = read_trail(trail)
-    tamper = verify_chain(records)
-    if tamper is not None:
-        raise UsageError(
-            f"the trail is tampered at record {tamper.seq}: {tamper.reason}; only an intact trail can be explained"
-        )
+    """Explain a trail at the end, at record ``step`` or at time ``at`` (a journey time, inclusive).
+
+    Only an intact trail is explained: one that is tampered, truncated, unreadable or not a trail raises
+    :class:`~pathway.audit.replay.ReplayError` with the result replay would give. A bad ``step``, ``at`` or
+    ``why_not`` raises :class:`~pathway.errors.UsageError` naming that parameter.
+    """
+    _check_time(at)
+    records = intact_records(trail)
     analysis = as_analysis(pathway) if pathway is not None else find_by_sha(records[0]["pathway"]["sha256"], root)
     cut = _cut(records, step, at)
     active = _active(cut)
@@ -190,6 +211,7 @@ def explain(
             )
     if why_not is not None:
         if analysis is None:
-            raise UsageError("--why-not needs the pinned pathway, which is not available: pass it with --pathway")
+            message = "needs the pinned pathway, which is not available: pass it with --pathway"
+            raise UsageError(message, parameter="why_not")
         lines += ["", *_why_not(cut, analysis, why_not)]
     return Explanation(last["seq"], str(last.get("at", "")), tuple(active), tuple(lines))

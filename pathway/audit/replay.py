@@ -8,16 +8,17 @@ Like Temporal's replayer, results are plain frozen data and nothing raises unles
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import check, find_definitions
-from pathway.diagnostics import Diagnostic
+from pathway.diagnostics import Diagnostic, render_text
+from pathway.diagnostics.codes import UNREADABLE
 from pathway.engine.runner import Runner, as_analysis
-from pathway.errors import InvalidInputError, PathwayError
+from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
 from pathway.trail.io import Tamper, read_trail, verify_chain
 
@@ -62,15 +63,50 @@ class ReplayResult:
     def ok(self) -> bool:
         return self.status in ("reproduced", "compared")
 
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 reproduced or compared; 1 tampered, truncated, diverged, or recorded inputs that do not fit; 2 a
+        trail that cannot be read or is not a trail, or a pathway version that is not available."""
+        if self.ok:
+            return ExitCode.OK
+        if self.status == "pathway_unavailable" or any(d.code in UNREADABLE for d in self.diagnostics):
+            return ExitCode.USAGE
+        return ExitCode.FINDINGS
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON-ready data: status, message, the located problems, and what differs."""
+        return {
+            "status": self.status,
+            "message": self.message,
+            "records": self.records,
+            "changes": [asdict(c) for c in self.changes],
+            "divergence": asdict(self.divergence) if self.divergence else None,
+            "tamper": asdict(self.tamper) if self.tamper else None,
+            "diagnostics": [d.model_dump(mode="json") for d in self.diagnostics],
+        }
+
+    def to_text(self) -> str:
+        """The result for a terminal: the located problems, the message, then each decision that differs."""
+        lines = [render_text(self.diagnostics)] if self.diagnostics else []
+        lines.append(self.message)
+        lines += [f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}" for c in self.changes]
+        return "\n".join(lines)
+
 
 class ReplayError(PathwayError):
-    """Raised by ``replay(..., raise_on_failure=True)`` when the result is not ok."""
+    """Raised by ``replay(..., raise_on_failure=True)`` when the result is not ok, and by ``explain`` for a trail
+    that is not intact. Its exit code is the result's."""
 
-    exit_code = 1
+    kind = "trail"
 
     def __init__(self, result: ReplayResult) -> None:
         self.result = result
+        self.exit_code = result.exit_code
+        self.diagnostics = list(result.diagnostics)
         super().__init__(result.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
 
 
 def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
@@ -168,12 +204,23 @@ def _load(trail: str | Path) -> tuple[list[dict[str, Any]] | None, ReplayResult 
     try:
         records = read_trail(trail)
     except InvalidInputError as err:
-        return None, ReplayResult("invalid", str(err), diagnostics=tuple(err.diagnostics))
+        message = "unreadable: the file is not a pathway trail that can be read"
+        return None, ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
     tamper = verify_chain(records)
     if tamper is not None:
         message = f"tampered: record {tamper.seq} (line {tamper.line}): {tamper.reason}"
         return None, ReplayResult("tampered", message, len(records), tamper=tamper)
     return records, None
+
+
+def intact_records(trail: str | Path) -> list[dict[str, Any]]:
+    """The records of a trail whose hash chain is intact. Raises :class:`ReplayError` with the result replay
+    would give otherwise: tampered or truncated (exit 1), unreadable or not a trail (exit 2)."""
+    records, failed = _load(trail)
+    if records is None:
+        assert failed is not None
+        raise ReplayError(failed)
+    return records
 
 
 def replay(
@@ -199,7 +246,8 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
     try:
         analysis = as_analysis(pathway) if pathway is not None else find_by_sha(pinned["sha256"], root)
     except InvalidInputError as err:
-        return ReplayResult("invalid", str(err), len(records), diagnostics=tuple(err.diagnostics))
+        message = "invalid: the pathway given is not valid"
+        return ReplayResult("invalid", message, len(records), diagnostics=tuple(err.diagnostics))
     if analysis is None:
         return ReplayResult(
             "pathway_unavailable",
@@ -212,7 +260,7 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
     except InvalidInputError as err:
         return ReplayResult(
             "invalid",
-            f"the recorded inputs do not fit this pathway: {err}",
+            "invalid: the recorded inputs do not fit this pathway",
             len(records),
             diagnostics=tuple(err.diagnostics),
         )

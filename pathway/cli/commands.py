@@ -1,4 +1,5 @@
-"""The journey, scenario, lint and diagram commands of the CLI: thin wrappers that print library results.
+"""The journey, scenario, lint and diagram commands of the CLI: thin wrappers that print library results
+(:mod:`pathway.cli.output`).
 
 Each handler imports what it needs when it runs, so that starting the CLI (and `pathway validate`) does not pay
 for the engine, python-statemachine or graphviz."""
@@ -11,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pathway.cli.output import add_format, emit, print_freshness, wants_json
 from pathway.definition.loader import find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
-from pathway.diagnostics import render_text, summary_line
-from pathway.diagnostics.codes import UNREADABLE
-from pathway.errors import InvalidInputError, UsageError
+from pathway.diagnostics import Diagnostic, render_text
+from pathway.errors import ExitCode, InvalidInputError, UsageError, invalid_input
 from pathway.source.files import display_path
 from pathway.source.reader import load_file
 
@@ -39,6 +40,23 @@ def pinned_id(journey: Path) -> str | None:
     return pin.split("@", 1)[0]
 
 
+def _bad_journey(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> int:
+    """Report a journey that cannot run: the first problem (every one with --keep-going); with json, raise so that
+    the error document holds them all."""
+    error = invalid_input(diagnostics)
+    if wants_json(args):
+        raise error
+    shown = diagnostics if args.keep_going else diagnostics[:1]
+    print(render_text(shown), file=sys.stderr)
+    if len(diagnostics) > len(shown):
+        print(
+            f"({len(diagnostics) - 1} more problem(s) in this journey: --keep-going shows them all)",
+            file=sys.stderr,
+        )
+    print("nothing was run and no trail was written", file=sys.stderr)
+    return int(error.exit_code)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a patient journey through a pathway; show each step, optionally write the audit trail."""
     from pathway.audit.report import render_run
@@ -54,25 +72,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     analysis = load_analysis(resolve(ref))
     journey, diagnostics = check_journey(journey_path, analysis)
     if journey is None:
-        shown = diagnostics if args.keep_going else diagnostics[:1]
-        print(render_text(shown), file=sys.stderr)
-        if len(diagnostics) > len(shown):
-            print(
-                f"({len(diagnostics) - 1} more problem(s) in this journey: --keep-going shows them all)",
-                file=sys.stderr,
-            )
-        print("nothing was run and no trail was written", file=sys.stderr)
-        return 2 if any(d.code in UNREADABLE for d in diagnostics) else 1
+        return _bad_journey(args, diagnostics)
     result = Runner(analysis).run(journey)
     if args.trail:
         result.write(args.trail)
-    if args.json:
-        print(json.dumps(result.summary_json(), indent=2, sort_keys=True, ensure_ascii=False))
-    else:
-        print(render_run(result.records, analysis.index.leaves))
+
+    def text() -> str:
+        shown = render_run(result.records, analysis.index.leaves)
         if args.trail:
-            print(f"\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)")
-    return 0 if result.ok else 1
+            shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)"
+        return shown
+
+    return emit(args, result, text)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -81,23 +92,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from pathway.audit import replay
 
     result = replay(args.trail, args.pathway and resolve(args.pathway))
-    if args.json:
-        out = {
-            "status": result.status,
-            "message": result.message,
-            "records": result.records,
-            "changes": [c.__dict__ for c in result.changes],
-            "divergence": result.divergence.__dict__ if result.divergence else None,
-            "tamper": result.tamper.__dict__ if result.tamper else None,
-        }
-        print(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False, default=str))
-    else:
-        if result.diagnostics:
-            print(render_text(result.diagnostics))
-        print(result.message)
-        for c in result.changes:
-            print(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}")
-    return {"reproduced": 0, "compared": 0, "pathway_unavailable": 2}.get(result.status, 1)
+    return emit(args, result, result.to_text)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -109,45 +104,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
     answer = explain(
         args.trail, step=args.step, at=args.at, why_not=args.why_not, pathway=args.pathway and resolve(args.pathway)
     )
-    print(answer.text)
-    return 0
+    return emit(args, answer, lambda: answer.text)
 
 
 def cmd_test(args: argparse.Namespace) -> int:
     """Run the designer scenarios of definitions (default: every definitions/*/scenarios/*.yaml); with --coverage,
     report state, transition and guard-outcome coverage and what no scenario reaches."""
-    from pathway.engine.runner import Runner
-    from pathway.scenarios.coverage import coverage, render_coverage
-    from pathway.scenarios.run import render_results, run_file
+    from pathway.scenarios.report import run_tests
 
-    ws = Workspace()
-    results, reports, below = [], [], False
-    for definition in ws.definitions(args.paths):
-        files = ws.scenario_files(definition)
-        if not files:
-            continue
-        runner = Runner(ws.analysis(definition))
-        mine = [r for path in files for r in run_file(path, runner, display_path(path))]
-        results += mine
-        if args.coverage or args.min_coverage is not None:
-            cov = coverage(
-                runner.analysis,
-                {s for r in mine for s in r.states},
-                {t for r in mine for t in r.transitions},
-                {o for r in mine for o in r.outcomes},
-            )
-            doc = ws.document(definition)
-            reports.append(render_coverage(cov, runner.analysis, doc, len(mine)))
-            floor = args.min_coverage
-            below |= floor is not None and min(cov.state_percent, cov.transition_percent) < floor
-    if not results:
-        raise UsageError("no scenarios found (expected definitions/<id>/scenarios/*.yaml)")
-    print(render_results(results))
-    for report in reports:
-        print("\n" + report)
-    if below:
+    report = run_tests(Workspace(), args.paths, with_coverage=args.coverage, min_coverage=args.min_coverage)
+    code = emit(args, report, report.to_text)
+    if report.below_minimum and not wants_json(args):
         print(f"\nstate or transition coverage is below --min-coverage {args.min_coverage:g}%", file=sys.stderr)
-    return 0 if all(r.passed for r in results) and not below else 1
+    return code
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
@@ -156,43 +125,23 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     from pathway.render.diagrams import committed_diagrams, write_diagrams
 
     if args.check:
-        return write_or_check(committed_diagrams(Workspace(), args.pathway), True, "pathway generate")
+        return print_freshness(write_or_check(committed_diagrams(Workspace(), args.pathway), True))
     if args.pathway is None:
         raise UsageError("give the pathway to draw (ID or PATH), or --check")
     written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
     for path in written:
         print(f"wrote {display_path(path)}")
-    return 0
+    return int(ExitCode.OK)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """Find what validation cannot: unreachable states, dead ends, cycles, guards that never fire or overlap,
     states that can get stuck, missing evidence, unused declarations."""
-    from pathway.lint import lint_paths
+    from pathway.linter import lint_report
 
     ws = Workspace()
-    results = lint_paths(ws.definitions(args.paths), ws)
-    diagnostics = [d for r in results for d in r.diagnostics]
-    if args.format == "json":
-        files = [
-            {
-                "path": r.path,
-                "ok": r.ok,
-                "suppressed": r.suppressed,
-                "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics],
-            }
-            for r in results
-        ]
-        print(json.dumps({"files": files}, indent=2, sort_keys=True))
-    else:
-        if diagnostics:
-            print(render_text(diagnostics))
-        suppressed = sum(r.suppressed for r in results)
-        tail = f", {suppressed} suppressed with a reason" if suppressed else ""
-        print(summary_line(diagnostics, len(results)) + tail)
-    if any(not r.valid and any(d.code in UNREADABLE for d in r.diagnostics) for r in results):
-        return 2
-    return 0 if all(r.ok for r in results) else 1
+    report = lint_report(ws.definitions(args.paths), ws)
+    return emit(args, report, report.to_text)
 
 
 def cmd_scenarios_generate(args: argparse.Namespace) -> int:
@@ -205,14 +154,13 @@ def cmd_scenarios_generate(args: argparse.Namespace) -> int:
         raise UsageError(f"give the pathway (ID or PATH): there are {len(found)} definitions")
     definition = found[0]
     generation, written = generate_file(load_analysis(definition), definition, args.out and Path(args.out))
-    print(report(generation, written))
-    return 0
+    return emit(args, generation, lambda: report(generation, written))
 
 
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("lint", help=cmd_lint.__doc__, description=cmd_lint.__doc__)
     p.add_argument("paths", nargs="*", metavar="PATH", help="definition files or folders (default: all bundled)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    add_format(p)
     p.set_defaults(handler=cmd_lint)
 
     p = sub.add_parser("diagram", help=cmd_diagram.__doc__, description=cmd_diagram.__doc__)
@@ -232,6 +180,7 @@ def add_commands(sub: Any) -> None:
         metavar="PCT",
         help="fail when state or transition coverage of a definition is below PCT (implies --coverage)",
     )
+    add_format(p)
     p.set_defaults(handler=cmd_test)
 
     p = sub.add_parser("scenarios", help="designer scenarios", description="Work with designer scenarios.")
@@ -239,20 +188,21 @@ def add_commands(sub: Any) -> None:
     g = gen.add_parser("generate", help=cmd_scenarios_generate.__doc__, description=cmd_scenarios_generate.__doc__)
     g.add_argument("pathway", nargs="?", metavar="ID|PATH", help="the pathway (default: the first bundled one)")
     g.add_argument("--out", metavar="FILE", help="output file (default: definitions/<id>/scenarios/generated.yaml)")
+    add_format(g)
     g.set_defaults(handler=cmd_scenarios_generate)
 
     p = sub.add_parser("run", help=cmd_run.__doc__, description=cmd_run.__doc__)
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
     p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")
     p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
-    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object")
+    add_format(p)
     p.add_argument("--keep-going", action="store_true", help="report every problem of a bad journey, not the first")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("replay", help=cmd_replay.__doc__, description=cmd_replay.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
     p.add_argument("--pathway", metavar="ID|PATH", help="replay against this definition (what-if when it differs)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_format(p)
     p.set_defaults(handler=cmd_replay)
 
     p = sub.add_parser("explain", help=cmd_explain.__doc__, description=cmd_explain.__doc__)
@@ -261,4 +211,5 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--at", metavar="TIME", help="explain the situation at this time (ISO date or date-time)")
     p.add_argument("--why-not", metavar="ACTION", help="why this action is not (or no longer) recommended")
     p.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the pinned one is not bundled")
+    add_format(p)
     p.set_defaults(handler=cmd_explain)

@@ -1,24 +1,27 @@
 """The command-line interface: a thin layer over the library. ``main(argv)`` returns the exit code.
 
-Exit codes: 0 success; 1 findings (invalid definition); 2 bad usage or unreadable input. Library errors become
-messages here, at the edge; a Python traceback is shown only for a bug in pathway itself, with PATHWAY_DEBUG=1.
+Exit codes are :class:`~pathway.errors.ExitCode` (0 success, 1 findings, 2 bad usage or unreadable input, 70 a bug
+in pathway, 130 interrupted), the same in every command. Library errors become messages here, at the edge, where a
+parameter the library names (``at``) becomes the flag (``--at``); a Python traceback is shown only for a bug in
+pathway itself, with PATHWAY_DEBUG=1.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pathway.cli.commands import add_commands
-from pathway.definition.loader import CheckResult, check, find_definitions, load_analysis, resolve
-from pathway.definition.summary import render_summary
-from pathway.diagnostics import Severity, render_json, render_text, summary_line
-from pathway.errors import PathwayError
+from pathway.cli.output import add_format, emit, print_freshness, print_json, wants_json
+from pathway.definition.loader import load_analysis, resolve, validate_paths
+from pathway.definition.summary import Summary
+from pathway.diagnostics import Diagnostic, render_text
+from pathway.errors import ExitCode, InvalidInputError, PathwayError, UsageError
 from pathway.publish.schema import REFERENCE_PATH, SCHEMA_PATH, generated
 from pathway.version import __version__
 
@@ -27,45 +30,23 @@ Handler = Callable[[argparse.Namespace], int]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check definitions and report every problem."""
-    results = [check(p) for p in find_definitions(args.paths)]
-    diags = [d for r in results for d in r.diagnostics]
-    if args.format == "json":
-        files = [
-            {"path": r.path, "valid": r.ok, "diagnostics": json.loads(render_json(r.diagnostics))} for r in results
-        ]
-        errors = sum(1 for d in diags if d.severity is Severity.ERROR)
-        print(json.dumps({"files": files, "errors": errors}, indent=2, sort_keys=True))
-    else:
-        for r in results:
-            if r.diagnostics:
-                print(render_text(r.diagnostics))
-            if r.ok and r.pathway is not None and r.analysis is not None:
-                idx = r.analysis.index
-                print(
-                    f"{r.path}: valid ({r.pathway.pathway} {r.pathway.version}, {len(idx.states)} states, "
-                    f"{len(idx.transitions)} transitions, {len(r.pathway.facts)} facts)"
-                )
-        print(summary_line(diags, len(results)))
-    return _exit_code(results)
-
-
-def _exit_code(results: Sequence[CheckResult]) -> int:
-    if any(r.unreadable for r in results):
-        return 2
-    return 0 if all(r.ok for r in results) else 1
+    report = validate_paths(args.paths)
+    return emit(args, report, report.to_text)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print a readable summary of one definition."""
-    print(render_summary(load_analysis(resolve(args.pathway))))
-    return 0
+    summary = Summary(load_analysis(resolve(args.pathway)))
+    return emit(args, summary, summary.to_text)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
     from pathway.publish.artefacts import write_or_check
 
-    return write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+    return print_freshness(
+        write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -73,11 +54,38 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from pathway.cli.reference import cli_reference
     from pathway.publish.artefacts import artefacts, write_or_check
 
-    return write_or_check(artefacts(extra=cli_reference(Path.cwd(), args.parser)), args.check, "pathway generate")
+    return print_freshness(write_or_check(artefacts(extra=cli_reference(Path.cwd(), args.parser)), args.check))
+
+
+class BadArguments(Exception):
+    """Arguments argparse refused, handed back to :func:`main` so that ``--format json`` can report them."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        self.parser = parser
+        self.message = message
+        super().__init__(message)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser (subcommand parsers are of the same class) that raises instead of exiting on error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadArguments(self, message)
+
+
+def _bad_arguments(bad: BadArguments, argv: Sequence[str]) -> int:
+    """What argparse would print (usage and error on stderr), or with ``--format json`` one JSON document."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    if any(a == "--format=json" or (a, b) == ("--format", "json") for a, b in pairs):
+        print_json(UsageError(bad.message).to_json())
+    else:
+        bad.parser.print_usage(sys.stderr)
+        print(f"{bad.parser.prog}: error: {bad.message}", file=sys.stderr)
+    return int(ExitCode.USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pathway",
         description="Clinical pathways as executable, auditable state machines. Decision support for clinicians, "
         "not a substitute for clinical judgement.",
@@ -93,11 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="definition files or folders (default: every definitions/*/pathway.yaml)",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    add_format(p)
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("show", help=cmd_show.__doc__, description=cmd_show.__doc__)
     p.add_argument("pathway", metavar="ID|PATH", help="a pathway id under definitions/, or a definition path")
+    add_format(p)
     p.set_defaults(handler=cmd_show)
 
     add_commands(sub)
@@ -115,33 +124,87 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--check", action="store_true", help="exit 1 when a file is missing or stale")
     p.set_defaults(handler=cmd_schema)
+    _remember_command_parsers(parser)
     return parser
+
+
+def _remember_command_parsers(parser: argparse.ArgumentParser) -> None:
+    """Each (sub)command's parser as the ``command_parser`` default, so that an error can name the right flag."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.set_defaults(command_parser=sub)
+                _remember_command_parsers(sub)
+
+
+def _flag(args: argparse.Namespace, parameter: str) -> str:
+    """The command-line name of a library parameter: ``at`` -> ``--at``, a positional -> its metavar."""
+    parser: argparse.ArgumentParser | None = getattr(args, "command_parser", None)
+    for action in parser._actions if parser else ():
+        if action.dest == parameter:
+            return max(action.option_strings, key=len) if action.option_strings else str(action.metavar or parameter)
+    return parameter
+
+
+def _message(args: argparse.Namespace, err: PathwayError) -> str:
+    if isinstance(err, UsageError) and err.parameter:
+        return f"{_flag(args, err.parameter)}: {err.detail}"
+    return str(err)
+
+
+def _fail(args: argparse.Namespace, err: PathwayError) -> int:
+    """Report an error once: one JSON document on stdout with --format json, else the located problems and the
+    message on stderr."""
+    message = _message(args, err)
+    diagnostics: list[Diagnostic] = getattr(err, "diagnostics", None) or []
+    if wants_json(args):
+        print_json(err.to_json() | {"message": message})
+    elif isinstance(err, InvalidInputError) and diagnostics:
+        print(render_text(diagnostics), file=sys.stderr)  # the message is the first of them
+    else:
+        shown = [render_text(diagnostics)] if diagnostics else []
+        print("\n".join([*shown, f"pathway: {message}"]), file=sys.stderr)
+    return int(err.exit_code)
+
+
+def _internal(args: argparse.Namespace, err: Exception) -> int:
+    if os.environ.get("PATHWAY_DEBUG"):
+        traceback.print_exc()
+    message = (
+        f"internal error ({type(err).__name__}: {err}). This is a bug in pathway; please report it with the "
+        "command you ran (PATHWAY_DEBUG=1 shows the traceback)."
+    )
+    if wants_json(args):
+        print_json({"error": "internal", "message": message, "exit_code": int(ExitCode.INTERNAL)})
+    else:
+        print(f"pathway: {message}", file=sys.stderr)
+    return int(ExitCode.INTERNAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version, or a usage error (argparse printed it)
-        return exit_.code if isinstance(exit_.code, int) else 2
+    except BadArguments as bad:
+        return _bad_arguments(bad, sys.argv[1:] if argv is None else argv)
+    except SystemExit as exit_:  # --help or --version (argparse printed it)
+        return exit_.code if isinstance(exit_.code, int) else int(ExitCode.USAGE)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # output piped into head, a result or an error alike: not an error
+        sys.stderr.close()
+        return int(ExitCode.OK)
+
+
+def _run(args: argparse.Namespace) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
     except PathwayError as err:
-        diags = getattr(err, "diagnostics", None)
-        print(render_text(diags) if diags else f"pathway: {err}", file=sys.stderr)
-        return err.exit_code
+        return _fail(args, err)
     except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into head: not an error
-        sys.stderr.close()
-        return 0
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        raise
     except Exception as err:  # a bug in pathway, not bad input
-        if os.environ.get("PATHWAY_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"pathway: internal error ({type(err).__name__}: {err}). This is a bug in pathway; please report "
-            "it with the command you ran (PATHWAY_DEBUG=1 shows the traceback).",
-            file=sys.stderr,
-        )
-        return 70
+        return _internal(args, err)

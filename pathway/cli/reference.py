@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pathway.errors import ExitCode
 from pathway.publish.site_pages import header
 
 HELP_WIDTH = 100
@@ -27,13 +28,22 @@ def _help(parser: argparse.ArgumentParser) -> str:
     return parser.format_help().rstrip("\n")
 
 
+def exit_code_table() -> list[str]:
+    """The exit codes, from :class:`~pathway.errors.ExitCode`, as a Markdown table."""
+    rows = [f"| {int(code)} | `{code.name}` | {code.description} |" for code in ExitCode]
+    return ["| code | name | meaning |", "|---|---|---|", *rows]
+
+
 def cli_page(parser: argparse.ArgumentParser) -> str:
     lines = header(
         "Command-line reference",
-        "The help of `pathway` and of each command, as `pathway COMMAND --help` prints it. Exit codes: 0 "
-        "success, 1 findings (such as an invalid definition or a failing scenario), 2 bad usage or unreadable "
-        "input.",
+        "The help of `pathway` and of each command, as `pathway COMMAND --help` prints it. Every command that "
+        "prints results takes `--format text|json`: with `json` it prints exactly one JSON document on stdout, "
+        "also when it fails (an error is reported as `error`, `message`, `exit_code` and, for input problems, "
+        "the located `diagnostics`).",
     )
+    lines += ["## Exit codes", "", "The same situation gives the same code in every command.", ""]
+    lines += [*exit_code_table(), ""]
     lines += ["## pathway", "", "```text", _help(parser), "```", ""]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):

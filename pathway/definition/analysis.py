@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.model import Pathway
 from pathway.diagnostics import did_you_mean, one_of
+from pathway.diagnostics.codes import Code
 from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
 from pathway.expr.types import Symbols
 
@@ -78,7 +79,7 @@ def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
         where = "/".join(str(p) for p in first.path)
         yield Issue(
             dup.path,
-            "PW101",
+            Code.PW101,
             f"state id '{dup.id}' is used twice",
             f"first defined at {where}; state ids are unique across the whole pathway",
             key=True,
@@ -87,7 +88,7 @@ def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
         if name in pathway.facts:
             yield Issue(
                 ("derived", name),
-                "PW101",
+                Code.PW101,
                 f"derived fact '{name}' has the name of a declared fact",
                 "facts and derived facts share one name space",
                 key=True,
@@ -96,7 +97,7 @@ def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
     for t in index.transitions:
         if t.transition.id is not None:
             if t.transition.id in explicit:
-                yield Issue((*t.path, "id"), "PW101", f"transition id '{t.transition.id}' is used twice")
+                yield Issue((*t.path, "id"), Code.PW101, f"transition id '{t.transition.id}' is used twice")
             explicit.setdefault(t.transition.id, t.path)
 
 
@@ -106,7 +107,7 @@ def _structure(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
         found = "none is" if not top else f"{len(top)} are ({', '.join(top)})"
         yield Issue(
             ("states",),
-            "PW103",
+            Code.PW103,
             f"exactly one top-level state must be initial; {found}",
             "mark the entry state with 'initial: true'",
             key=True,
@@ -120,7 +121,7 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
     if state.final and (state.states or state.transitions or state.parallel):
         yield Issue(
             (*info.path, "final"),
-            "PW110",
+            Code.PW110,
             f"final state '{info.id}' cannot have child states, transitions or be parallel",
             "a final state ends its region; remove the extra keys",
             key=True,
@@ -128,7 +129,7 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
     if state.parallel and not state.states:
         yield Issue(
             (*info.path, "parallel"),
-            "PW110",
+            Code.PW110,
             f"parallel state '{info.id}' has no regions",
             "list its regions under 'states'",
             key=True,
@@ -139,7 +140,7 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
         found = "none is" if not initial else f"{len(initial)} are ({', '.join(initial)})"
         yield Issue(
             (*info.path, "states"),
-            "PW104",
+            Code.PW104,
             f"compound state '{info.id}' needs exactly one initial child; {found}",
             f"mark one of {one_of(children)} with 'initial: true'",
             key=True,
@@ -148,7 +149,7 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
         for child in initial:
             yield Issue(
                 (*info.path, "states", child, "initial"),
-                "PW110",
+                Code.PW110,
                 f"'{child}' is a region of parallel "
                 f"state '{info.id}': all regions start together, so 'initial' has no meaning",
                 "remove 'initial: true'",
@@ -158,7 +159,13 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
 
 def _missing(ids: Iterable[str], known: frozenset[str], what: str, path: DocPath) -> Iterator[Issue]:
     """An issue for each id not in ``known`` (one frozenset per kind, so that suggestions index it once)."""
-    codes = {"action": "PW106", "finding": "PW107", "evidence": "PW108", "event": "PW109", "state": "PW102"}
+    codes = {
+        "action": Code.PW106,
+        "finding": Code.PW107,
+        "evidence": Code.PW108,
+        "event": Code.PW109,
+        "state": Code.PW102,
+    }
     for i, ref in enumerate(ids):
         if ref not in known:
             hint = did_you_mean(ref, known) or (
@@ -201,7 +208,7 @@ def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
                 found.append(
                     Issue(
                         (*info.path, "transitions", i, "when"),
-                        "PW105",
+                        Code.PW105,
                         f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
                         f"move it below the {later} transition(s) after it, which it would hide",
                     )
@@ -252,7 +259,7 @@ def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
                 issues.append(
                     Issue(
                         ("derived", child, "expr"),
-                        "PW206",
+                        Code.PW206,
                         f"derived facts depend on each other in a cycle: {cycle}",
                         "a derived fact may only read facts and earlier-defined derived facts",
                     )
@@ -277,7 +284,7 @@ def _within_depth(order: list[str], deps: Mapping[str, list[str]], issues: list[
             issues.append(
                 Issue(
                     ("derived", name, "expr"),
-                    "PW205",
+                    Code.PW205,
                     f"derived fact '{name}' sits on a chain of more than {MAX_DERIVED_DEPTH} derived facts, "
                     "each reading the next",
                     "read facts directly in some of them, to make the chain shorter",

@@ -1,4 +1,4 @@
-"""Finite domains of facts, for the exhaustive guard rules in :mod:`pathway.lint.guards`.
+"""Finite domains of facts, for the exhaustive guard rules in :mod:`pathway.linter.guards`.
 
 Each fact gets a finite set of values that stands for every value it can take, as far as the pathway's guards
 can tell them apart:

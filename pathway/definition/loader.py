@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.model import Pathway
-from pathway.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from pathway.errors import InvalidInputError, UnreadableInputError, UsageError
+from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
+from pathway.errors import ExitCode, InvalidInputError, UnreadableInputError, UsageError
 from pathway.source.files import display_path
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument, load_file
@@ -39,6 +40,53 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def status_line(self) -> str | None:
+        """``path: valid (id version, N states, ...)`` for a valid definition, else None."""
+        if not self.ok or self.pathway is None or self.analysis is None:
+            return None
+        idx = self.analysis.index
+        return (
+            f"{self.path}: valid ({self.pathway.pathway} {self.pathway.version}, {len(idx.states)} states, "
+            f"{len(idx.transitions)} transitions, {len(self.pathway.facts)} facts)"
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of ``pathway validate``: one :class:`CheckResult` per definition file."""
+
+    results: tuple[CheckResult, ...]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for r in self.results for d in r.diagnostics]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """2 when a file could not be read at all, 1 when one is invalid, else 0."""
+        if any(r.unreadable for r in self.results):
+            return ExitCode.USAGE
+        return ExitCode.OK if all(r.ok for r in self.results) else ExitCode.FINDINGS
+
+    def to_json(self) -> dict[str, Any]:
+        """Each file with whether it is valid and its diagnostics, and the number of errors."""
+        files = [
+            {"path": r.path, "valid": r.ok, "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics]}
+            for r in self.results
+        ]
+        errors = sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+        return {"files": files, "errors": errors}
+
+    def to_text(self) -> str:
+        """Every problem, located, then ``path: valid (...)`` for each valid file and the summary line."""
+        lines: list[str] = []
+        for r in self.results:
+            if r.diagnostics:
+                lines.append(render_text(r.diagnostics))
+            if (status := r.status_line()) is not None:
+                lines.append(status)
+        return "\n".join([*lines, summary_line(self.diagnostics, len(self.results))])
 
 
 def find_definitions(paths: Sequence[str | Path] = (), root: Path | None = None) -> list[Path]:
@@ -141,6 +189,11 @@ def analysis_of(pathway: Pathway, name: str = "<model>") -> Analysis:
             ]
         )
     return analysis
+
+
+def validate_paths(paths: Sequence[str | Path] = (), root: Path | None = None) -> ValidationReport:
+    """Check every definition :func:`find_definitions` finds for ``paths`` (``pathway validate``)."""
+    return ValidationReport(tuple(check(p) for p in find_definitions(paths, root)))
 
 
 def validate(path: str | Path) -> list[Diagnostic]:

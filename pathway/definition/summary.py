@@ -1,10 +1,15 @@
-"""A readable summary of a valid pathway for the terminal: metadata, the state tree, facts and actions."""
+"""A summary of a valid pathway (``pathway show``): metadata, the state tree, facts and actions, readable in a
+terminal (:func:`render_summary`) or as JSON (:class:`Summary`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.index import StateInfo
+from pathway.errors import ExitCode
 
 DISCLAIMER = (
     "Decision support for clinicians: not a substitute for clinical judgement. "
@@ -68,3 +73,56 @@ def render_summary(analysis: Analysis) -> str:
         lines += ["", f"Findings ({len(p.findings)}):"]
         lines += [f"  {n:<28} {f.title}  (evidence: {', '.join(f.evidence) or 'none'})" for n, f in p.findings.items()]
     return "\n".join(lines)
+
+
+def _state_json(info: StateInfo, analysis: Analysis) -> dict[str, Any]:
+    transitions = [
+        {"id": t.id, "to": t.transition.to, "event": t.transition.event, "when": t.transition.when}
+        for t in analysis.index.outgoing(info.id)
+    ]
+    return {
+        "id": info.id,
+        "kind": info.kind,
+        "parent": info.parent,
+        "initial": info.state.initial,
+        "recommend": list(info.state.recommend),
+        "conclude": list(info.state.conclude),
+        "transitions": transitions,
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What ``pathway show`` prints about a valid pathway."""
+
+    analysis: Analysis
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK
+
+    def to_text(self) -> str:
+        return render_summary(self.analysis)
+
+    def to_json(self) -> dict[str, Any]:
+        """Metadata and hash, the states in document order (parents first) with their transitions, and the
+        declarations as the definition states them."""
+        p = self.analysis.pathway
+
+        def dump(items: dict[str, Any]) -> dict[str, Any]:
+            return {name: item.model_dump(mode="json", exclude_none=True) for name, item in items.items()}
+
+        return {
+            "pathway": p.pathway,
+            "version": p.version,
+            "title": p.title,
+            "status": p.status,
+            "sha256": sha256_of(p),
+            "disclaimer": DISCLAIMER,
+            "states": [_state_json(info, self.analysis) for info in self.analysis.index.states.values()],
+            "facts": dump(p.facts),
+            "derived": dump(p.derived),
+            "events": dump(p.events),
+            "actions": dump(p.actions),
+            "findings": dump(p.findings),
+        }

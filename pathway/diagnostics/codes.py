@@ -1,78 +1,151 @@
-"""Every diagnostic code pathway emits, with a one-line title. Stable: a code is never reused for another meaning.
+"""Every stable code pathway uses: the diagnostic codes (:class:`Code`) and the CLI's exit codes (:class:`ExitCode`).
 
-Ranges: PW0xx reading the file (YAML, schema); PW1xx references and the state tree; PW2xx guards and derived facts;
-PW3xx journeys (a patient's inputs) checked against a pathway.
-Each code is explained with an example in ``docs/reference/diagnostics.md``; a test keeps the two in step and
-checks that every code has a fixture that triggers it.
+A diagnostic code is never reused for another meaning. Each :class:`Code` member carries its description, its
+default severity and its exit class: most findings exit 1, a file that cannot be read at all exits 2. Ranges:
+PW0xx reading and schema; PW1xx the state tree and references; PW2xx guards and derived facts; PW3xx journeys and
+scenarios; PW4xx trails and the engine; PW5xx lint. Each code is explained with an example in
+``docs/reference/diagnostics.md``; a test keeps the two in step and checks that every code is emitted and that a
+fixture or a test triggers it.
+
+The exit codes live here, below :mod:`pathway.errors` (which re-exports them), because a code's exit class is an
+exit code and the diagnostics layer sits below the errors layer.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-CODES = MappingProxyType(
-    {
-        "PW001": "YAML syntax error",
-        "PW002": "duplicate or non-scalar mapping key",
-        "PW003": "file too large",
-        "PW004": "nesting too deep",
-        "PW005": "alias expansion too large",
-        "PW006": "unsupported YAML tag",
-        "PW007": "file missing, unreadable or not UTF-8",
-        "PW008": "empty document",
-        "PW009": "more than one YAML document in a file",
-        "PW010": "unknown key",
-        "PW011": "missing required key",
-        "PW012": "wrong type",
-        "PW013": "value not allowed",
-        "PW101": "duplicate id",
-        "PW102": "transition to an undeclared state",
-        "PW103": "no single initial top-level state",
-        "PW104": "compound state without exactly one initial child",
-        "PW105": "'otherwise' is not the last transition of its trigger",
-        "PW106": "undeclared action",
-        "PW107": "undeclared finding",
-        "PW108": "undeclared evidence",
-        "PW109": "undeclared event",
-        "PW110": "ill-formed state (final, parallel or region misuse)",
-        "PW201": "guard syntax error",
-        "PW202": "construct not allowed in a guard",
-        "PW203": "guard reads an undeclared name",
-        "PW204": "type error in a guard",
-        "PW205": "guard too long or too deeply nested",
-        "PW206": "derived facts in a cycle",
-        "PW207": "enum compared with a value it does not have",
-        "PW301": "journey gives an unknown fact",
-        "PW302": "journey fact value of the wrong type",
-        "PW303": "journey fact value out of range",
-        "PW304": "journey enum fact value not allowed",
-        "PW305": "journey sends an unknown event",
-        "PW306": "journey records an unknown action as done",
-        "PW307": "journey time goes backwards",
-        "PW308": "journey time or date not valid",
-        "PW309": "journey pins another pathway",
-        "PW310": "journey reason without done",
-        "PW320": "scenario expectation names an unknown id",
-        "PW401": "trail file unreadable",
-        "PW402": "not a valid trail (not JSON lines, or no header)",
-        "PW410": "eventless cycle: the engine stopped",
-        "PW501": "lint: unreachable state",
-        "PW502": "lint: dead end (no way out, not final)",
-        "PW503": "lint: eventless cycle",
-        "PW504": "lint: conflicting transitions across parallel regions",
-        "PW510": "lint: transition that can never fire",
-        "PW511": "lint: transition shadowed by earlier guards",
-        "PW512": "lint: state that can get stuck with every fact known",
-        "PW513": "lint: overlapping guards where document order decides",
-        "PW519": "lint: state too large to check exhaustively",
-        "PW520": "lint: recommendation, finding or decision without evidence",
-        "PW521": "lint: fact never read",
-        "PW522": "lint: action never recommended",
-        "PW523": "lint: derived fact unused",
-        "PW530": "lint: suppression without a reason",
-        "PW531": "lint: suppression that suppresses nothing",
-    }
-)
+from pathway.diagnostics import Severity
 
-UNREADABLE = frozenset({"PW003", "PW004", "PW005", "PW007"})
+
+class ExitCode(IntEnum):
+    """What a ``pathway`` command's exit status means, the same in every command."""
+
+    description: str
+
+    def __new__(cls, value: int, description: str) -> ExitCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    OK = 0, "success: the input is valid, the run finished, the trail reproduced, every scenario passed"
+    FINDINGS = (
+        1,
+        (
+            "findings: the input was read and has problems (an invalid definition or journey, a lint error, a failing "
+            "scenario, coverage below the minimum, an engine error, a tampered or truncated trail, a divergence)"
+        ),
+    )
+    USAGE = (
+        2,
+        (
+            "bad usage or unusable input: a wrong argument or option value, a missing or unreadable file (not UTF-8, "
+            "too large, too deep), a file that is not a pathway trail, a pathway version that is not available"
+        ),
+    )
+    INTERNAL = 70, "internal error: a bug in pathway (PATHWAY_DEBUG=1 shows the traceback); please report it"
+    INTERRUPTED = 130, "interrupted (Ctrl-C)"
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+_READ = ExitCode.FINDINGS
+"""The exit class of a finding in input that was read."""
+_UNREADABLE = ExitCode.USAGE
+"""The exit class of input that could not be read at all."""
+
+
+class Code(StrEnum):
+    """A diagnostic code (a ``str``: ``Code.PW203 == "PW203"``) with its description, default severity and exit
+    class. ``Code["PW203"]`` looks one up by its text."""
+
+    description: str
+    severity: Severity
+    exit_code: ExitCode
+
+    def __new__(cls, code: str, description: str, severity: Severity = _E, exit_code: ExitCode = _READ) -> Code:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.description = description
+        member.severity = severity
+        member.exit_code = exit_code
+        return member
+
+    @property
+    def unreadable(self) -> bool:
+        """True when the code means the input could not be read at all (exit code 2 rather than 1)."""
+        return self.exit_code is ExitCode.USAGE
+
+    # Reading the file (YAML) and the schema
+    PW001 = "PW001", "YAML syntax error"
+    PW002 = "PW002", "duplicate or non-scalar mapping key"
+    PW003 = "PW003", "file too large", _E, _UNREADABLE
+    PW004 = "PW004", "nesting too deep", _E, _UNREADABLE
+    PW005 = "PW005", "alias expansion too large", _E, _UNREADABLE
+    PW006 = "PW006", "unsupported YAML tag"
+    PW007 = "PW007", "file missing, unreadable or not UTF-8", _E, _UNREADABLE
+    PW008 = "PW008", "empty document"
+    PW009 = "PW009", "more than one YAML document in a file"
+    PW010 = "PW010", "unknown key"
+    PW011 = "PW011", "missing required key"
+    PW012 = "PW012", "wrong type"
+    PW013 = "PW013", "value not allowed"
+    # The state tree and references
+    PW101 = "PW101", "duplicate id"
+    PW102 = "PW102", "transition to an undeclared state"
+    PW103 = "PW103", "no single initial top-level state"
+    PW104 = "PW104", "compound state without exactly one initial child"
+    PW105 = "PW105", "'otherwise' is not the last transition of its trigger"
+    PW106 = "PW106", "undeclared action"
+    PW107 = "PW107", "undeclared finding"
+    PW108 = "PW108", "undeclared evidence"
+    PW109 = "PW109", "undeclared event"
+    PW110 = "PW110", "ill-formed state (final, parallel or region misuse)"
+    # Guards and derived facts
+    PW201 = "PW201", "guard syntax error"
+    PW202 = "PW202", "construct not allowed in a guard"
+    PW203 = "PW203", "guard reads an undeclared name"
+    PW204 = "PW204", "type error in a guard"
+    PW205 = "PW205", "guard too long or too deeply nested"
+    PW206 = "PW206", "derived facts in a cycle"
+    PW207 = "PW207", "enum compared with a value it does not have"
+    # Journeys and scenarios
+    PW301 = "PW301", "journey gives an unknown fact"
+    PW302 = "PW302", "journey fact value of the wrong type"
+    PW303 = "PW303", "journey fact value out of range"
+    PW304 = "PW304", "journey enum fact value not allowed"
+    PW305 = "PW305", "journey sends an unknown event"
+    PW306 = "PW306", "journey records an unknown action as done"
+    PW307 = "PW307", "journey time goes backwards"
+    PW308 = "PW308", "journey time or date not valid"
+    PW309 = "PW309", "journey pins another pathway"
+    PW310 = "PW310", "journey reason without done"
+    PW320 = "PW320", "scenario expectation names an unknown id"
+    # Trails and the engine
+    PW401 = "PW401", "trail file unreadable", _E, _UNREADABLE
+    PW402 = "PW402", "not a valid trail (not JSON lines, or no header)", _E, _UNREADABLE
+    PW410 = "PW410", "eventless cycle: the engine stopped"
+    # Lint
+    PW501 = "PW501", "lint: unreachable state", _W
+    PW502 = "PW502", "lint: dead end (no way out, not final)", _W
+    PW503 = "PW503", "lint: eventless cycle", _W
+    PW504 = "PW504", "lint: conflicting transitions across parallel regions", _W
+    PW510 = "PW510", "lint: transition that can never fire", _E
+    PW511 = "PW511", "lint: transition shadowed by earlier guards", _W
+    PW512 = "PW512", "lint: state that can get stuck with every fact known", _W
+    PW513 = "PW513", "lint: overlapping guards where document order decides", _W
+    PW519 = "PW519", "lint: state too large to check exhaustively", _I
+    PW520 = "PW520", "lint: recommendation, finding or decision without evidence", _W
+    PW521 = "PW521", "lint: fact never read", _W
+    PW522 = "PW522", "lint: action never recommended", _W
+    PW523 = "PW523", "lint: derived fact unused", _W
+    PW530 = "PW530", "lint: suppression without a reason", _E
+    PW531 = "PW531", "lint: suppression that suppresses nothing", _W
+
+
+CODES = MappingProxyType({str(code): code.description for code in Code})
+"""Code -> description, derived from :class:`Code` (kept for readers that want plain strings)."""
+
+UNREADABLE = frozenset(str(code) for code in Code if code.unreadable)
 """Codes that mean the input could not be read at all: the CLI exits with 2 rather than 1."""

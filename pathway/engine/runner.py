@@ -12,6 +12,7 @@ from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
 from pathway.engine.compile import compile_chart
 from pathway.engine.execute import run_records
+from pathway.errors import ExitCode
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.trail.io import write_trail
 
@@ -36,7 +37,7 @@ class RunResult:
         return self.summary.get("error") is None
 
     def summary_json(self) -> dict[str, Any]:
-        """The closing summary in the shape ``pathway run --json`` prints."""
+        """The closing summary, in the shape ``pathway run --format json`` prints."""
         s, p = self.summary, self.header["pathway"]
         return {
             "journey": self.header["journey"]["id"],
@@ -51,6 +52,15 @@ class RunResult:
     def write(self, path: str | Path) -> None:
         """Write the trail atomically (JSONL)."""
         write_trail(path, self.records)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0, or 1 when the run stopped on an engine error."""
+        return ExitCode.OK if self.ok else ExitCode.FINDINGS
+
+    def to_json(self) -> dict[str, Any]:
+        """The closing summary (:meth:`summary_json`) and the engine error, if the run stopped on one."""
+        return self.summary_json() | {"error": self.summary.get("error")}
 
 
 class Runner:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pathway.diagnostics import did_you_mean, one_of
+from pathway.diagnostics.codes import Code
 from pathway.expr import closures
 from pathway.expr.closures import NO_VALUE, BinaryOp, Fn
 from pathway.expr.evaluate import Compiled, Plan
@@ -153,7 +154,7 @@ class _Checker:
 
     def refuse(self, node: ast.AST, part: ast.AST | None = None) -> None:
         what, hint = _REFUSED.get(type(part or node), (f"'{type(part or node).__name__}'", None))
-        self.report("PW202", node, f"{what} is not allowed {self.where}", hint)
+        self.report(Code.PW202, node, f"{what} is not allowed {self.where}", hint)
 
     # --- the walk -----------------------------------------------------------------------------------------
 
@@ -179,10 +180,10 @@ class _Checker:
             hint = f"compare it, e.g. {self.source.segment(typed.node)}{example}" if example else None
             if kind == "date":
                 hint = "count days with days_since(...) and compare them"
-            self.report("PW204", typed.node, f"a guard must be true or false, but {self.is_(typed)}", hint)
+            self.report(Code.PW204, typed.node, f"a guard must be true or false, but {self.is_(typed)}", hint)
         elif not want_bool and kind in ("str", "list"):
             self.report(
-                "PW204",
+                Code.PW204,
                 typed.node,
                 f"an expression must give true/false, a number, an enum value or a date, but {self.is_(typed)}",
             )
@@ -194,7 +195,7 @@ class _Checker:
         if isinstance(value, int):
             return _Typed(INT, closures.constant(value), node, value)
         if isinstance(value, float) and not math.isfinite(value):
-            self.report("PW204", node, f"the number {self.quote(node)} is too large")
+            self.report(Code.PW204, node, f"the number {self.quote(node)} is too large")
             return None
         if isinstance(value, float):
             return _Typed(NUMBER, closures.constant(value), node, value)
@@ -202,14 +203,14 @@ class _Checker:
             return _Typed(STR, closures.constant(value), node, value)
         if value is None:
             self.report(
-                "PW202",
+                Code.PW202,
                 node,
                 f"None is not allowed {self.where}",
                 "a fact not yet known is unknown; test it with known(name)",
             )
         else:
             what = _LITERAL_NAMES.get(type(value), f"the literal {self.quote(node)}")
-            self.report("PW202", node, f"{what} is not allowed {self.where}")
+            self.report(Code.PW202, node, f"{what} is not allowed {self.where}")
         return None
 
     def _name(self, node: ast.Name) -> _Typed | None:
@@ -227,7 +228,7 @@ class _Checker:
         hint = did_you_mean(node.id, self.symbols.names if isinstance(self.symbols, Symbols) else self.symbols)
         if node.id in FUNCTIONS:
             hint = f"'{node.id}' is a function: call it, e.g. {node.id}(...)"
-        self.report("PW203", node, f"{self.subject} reads unknown name '{node.id}'", hint)
+        self.report(Code.PW203, node, f"{self.subject} reads unknown name '{node.id}'", hint)
 
     def _unary(self, node: ast.UnaryOp) -> _Typed | None:
         if isinstance(node.op, ast.Invert):
@@ -239,7 +240,7 @@ class _Checker:
         if isinstance(node.op, ast.Not):
             if operand.type.kind != "bool":
                 message = f"'not' needs a true/false operand, but {self.is_(operand)}"
-                self.report("PW204", operand.node, message)
+                self.report(Code.PW204, operand.node, message)
                 return None
             return _Typed(BOOL, closures.negate(operand.fn), node)
         negative = isinstance(node.op, ast.USub)
@@ -260,7 +261,7 @@ class _Checker:
                     if (operand.type.kind == "date")
                     else None
                 )
-                self.report("PW204", operand.node, f"'{what}' needs numbers, but {self.is_(operand)}", hint)
+                self.report(Code.PW204, operand.node, f"'{what}' needs numbers, but {self.is_(operand)}", hint)
                 ok = False
         return ok
 
@@ -275,7 +276,7 @@ class _Checker:
             return None
         left, right = operands
         if symbol == "/" and right.value is not NO_VALUE and right.value == 0:
-            self.report("PW204", right.node, f"division by zero in {self.quote(node)}")
+            self.report(Code.PW204, right.node, f"division by zero in {self.quote(node)}")
             return None
         both_int = left.type.kind == "int" and right.type.kind == "int"
         vt = INT if both_int and symbol != "/" else NUMBER
@@ -290,7 +291,7 @@ class _Checker:
         for operand in operands:
             if operand.type.kind != "bool":
                 message = f"'{word}' needs true/false operands, but {self.is_(operand)}"
-                self.report("PW204", operand.node, message)
+                self.report(Code.PW204, operand.node, message)
                 ok = False
         if not ok:
             return None
@@ -303,7 +304,7 @@ class _Checker:
         if wrong:  # one issue per list, at its first non-literal
             more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
             self.report(
-                "PW202",
+                Code.PW202,
                 wrong[0],
                 f"a list {self.where} may hold only literals (numbers, "
                 f"strings, true/false), not {self.quote(wrong[0])}{more}",
@@ -345,7 +346,7 @@ class _Checker:
             return True
         hint = "enum values have no order; use == or 'in'" if "enum" in (lt.kind, rt.kind) else None
         message = f"'{symbol}' needs two numbers or two dates, but {self.is_(left)} and {self.is_(right)}"
-        self.report("PW204", left.node, message, hint, until=right.node)
+        self.report(Code.PW204, left.node, message, hint, until=right.node)
         return False
 
     def equality(self, symbol: str, left: _Typed, right: _Typed) -> bool:
@@ -362,7 +363,7 @@ class _Checker:
             f"'{symbol}' cannot compare {self.quote(left.node)} ({lt.describe()}) with "
             f"{self.quote(right.node)} ({rt.describe()})"
         )
-        self.report("PW204", left.node, message, until=right.node)
+        self.report(Code.PW204, left.node, message, until=right.node)
         return False
 
     def enums_overlap(self, symbol: str, left: _Typed, right: _Typed) -> bool:
@@ -373,7 +374,7 @@ class _Checker:
             f"{self.quote(left.node)} and {self.quote(right.node)} have no value in common, so "
             f"'{symbol}' is always {always}"
         )
-        self.report("PW204", left.node, message, until=right.node)
+        self.report(Code.PW204, left.node, message, until=right.node)
         return False
 
     def enum_value(self, enum: _Typed, value: object, node: ast.expr) -> bool:
@@ -384,21 +385,23 @@ class _Checker:
         label = enum.type.name or self.source.segment(enum.node)
         close = did_you_mean(str(value), values)
         hint = (f"{close} " if close else "") + f"'{label}' is one of {one_of(values)}"
-        self.report("PW207", node, f"'{label}' has no value '{value}'", hint)
+        self.report(Code.PW207, node, f"'{label}' has no value '{value}'", hint)
         return False
 
     def membership(self, negated: bool, left: _Typed, right: _Typed) -> Fn | None:
         symbol = "not in" if negated else "in"
         if right.items is None:
             message = f"the right side of '{symbol}' must be a list of literals, but {self.is_(right)}"
-            self.report("PW204", right.node, message, 'for example: route in ["iv", "sc"]')
+            self.report(Code.PW204, right.node, message, 'for example: route in ["iv", "sc"]')
             return None
         if left.type.kind == "enum":
             ok = self.enum_items(left, right.items)
         elif left.type.numeric:
             ok = self.numeric_items(symbol, left, right.items)
         else:
-            self.report("PW204", left.node, f"'{symbol}' needs an enum or a number on its left, but {self.is_(left)}")
+            self.report(
+                Code.PW204, left.node, f"'{symbol}' needs an enum or a number on its left, but {self.is_(left)}"
+            )
             ok = False
         if not ok:
             return None
@@ -410,7 +413,7 @@ class _Checker:
             if type(value) is not str:
                 quoted = self.quote(enum.node)
                 message = f"{quoted} is an enum, so the list must hold strings, not {self.quote(node)}"
-                self.report("PW204", node, message)
+                self.report(Code.PW204, node, message)
                 ok = False
             elif not self.enum_value(enum, value, node):
                 ok = False
@@ -421,7 +424,7 @@ class _Checker:
         for value, node in items:
             if type(value) not in (int, float):
                 self.report(
-                    "PW204",
+                    Code.PW204,
                     node,
                     f"'{symbol}' compares {self.is_(left)} with {self.quote(node)}, which is not a number",
                 )
@@ -435,10 +438,10 @@ class _Checker:
         if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
             name = func.id if isinstance(func, ast.Name) else self.source.segment(func)
             hint = did_you_mean(name, FUNCTIONS) if isinstance(func, ast.Name) else None
-            self.report("PW202", func, f"only {', '.join(FUNCTIONS)} may be called; not '{name}'", hint)
+            self.report(Code.PW202, func, f"only {', '.join(FUNCTIONS)} may be called; not '{name}'", hint)
             return None
         if node.keywords:
-            self.report("PW202", node.keywords[0], f"keyword arguments are not allowed {self.where}")
+            self.report(Code.PW202, node.keywords[0], f"keyword arguments are not allowed {self.where}")
             return None
         if func.id == "known":
             return self.known(node)
@@ -448,13 +451,13 @@ class _Checker:
     def arity(self, node: ast.Call, expected: str) -> None:
         name = self.source.segment(node.func)
         message = f"{name}() takes {expected}, but {len(node.args)} given in {self.quote(node)}"
-        self.report("PW204", node, message)
+        self.report(Code.PW204, node, message)
 
     def known(self, node: ast.Call) -> _Typed | None:
         arg = node.args[0] if len(node.args) == 1 else None
         if not isinstance(arg, ast.Name) or arg.id in BOOL_LITERALS:
             self.report(
-                "PW204",
+                Code.PW204,
                 node,
                 f"known() takes one fact or derived name, e.g. known(hba1c_percent); not {self.quote(node)}",
             )
@@ -490,7 +493,7 @@ class _Checker:
         for arg in args:
             if arg.type.kind != "date":
                 what = self.source.segment(node.func)
-                self.report("PW204", arg.node, f"{what}() needs a date, but {self.is_(arg)}")
+                self.report(Code.PW204, arg.node, f"{what}() needs a date, but {self.is_(arg)}")
                 ok = False
         return ok
 
@@ -520,7 +523,7 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
         checker.check_result(typed, want_bool)
     if checker.issues or typed is None:
         return sorted(checker.issues, key=lambda found: found.offset) or [
-            issue("PW202", text, 0, len(text), f"the {checker.subject} cannot be compiled")
+            issue(Code.PW202, text, 0, len(text), f"the {checker.subject} cannot be compiled")
         ]
     plan = Plan(
         slots=tuple((name, value_checker(symbols[name]), name in checker.value_names) for name in names),

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from typing import Final
 
+from pathway.diagnostics.codes import Code
 from pathway.expr.types import ExprIssue
 
 MAX_DIGITS: Final = 15
@@ -37,7 +38,7 @@ _PREFIXES: Final = frozenset({"r", "u", "b", "f", "br", "rb", "fr", "rf"})
 _STRING_HINT: Final = "write the value in plain quotes, e.g. \"mixed\" or 'mixed'"
 
 
-def _issue(code: str, offset: int, length: int, message: str, hint: str | None) -> ExprIssue:
+def _issue(code: Code, offset: int, length: int, message: str, hint: str | None) -> ExprIssue:
     return ExprIssue(code=code, message=message, offset=offset, length=max(length, 1), hint=hint)
 
 
@@ -66,12 +67,12 @@ def _number(text: str, start: int) -> tuple[int, ExprIssue | None]:
     end, value = token.end(), token.group()
     if not _NUMBER.fullmatch(value):
         message = f"'{value}' is not a number the guard language accepts"
-        return end, _issue("PW202", start, end - start, message, _number_hint(value))
+        return end, _issue(Code.PW202, start, end - start, message, _number_hint(value))
     digits = sum(c.isdigit() for c in value)
     if digits > MAX_DIGITS:
         shown = value if len(value) <= 20 else value[:17] + "..."
         message = f"the number '{shown}' has {digits} digits; a number in a guard has at most {MAX_DIGITS}"
-        return end, _issue("PW205", start, end - start, message, "no clinical threshold needs more")
+        return end, _issue(Code.PW205, start, end - start, message, "no clinical threshold needs more")
     return end, None
 
 
@@ -81,7 +82,7 @@ def _string(text: str, start: int, previous: tuple[str, int, int] | None) -> tup
     if text.startswith(quote * 3, start):
         close = text.find(quote * 3, start + 3)
         end = len(text) if close < 0 else close + 3
-        return end, _issue("PW202", start, end - start, "triple-quoted strings are not allowed", _STRING_HINT)
+        return end, _issue(Code.PW202, start, end - start, "triple-quoted strings are not allowed", _STRING_HINT)
     close = text.find(quote, start + 1)
     if close < 0:
         return len(text), None  # unterminated: the parser says so
@@ -89,16 +90,16 @@ def _string(text: str, start: int, previous: tuple[str, int, int] | None) -> tup
     backslash = text.find("\\", start, end)
     if backslash >= 0:
         message = "a backslash is not allowed in a string: there are no escape sequences"
-        return end, _issue("PW202", backslash, 2, message, 'enum values are plain words, e.g. "mixed"')
+        return end, _issue(Code.PW202, backslash, 2, message, 'enum values are plain words, e.g. "mixed"')
     if previous is not None and previous[0] == "string":
         message = "two strings side by side would be joined into one"
-        return end, _issue("PW202", previous[1], end - previous[1], message, "write one string")
+        return end, _issue(Code.PW202, previous[1], end - previous[1], message, "write one string")
     if previous is not None and previous[0] == "name" and previous[2] == start:
         prefix = text[previous[1] : start]
         if prefix.lower() in _PREFIXES:
             what = "an f-string" if "f" in prefix.lower() else "a bytes literal" if "b" in prefix.lower() else ""
             message = f"{what or f'the string prefix {prefix!r}'} is not allowed in a guard"
-            return end, _issue("PW202", previous[1], end - previous[1], message, _STRING_HINT)
+            return end, _issue(Code.PW202, previous[1], end - previous[1], message, _STRING_HINT)
     return end, None
 
 
@@ -121,7 +122,7 @@ def _non_ascii(text: str, at: int) -> tuple[int, ExprIssue]:
         hint = "replace it with an ordinary space"
     else:
         hint = "names are ASCII letters, digits and '_'"
-    return end, _issue("PW202", start, end - start, message, hint)
+    return end, _issue(Code.PW202, start, end - start, message, hint)
 
 
 def _symbol(text: str, at: int) -> ExprIssue | None:
@@ -129,9 +130,9 @@ def _symbol(text: str, at: int) -> ExprIssue | None:
     brackets are left to the parser)."""
     char = text[at]
     if char == "\\":
-        return _issue("PW202", at, 1, "a backslash is not allowed in a guard", "a guard may span lines without one")
+        return _issue(Code.PW202, at, 1, "a backslash is not allowed in a guard", "a guard may span lines without one")
     if ord(char) < 32 or ord(char) == 127:
-        return _issue("PW202", at, 1, f"the control character U+{ord(char):04X} is not allowed", "remove it")
+        return _issue(Code.PW202, at, 1, f"the control character U+{ord(char):04X} is not allowed", "remove it")
     return None
 
 
@@ -161,7 +162,7 @@ def scan(text: str) -> list[ExprIssue]:
         if text[at] == "#":
             message = "a guard cannot hold a comment: '#' would hide everything after it"
             hint = "remove the '#' and what follows; write remarks under the transition's 'note:'"
-            found.append(_issue("PW202", at, size - at, message, hint))
+            found.append(_issue(Code.PW202, at, size - at, message, hint))
             break
         kind, end, problem = _token(text, at, previous)
         if problem is not None:

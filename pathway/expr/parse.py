@@ -12,6 +12,7 @@ import ast
 import warnings
 from typing import Final
 
+from pathway.diagnostics.codes import Code
 from pathway.expr.lexical import scan
 from pathway.expr.types import ExprIssue
 
@@ -73,13 +74,13 @@ def issue(code: str, text: str, offset: int, length: int, message: str, hint: st
 def _syntax_issue(text: str, lead: int, error: SyntaxError) -> ExprIssue:
     message = f"cannot read the expression: {error.msg}"
     if error.offset is None or (error.lineno or 1) != 1:
-        return issue("PW201", text, 0, len(text), message)
+        return issue(Code.PW201, text, 0, len(text), message)
     if error.offset < 1:  # the parser reports a missing end of the input at column 0
         end = len(text.rstrip())
-        return issue("PW201", text, end - 1, 1, message + " (it ends too early)")
+        return issue(Code.PW201, text, end - 1, 1, message + " (it ends too early)")
     start = lead + error.offset - 1
     end = lead + error.end_offset - 1 if error.end_offset and error.end_offset > error.offset else start + 1
-    return issue("PW201", text, start, end - start, message, None)
+    return issue(Code.PW201, text, start, end - start, message, None)
 
 
 def _too_deep(tree: ast.Expression) -> ast.expr | None:
@@ -97,11 +98,11 @@ def _too_deep(tree: ast.Expression) -> ast.expr | None:
 def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     """Parse expression text into a syntax tree, or return the issues that stop it (never raises)."""
     if not isinstance(text, str):
-        return [issue("PW201", "", 0, 1, f"an expression must be text, not {type(text).__name__}")]
+        return [issue(Code.PW201, "", 0, 1, f"an expression must be text, not {type(text).__name__}")]
     if len(text) > MAX_LENGTH:
         return [
             issue(
-                "PW205",
+                Code.PW205,
                 text,
                 MAX_LENGTH,
                 len(text) - MAX_LENGTH,
@@ -110,12 +111,12 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
             )
         ]
     if "\x00" in text:
-        return [issue("PW201", text, text.index("\x00"), 1, "the expression contains a NUL character")]
+        return [issue(Code.PW201, text, text.index("\x00"), 1, "the expression contains a NUL character")]
     flat = text.replace("\r", " ").replace("\n", " ")
     body = flat.lstrip()
     lead = len(flat) - len(body)
     if not body:
-        return [issue("PW201", text, 0, len(text), "the expression is empty")]
+        return [issue(Code.PW201, text, 0, len(text), "the expression is empty")]
     words = scan(flat)
     if words:
         return [issue(w.code, text, w.offset, w.length, w.message, w.hint) for w in words]
@@ -126,11 +127,11 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     except SyntaxError as error:
         return [_syntax_issue(text, lead, error)]
     except ValueError as error:  # e.g. an integer literal too long to convert
-        return [issue("PW201", text, 0, len(text), f"cannot read the expression: {error}")]
+        return [issue(Code.PW201, text, 0, len(text), f"cannot read the expression: {error}")]
     except (RecursionError, MemoryError):
         return [
             issue(
-                "PW205",
+                Code.PW205,
                 text,
                 0,
                 len(text),
@@ -143,7 +144,7 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     if deep is not None:
         offset, length = source.span(deep)
         message = f"the expression is nested more than {MAX_DEPTH} levels deep at '{source.segment(deep)}'"
-        return [issue("PW205", text, offset, length, message, "split it into derived facts")]
+        return [issue(Code.PW205, text, offset, length, message, "split it into derived facts")]
     return tree.body, source
 
 

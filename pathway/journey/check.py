@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.diagnostics import Diagnostic, did_you_mean, one_of, sorted_diagnostics
-from pathway.diagnostics.codes import UNREADABLE
-from pathway.errors import InvalidInputError, UnreadableInputError
+from pathway.diagnostics.codes import Code
+from pathway.errors import InvalidInputError, UnreadableInputError, invalid_input
 from pathway.journey.model import PIN, Journey, JourneyEvent, Problem, check_fact_value, parse_time, time_hint
 from pathway.source.files import display_path, read_bytes
 from pathway.source.locate import DocPath, located
@@ -76,7 +76,7 @@ def _read_text(file: Path, shown: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         message = f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})"
-        raise _refuse(shown, "PW007", message, "save the file as UTF-8", line) from None
+        raise _refuse(shown, Code.PW007, message, "save the file as UTF-8", line) from None
 
 
 class _JsonlDocument:
@@ -159,7 +159,7 @@ def _read_jsonl(file: Path, shown: str) -> tuple[SourceDocument, list[Diagnostic
         if line.strip():
             builder.add(number, line.removesuffix("\r"))
     if not builder.lines:
-        raise InvalidInputError([Diagnostic(code="PW008", message="the document is empty", file=shown)])
+        raise InvalidInputError([Diagnostic(code=Code.PW008, message="the document is empty", file=shown)])
     return builder.document(text), builder.found
 
 
@@ -204,7 +204,7 @@ class _Checker:
         if pin != actual:
             message = f"the journey pins pathway '{pin}', but it is checked against {given}"
             hint = "use the pathway the journey pins, or change the pin ('id' alone accepts any version)"
-            self.report(("pathway",), "PW309", message, hint)
+            self.report(("pathway",), Code.PW309, message, hint)
 
     def event(self, index: int, raw: object) -> None:
         path: NodePath = ("events", index)
@@ -216,7 +216,7 @@ class _Checker:
         self.declared(path, "done", raw.get("done"))
         if raw.get("reason") is not None and raw.get("done") is None:
             hint = "add 'done: <action id>' for the care given, or write the text under 'note'"
-            self.report(path + ("reason",), "PW310", "'reason' is only for an event with 'done'", hint, key=True)
+            self.report(path + ("reason",), Code.PW310, "'reason' is only for an event with 'done'", hint, key=True)
 
     def time(self, path: NodePath, at: object) -> _Timed | None:
         if not isinstance(at, str):
@@ -224,7 +224,7 @@ class _Checker:
         try:
             value, with_time = parse_time(at)
         except ValueError as problem:
-            self.report(path + ("at",), "PW308", str(problem), time_hint(at))
+            self.report(path + ("at",), Code.PW308, str(problem), time_hint(at))
             return None
         timed = _Timed(value, value.isoformat() if with_time else value.date().isoformat(), self.doc.mark(path).line)
         before = next((t for t in reversed(self.times) if t is not None), None)
@@ -238,7 +238,7 @@ class _Checker:
         hint = "list events in time order (equal times are fine and keep their order)"
         if timed.at.date() == before.at.date():
             hint = "a date alone means midnight: give this event its time of day too"
-        self.report(path + ("at",), "PW307", message, hint)
+        self.report(path + ("at",), Code.PW307, message, hint)
 
     def typed_facts(self, path: NodePath, facts: dict[object, object]) -> dict[str, object]:
         typed: dict[str, object] = {}
@@ -265,7 +265,7 @@ class _Checker:
             close = did_you_mean(name, facts)
             known = f"the pathway's facts are {one_of(facts, 20)}"
             message, hint = f"unknown fact '{name}'", f"{close} {known}" if close else known
-        self.report(where, "PW301", message, hint, key=True)
+        self.report(where, Code.PW301, message, hint, key=True)
 
     def declared(self, path: NodePath, key: str, name: object) -> None:
         if not isinstance(name, str):
@@ -276,7 +276,7 @@ class _Checker:
         what = "event" if key == "event" else "action"
         close = did_you_mean(name, declared)
         known = f"the pathway's {what}s are {one_of(declared, 20)}" if declared else f"the pathway has no {what}s"
-        code = "PW305" if key == "event" else "PW306"
+        code = Code.PW305 if key == "event" else Code.PW306
         self.report(path + (key,), code, f"unknown {what} '{name}'", f"{close} {known}" if close else known)
 
 
@@ -314,16 +314,11 @@ def check_journey(path: str | Path, analysis: Analysis) -> tuple[LoadedJourney |
     try:
         doc, found = _read(Path(path), shown)
     except InvalidInputError as err:
-        empty = [d.model_copy(update={"hint": _EMPTY_HINT}) if d.code == "PW008" else d for d in err.diagnostics]
+        empty = [d.model_copy(update={"hint": _EMPTY_HINT}) if d.code == Code.PW008 else d for d in err.diagnostics]
         return None, sorted_diagnostics(empty)
     loaded, more = check_journey_document(doc, analysis)
     found = sorted_diagnostics(found + more)
     return (loaded, found) if not found else (None, found)
-
-
-def _raise(found: list[Diagnostic]) -> InvalidInputError:
-    unreadable = any(d.code in UNREADABLE for d in found)
-    return UnreadableInputError(found) if unreadable else InvalidInputError(found)
 
 
 def load_journey(path: str | Path, analysis: Analysis) -> LoadedJourney:
@@ -331,7 +326,7 @@ def load_journey(path: str | Path, analysis: Analysis) -> LoadedJourney:
     every diagnostic."""
     loaded, found = check_journey(path, analysis)
     if loaded is None:
-        raise _raise(found)
+        raise invalid_input(found)
     return loaded
 
 
@@ -341,7 +336,7 @@ def journey_from_data(data: Mapping[str, object], analysis: Analysis, *, name: s
     content = dict(data) if isinstance(data, Mapping) else data
     loaded, found = check_journey_document(SourceDocument(name, "", content, {}, {}, {}), analysis)
     if loaded is None:
-        raise _raise(found)
+        raise invalid_input(found)
     return loaded
 
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from pathway.definition.model import Fact
 from pathway.diagnostics import did_you_mean, one_of
+from pathway.diagnostics.codes import Code
 
 JOURNEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 PIN = re.compile(r"[a-z][a-z0-9_]*(?:@[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)?|sha256:[0-9a-f]{64}")
@@ -167,7 +168,7 @@ def _number_text(x: float | None) -> str:
 
 def _wrong(name: str, fact: Fact, value: object, hint: str) -> Problem:
     wanted = f"one of {one_of(fact.values or ())}" if fact.type == "enum" else _WANTED[fact.type]
-    return Problem("PW302", f"fact '{name}' takes {wanted}, not {_shown(value)}", hint)
+    return Problem(Code.PW302, f"fact '{name}' takes {wanted}, not {_shown(value)}", hint)
 
 
 def _type_hint(fact: Fact, value: object) -> str:
@@ -201,7 +202,7 @@ def _in_range(name: str, fact: Fact, value: float) -> Problem | None:
     hint = "check the value; the range is the pathway's, in its fact dictionary"
     if fact.unit:
         hint = f"check the value and its unit: the pathway's range is in {fact.unit}"
-    return Problem("PW303", f"fact '{name}' is {_number_text(value)}{unit}, outside its range: {allowed}", hint)
+    return Problem(Code.PW303, f"fact '{name}' is {_number_text(value)}{unit}, outside its range: {allowed}", hint)
 
 
 def _fits(fact: Fact, value: object) -> bool:
@@ -223,12 +224,12 @@ def check_fact_value(name: str, fact: Fact, value: object) -> object | Problem:
         try:
             return parse_time(value, date_only=True)[0].date()
         except ValueError as problem:
-            return Problem("PW308", f"fact '{name}': {problem}", "write the date as YYYY-MM-DD, e.g. 2026-03-02")
+            return Problem(Code.PW308, f"fact '{name}': {problem}", "write the date as YYYY-MM-DD, e.g. 2026-03-02")
     if isinstance(value, str) and fact.type == "enum" and value not in (fact.values or ()):
         allowed = f"its values are {one_of(fact.values or ())}"
         close = did_you_mean(value, fact.values or ())
         hint = f"{close} {allowed}" if close else allowed
-        return Problem("PW304", f"{value!r} is not a value of fact '{name}'", hint)
+        return Problem(Code.PW304, f"{value!r} is not a value of fact '{name}'", hint)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _in_range(name, fact, value) or value
     return value

@@ -8,12 +8,14 @@ of every bundled example journey (``definitions/<id>/journeys/<name>.yaml`` -> `
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
+from pathway.errors import ExitCode
 from pathway.journey.check import load_journey
 from pathway.publish.pathway_docs import pathway_pages
 from pathway.publish.schema import generated as schema_artefacts
@@ -76,16 +78,32 @@ def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None)
     return {**generated, **diagram_artefacts(ws), **readme_artefact(ws), **(extra or {})}
 
 
-def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
-    """Write generated files, or with ``check`` report the stale ones (exit 1) without writing."""
-    if check:
-        old = stale(files)
-        for path in old:
-            print(f"{display_path(path)} is stale: run '{command}' and commit the result", file=sys.stderr)
-        if not old:
-            print(f"{len(files)} generated files are up to date")
-        return 1 if old else 0
-    written = write_generated(files)
-    for path in files:
-        print(f"{'wrote' if path in written else 'unchanged:'} {display_path(path)}")
-    return 0
+@dataclass(frozen=True)
+class Freshness:
+    """What ``pathway generate`` did: the files it wrote, or with ``check`` the stale ones (nothing written)."""
+
+    files: tuple[Path, ...]
+    changed: tuple[Path, ...]
+    check: bool
+    command: str = "pathway generate"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """1 when checking and a file is missing or stale; otherwise 0."""
+        return ExitCode.FINDINGS if self.check and self.changed else ExitCode.OK
+
+    def to_text(self) -> str:
+        if self.check:
+            lines = [f"{display_path(p)} is stale: run '{self.command}' and commit the result" for p in self.changed]
+            return "\n".join(lines) if lines else f"{len(self.files)} generated files are up to date"
+        return "\n".join(f"{'wrote' if p in self.changed else 'unchanged:'} {display_path(p)}" for p in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        key = "stale" if self.check else "written"
+        return {"files": len(self.files), key: [display_path(p) for p in self.changed], "check": self.check}
+
+
+def write_or_check(files: dict[Path, str], check: bool, command: str = "pathway generate") -> Freshness:
+    """Write generated files, or with ``check`` find the stale ones without writing."""
+    changed = stale(files) if check else write_generated(files)
+    return Freshness(tuple(files), tuple(changed), check, command)

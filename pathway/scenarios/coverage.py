@@ -86,6 +86,25 @@ class Coverage:
     def guard_percent(self) -> float:
         return self.percent(sum(g in self.outcomes for g in self.guards), len(self.guards))
 
+    def to_json(self) -> dict[str, Any]:
+        """For states, transitions and guard outcomes: how many are reached, of how many, and those that are not."""
+
+        def part(items: Sequence[Any], reached: frozenset[Any], missing: list[Any]) -> dict[str, Any]:
+            count = sum(i in reached for i in items)
+            return {
+                "reached": count,
+                "total": len(items),
+                "percent": self.percent(count, len(items)),
+                "missing": missing,
+            }
+
+        guards = [{"transition": t, "outcome": o} for t, o in self.guards if (t, o) not in self.outcomes]
+        return {
+            "states": part(self.states, self.visited, [s for s in self.states if s not in self.visited]),
+            "transitions": part(self.transitions, self.fired, [t for t in self.transitions if t not in self.fired]),
+            "guard_outcomes": part(self.guards, self.outcomes, guards),
+        }
+
 
 def coverage(
     analysis: Analysis, visited: Iterable[str], fired: Iterable[str], outcomes: Iterable[tuple[str, str]]

@@ -17,8 +17,9 @@ import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.domains import Domain, assignments, fact_domains, facts_read
@@ -26,7 +27,7 @@ from pathway.definition.index import TransitionInfo
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner, RunResult
 from pathway.engine.selection import Fire, decide
-from pathway.errors import UsageError
+from pathway.errors import ExitCode, UsageError
 from pathway.expr import Scope
 from pathway.journey.check import journey_from_data
 from pathway.scenarios.run import run_file
@@ -68,6 +69,29 @@ class Generation:
     generated: tuple[Generated, ...]
     unreachable: tuple[Unreachable, ...]
     already_fired: tuple[str, ...]
+    written: str | None = None
+    """The scenario file written (as the user would type its path), or None when nothing was."""
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0: transitions no journey reaches are reported, not failed (lint and coverage judge them)."""
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        """Each generated journey (the transition it fires, its steps, the states after it), each transition left
+        with why, the transitions scenarios already fire, and the file written."""
+        generated = [
+            {"transition": g.transition.id, "steps": [dict(step) for step in g.steps], "active": [*g.active]}
+            for g in self.generated
+        ]
+        unreachable = [{"transition": u.transition, "reason": u.reason} for u in self.unreachable]
+        return {
+            "pathway": self.pathway,
+            "generated": generated,
+            "unreachable": unreachable,
+            "already_fired": [*self.already_fired],
+            "written": self.written,
+        }
 
 
 @dataclass(frozen=True)
@@ -260,7 +284,7 @@ def generate_file(analysis: Analysis, definition: Path, out: Path | None = None)
         return generation, None
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(generation, analysis), encoding="utf-8")
-    return generation, out
+    return replace(generation, written=display_path(out)), out
 
 
 def report(generation: Generation, written: Path | None) -> str:

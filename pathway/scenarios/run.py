@@ -45,6 +45,16 @@ class ScenarioResult:
     def passed(self) -> bool:
         return not self.failures
 
+    def to_json(self) -> dict[str, Any]:
+        """Where the scenario is, whether it passed, and each failure."""
+        return {
+            "file": self.file,
+            "name": self.name,
+            "line": self.line,
+            "passed": self.passed,
+            "failures": [*self.failures],
+        }
+
 
 def _sub_document(doc: SourceDocument, prefix: DocPath, data: object) -> SourceDocument:
     """A view of the part of doc under prefix, re-rooted at ('events',) so the journey checker can read it."""

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from pathway.diagnostics import Diagnostic
+from pathway.diagnostics.codes import Code
 from pathway.errors import UnreadableInputError
 
-NOT_FOUND, TOO_LARGE = "PW007", "PW003"
+NOT_FOUND, TOO_LARGE = Code.PW007, Code.PW003
 
 
 def display_path(path: Path) -> str:

@@ -31,6 +31,7 @@ from yaml import events as ev
 from yaml.reader import ReaderError
 
 from pathway.diagnostics import Diagnostic
+from pathway.diagnostics.codes import Code
 from pathway.errors import InvalidInputError, UnreadableInputError
 from pathway.source.files import read_bytes
 
@@ -220,11 +221,11 @@ class _Builder:
                 self.alias(event)
             elif kind is ev.DocumentStartEvent and (documents := documents + 1) > 1:
                 hint = "remove the '---' line and what follows, or split the file"
-                second = _finding("PW009", "more than one document", self.path, event.start_mark, hint)
+                second = _finding(Code.PW009, "more than one document", self.path, event.start_mark, hint)
                 raise InvalidInputError([second])
         if documents == 0 or self.empty:
             empty = _finding(
-                "PW008",
+                Code.PW008,
                 "the document is empty",
                 self.path,
                 _FIRST,
@@ -266,11 +267,11 @@ class _Builder:
         top.key = _SKIP
         if type(key) is dict or type(key) is list:
             what = "mapping" if type(key) is dict else "sequence"
-            self.note("PW002", f"a {what} cannot be a mapping key", at, "use a string as the key")
+            self.note(Code.PW002, f"a {what} cannot be a mapping key", at, "use a string as the key")
         elif key in top.data:
             first = self.key_marks.get(top.path + (key,)) if top.path is not None else None
             where = f" (first defined on line {_to_mark(first).line})" if first else ""
-            self.note("PW002", f"duplicate key {key!r}{where}", at, _ONCE)
+            self.note(Code.PW002, f"duplicate key {key!r}{where}", at, _ONCE)
         else:
             top.key = key
             top.key_path = None if top.path is None else top.path + (key,)
@@ -282,7 +283,7 @@ class _Builder:
         if self.count > self.max_nodes:
             message = f"the document expands to more than {self.max_nodes} nodes (aliases expanded)"
             hint = "use fewer aliases of large nodes, or split the file"
-            raise UnreadableInputError([_finding("PW005", message, self.path, event.start_mark, hint)])
+            raise UnreadableInputError([_finding(Code.PW005, message, self.path, event.start_mark, hint)])
 
     def scalar(self, event: Any) -> None:
         style, tag = event.style or None, event.tag  # libyaml reports a plain scalar's style as ''
@@ -294,7 +295,7 @@ class _Builder:
                 ok = self.tag_ok(tag, "scalar", event.start_mark)
                 value = _tagged(tag, event.value) if ok else event.value
         except ValueError as problem:  # findings point at the node's start: its tag, if it has one
-            self.note("PW006", str(problem), event.start_mark, _VALUE_HINT)
+            self.note(Code.PW006, str(problem), event.start_mark, _VALUE_HINT)
             value = event.value
         if not self.stack:
             self.empty = event.value == "" and not style and tag is None
@@ -309,14 +310,14 @@ class _Builder:
     def tag_ok(self, tag: str, kind: str, at: Any) -> bool:
         problem = _tag_problem(tag, kind)
         if problem is not None:
-            self.note("PW006", problem, at, _TAG_HINT)
+            self.note(Code.PW006, problem, at, _TAG_HINT)
         return problem is None
 
     def start(self, event: Any, data: dict[Any, Any] | list[Any]) -> None:
         at = event.start_mark
         if len(self.stack) >= self.max_depth:
             message = f"nesting is deeper than {self.max_depth} levels"
-            raise UnreadableInputError([_finding("PW004", message, self.path, at, _DEEP)])
+            raise UnreadableInputError([_finding(Code.PW004, message, self.path, at, _DEEP)])
         if event.tag is not None:
             self.tag_ok(event.tag, "map" if type(data) is dict else "seq", at)
         path = self.add(data, at)
@@ -337,7 +338,7 @@ class _Builder:
             inside = any(frame.anchor == name for frame in self.stack)
             problem = "is inside the node it refers to" if inside else "has no anchor before it"
             hint = f"define &{name} on a complete node before this alias (aliases cannot be recursive)"
-            self.note("PW001", f"alias *{name} {problem}", at, hint)
+            self.note(Code.PW001, f"alias *{name} {problem}", at, hint)
         path = self.add(value, at)
         if path is not None:
             self.value_marks[path] = at
@@ -363,13 +364,13 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str) -> Diagnost
     hint = "indent with spaces: YAML does not allow tabs" if "\t" in line[: at.column] else None
     if hint is None and re.search(r"expected key|expected <block end>", error.problem or ""):
         hint = "check the indentation: the keys of one mapping must start in the same column"
-    return _finding("PW001", message, path, at, hint)
+    return _finding(Code.PW001, message, path, at, hint)
 
 
 def _bad_character(text: str, index: int, path: str) -> Diagnostic:
     message = f"character U+{ord(text[index]):04X} is not allowed in YAML"
     hint = "remove it, or write it as an escape in a double-quoted string"
-    return _finding("PW001", message, path, _end_of(text[:index]), hint)
+    return _finding(Code.PW001, message, path, _end_of(text[:index]), hint)
 
 
 def parse_text(
@@ -388,7 +389,7 @@ def parse_text(
     except yaml.MarkedYAMLError as error:
         if "maximum nesting depth" in (error.problem or ""):  # libyaml's own limit, met while looking ahead
             message = f"nesting is deeper than {max_depth} levels"
-            raise UnreadableInputError([_finding("PW004", message, path, error.problem_mark, _DEEP)]) from None
+            raise UnreadableInputError([_finding(Code.PW004, message, path, error.problem_mark, _DEEP)]) from None
         raise InvalidInputError([_syntax_error(error, text, path)]) from None
 
 
@@ -413,5 +414,5 @@ def load_file(
     except UnicodeDecodeError as error:
         at = _end_of(raw[: error.start].decode("utf-8"))  # the bytes before the first bad one are valid
         message = f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})"
-        _refuse(shown, "PW007", message, "save the file as UTF-8", at)
+        _refuse(shown, Code.PW007, message, "save the file as UTF-8", at)
     return parse_text(text, shown, max_depth=max_depth, max_nodes=max_nodes, loader=loader)

@@ -17,13 +17,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from pathway.diagnostics import Diagnostic, did_you_mean, one_of
+from pathway.diagnostics.codes import Code
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument
 
-CODE_UNKNOWN_KEY = "PW010"
-CODE_MISSING_KEY = "PW011"
-CODE_WRONG_TYPE = "PW012"
-CODE_BAD_VALUE = "PW013"
+CODE_UNKNOWN_KEY = Code.PW010
+CODE_MISSING_KEY = Code.PW011
+CODE_WRONG_TYPE = Code.PW012
+CODE_BAD_VALUE = Code.PW013
 
 _TYPE_WORDS = {
     "str": "a string",

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.domains import assignments, combinations, fact_domains, facts_read
 from pathway.definition.index import StateIndex, TransitionInfo
-from pathway.diagnostics import Severity
+from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
-from pathway.lint.base import LintIssue, rule
+from pathway.linter.base import LintFinding, rule
 
 
 def _enter(index: StateIndex, state: str, into: set[str]) -> None:
@@ -41,31 +41,29 @@ def reachable(analysis: Analysis) -> set[str]:
     return seen
 
 
-@rule("PW501", "unreachable state", Severity.WARNING)
-def unreachable(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW501)
+def unreachable(analysis: Analysis) -> Iterator[LintFinding]:
     entered = reachable(analysis)
     for state_id, info in analysis.index.states.items():
         if state_id not in entered:
-            yield LintIssue(
+            yield LintFinding(
                 info.path,
-                "PW501",
                 f"state '{state_id}' can never be entered",
                 "no transition leads to it or to a state that enters it; remove it or add a transition",
                 key=True,
             )
 
 
-@rule("PW502", "dead end", Severity.WARNING)
-def dead_ends(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW502)
+def dead_ends(analysis: Analysis) -> Iterator[LintFinding]:
     index = analysis.index
     for state_id, info in index.states.items():
         if info.kind != "atomic":
             continue
         line = [state_id, *index.ancestors(state_id)]
         if not any(index.outgoing(s) for s in line):
-            yield LintIssue(
+            yield LintFinding(
                 info.path,
-                "PW502",
                 f"state '{state_id}' has no way out and is not final",
                 "mark it 'final: true' if the patient is meant to stay there, or add a transition",
                 key=True,
@@ -135,8 +133,8 @@ def can_loop(analysis: Analysis, cycle: list[TransitionInfo]) -> bool:
     return False
 
 
-@rule("PW503", "eventless cycle", Severity.WARNING)
-def eventless_cycles(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW503)
+def eventless_cycles(analysis: Analysis) -> Iterator[LintFinding]:
     edges = _eventless_edges(analysis.index)
     reported: set[frozenset[str]] = set()
     for start in analysis.index.states:
@@ -146,16 +144,15 @@ def eventless_cycles(analysis: Analysis) -> Iterator[LintIssue]:
         reported.add(frozenset(t.id for t in cycle))
         loop = " -> ".join([cycle[0].source, *(t.transition.to for t in cycle)])
         guards = "; ".join(f"{t.id}: {t.transition.when or 'always'}" for t in cycle)
-        yield LintIssue(
+        yield LintFinding(
             (*cycle[0].path, "to"),
-            "PW503",
             f"eventless cycle {loop}",
             f"it loops (and the engine stops with PW410) if these guards can all be true at once: {guards}",
         )
 
 
-@rule("PW504", "conflicting transitions across parallel regions", Severity.WARNING)
-def region_conflicts(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW504)
+def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
     """Two regions of one parallel state react to the same event, and one of them leaves the parallel state."""
     index = analysis.index
     for state_id, info in index.states.items():
@@ -172,9 +169,8 @@ def region_conflicts(analysis: Analysis) -> Iterator[LintIssue]:
             for region, t in leaving:
                 others = sorted({t2.id for r2, t2 in found if r2 != region})
                 if others:
-                    yield LintIssue(
+                    yield LintFinding(
                         (*t.path, "event"),
-                        "PW504",
                         f"'{t.id}' leaves parallel state '{state_id}' on "
                         f"'{event}', which also moves {', '.join(others)} in another region",
                         "document order decides which wins; give them different events or one guard",

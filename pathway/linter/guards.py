@@ -5,7 +5,7 @@ is evaluated for every assignment of the facts the group reads (transitively thr
 with the engine's decision rule (:mod:`pathway.engine.selection`): the first definitely true guard fires when
 every earlier one is definitely false; ``otherwise`` is true when all earlier are false; no ``when`` is always
 true. The truth tables are built once per definition, within a budget of evaluations, by
-:mod:`pathway.lint.exhaustive`; a group that reads a date fact is skipped (dates have no finite domain, and
+:mod:`pathway.linter.exhaustive`; a group that reads a date fact is skipped (dates have no finite domain, and
 ``days_since`` needs a clock); a group beyond the budget is skipped and reported once by PW519.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
-from pathway.diagnostics import Severity
-from pathway.lint.base import LintIssue, rule
-from pathway.lint.exhaustive import Table, groups, guarded, may_stick, stuck_transitions, tables, truths
+from pathway.diagnostics.codes import Code
+from pathway.linter.base import LintFinding, rule
+from pathway.linter.exhaustive import Table, groups, guarded, may_stick, stuck_transitions, tables, truths
 
 __all__ = ["never_true", "overlapping", "shadowed", "stuck", "too_large", "truths"]
 
@@ -49,16 +49,15 @@ def journey_event(facts: Mapping[str, object]) -> str:
     return f"- at: 2026-01-01\n  facts: {flow(facts)}"
 
 
-@rule("PW510", "a transition can never fire: its guard is never true", Severity.ERROR)
-def never_true(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW510)
+def never_true(analysis: Analysis) -> Iterator[LintFinding]:
     known = tables(analysis)
     for _, _, transitions in groups(analysis):
         table = known.table(transitions)
         for i, t in enumerate(transitions):
             if table is not None and guarded(t) and not table.columns[i]:
-                yield LintIssue(
+                yield LintFinding(
                     (*t.path, "when"),
-                    "PW510",
                     f"transition {_label(t)} can never fire: its guard is false for every patient",
                     "the conditions contradict each other; check the comparisons and the derived facts it reads",
                 )
@@ -95,15 +94,15 @@ def _shadow_message(trigger: str | None, t: TransitionInfo, by: list[str]) -> st
     return f"transition {_label(t)} never fires: whenever its guard is true, {which} true too and fires first"
 
 
-@rule("PW511", "a transition is shadowed by earlier ones", Severity.WARNING)
-def shadowed(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW511)
+def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
     known = tables(analysis)
     for _, trigger, transitions in groups(analysis):
         table = known.table(transitions)
         for i, t in enumerate(transitions[1:], start=1):
             by = _shadowers(transitions, table, i)
             if by is not None:
-                yield LintIssue((*t.path, "when"), "PW511", _shadow_message(trigger, t, by), _SHADOW_HINT)
+                yield LintFinding((*t.path, "when"), _shadow_message(trigger, t, by), _SHADOW_HINT)
 
 
 def stuck_assignment(analysis: Analysis, info_id: str) -> dict[str, object]:
@@ -118,17 +117,16 @@ def stuck_assignment(analysis: Analysis, info_id: str) -> dict[str, object]:
     return table.first(table.everyone & ~anyone) or {}
 
 
-@rule("PW512", "a state can get stuck with every fact it reads known", Severity.WARNING)
-def stuck(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW512)
+def stuck(analysis: Analysis) -> Iterator[LintFinding]:
     for info in analysis.index.states.values():
         if not may_stick(analysis, info):
             continue
         patient = stuck_assignment(analysis, info.id)
         if patient:
             guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.transition.event is None)
-            yield LintIssue(
+            yield LintFinding(
                 info.path,
-                "PW512",
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "
                 f"for the patient {flow(patient)}",
                 "add a transition for this patient or an 'otherwise'; as a journey event:\n" + journey_event(patient),
@@ -145,8 +143,8 @@ def overlap(
     return {k: v for k, v in witness.items() if k in keep}
 
 
-@rule("PW513", "two guards overlap and document order decides", Severity.WARNING)
-def overlapping(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW513)
+def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
     known = tables(analysis)
     for _, trigger, transitions in groups(analysis):
         table = known.table(transitions)
@@ -159,21 +157,19 @@ def overlapping(analysis: Analysis) -> Iterator[LintIssue]:
                 both = table.columns[i] & table.columns[j] if guarded(first) else 0
                 if both:
                     patient = overlap(analysis, table, first, second, both)
-                    yield LintIssue(
+                    yield LintFinding(
                         (*second.path, "when"),
-                        "PW513",
                         f"guards of {_label(first)} and {_label(second)} are both true for the patient "
                         f"{flow(patient)}; document order picks '{first.id}'",
                         "if this priority is intended, say so; as a journey event:\n" + journey_event(patient),
                     )
 
 
-@rule("PW519", "guards too many to check exhaustively", Severity.INFO)
-def too_large(analysis: Analysis) -> Iterator[LintIssue]:
+@rule(Code.PW519)
+def too_large(analysis: Analysis) -> Iterator[LintFinding]:
     for skipped in tables(analysis).skipped.values():
-        yield LintIssue(
+        yield LintFinding(
             skipped.state.path,
-            "PW519",
             f"the guards of state '{skipped.state.id}' ({skipped.which}) {skipped.reason}",
             "move parts of the guards into derived facts or child states",
             key=True,

@@ -11,13 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pathway.definition.workspace import Workspace
-from pathway.diagnostics import Diagnostic, Severity, sorted_diagnostics
-from pathway.lint import guards as _guards  # noqa: F401 - registers the guard rules
-from pathway.lint import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
-from pathway.lint import structure as _structure  # noqa: F401 - registers the structural rules
-from pathway.lint.base import RULES, run_rules
+from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
+from pathway.diagnostics.codes import UNREADABLE, Code
+from pathway.errors import ExitCode
+from pathway.linter import guards as _guards  # noqa: F401 - registers the guard rules
+from pathway.linter import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
+from pathway.linter import structure as _structure  # noqa: F401 - registers the structural rules
+from pathway.linter.base import RULES, run_rules
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument
 
@@ -63,7 +66,7 @@ def _suppression_findings(doc: SourceDocument, allows: list[_Allow], used: set[i
         if allow.reason is None:
             out.append(
                 Diagnostic(
-                    code="PW530",
+                    code=Code.PW530,
                     message=f"suppression of {codes} gives no reason",
                     file=doc.path,
                     line=allow.line,
@@ -74,8 +77,8 @@ def _suppression_findings(doc: SourceDocument, allows: list[_Allow], used: set[i
         elif allow.line not in used:
             out.append(
                 Diagnostic(
-                    code="PW531",
-                    severity=Severity.WARNING,
+                    code=Code.PW531,
+                    severity=Code.PW531.severity,
                     file=doc.path,
                     line=allow.line,
                     column=allow.column,
@@ -122,4 +125,47 @@ def lint_paths(paths: Sequence[Path], workspace: Workspace | None = None) -> lis
     return [lint_file(p, ws) for p in paths]
 
 
-__all__ = ["RULES", "LintResult", "lint_file", "lint_paths"]
+@dataclass(frozen=True)
+class LintReport:
+    """The outcome of ``pathway lint``: one :class:`LintResult` per definition file."""
+
+    results: tuple[LintResult, ...]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for r in self.results for d in r.diagnostics]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """2 when a file could not be read at all, 1 on an error (lint errors included), else 0."""
+        if any(not r.valid and any(d.code in UNREADABLE for d in r.diagnostics) for r in self.results):
+            return ExitCode.USAGE
+        return ExitCode.OK if all(r.ok for r in self.results) else ExitCode.FINDINGS
+
+    def to_json(self) -> dict[str, Any]:
+        """Each file with whether it passes, how many findings were suppressed, and its diagnostics."""
+        files = [
+            {
+                "path": r.path,
+                "ok": r.ok,
+                "suppressed": r.suppressed,
+                "diagnostics": [d.model_dump(mode="json") for d in r.diagnostics],
+            }
+            for r in self.results
+        ]
+        return {"files": files}
+
+    def to_text(self) -> str:
+        """Every finding, located, then the summary line with the number of suppressed findings."""
+        suppressed = sum(r.suppressed for r in self.results)
+        tail = f", {suppressed} suppressed with a reason" if suppressed else ""
+        found = [render_text(self.diagnostics)] if self.diagnostics else []
+        return "\n".join([*found, summary_line(self.diagnostics, len(self.results)) + tail])
+
+
+def lint_report(paths: Sequence[Path], workspace: Workspace | None = None) -> LintReport:
+    """Lint every definition of ``paths`` (``pathway lint``), each read and checked once."""
+    return LintReport(tuple(lint_paths(paths, workspace)))
+
+
+__all__ = ["RULES", "LintReport", "LintResult", "lint_file", "lint_paths", "lint_report"]
