@@ -105,3 +105,29 @@ def unclosed(opening: str, filler_lines: int = 40) -> tuple[str, int, int]:
     number = len("\n".join(lines).splitlines())
     lines += ["    transitions:", "      - to: done", "  done:", "    final: true"]
     return "\n".join(lines) + "\n", number, line.index(value) + 1
+
+
+def eventless_ring(states: int, booleans: int = 4) -> str:
+    """``states`` states in one ring of eventless transitions guarded by booleans (one eventless cycle)."""
+    lines = [HEADER + "facts:"] + [f"  b{k}: {{type: bool}}" for k in range(booleans)]
+    lines += ["states:"]
+    for s in range(states):
+        lines += [f"  s{s}:"] + (["    initial: true"] if s == 0 else []) + ["    transitions:"]
+        lines += _transition(f"s{(s + 1) % states}", f"b{s % booleans}")
+        lines += _transition("done", "otherwise")
+    lines += ["  done:", "    final: true"]
+    return "\n".join(lines) + "\n"
+
+
+def parallel_regions(parallels: int, regions: int = 3) -> str:
+    """``parallels`` parallel states in a chain, each with ``regions`` regions reacting to one event."""
+    lines = [HEADER + "facts:", "  n: {type: int, min: 0, max: 4}", "events:", "  tick: {description: A tick.}"]
+    lines += ["states:"]
+    for p in range(parallels):
+        lines += [f"  p{p}:"] + (["    initial: true"] if p == 0 else []) + ["    parallel: true", "    states:"]
+        for r in range(regions):
+            lines += [f"      p{p}_r{r}:", "        states:", f"          p{p}_r{r}_a:", "            initial: true"]
+            lines += ["            transitions:", f"              - to: {f'p{p + 1}' if p + 1 < parallels else 'done'}"]
+            lines += ["                event: tick"]
+    lines += ["  done:", "    final: true"]
+    return "\n".join(lines) + "\n"

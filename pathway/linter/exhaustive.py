@@ -5,7 +5,9 @@ A *table* covers a list of transitions (a state's transitions with one trigger, 
 state and its ancestors): every fully known assignment of the facts their guards read (the *rows*, in the order
 of :func:`~pathway.definition.domains.assignments`) and, per transition, the rows where it is definitely true, as
 an int bitset (``otherwise``: every earlier guard definitely false; no ``when``: always). Bitsets turn the
-questions of PW510-PW513 (never true? shadowed? overlapping? stuck?) into a few big-int operations.
+questions of PW510-PW513 (never true? shadowed? overlapping? stuck?) into a few big-int operations. The facts'
+domains come from the literals of the table's own guards (and of the derived facts they read), so a state is not
+enumerated over the boundaries of every other state's guards.
 
 The work is counted in *evaluations*: one guard or derived fact evaluated for one row, or one pair of transitions
 of a state compared (PW511, PW513). Before anything is evaluated, every table of the definition is planned in
@@ -22,14 +24,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pathway.definition.analysis import OTHERWISE, Analysis
-from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, combinations, fact_domains
+from pathway.definition.domains import MAX_COMBINATIONS, Compared, Domain, assignments, combinations, fact_domains
 from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.expr import Scope
 
-MAX_PER_CHECK = 1_000_000
+MAX_PER_CHECK = 250_000
 """The most evaluations one table may take (a state's guards for one trigger, or one stuck check)."""
-MAX_PER_FILE = 4_000_000
-"""The most evaluations all the tables of one definition may take together."""
+MAX_PER_FILE = 1_000_000
+"""The most evaluations all the tables of one definition may take together (PW503's cycles have as many again)."""
 
 Key = tuple[str, ...]  # the ids of a table's transitions
 
@@ -74,6 +76,7 @@ class Skipped:
 class _Planned:
     transitions: tuple[TransitionInfo, ...]
     facts: tuple[str, ...]
+    domains: Mapping[str, Domain | None]
     cost: int
 
 
@@ -98,9 +101,9 @@ def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Sco
     return tuple(values)
 
 
-def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], int] | None:
-    """The facts the guards read (through derived facts too) and how many derived facts that takes; None when
-    a guard did not compile (the loader reports it)."""
+def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
+    """The facts the guards read (through derived facts too) and the derived facts that takes; None when a guard
+    did not compile (the loader reports it)."""
     stack: list[str] = []
     for t in transitions:
         if guarded(t):
@@ -109,18 +112,18 @@ def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[
             stack.extend(analysis.guards[t.id].names)
     facts: set[str] = set()
     seen: set[str] = set()
-    derived = 0
+    derived: list[str] = []
     while stack:
         name = stack.pop()
         if name in seen:
             continue
         seen.add(name)
         if name in analysis.derived:
-            derived += 1
+            derived.append(name)
             stack.extend(analysis.derived[name].names)
         elif name in analysis.pathway.facts:
             facts.add(name)
-    return frozenset(facts), derived
+    return frozenset(facts), sorted(derived)
 
 
 def groups(analysis: Analysis) -> Iterator[tuple[StateInfo, str | None, tuple[TransitionInfo, ...]]]:
@@ -150,11 +153,12 @@ class Tables:
     """The planned tables of one definition, built on first use; see the module docstring."""
 
     analysis: Analysis
-    domains: Mapping[str, Domain | None]
     planned: dict[Key, _Planned] = field(default_factory=dict)
     skipped: dict[Key, Skipped] = field(default_factory=dict)
     budget: int = 0  # the evaluations of every planned table
     spent: int = 0  # the evaluations of the tables built so far
+    memo: dict[str, object] = field(default_factory=dict)  # other per-definition lint work (PW503's cycles)
+    parsed: dict[str, Compared] = field(default_factory=dict)  # each expression's comparisons, parsed once
     _built: dict[Key, Table] = field(default_factory=dict)
 
     def plan(self, state: StateInfo, which: str, transitions: tuple[TransitionInfo, ...], pairs: bool) -> None:
@@ -163,11 +167,14 @@ class Tables:
         if key in self.planned or key in self.skipped:
             return
         read = read_by(self.analysis, transitions)
-        count = None if read is None else combinations(read[0], self.domains, include_unknown=False)
-        if read is None or count is None:
-            return  # a guard that did not compile, or a date fact: nothing to decide
+        if read is None:
+            return  # a guard that did not compile: the loader reports it
         facts, derived = read
-        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + derived
+        domains = self.domains(transitions, derived)
+        count = combinations(facts, domains, include_unknown=False)
+        if count is None:
+            return  # a date fact: nothing to decide
+        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
         cost = count * evaluated + (size * (size - 1) // 2 if pairs else 0)
         skip = "PW510-PW513 skip it"
         reason = None
@@ -180,8 +187,15 @@ class Tables:
         if reason is not None:
             self.skipped[key] = Skipped(state, which, reason)
         else:
-            self.planned[key] = _Planned(transitions, tuple(sorted(facts)), cost)
+            self.planned[key] = _Planned(transitions, tuple(sorted(facts)), domains, cost)
             self.budget += cost
+
+    def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
+        """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
+        boundaries that matter to these guards, and no others."""
+        texts = [t.transition.when for t in transitions if guarded(t) and t.transition.when is not None]
+        texts += [self.analysis.pathway.derived[name].expr for name in derived]
+        return fact_domains(self.analysis, texts, self.parsed)
 
     def table(self, transitions: Sequence[TransitionInfo]) -> Table | None:
         """The table of these transitions; None when it was not planned (skipped, or nothing to decide)."""
@@ -197,10 +211,10 @@ class Tables:
 
     def _build(self, planned: _Planned) -> Table:
         analysis, transitions = self.analysis, planned.transitions
-        domains = tuple(self.domains[name] or () for name in planned.facts)
+        domains = tuple(planned.domains[name] or () for name in planned.facts)
         bits = [bytearray() for _ in transitions]
         rows = 0
-        for assignment in assignments(planned.facts, self.domains, include_unknown=False):
+        for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
             row = truths(analysis, transitions, Scope(assignment, analysis.derived, None))
             for column, value in zip(bits, row, strict=True):
                 column.append(49 if value else 48)  # b"1" / b"0"
@@ -217,7 +231,7 @@ def tables(analysis: Analysis) -> Tables:
     """The tables of a checked definition, planned on first call and kept as long as the analysis lives."""
     found = _TABLES.get(analysis)
     if found is None:
-        found = Tables(analysis, fact_domains(analysis))
+        found = Tables(analysis)
         for info, trigger, transitions in groups(analysis):
             found.plan(info, f"event '{trigger}'" if trigger else "no event", transitions, pairs=True)
         for info in analysis.index.states.values():

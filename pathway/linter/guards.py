@@ -17,6 +17,7 @@ from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.codes import Code
+from pathway.linter import cycles
 from pathway.linter.base import LintFinding, rule
 from pathway.linter.exhaustive import Table, groups, guarded, may_stick, stuck_transitions, tables, truths
 
@@ -174,3 +175,6 @@ def too_large(analysis: Analysis) -> Iterator[LintFinding]:
             "move parts of the guards into derived facts or child states",
             key=True,
         )
+    stopped = cycles.loops(analysis).stopped
+    if stopped is not None:
+        yield LintFinding(("states",), f"the search for eventless cycles {stopped}", "split the state chart", key=True)
