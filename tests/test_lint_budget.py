@@ -190,3 +190,24 @@ def test_columns_are_the_rows_where_each_transition_is_true() -> None:
             facts[f"b{i % 3}"] and not facts[f"b{(i * 7 + 1) % 3}"] or facts[f"b{(i * 13 + 2) % 3}"] for i in range(4)
         ]
         assert truths[4] == (not any(truths[:4]))  # otherwise
+
+
+# --- parallel regions ------------------------------------------------------------------------------------------
+
+
+def test_many_parallel_states_are_each_walked_once() -> None:
+    found = findings(analysed(hostile.parallel_regions(300)))["PW504"]
+    assert len(found) == 900  # every region of every parallel state leaves on 'tick' while the others move
+    assert found[0] == (
+        "'p0_r0_a->p1' leaves parallel state 'p0' on 'tick', which also moves p0_r1_a->p1, p0_r2_a->p1 "
+        "in another region"
+    )
+
+
+def test_a_conflict_names_the_first_other_transitions_and_counts_the_rest() -> None:
+    found = findings(analysed(hostile.parallel_regions(1, 40)))["PW504"]
+    assert len(found) == 40
+    assert found[0].endswith(
+        "which also moves p0_r10_a->done, p0_r11_a->done, p0_r12_a->done, p0_r13_a->done, "
+        "p0_r14_a->done and 34 more in another region"
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from pathway.definition.analysis import Analysis
@@ -72,6 +73,39 @@ def dead_ends(analysis: Analysis) -> Iterator[LintFinding]:
             )
 
 
+def _subtree(index: StateIndex, state_id: str) -> Iterator[str]:
+    """The state and its descendants in document order (preorder, without recursion)."""
+    todo = [state_id]
+    while todo:
+        state = todo.pop()
+        yield state
+        todo.extend(reversed(index.states[state].children))
+
+
+def _others(every: list[str], own: set[str], count: int, shown: int = 5) -> str:
+    """The ids of ``every`` not in ``own`` (there are ``count``), the first few named."""
+    first = list(itertools.islice((i for i in every if i not in own), shown))
+    return ", ".join(first) + (f" and {count - len(first)} more" if count > len(first) else "")
+
+
+ByEvent = dict[str, list[tuple[str, TransitionInfo]]]
+"""An event -> the transitions on it, each with the region it starts in."""
+
+
+def _regions(index: StateIndex, regions: tuple[str, ...]) -> tuple[set[str], ByEvent]:
+    """The states inside the regions, and each event's transitions from inside them, with their region, in document
+    order."""
+    inside: set[str] = set()
+    by_event: ByEvent = {}
+    for region in regions:
+        for source in _subtree(index, region):
+            inside.add(source)
+            for t in index.outgoing(source):
+                if t.transition.event is not None:
+                    by_event.setdefault(t.transition.event, []).append((region, t))
+    return inside, by_event
+
+
 @rule(Code.PW504)
 def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
     """Two regions of one parallel state react to the same event, and one of them leaves the parallel state."""
@@ -79,20 +113,18 @@ def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
     for state_id, info in index.states.items():
         if info.kind != "parallel":
             continue
-        inside = {s for s in index.states if state_id in index.ancestors(s)}
-        by_event: dict[str, list[tuple[str, TransitionInfo]]] = {}
-        for t in index.transitions:
-            if t.source in inside and t.transition.event is not None:
-                region = next(r for r in info.children if r == t.source or r in index.ancestors(t.source))
-                by_event.setdefault(t.transition.event, []).append((region, t))
+        inside, by_event = _regions(index, info.children)
         for event, found in by_event.items():
-            leaving = [(r, t) for r, t in found if t.transition.to not in inside]
-            for region, t in leaving:
-                others = sorted({t2.id for r2, t2 in found if r2 != region})
-                if others:
+            every = sorted({t.id for _, t in found})
+            own: dict[str, set[str]] = {}
+            for region, t in found:
+                own.setdefault(region, set()).add(t.id)
+            for region, t in found:
+                count = len(every) - len(own[region])
+                if t.transition.to not in inside and count:
                     yield LintFinding(
                         (*t.path, "event"),
                         f"'{t.id}' leaves parallel state '{state_id}' on "
-                        f"'{event}', which also moves {', '.join(others)} in another region",
+                        f"'{event}', which also moves {_others(every, own[region], count)} in another region",
                         "document order decides which wins; give them different events or one guard",
                     )
