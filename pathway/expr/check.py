@@ -12,15 +12,14 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
 from pathway.expr.closures import NO_VALUE, BinaryOp, Fn
 from pathway.expr.evaluate import Compiled, Plan
-from pathway.expr.parse import BOOL_LITERALS, Source, issue, names_in, parse
+from pathway.expr.parse import BOOL_LITERALS, Source, issue, parse
 from pathway.expr.types import ExprIssue, Symbols, ValueType, value_checker
 
 FUNCTIONS: Final = ("max", "min", "abs", "known", "days_since", "days_between")
@@ -81,9 +80,9 @@ _REFUSED: Final[Mapping[type[ast.AST], tuple[str, str | None]]] = {
 _LITERAL_NAMES: Final[Mapping[type, str]] = {bytes: "a bytes literal", complex: "a complex number"}
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """A checked subexpression: its type, its closure, and its literal value(s) when it is a literal."""
+class _Typed(NamedTuple):
+    """A checked subexpression: its type, its closure, and its literal value(s) when it is a literal. (A named
+    tuple: one is made for every node of every guard, and a frozen dataclass is several times slower to make.)"""
 
     type: ValueType
     fn: Fn
@@ -516,7 +515,7 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
     if isinstance(parsed, list):
         return parsed
     tree, source = parsed
-    names = sorted(names_in(tree))
+    names = sorted(source.names)
     checker = _Checker(source, symbols, {name: i for i, name in enumerate(names)}, want_bool)
     typed = checker.visit(tree)
     if typed is not None:
