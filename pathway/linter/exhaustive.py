@@ -170,25 +170,30 @@ class Tables:
         if read is None:
             return  # a guard that did not compile: the loader reports it
         facts, derived = read
+        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
+        compared = size * (size - 1) // 2 if pairs else 0
+        per_check = f"{MAX_PER_CHECK:,} per check"
+        if evaluated + compared > MAX_PER_CHECK:  # too costly even for one patient: no need to find the domains
+            self.skip(key, state, which, f"would take at least {evaluated + compared:,} evaluations", per_check)
+            return
         domains = self.domains(transitions, derived)
         count = combinations(facts, domains, include_unknown=False)
         if count is None:
             return  # a date fact: nothing to decide
-        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
-        cost = count * evaluated + (size * (size - 1) // 2 if pairs else 0)
-        skip = "PW510-PW513 skip it"
-        reason = None
+        cost = count * evaluated + compared
         if count > MAX_COMBINATIONS:
-            reason = f"read {len(facts)} facts with {count} combinations; {skip} (the limit is {MAX_COMBINATIONS})"
+            self.skip(key, state, which, f"read {len(facts)} facts with {count} combinations", f"{MAX_COMBINATIONS}")
         elif cost > MAX_PER_CHECK:
-            reason = f"would take {cost:,} evaluations to check; {skip} (the limit is {MAX_PER_CHECK:,} per check)"
+            self.skip(key, state, which, f"would take {cost:,} evaluations", per_check)
         elif self.budget + cost > MAX_PER_FILE:
-            reason = f"would take {cost:,} evaluations, past the limit of {MAX_PER_FILE:,} for the file; {skip}"
-        if reason is not None:
-            self.skipped[key] = Skipped(state, which, reason)
+            self.skip(key, state, which, f"would take {cost:,} more evaluations", f"{MAX_PER_FILE:,} for the file")
         else:
             self.planned[key] = _Planned(transitions, tuple(sorted(facts)), domains, cost)
             self.budget += cost
+
+    def skip(self, key: Key, state: StateInfo, which: str, reason: str, limit: str) -> None:
+        """Record a table that is not built, and why."""
+        self.skipped[key] = Skipped(state, which, f"{reason}; PW510-PW513 skip it (the limit is {limit})")
 
     def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
         """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
