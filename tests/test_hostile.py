@@ -3,6 +3,7 @@ located diagnostic, promptly. The sizes that once hung run as slow tests."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 import pathway
 from pathway.cli import main
 from pathway.definition.loader import load_analysis
+from pathway.errors import InvalidInputError
 from pathway.expr import Scope
 from pathway.linter import lint_file
+from pathway.source.reader import parse_text
 from tests import hostile
 
 BOUNDS = [".nan", ".NaN", ".inf", "-.inf", "1e400", "-1e400", "1" + "0" * 400]
@@ -107,3 +110,23 @@ def test_a_cycle_of_derived_facts_of_any_length_is_one_error(tmp_path: Path, len
     assert found.message.startswith("derived facts depend on each other in a cycle: d0 -> ")
     assert found.message.endswith(" -> d0")
     assert len(found.message) < 200
+
+
+# --- YAML syntax errors point at the fix ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opening", ["[", "{", '"', "'"])
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(opening: str) -> None:
+    """The finding: an unclosed '[' on line 497 was reported at line 499, where the parser gave up."""
+    text, line, column = hostile.unclosed(opening, filler_lines=480)
+    with pytest.raises(InvalidInputError) as caught:
+        parse_text(text, "pathway.yaml")
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.line, found.column) == ("PW001", line, column)
+    assert text.splitlines()[line - 1][column - 1] == opening
+    assert "is never closed" in found.message
+    noticed = re.search(r"at line (\d+), column \d+\)$", found.message)
+    assert noticed is not None
+    assert int(noticed.group(1)) > line  # where the parser noticed, as context
+    assert found.hint is not None
+    assert found.hint.startswith(f"add the closing {dict(zip('[{', ']}', strict=True)).get(opening, opening)}")
