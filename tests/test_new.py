@@ -107,13 +107,22 @@ def test_an_empty_or_multi_line_title_is_refused(tmp_path: Path, title: str) -> 
 
 def test_a_failure_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> str:
-        raise OSError("disk full")
+        raise OSError(28, "disk full")
 
     monkeypatch.setattr(scaffold, "_write_atomically", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(UsageError, match="disk full; nothing was written"):
         new_pathway("demo", None, tmp_path)
     assert list((tmp_path / "definitions").iterdir()) == []  # no folder, no staging left over
     assert not (tmp_path / "schema").exists()
+
+
+def test_a_root_that_is_a_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "project").write_text("not a folder\n", encoding="utf-8")
+    assert main(["new", "demo", "--root", str(tmp_path / "project")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pathway: cannot write ")
+    assert "nothing was written" in err
+    assert "internal error" not in err
 
 
 def test_the_command_prints_what_it_wrote_and_json_on_request(

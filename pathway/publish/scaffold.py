@@ -228,18 +228,9 @@ def _build(staging: Path, texts: dict[str, str]) -> str:
     return pathway_schema(result.analysis)
 
 
-def new_pathway(pathway_id: str, title: str | None = None, root: Path | None = None) -> Scaffold:
-    """Create ``definitions/<pathway_id>/`` under root (default: the working directory), all or nothing.
-
-    Raises :class:`~pathway.errors.UsageError` for a bad id or title, or when the folder exists already."""
-    base = root if root is not None else Path.cwd()
-    texts = scaffold_texts(pathway_id, title)
-    folder = base / DEFINITIONS_DIR / pathway_id
-    if folder.exists() or folder.is_symlink():
-        raise UsageError(
-            f"{display_path(folder)} already exists: pathway new never overwrites; choose another id, or remove "
-            "the folder first"
-        )
+def _write(pathway_id: str, texts: dict[str, str], base: Path, folder: Path) -> dict[Path, str]:
+    """Build the folder under a temporary name beside its destination, write the schemas, rename the folder into
+    place; on any failure remove what was written. Returns the schemas written."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{pathway_id}.", suffix=".new", dir=folder.parent))
     written: list[Path] = []
@@ -257,4 +248,25 @@ def new_pathway(pathway_id: str, title: str | None = None, root: Path | None = N
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    return schemas
+
+
+def new_pathway(pathway_id: str, title: str | None = None, root: Path | None = None) -> Scaffold:
+    """Create ``definitions/<pathway_id>/`` under root (default: the working directory), all or nothing.
+
+    Raises :class:`~pathway.errors.UsageError` for a bad id or title, when the folder exists already, or when the
+    file system refuses to write (then nothing is left behind)."""
+    base = root if root is not None else Path.cwd()
+    texts = scaffold_texts(pathway_id, title)
+    folder = base / DEFINITIONS_DIR / pathway_id
+    if folder.exists() or folder.is_symlink():
+        raise UsageError(
+            f"{display_path(folder)} already exists: pathway new never overwrites; choose another id, or remove "
+            "the folder first"
+        )
+    try:
+        schemas = _write(pathway_id, texts, base, folder)
+    except OSError as err:  # the file system refused (permissions, a file where a folder should be, a full disk)
+        where = display_path(Path(err.filename)) if err.filename else display_path(folder)
+        raise UsageError(f"cannot write {where}: {err.strerror or err}; nothing was written") from None
     return Scaffold(pathway_id, folder, (*(folder / relative for relative in texts), *schemas))
