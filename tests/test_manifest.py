@@ -241,3 +241,12 @@ def test_verify_agrees_with_replay_on_a_bad_trail(
     out = capsys.readouterr().out
     assert "NOT verified" in out
     assert problem.removeprefix("tampered: ").removeprefix("PW401 ").removeprefix("PW402 ").split(" (")[0] in out
+
+
+def test_a_manifest_that_cannot_be_written_is_a_usage_error(cohort: Path) -> None:
+    folder = cohort / "manifest.json"
+    folder.mkdir()  # the manifest's name is taken by a folder
+    with pytest.raises(UsageError, match="cannot write"):
+        pathway.seal([cohort / "trails"], folder)
+    assert list(folder.iterdir()) == []
+    assert [p.name for p in cohort.iterdir() if p.name.startswith(".")] == []  # no temporary file left

@@ -302,3 +302,11 @@ def test_replay_lists_every_header_field_it_checks(unsigned: Path) -> None:
     document = result.to_json()
     assert [u["field"] for u in document["unchecked"]] == ["journey.id", "journey.description", "inputs"]
     assert len(document["header"]) == 7
+
+
+def test_keys_that_cannot_be_written_are_a_usage_error_and_leave_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(UsageError, match="cannot write the key files"):
+        generate_key(blocker / "keys")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

@@ -291,7 +291,6 @@ def generate_key(out: str | Path, name: str | None = None) -> GeneratedKey:
     key_id = name or derived
     stem = re.sub(r"[^A-Za-z0-9._-]", "-", key_id)
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / f"{stem}.private.pem", folder / f"{stem}.public.pem"
     for path in (private, public):
         if path.exists():
@@ -299,6 +298,16 @@ def generate_key(out: str | Path, name: str | None = None) -> GeneratedKey:
     s = c.serialization
     head = f"{ID_LINE} {key_id}\n".encode("ascii")
     pem = key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption())
-    _write_new(private, head + pem, 0o600)
-    _write_new(public, head + key.public_key().public_bytes(s.Encoding.PEM, s.PublicFormat.SubjectPublicKeyInfo), 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_new(private, head + pem, 0o600)
+        try:
+            _write_new(
+                public, head + key.public_key().public_bytes(s.Encoding.PEM, s.PublicFormat.SubjectPublicKeyInfo), 0o644
+            )
+        except BaseException:
+            private.unlink()  # never half a key pair
+            raise
+    except OSError as err:
+        raise UsageError(f"cannot write the key files in {display_path(folder)}: {err.strerror or err}") from None
     return GeneratedKey(key_id, private, public)

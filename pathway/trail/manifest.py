@@ -190,7 +190,10 @@ def seal(
     manifest = Manifest(manifest=MANIFEST, folders=tuple(folders), trails=trails, root=root_of(trails))
     if key is not None:
         manifest = manifest.model_copy(update={"signature": sign(key, MANIFEST_DOMAIN, body_hash(manifest))})
-    _write(target, json.dumps(manifest.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    try:
+        _write(target, json.dumps(manifest.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    except OSError as err:
+        raise UsageError(f"cannot write {display_path(target)}: {err.strerror or err}") from None
     return SealResult(target, manifest)
 
 
