@@ -119,7 +119,7 @@ class Bare:
                 return active
             for fire in selection.fire:
                 t = fire.chosen.transition
-                active = self.take(active, t.source, t.transition.to)
+                active = self.take(active, t.source, t.target)
             trigger = None
         return None  # an eventless cycle: the engine stops here too
 
@@ -141,7 +141,7 @@ def check_bare_agrees(analysis: Analysis, runner: Runner, journeys: Sequence[Loa
     for journey in journeys:
         summary = runner.run(journey).summary
         ended = bare.run(journey)
-        expected = None if summary["error"] else frozenset(summary["states"])
+        expected = None if summary.error else frozenset(summary.states)
         if ended != expected:
             raise SystemExit(f"{journey.id}: the bare loop ends in {ended}, the engine in {expected}")
 
@@ -246,7 +246,7 @@ def measure(path: Path, size: int, events: int, runs: int) -> Figures:
     chart = compile_chart(analysis)
     instrumented_total, parts = breakdown(runner, journeys, runs)
     return Figures(
-        name=analysis.pathway.pathway,
+        name=analysis.pathway.id,
         journeys=size,
         events=size * events,
         parse=median_seconds(lambda: each(lambda d: journey_from_data(d, analysis), data), runs),

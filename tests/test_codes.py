@@ -21,6 +21,9 @@ GENERATED = {
     "PW402": "tests/test_replay.py::test_a_line_that_is_not_json_is_a_parse_error_at_that_line",
     "PW320": "tests/test_scenarios.py::test_an_expectation_naming_an_unknown_id_is_a_located_error",
     "PW410": "tests/test_engine.py::test_an_eventless_cycle_stops_the_run_with_an_error",
+    "PW411": "tests/test_guard_errors.py::test_a_zero_divisor_blocks_the_state_with_an_error",
+    "PW420": "tests/test_manifest.py::test_a_file_that_is_not_a_manifest_is_a_located_error",
+    "PW421": "tests/test_signing.py::test_key_files_of_the_wrong_kind_are_located_errors",
 }
 
 

@@ -20,8 +20,9 @@ def analysis() -> Analysis:
 
 
 def run(analysis: Analysis, *events: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The records of a run as the trail file holds them."""
     result = pathway.run(analysis, {"journey": "t", "events": list(events)})
-    return list(result.records)
+    return [r.to_dict() for r in result.records]
 
 
 def kinds(records: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
@@ -153,11 +154,12 @@ def test_an_eventless_cycle_stops_the_run_with_an_error(analysis: Analysis) -> N
             ],
         },
     )
-    (error,) = kinds(result.records, "error")
+    records = [r.to_dict() for r in result.records]
+    (error,) = kinds(records, "error")
     assert error["code"] == "PW410"
     assert not result.ok
-    assert result.summary["error"] == error["message"]
-    assert [r["input"] for r in kinds(result.records, "input")] == [1]
+    assert result.summary.error == error["message"]
+    assert [r["input"] for r in kinds(records, "input")] == [1]
 
 
 def test_a_terminated_run_keeps_recording_inputs(analysis: Analysis) -> None:

@@ -17,6 +17,7 @@ from pathway.expr import (
     MAX_LENGTH,
     UNKNOWN,
     Compiled,
+    EvalError,
     Evaluation,
     ExprIssue,
     Scope,
@@ -50,6 +51,7 @@ DERIVED_TEXT = {
     "grade_gap": "abs(sensory_grade - motor_grade)",
     "diabetes_checked": "known(hba1c_percent) and diabetes",
     "severe": "effective_grade >= 3",  # a derived fact over a derived fact
+    "ratio": "hba1c_percent / b2m_mg_l",
 }
 
 
@@ -251,14 +253,6 @@ VALUES = [
         set(),
     ),
     (
-        "division-by-zero-is-unknown",
-        "hba1c_percent / b2m_mg_l > 2",
-        {"hba1c_percent": 6.6, "b2m_mg_l": 0},
-        U,
-        {"b2m_mg_l": 0, "hba1c_percent": 6.6},
-        set(),
-    ),
-    (
         "division-by-zero-or-true",
         "hba1c_percent / b2m_mg_l > 2 or diabetes",
         {"hba1c_percent": 6.6, "b2m_mg_l": 0.0, "diabetes": True},
@@ -422,6 +416,75 @@ def test_value_read_missing(
     assert dict(result.read) == read
     assert list(result.read) == sorted(result.read)
     assert result.missing == frozenset(missing)
+    assert result.error is None
+
+
+ZERO = {"hba1c_percent": 6.6, "b2m_mg_l": 0}
+DIVIDES = "hba1c_percent / b2m_mg_l > 2"
+# (id, text, facts, value when decided or None for an error). An operand that fails is held back while another can
+# still decide its and/or, wherever it stands; otherwise the failure dominates unknown and propagates.
+ERRORS = [
+    ("division-by-zero", DIVIDES, ZERO, None),
+    ("division-by-float-zero", DIVIDES, {**ZERO, "b2m_mg_l": 0.0}, None),
+    ("divisor-not-zero", DIVIDES, {**ZERO, "b2m_mg_l": 2}, True),
+    ("true-or-error", f"diabetes or {DIVIDES}", {**ZERO, "diabetes": True}, True),
+    ("error-or-true", f"{DIVIDES} or diabetes", {**ZERO, "diabetes": True}, True),
+    ("false-and-error", f"diabetes and {DIVIDES}", {**ZERO, "diabetes": False}, False),
+    ("error-and-false", f"{DIVIDES} and diabetes", {**ZERO, "diabetes": False}, False),
+    ("error-and-true", f"{DIVIDES} and diabetes", {**ZERO, "diabetes": True}, None),
+    ("true-and-error", f"diabetes and {DIVIDES}", {**ZERO, "diabetes": True}, None),
+    ("error-or-false", f"{DIVIDES} or diabetes", {**ZERO, "diabetes": False}, None),
+    ("error-or-unknown", f"{DIVIDES} or diabetes", ZERO, None),
+    ("unknown-and-error", f"diabetes and {DIVIDES}", ZERO, None),
+    (
+        "error-and-x-and-false",
+        f"{DIVIDES} and diabetes and neuropathic_pain",
+        {**ZERO, "neuropathic_pain": False},
+        False,
+    ),
+    ("error-or-x-or-true", f"{DIVIDES} or diabetes or neuropathic_pain", {**ZERO, "neuropathic_pain": True}, True),
+    ("error-or-x-or-false", f"{DIVIDES} or diabetes or neuropathic_pain", {**ZERO, "neuropathic_pain": False}, None),
+    ("not-error", f"not ({DIVIDES})", ZERO, None),
+    ("error-in-max", "max(hba1c_percent / b2m_mg_l, sensory_grade) > 1", {**ZERO, "sensory_grade": 3}, None),
+    ("error-beside-unknown", "max(hba1c_percent / b2m_mg_l, sensory_grade) > 1", ZERO, None),
+    ("error-in-chain", "1 < hba1c_percent / b2m_mg_l < 5", ZERO, None),
+    ("error-in-list", "hba1c_percent / b2m_mg_l in [1, 2]", ZERO, None),
+    ("derived-error", "ratio > 2", ZERO, None),
+    ("derived-error-in-known", "not known(ratio)", ZERO, None),
+    ("derived-error-decided-without-it", "diabetes or ratio > 2", {**ZERO, "diabetes": True}, True),
+    ("derived-divisor-not-zero", "ratio > 2", {**ZERO, "b2m_mg_l": 2}, True),
+]
+
+
+@pytest.mark.parametrize(("text", "facts", "value"), [pytest.param(*case[1:], id=case[0]) for case in ERRORS])
+def test_an_expression_that_cannot_be_evaluated_is_an_error_unless_decided_without_it(
+    text: str, facts: dict[str, object], value: bool | None
+) -> None:
+    result = run(text, facts)
+    assert result.missing == frozenset()
+    if value is None:
+        assert result.value is UNKNOWN
+        assert result.error is not None
+        assert result.error.kind == "ZeroDivisionError"
+        failing = "hba1c_percent / b2m_mg_l" if "ratio" in text else text
+        assert result.error.message == f"division by zero in '{failing}'"
+    else:
+        assert (result.value, result.error) == (value, None)
+
+
+def test_a_derived_fact_that_fails_reads_as_its_error() -> None:
+    result = run("ratio > 2 or diabetes", {**ZERO, "diabetes": False})
+    error = result.read["ratio"]
+    assert isinstance(error, EvalError)
+    assert error == result.error
+    assert (result.read["b2m_mg_l"], result.read["hba1c_percent"]) == (0, 6.6)
+
+
+def test_a_float_result_too_large_is_an_error() -> None:
+    result = run("hba1c_percent * b2m_mg_l > 1", {"hba1c_percent": 1e308, "b2m_mg_l": 10.0})
+    assert result.error == EvalError(
+        "OverflowError", "the result is too large for a number in 'hba1c_percent * b2m_mg_l > 1'"
+    )
 
 
 WRONG_TYPED = [
@@ -836,13 +899,16 @@ def test_evaluate_never_raises_on_a_broken_mapping() -> None:
     result = compiled("diabetes or effective_grade > 1").evaluate(Scope(_BrokenFacts(), DERIVED))
     assert result.value is UNKNOWN
     assert result.read == {"diabetes": UNKNOWN, "effective_grade": UNKNOWN}
-    assert result.missing == frozenset({"diabetes"})
+    assert result.missing == frozenset()
+    assert result.error == EvalError("RuntimeError", "broken in 'diabetes or effective_grade > 1'")
 
 
 def test_huge_values_do_not_crash() -> None:
     expr = compiled("hba1c_percent * sensory_grade > 1")
     result = expr.evaluate(Scope({"hba1c_percent": 1.5, "sensory_grade": 10**400}, DERIVED))
-    assert result.value is UNKNOWN  # int too large to convert to float: an arithmetic error
+    assert result.value is UNKNOWN
+    assert result.error is not None
+    assert result.error.kind == "OverflowError"  # int too large to convert to float
 
 
 def test_unknown_is_a_singleton_that_refuses_truthiness() -> None:

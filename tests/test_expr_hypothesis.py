@@ -3,7 +3,8 @@
 1. Any text (grammar soup or junk) either compiles or gives issues located inside the text; nothing raises.
 2. Well-typed guards, generated as trees with an independent reference evaluator, compile; with any subset of facts
    missing their value matches the reference and ``missing`` / ``read`` are exactly the statically expected names.
-3. With every fact known the value is never unknown, except after a division by zero or a days_since without today.
+3. With every fact known the value is never unknown, except after a days_since without today; a division by zero
+   is an error, never an unknown.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathway.expr import MAX_LENGTH, UNKNOWN, Compiled, Scope, ValueType, compil
 pytestmark = pytest.mark.slow  # every test here is a property test
 
 U = UNKNOWN
+E = "<error>"  # the reference's value for what cannot be evaluated (the engine's: UNKNOWN with an error)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ENUMS = {
@@ -92,12 +94,12 @@ def render(tree: Tree) -> str:  # noqa: C901 - one branch per node kind
 
 
 class Reference:
-    """An independent evaluator over trees: Kleene logic, with flags for the expected sources of unknown."""
+    """An independent evaluator over trees: Kleene logic, where a failure (E) is decided only by an operand that
+    decides its and/or and otherwise dominates unknown; with a flag for the expected source of unknown."""
 
     def __init__(self, facts: Mapping[str, object], today: date | None) -> None:
         self.facts = facts
         self.today = today
-        self.divided_by_zero = False
         self.no_today = False
 
     def value(self, tree: Tree) -> object:  # noqa: C901 - one branch per node kind
@@ -108,17 +110,18 @@ class Reference:
         if kind == "lit":
             return tree[1]
         if kind == "known":
-            return self.value(("name", tree[1])) is not U
+            named = self.value(("name", tree[1]))
+            return E if named is E else named is not U
         if kind in ("and", "or"):
             return self.logic(kind, [self.value(item) for item in tree[1]])
         if kind == "not":
             inner = self.value(tree[1])
-            return U if inner is U else not inner
+            return inner if inner is U or inner is E else not inner
         if kind == "cmp":
             return self.chain(tree[1], [self.value(operand) for operand in tree[2]])
         if kind == "in":
             inner = self.value(tree[1])
-            return U if inner is U else (inner in tree[2]) != tree[3]
+            return inner if inner is U or inner is E else (inner in tree[2]) != tree[3]
         if kind == "days_since":
             then = self.value(("name", tree[1]))
             self.no_today = self.no_today or self.today is None
@@ -127,6 +130,8 @@ class Reference:
 
     def numeric(self, kind: str, tree: Tree) -> object:
         args = [self.value(arg) for arg in (tree[1] if kind in ("max", "min") else tree[1:]) if isinstance(arg, tuple)]
+        if any(arg is E for arg in args):
+            return E
         if any(arg is U for arg in args):
             return U
         if kind in ("max", "min"):
@@ -140,8 +145,7 @@ class Reference:
             return U if a is U or b is U else (b - a).days
         a, b = args
         if tree[1] == "/" and b == 0:
-            self.divided_by_zero = True
-            return U
+            return E
         return {"+": a + b, "-": a - b, "*": a * b}[tree[1]] if tree[1] != "/" else a / b
 
     def needs(self, tree: Tree) -> set[str]:
@@ -169,12 +173,17 @@ class Reference:
         decisive = kind == "or"  # or: any true decides; and: any false decides
         if any(v is decisive for v in values):
             return decisive
+        if any(v is E for v in values):
+            return E
         return U if any(v is U for v in values) else not decisive
 
     @staticmethod
     def chain(ops: list[str], values: list[object]) -> object:
         results = []
         for op, a, b in zip(ops, values, values[1:], strict=False):
+            if a is E or b is E:
+                results.append(E)
+                continue
             if a is U or b is U:
                 results.append(U)
                 continue
@@ -442,7 +451,14 @@ def test_missing_and_read_are_exact(tree: Tree, facts: dict[str, object], today:
     for name in all_names & set(FACTS):
         assert result.read[name] == facts.get(name, U)
     expected = Reference(facts, today).value(tree)
-    assert result.value is expected if expected in (True, False, U) else result.value == expected
+    assert (result.error is not None) == (expected is E), (text, result.error)
+    if expected is E:
+        assert result.value is U
+        assert result.error is not None
+        assert result.error.kind == "ZeroDivisionError"
+        assert result.error.message == f"division by zero in '{text}'" or "ratio" in text
+    else:
+        assert result.value is expected if expected in (True, False, U) else result.value == expected
 
 
 @SETTINGS
@@ -458,7 +474,9 @@ def test_operand_order_does_not_change_the_evaluation(tree: Tree, facts: dict[st
         compiled = compile_expr(render(variant), SYMBOLS, want_bool=True)
         assert isinstance(compiled, Compiled)
         results.append(compiled.evaluate(scope))
-    assert results[0] == results[1]
+    first, second = results
+    assert (first.value, first.read, first.missing) == (second.value, second.read, second.missing)
+    assert (first.error is None) == (second.error is None)
 
 
 # --- 3. with every fact known, unknown only for a reason ------------------------------------------------------
@@ -474,8 +492,9 @@ def test_all_facts_known_gives_a_decided_value(tree: Tree, facts: dict[str, obje
     assert result.missing == frozenset()
     reference = Reference(facts, today)
     expected = reference.value(tree)
-    assert result.value is expected
-    if result.value is UNKNOWN:
-        assert reference.divided_by_zero or reference.no_today
+    assert result.value is (U if expected is E else expected)
+    assert (result.error is not None) == (expected is E)
+    if expected is U:
+        assert reference.no_today
     if today is not None and "/" not in render(tree) and "ratio" not in render(tree):
         assert result.value in (True, False)

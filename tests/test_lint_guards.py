@@ -20,6 +20,7 @@ from pathway.expr import Scope
 from pathway.linter.base import LintIssue
 from pathway.linter.guards import never_true, overlapping, shadowed, stuck, too_large, truths
 from pathway.source.reader import parse_text
+from pathway.trail.records import TransitionRecord
 from tests.conftest import FIXTURES, ROOT
 
 GUARDS = FIXTURES / "lint" / "guards"
@@ -117,7 +118,7 @@ def test_bipn_findings_hold_for_the_patients_they_show() -> None:
     analysis = load_analysis(ROOT / "definitions" / "bipn" / "pathway.yaml")
 
     def eventless(state: str) -> list[str]:
-        return [t.id for t in analysis.index.outgoing(state) if t.transition.event is None]
+        return [t.id for t in analysis.index.outgoing(state) if t.event is None]
 
     def values(ids: Iterable[str], issue: LintIssue) -> list[object]:
         scope = Scope(counterexample(issue), analysis.derived, None)
@@ -183,8 +184,8 @@ def analysed(text: str) -> Analysis:
 
 def stays(analysis: Analysis, facts: dict[str, Any]) -> bool:
     run = pathway.run(analysis, {"journey": "t", "events": [{"at": "2026-01-01", "facts": facts}]})
-    moved = [r for r in run.records if r["kind"] == "transition" and r["source"] == "s"]
-    return "s" in run.summary["states"] and not moved
+    moved = [r for r in run.records if isinstance(r, TransitionRecord) and r.source == "s"]
+    return "s" in run.summary.states and not moved
 
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ import pathway
 from pathway.cli.main import main
 from pathway.definition.workspace import Workspace
 from pathway.publish.artefacts import trail_artefacts
-from pathway.trail.io import read_trail, seal, write_trail
+from pathway.trail.io import canonical, digest, read_trail
 
 EXAMPLE = "definitions/example"
 JOURNEY = "definitions/example/journeys/grade2-then-grade3.yaml"
@@ -26,13 +27,18 @@ def trail(tmp_path: Path) -> Path:
     return out
 
 
-def reseal(records: list[dict[str, object]]) -> list[dict[str, object]]:
+def lines_of(trail: Path) -> list[dict[str, Any]]:
+    """The records of a trail file as plain data, to forge."""
+    return [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
+
+
+def forge(trail: Path, records: list[dict[str, Any]]) -> None:
+    """Write edited records back with a chain recomputed over them, as a forger would."""
     prev = None
     for r in records:
-        r.pop("hash", None)
-        seal(r, prev)
-        prev = r["hash"]
-    return records
+        r["prev"] = prev
+        r["hash"] = prev = digest(r)
+    trail.write_text("".join(canonical(r) + "\n" for r in records), encoding="utf-8")
 
 
 def test_run_writes_the_bytes_that_generate_commits(tmp_path: Path) -> None:
@@ -48,7 +54,7 @@ def test_run_writes_the_bytes_that_generate_commits(tmp_path: Path) -> None:
 def test_replay_reproduces(trail: Path) -> None:
     result = pathway.replay(trail)
     assert (result.status, result.ok) == ("reproduced", True)
-    assert result.message == f"reproduced: {len(read_trail(trail))} records identical"
+    assert result.message == f"reproduced: {len(read_trail(trail).records)} records identical"
 
 
 def test_an_edited_record_is_reported_as_tampered_at_that_record(trail: Path) -> None:
@@ -64,9 +70,9 @@ def test_an_edited_record_is_reported_as_tampered_at_that_record(trail: Path) ->
 
 
 def test_a_resealed_forgery_is_a_divergence_at_the_first_changed_decision(trail: Path) -> None:
-    records = read_trail(trail)
-    records[1]["facts"]["sensory_grade"] = 1  # type: ignore[index]
-    write_trail(trail, reseal(records))
+    records = lines_of(trail)
+    records[1]["facts"]["sensory_grade"] = 1
+    forge(trail, records)
     result = pathway.replay(trail)
     assert result.status == "diverged"
     assert result.divergence is not None
@@ -97,9 +103,9 @@ def test_an_unreadable_trail(tmp_path: Path) -> None:
 
 
 def test_a_trail_of_an_unavailable_pathway_version_says_so(trail: Path) -> None:
-    records = read_trail(trail)
-    records[0]["pathway"]["sha256"] = "0" * 64  # type: ignore[index]
-    write_trail(trail, reseal(records))
+    records = lines_of(trail)
+    records[0]["pathway"]["sha256"] = "0" * 64
+    forge(trail, records)
     result = pathway.replay(trail)
     assert result.status == "pathway_unavailable"
     assert "example 0.1.0" in result.message
@@ -156,9 +162,10 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run_cli(capsys, "run", journey, "--format", "json")
     assert code == 0
     summary = json.loads(text)
-    keys = ["error", "findings", "issued", "journey", "needs", "pathway", "recommendations", "states"]
+    keys = ["error", "errors", "findings", "issued", "journey", "needs", "pathway", "recommendations", "states"]
     assert sorted(summary) == keys
     assert summary["error"] is None
+    assert summary["errors"] == []
     assert summary["pathway"]["id"] == "example"
     assert summary["needs"] == []
     assert [r["id"] for r in summary["recommendations"]] == ["switch_to_weekly_sc", "dose_reduce"]
@@ -193,7 +200,15 @@ def test_cli_run_needs_a_pathway(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_cli_replay_exit_codes(capsys: pytest.CaptureFixture[str], trail: Path) -> None:
     code, text, _ = run_cli(capsys, "replay", str(trail))
-    assert (code, text.strip()) == (0, f"reproduced: {len(read_trail(trail))} records identical")
+    assert (code, text.splitlines()) == (
+        0,
+        [
+            f"reproduced: {len(read_trail(trail).records)} records identical",
+            "signature: unsigned",
+            "not checked (taken from the trail itself): journey.id, journey.description, inputs; not bound: only a "
+            "trusted signature or a sealed cohort manifest binds them",
+        ],
+    )
     trail.write_text(trail.read_text().replace('"sensory_grade":3', '"sensory_grade":4'))
     code, text, _ = run_cli(capsys, "replay", str(trail))
     assert code == 1
@@ -213,9 +228,9 @@ def test_cli_explain(capsys: pytest.CaptureFixture[str], trail: Path) -> None:
 
 
 def test_a_newer_engine_version_still_reproduces(trail: Path) -> None:
-    records = read_trail(trail)
+    records = lines_of(trail)
     records[0]["engine"] = {"pathway": "0.0.9", "statemachine": "3.2.0"}
-    write_trail(trail, reseal(records))
+    forge(trail, records)
     result = pathway.replay(trail)
     assert result.status == "reproduced"
     assert "recorded with pathway 0.0.9, python-statemachine 3.2.0, replayed with pathway 0.1.0" in result.message

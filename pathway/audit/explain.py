@@ -3,14 +3,16 @@ why was that not.
 
 ``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point. For each active state it
 walks back the chain of transitions that led there, with the guard, the fact values that made it true and the
-guards that blocked the alternatives; for each active recommendation, the state that issued it and how that state
-was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that
-would recommend it, the transitions into them and their last recorded outcome with the facts they read.
+guards that blocked the alternatives; for each active state blocked by a guard that could not be evaluated after
+the latest input, the error and what the guard read; for each active recommendation, the state that issued it and
+how that state was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given):
+the states that would recommend it, the transitions into them and their last recorded outcome with the facts they
+read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,21 @@ from pathway.definition.analysis import Analysis
 from pathway.engine.runner import as_analysis
 from pathway.errors import ExitCode, UsageError
 from pathway.journey.model import parse_time, time_hint
+from pathway.trail.records import (
+    ErrorRecord,
+    HeaderRecord,
+    InputRecord,
+    IssuedRecord,
+    Record,
+    RetiredRecord,
+    StartRecord,
+    SummaryRecord,
+    TransitionRecord,
+    checks_in,
+    header_of,
+)
 
-Record = Mapping[str, Any]
+Moves = StartRecord | TransitionRecord
 
 
 @dataclass(frozen=True)
@@ -48,16 +63,20 @@ class Explanation:
         return {"upto": self.upto, "at": self.at, "states": list(self.states), "lines": list(self.lines)}
 
 
+def _at(record: Record) -> str:
+    return "" if isinstance(record, HeaderRecord) else record.at
+
+
 def _cut(records: Sequence[Record], step: int | None, at: str | None) -> list[Record]:
-    body = [r for r in records if r["kind"] != "summary"]
+    body: list[Record] = [r for r in records if not isinstance(r, SummaryRecord)]
     if step is not None:
         if not 0 <= step < len(records):
             raise UsageError(f"{step} is outside the trail (records 0 to {len(records) - 1})", parameter="step")
-        return [r for r in body if r["seq"] <= step]
+        return [r for r in body if r.seq <= step]
     if at is not None:
-        kept = [r for r in body if r["kind"] == "header" or r["at"] <= at]
+        kept = [r for r in body if isinstance(r, HeaderRecord) or r.at <= at]
         if len(kept) == 1:
-            first = body[1]["at"] if len(body) > 1 else "none"
+            first = _at(body[1]) if len(body) > 1 else "none"
             raise UsageError(f"{at} is before the first input ({first})", parameter="at")
         return kept
     return body
@@ -66,34 +85,32 @@ def _cut(records: Sequence[Record], step: int | None, at: str | None) -> list[Re
 def _active(records: Sequence[Record]) -> list[str]:
     active: list[str] = []
     for r in records:
-        if r["kind"] == "start":
-            active = list(r["entered"])
-        elif r["kind"] == "transition":
-            active = [s for s in active if s not in r["exited"]] + list(r["entered"])
+        if isinstance(r, StartRecord):
+            active = list(r.entered)
+        elif isinstance(r, TransitionRecord):
+            active = [s for s in active if s not in r.exited] + list(r.entered)
     return active
 
 
-def _entered_by(records: Sequence[Record], state: str) -> Record | None:
+def _entered_by(records: Sequence[Record], state: str) -> Moves | None:
     for r in reversed(records):
-        if r["kind"] in ("transition", "start") and state in r["entered"]:
+        if isinstance(r, TransitionRecord | StartRecord) and state in r.entered:
             return r
     return None
 
 
-def _why_transition(r: Record) -> list[str]:
-    lines = [f"  {r['at']} #{r['input']}: {r['source']} -> {r['target']} ({r['id']})"]
-    if r["outcome"] == "true":
-        lines.append(f"      because {r['guard']}  [{read_text(r['read'])}]")
-    elif r["outcome"] == "otherwise":
+def _why_transition(r: TransitionRecord) -> list[str]:
+    lines = [f"  {r.at} #{r.input}: {r.source} -> {r.target} ({r.id})"]
+    if r.outcome == "true":
+        lines.append(f"      because {r.guard}  [{read_text(r.read)}]")
+    elif r.outcome == "otherwise":
         lines.append("      because every earlier guard was false (otherwise)")
     else:
-        lines.append("      unconditionally" + (f" on event {r['trigger']}" if r.get("trigger") else ""))
-    for alt in r["alternatives"]:
-        lines.append(
-            f"      not {alt['target']}: {alt['guard']} was {alt['outcome']}  [{read_text(alt.get('read', {}))}]"
-        )
-    if r["evidence"]:
-        lines.append(f"      evidence: {', '.join(r['evidence'])}")
+        lines.append("      unconditionally" + (f" on event {r.trigger}" if r.trigger else ""))
+    for alt in r.alternatives:
+        lines.append(f"      not {alt.target}: {alt.guard} was {alt.outcome}  [{read_text(alt.read or {})}]")
+    if r.evidence:
+        lines.append(f"      evidence: {', '.join(r.evidence)}")
     return lines
 
 
@@ -104,35 +121,47 @@ def _chain(records: Sequence[Record], state: str) -> list[str]:
     current: str | None = state
     while current is not None:
         r = _entered_by(records, current)
-        if r is None or r["seq"] in seen:
+        if r is None or r.seq in seen:
             break
-        seen.add(r["seq"])
-        if r["kind"] == "start":
-            out[:0] = [f"  {r['at']} #{r['input']}: start in {', '.join(r['entered'])}"]
+        seen.add(r.seq)
+        if isinstance(r, StartRecord):
+            out[:0] = [f"  {r.at} #{r.input}: start in {', '.join(r.entered)}"]
             break
         out[:0] = _why_transition(r)
-        current = r["source"]
-        records = [x for x in records if x["seq"] < r["seq"]]
+        current = r.source
+        records = [x for x in records if x.seq < r.seq]
     return out
 
 
-def _issued(records: Sequence[Record]) -> dict[str, Record]:
-    live: dict[str, Record] = {}
+def _blocked(records: Sequence[Record], active: Sequence[str]) -> list[str]:
+    """The active states a guard error blocked after the latest input (PW411 is recorded after each input while
+    it lasts), with the failing guards and what they read."""
+    latest = max((r.input for r in records if isinstance(r, InputRecord)), default=None)
+    lines: list[str] = []
     for r in records:
-        if r["kind"] == "issued" and r["item"] == "recommendation":
-            live[r["id"]] = r
-        elif r["kind"] == "retired" and r["item"] == "recommendation":
-            live.pop(r["id"], None)
+        if isinstance(r, ErrorRecord) and r.state in active and r.input == latest:
+            lines.append(f"  at {r.at} #{r.input}: {r.message}")
+            lines += [f"      {c.id}: {c.guard}  [{read_text(c.read or {})}]" for c in r.blocked or ()]
+    return lines
+
+
+def _issued(records: Sequence[Record]) -> dict[str, IssuedRecord]:
+    live: dict[str, IssuedRecord] = {}
+    for r in records:
+        if isinstance(r, IssuedRecord) and r.item == "recommendation":
+            live[r.id] = r
+        elif isinstance(r, RetiredRecord) and r.item == "recommendation":
+            live.pop(r.id, None)
     return live
 
 
 def _last_outcome(records: Sequence[Record], transition_id: str) -> str | None:
     for r in reversed(records):
-        if r["kind"] == "transition" and r["id"] == transition_id:
-            return f"fired at {r['at']} #{r['input']}"
-        for c in r.get("alternatives", []) + r.get("blocked", []):
-            if c["id"] == transition_id:
-                return f"{c['guard']} was {c['outcome']} at {r['at']} #{r['input']}  [{read_text(c.get('read', {}))}]"
+        if isinstance(r, TransitionRecord) and r.id == transition_id:
+            return f"fired at {r.at} #{r.input}"
+        for c in checks_in(r):
+            if c.id == transition_id and not isinstance(r, HeaderRecord):
+                return f"{c.guard} was {c.outcome} at {_at(r)} #{r.input}  [{read_text(c.read or {})}]"
     return None
 
 
@@ -143,20 +172,20 @@ def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list
     live = _issued(records)
     if action in live:
         r = live[action]
-        return [f"{action} ({title}) IS recommended: issued at {r['at']} by state {r['state']}."]
+        return [f"{action} ({title}) IS recommended: issued at {r.at} by state {r.state}."]
     lines = [f"{action} ({title}) is not recommended now."]
-    past = [r for r in records if r["kind"] == "retired" and r["id"] == action]
-    for r in past:
-        lines.append(f"  It was retired at {r['at']} #{r['input']} when {r['cause']} left state {r['state']}.")
+    past = [r for r in records if isinstance(r, RetiredRecord) and r.id == action]
+    for gone in past:
+        lines.append(f"  It was retired at {gone.at} #{gone.input} when {gone.cause} left state {gone.state}.")
     index = analysis.index
     sources = [s for s, info in index.states.items() if action in info.state.recommend]
-    ever = {s for r in records for s in r.get("entered", [])}
+    ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
     for state in sources:
         lines.append(f"  State {state} would recommend it; it is entered by:")
-        into = [t for t in index.transitions if t.transition.to == state]
+        into = [t for t in index.transitions if t.target == state]
         for t in into:
             seen = "never active" if t.source not in ever else (_last_outcome(records, t.id) or "not evaluated")
-            lines.append(f"    {t.id} (when {t.transition.when or 'always'}): {seen}")
+            lines.append(f"    {t.id} (when {t.when or 'always'}): {seen}")
         if not into:
             lines.append("    no transition (only as an initial state)")
     return lines
@@ -194,24 +223,31 @@ def explain(
     """
     _check_time(at)
     records = intact_records(trail)
-    analysis = as_analysis(pathway) if pathway is not None else find_by_sha(records[0]["pathway"]["sha256"], root)
+    analysis = as_analysis(pathway) if pathway is not None else find_by_sha(header_of(records).pathway.sha256, root)
     cut = _cut(records, step, at)
     active = _active(cut)
     last = cut[-1]
-    lines = [f"At {last.get('at', '')} (record {last['seq']}), the patient is in: {', '.join(active) or 'no state'}."]
+    lines = [f"At {_at(last)} (record {last.seq}), the patient is in: {', '.join(active) or 'no state'}."]
     for state in _leaves(active, analysis):
         lines += ["", f"Why {state}:", *_chain(cut, state)]
+    blocked = _blocked(cut, active)
+    if blocked:
+        lines += [
+            "",
+            "Blocked by an error (more facts will not help: the values its guard reads must change):",
+            *blocked,
+        ]
     live = _issued(cut)
     if live:
         lines += ["", "Recommended now:"]
         for action, r in live.items():
             lines.append(
-                f"  {action}: {r['title']} - issued at {r['at']} by state {r['state']} "
-                f"(cause {r['cause']}); evidence: {', '.join(r['evidence']) or 'none'}"
+                f"  {action}: {r.title} - issued at {r.at} by state {r.state} "
+                f"(cause {r.cause}); evidence: {', '.join(r.evidence) or 'none'}"
             )
     if why_not is not None:
         if analysis is None:
             message = "needs the pinned pathway, which is not available: pass it with --pathway"
             raise UsageError(message, parameter="why_not")
         lines += ["", *_why_not(cut, analysis, why_not)]
-    return Explanation(last["seq"], str(last.get("at", "")), tuple(active), tuple(lines))
+    return Explanation(last.seq, _at(last), tuple(active), tuple(lines))

@@ -7,11 +7,22 @@ Like Temporal's replayer, results are plain frozen data and nothing raises unles
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from pathway.audit.divergence import Divergence, first_divergence
+from pathway.audit.header import (
+    HeaderField,
+    Unchecked,
+    header_fields,
+    header_json,
+    header_text,
+    mismatch_message,
+    mismatches,
+    unchecked,
+)
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import check, find_definitions
@@ -20,19 +31,13 @@ from pathway.diagnostics.codes import UNREADABLE
 from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
-from pathway.trail.io import Tamper, read_trail, verify_chain
+from pathway.trail.io import Tamper, read_trail
+from pathway.trail.keys import TrustedKeys, as_trusted
+from pathway.trail.parts import EngineRef
+from pathway.trail.records import ErrorRecord, InputRecord, Record, TransitionRecord, WaitingRecord, header_of
+from pathway.trail.signing import SignatureCheck, check_trail
 
 Status = Literal["reproduced", "diverged", "tampered", "pathway_unavailable", "invalid", "compared"]
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """The first record that differs: its number, the field, and both values."""
-
-    seq: int
-    field: str
-    recorded: object
-    replayed: object
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,12 @@ class DecisionChange:
 
 @dataclass(frozen=True)
 class ReplayResult:
-    """What replay found. ``ok`` is true for 'reproduced' and for a completed what-if comparison."""
+    """What replay found. ``ok`` is true for 'reproduced' and for a completed what-if comparison, unless the
+    signature check fails (``signature``: a bad signature, or none trusted when one is required).
+
+    ``header`` lists each header field replay checked against the pathway it re-ran, ``unchecked`` what it takes
+    from the trail itself (the journey's id and description, the inputs) and what binds it; ``signature`` is the
+    signature check of an intact trail (None when the trail could not be read or is tampered)."""
 
     status: Status
     message: str
@@ -57,11 +67,14 @@ class ReplayResult:
     divergence: Divergence | None = None
     changes: tuple[DecisionChange, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    replayed: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)
+    replayed: tuple[Record, ...] = field(default=(), repr=False)
+    signature: SignatureCheck | None = None
+    header: tuple[HeaderField, ...] = ()
+    unchecked: tuple[Unchecked, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.status in ("reproduced", "compared")
+        return self.status in ("reproduced", "compared") and (self.signature is None or self.signature.ok)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -83,13 +96,18 @@ class ReplayResult:
             "divergence": asdict(self.divergence) if self.divergence else None,
             "tamper": asdict(self.tamper) if self.tamper else None,
             "diagnostics": [d.model_dump(mode="json") for d in self.diagnostics],
-        }
+            "ok": self.ok,
+            "signature": self.signature.to_json() if self.signature else None,
+        } | header_json(self.header, self.unchecked)
 
     def to_text(self) -> str:
         """The result for a terminal: the located problems, the message, then each decision that differs."""
         lines = [render_text(self.diagnostics)] if self.diagnostics else []
         lines.append(self.message)
         lines += [f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}" for c in self.changes]
+        if self.signature is not None:
+            lines.append(f"signature: {self.signature.text}")
+        lines += header_text(self.unchecked)
         return "\n".join(lines)
 
 
@@ -122,72 +140,33 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     return None
 
 
-def _journey(records: Sequence[Mapping[str, Any]], analysis: Analysis) -> LoadedJourney:
-    header = records[0]["journey"]
-    inputs = tuple(input_from_record(r, analysis, r["input"]) for r in records if r["kind"] == "input")
+def _journey(records: Sequence[Record], analysis: Analysis) -> LoadedJourney:
+    header = header_of(records)
+    inputs = tuple(input_from_record(r.to_dict(), analysis, r.input) for r in records if isinstance(r, InputRecord))
     return LoadedJourney(
-        id=header["id"], path="<trail>", pin=None, description=header.get("description"), inputs=inputs
+        id=header.journey.id, path="<trail>", pin=None, description=header.journey.description, inputs=inputs
     )
 
 
-def _content(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What a record says, without its chain fields and without the engine versions in the header: a run
-    reproduced by a newer pathway or python-statemachine release is still a reproduction."""
-    skip = {"hash", "prev", "engine"} if record.get("kind") == "header" else {"hash", "prev"}
-    return {k: v for k, v in record.items() if k not in skip}
+def _versions(engine: EngineRef) -> str:
+    return f"pathway {engine.pathway}, python-statemachine {engine.statemachine}"
 
 
-def first_divergence(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[str, Any]]) -> Divergence | None:
-    """The first record whose content differs (chain fields and engine versions aside)."""
-    recorded = [_content(r) for r in recorded]
-    replayed = [_content(r) for r in replayed]
-    for seq in range(max(len(recorded), len(replayed))):
-        if seq >= len(recorded) or seq >= len(replayed):
-            mine = recorded[seq]["kind"] if seq < len(recorded) else None
-            theirs = replayed[seq]["kind"] if seq < len(replayed) else None
-            return Divergence(seq, "kind", mine, theirs)
-        a, b = recorded[seq], replayed[seq]
-        if a != b:
-            return Divergence(seq, *_first_difference(a, b, ""))
-    return None
-
-
-_MISSING = object()
-
-
-def _first_difference(a: object, b: object, where: str) -> tuple[str, object, object]:
-    """The dotted path of the first differing leaf (hash and prev last: they differ whenever content does)."""
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        keys = sorted(set(a) | set(b), key=lambda k: (k in ("prev", "hash"), str(k)))
-        key = next(k for k in keys if a.get(k, _MISSING) != b.get(k, _MISSING))
-        path = f"{where}.{key}" if where else str(key)
-        if key in a and key in b:
-            return _first_difference(a[key], b[key], path)
-        return path, a.get(key), b.get(key)
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        index = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
-        return _first_difference(a[index], b[index], f"{where}[{index}]")
-    return where, a, b
-
-
-def _versions(engine: object) -> str:
-    if not isinstance(engine, Mapping):
-        return "unknown versions"
-    return f"pathway {engine.get('pathway')}, python-statemachine {engine.get('statemachine')}"
-
-
-def decisions(records: Sequence[Mapping[str, Any]]) -> dict[tuple[int, str], tuple[str, str]]:
-    """(input, state) -> (time, outcome) for every transition taken and every wait reported."""
+def decisions(records: Sequence[Record]) -> dict[tuple[int, str], tuple[str, str]]:
+    """(input, state) -> (time, outcome) for every transition taken, every wait reported and every state blocked
+    by a guard that could not be evaluated."""
     out: dict[tuple[int, str], tuple[str, str]] = {}
     for r in records:
-        if r["kind"] == "transition":
-            out[(r["input"], r["source"])] = (r["at"], f"-> {r['target']}")
-        elif r["kind"] == "waiting":
-            out.setdefault((r["input"], r["state"]), (r["at"], f"waits for {', '.join(r['needs'])}"))
+        if isinstance(r, TransitionRecord):
+            out[(r.input, r.source)] = (r.at, f"-> {r.target}")
+        elif isinstance(r, WaitingRecord):
+            out.setdefault((r.input, r.state), (r.at, f"waits for {', '.join(r.needs)}"))
+        elif isinstance(r, ErrorRecord) and r.state is not None:
+            out.setdefault((r.input, r.state), (r.at, f"blocked: {r.message}"))
     return out
 
 
-def compare(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[str, Any]]) -> tuple[DecisionChange, ...]:
+def compare(recorded: Sequence[Record], replayed: Sequence[Record]) -> tuple[DecisionChange, ...]:
     """Every (input, state) whose decision differs between two runs of the same inputs, in time order."""
     old, new = decisions(recorded), decisions(replayed)
     changes = []
@@ -200,25 +179,24 @@ def compare(recorded: Sequence[Mapping[str, Any]], replayed: Sequence[Mapping[st
     return tuple(changes)
 
 
-def _load(trail: str | Path) -> tuple[list[dict[str, Any]] | None, ReplayResult | None]:
+def _load(trail: str | Path) -> tuple[tuple[Record, ...], ReplayResult | None]:
     try:
-        records = read_trail(trail)
+        read = read_trail(trail)
     except InvalidInputError as err:
         message = "unreadable: the file is not a pathway trail that can be read"
-        return None, ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
-    tamper = verify_chain(records)
+        return (), ReplayResult("invalid", message, diagnostics=tuple(err.diagnostics))
+    tamper = read.tamper
     if tamper is not None:
         message = f"tampered: record {tamper.seq} (line {tamper.line}): {tamper.reason}"
-        return None, ReplayResult("tampered", message, len(records), tamper=tamper)
-    return records, None
+        return (), ReplayResult("tampered", message, read.lines, tamper=tamper)
+    return read.records, None
 
 
-def intact_records(trail: str | Path) -> list[dict[str, Any]]:
+def intact_records(trail: str | Path) -> tuple[Record, ...]:
     """The records of a trail whose hash chain is intact. Raises :class:`ReplayError` with the result replay
     would give otherwise: tampered or truncated (exit 1), unreadable or not a trail (exit 2)."""
     records, failed = _load(trail)
-    if records is None:
-        assert failed is not None
+    if failed is not None:
         raise ReplayError(failed)
     return records
 
@@ -229,30 +207,46 @@ def replay(
     *,
     root: Path | None = None,
     raise_on_failure: bool = False,
+    trusted_keys: TrustedKeys | str | Path | Sequence[str | Path] | None = None,
+    require_signature: bool = False,
 ) -> ReplayResult:
-    """Replay a trail against its pinned pathway (found by sha256 under definitions/), or against ``pathway``."""
-    result = _replay(trail, pathway, root)
+    """Replay a trail against its pinned pathway (found by sha256 under definitions/), or against ``pathway``, and
+    check its signature against ``trusted_keys`` (public key files or folders; without them a signed trail is
+    reported as signed by an unknown key, never as verified). With ``require_signature``, a trail that no trusted
+    key signed is not ok. Raises for trusted keys that cannot be read (exit 2)."""
+    trusted = as_trusted(trusted_keys)
+    records, failed = _load(trail)
+    if failed is not None:
+        result = failed
+    else:
+        signature = check_trail(records, trusted, required=require_signature)
+        result = _signed(_replay(records, pathway, root, signature), signature)
     if raise_on_failure and not result.ok:
         raise ReplayError(result)
     return result
 
 
-def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path | None) -> ReplayResult:
-    records, failed = _load(trail)
-    if records is None:
-        assert failed is not None
-        return failed
-    pinned = records[0]["pathway"]
+def _signed(result: ReplayResult, signature: SignatureCheck) -> ReplayResult:
+    """The result with its signature check; a check that fails is named in the message too."""
+    message = result.message if signature.ok else f"{result.message}; {signature.text}"
+    return replace(result, signature=signature, message=message)
+
+
+def _replay(
+    records: tuple[Record, ...], pathway: Analysis | str | Path | None, root: Path | None, signature: SignatureCheck
+) -> ReplayResult:
+    header = header_of(records)
+    pinned = header.pathway
     try:
-        analysis = as_analysis(pathway) if pathway is not None else find_by_sha(pinned["sha256"], root)
+        analysis = as_analysis(pathway) if pathway is not None else find_by_sha(pinned.sha256, root)
     except InvalidInputError as err:
         message = "invalid: the pathway given is not valid"
         return ReplayResult("invalid", message, len(records), diagnostics=tuple(err.diagnostics))
     if analysis is None:
         return ReplayResult(
             "pathway_unavailable",
-            f"pathway {pinned['id']} {pinned['version']} (sha256 "
-            f"{pinned['sha256'][:12]}) is not available: pass it with --pathway",
+            f"pathway {pinned.id} {pinned.version} (sha256 {pinned.sha256[:12]}) is not available: pass it with "
+            "--pathway",
             len(records),
         )
     try:
@@ -264,23 +258,27 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
             len(records),
             diagnostics=tuple(err.diagnostics),
         )
-    replayed = Runner(analysis).run(journey).records
-    if sha256_of(analysis.pathway) != pinned["sha256"]:
+    run = Runner(analysis).run(journey)
+    replayed = run.records
+    if sha256_of(analysis.pathway) != pinned.sha256:
         changes = compare(records, replayed)
         other = analysis.pathway
         message = (
-            f"compared {pinned['id']} {pinned['version']} with {other.pathway} {other.version}: "
+            f"compared {pinned.id} {pinned.version} with {other.pathway} {other.version}: "
             f"{len(changes)} decision(s) differ"
         )
         return ReplayResult("compared", message, len(records), changes=changes, replayed=replayed)
+    fields, missing = header_fields(header, run.header), unchecked(signature)
     divergence = first_divergence(records, replayed)
     if divergence is None:
-        then, now = records[0].get("engine"), replayed[0].get("engine")
+        then, now = header.engine, run.header.engine
         note = f" (recorded with {_versions(then)}, replayed with {_versions(now)})" if then != now else ""
         message = f"reproduced: {len(records)} records identical{note}"
-        return ReplayResult("reproduced", message, len(records), replayed=replayed)
-    message = (
+        return ReplayResult("reproduced", message, len(records), replayed=replayed, header=fields, unchecked=missing)
+    message = mismatch_message(mismatches(fields)) or (
         f"diverged at record {divergence.seq}, field '{divergence.field}': recorded "
         f"{divergence.recorded!r}, replayed {divergence.replayed!r}"
     )
-    return ReplayResult("diverged", message, len(records), divergence=divergence, replayed=replayed)
+    return ReplayResult(
+        "diverged", message, len(records), divergence=divergence, replayed=replayed, header=fields, unchecked=missing
+    )

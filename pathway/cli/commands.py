@@ -10,15 +10,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pathway.cli.output import add_format, emit, print_freshness, wants_json
+from pathway.cli.security import add_security_commands, add_sign_key, add_trusted_keys
 from pathway.definition.loader import find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.errors import ExitCode, InvalidInputError, UsageError, invalid_input
 from pathway.source.files import display_path
 from pathway.source.reader import load_file
+
+if TYPE_CHECKING:
+    from pathway.trail.keys import SigningKey
 
 
 def pinned_id(journey: Path) -> str | None:
@@ -66,6 +70,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     journey_path = Path(args.journey)
     if not journey_path.is_file():
         raise UsageError(f"{args.journey}: no such journey file")
+    if args.sign_key and not args.trail:
+        raise UsageError("--sign-key signs the trail: give --trail OUT.jsonl too")
     ref = args.pathway or pinned_id(journey_path)
     if ref is None:
         raise UsageError(f"{args.journey} does not pin a pathway: pass --pathway ID|PATH")
@@ -73,17 +79,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     journey, diagnostics = check_journey(journey_path, analysis)
     if journey is None:
         return _bad_journey(args, diagnostics)
+    key = signing_key(args.sign_key)
     result = Runner(analysis).run(journey)
     if args.trail:
-        result.write(args.trail)
+        result.write(args.trail, sign_key=key)
 
     def text() -> str:
         shown = render_run(result.records, analysis.index.leaves)
         if args.trail:
-            shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)"
+            signed = f", signed by {key.key_id}" if key else ""
+            shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records{signed})"
         return shown
 
     return emit(args, result, text)
+
+
+def signing_key(path: str | None) -> SigningKey | None:
+    """The key ``--sign-key`` names, read before anything runs (a bad key stops the command early)."""
+    from pathway.trail.keys import load_signing_key
+
+    return load_signing_key(path) if path else None
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -91,7 +106,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     version) each decision that would differ."""
     from pathway.audit import replay
 
-    result = replay(args.trail, args.pathway and resolve(args.pathway))
+    result = replay(
+        args.trail,
+        args.pathway and resolve(args.pathway),
+        trusted_keys=args.trusted_keys,
+        require_signature=args.require_signature,
+    )
     return emit(args, result, result.to_text)
 
 
@@ -195,6 +215,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
     p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")
     p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
+    add_sign_key(p, "the trail")
     add_format(p)
     p.add_argument("--keep-going", action="store_true", help="report every problem of a bad journey, not the first")
     p.set_defaults(handler=cmd_run)
@@ -202,8 +223,11 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("replay", help=cmd_replay.__doc__, description=cmd_replay.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
     p.add_argument("--pathway", metavar="ID|PATH", help="replay against this definition (what-if when it differs)")
+    add_trusted_keys(p)
     add_format(p)
     p.set_defaults(handler=cmd_replay)
+
+    add_security_commands(sub)
 
     p = sub.add_parser("explain", help=cmd_explain.__doc__, description=cmd_explain.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")

@@ -318,7 +318,7 @@ def _compile_guards(
     derived fact's own diagnostic is the one to fix (reporting 'unknown name' here would mislead)."""
     guards: dict[str, Compiled] = {}
     for t in index.transitions:
-        text = t.transition.when
+        text = t.when
         if text is None or text == OTHERWISE or (broken and (referenced_names(text) or frozenset()) & broken):
             continue
         result = compile_expr(text, symbols, want_bool=True)

@@ -77,8 +77,8 @@ def _expressions(analysis: Analysis) -> Iterator[str]:
     for derived in analysis.pathway.derived.values():
         yield derived.expr
     for t in analysis.index.transitions:
-        if t.transition.when is not None and t.transition.when != OTHERWISE:
-            yield t.transition.when
+        if t.when is not None and t.when != OTHERWISE:
+            yield t.when
 
 
 Compared = list[tuple[frozenset[str], list[float]]]

@@ -50,6 +50,26 @@ class TransitionInfo:
     transition: Transition
     path: DocPath
 
+    @property
+    def target(self) -> str:
+        """The state it leads to."""
+        return self.transition.to
+
+    @property
+    def event(self) -> str | None:
+        """The event that triggers it; None for an eventless transition."""
+        return self.transition.event
+
+    @property
+    def when(self) -> str | None:
+        """Its guard text ('otherwise' included); None when it has no guard."""
+        return self.transition.when
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The evidence ids it cites."""
+        return tuple(self.transition.evidence)
+
 
 @dataclass(frozen=True)
 class StateIndex:

@@ -47,7 +47,7 @@ class CheckResult:
             return None
         idx = self.analysis.index
         return (
-            f"{self.path}: valid ({self.pathway.pathway} {self.pathway.version}, {len(idx.states)} states, "
+            f"{self.path}: valid ({self.pathway.id} {self.pathway.version}, {len(idx.states)} states, "
             f"{len(idx.transitions)} transitions, {len(self.pathway.facts)} facts)"
         )
 

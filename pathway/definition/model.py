@@ -172,3 +172,8 @@ class Pathway(Model):
     actions: dict[Id, Action] = Field(default_factory=dict, description="The recommendation catalogue.")
     findings: dict[Id, Finding] = Field(default_factory=dict, description="The working-diagnosis catalogue.")
     states: dict[Id, State] = Field(min_length=1, description="Top-level states; exactly one is initial.")
+
+    @property
+    def id(self) -> str:
+        """The pathway id (the ``pathway:`` key), so that code reads ``analysis.pathway.id``."""
+        return self.pathway

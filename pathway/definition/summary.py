@@ -42,9 +42,9 @@ def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
     if info.state.conclude:
         lines.append(f"{indent}  concludes: {', '.join(info.state.conclude)}")
     for t in analysis.index.outgoing(info.id):
-        parts = [f"on {t.transition.event}"] if t.transition.event else []
-        parts += [f"when {t.transition.when}"] if t.transition.when else []
-        lines.append(f"{indent}  -> {t.transition.to}: {' '.join(parts) or 'always'}")
+        parts = [f"on {t.event}"] if t.event else []
+        parts += [f"when {t.when}"] if t.when else []
+        lines.append(f"{indent}  -> {t.target}: {' '.join(parts) or 'always'}")
     return lines
 
 
@@ -77,8 +77,7 @@ def render_summary(analysis: Analysis) -> str:
 
 def _state_json(info: StateInfo, analysis: Analysis) -> dict[str, Any]:
     transitions = [
-        {"id": t.id, "to": t.transition.to, "event": t.transition.event, "when": t.transition.when}
-        for t in analysis.index.outgoing(info.id)
+        {"id": t.id, "to": t.target, "event": t.event, "when": t.when} for t in analysis.index.outgoing(info.id)
     ]
     return {
         "id": info.id,

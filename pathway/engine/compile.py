@@ -73,7 +73,7 @@ def _state_definition(state_id: str, state: State, index: StateIndex, events: Ma
         }
     on: dict[str, list[dict[str, Any]]] = {}
     for t in index.outgoing(state_id):
-        on[events[t.id]] = [{"target": _PREFIX + t.transition.to}]
+        on[events[t.id]] = [{"target": _PREFIX + t.target}]
     if on:
         definition["on"] = on
     return definition
@@ -95,7 +95,7 @@ def compile_chart(analysis: Analysis) -> CompiledChart:
         for state_id, state in analysis.pathway.states.items()
     }
     cls = create_machine_class_from_definition(
-        f"Pathway_{analysis.pathway.pathway}",
+        f"Pathway_{analysis.pathway.id}",
         states=cast("dict[str, StateDefinition]", states),
         catch_errors_as_events=False,
         allow_event_without_transition=False,

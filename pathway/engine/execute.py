@@ -2,33 +2,66 @@
 
 For each input, in order: record it, update the facts and the virtual clock (the input's ``at``; never the wall
 clock), run eventless transitions to completion, then the input's ``event`` (if any) followed by eventless
-transitions to completion again; then record ``done`` care that the pathway did not recommend as a deviation, and
-which states wait for which facts. Selection rules live in :mod:`pathway.engine.selection`; python-statemachine
-applies each selected transition to the configuration (:mod:`pathway.engine.compile`).
+transitions to completion again; then record ``done`` care that the pathway did not recommend as a deviation,
+which states wait for which facts, and which are blocked by a guard that could not be evaluated (PW411; the run
+goes on, but it is not ok). Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies
+each selected transition to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns
+guard evaluations into trail parts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding
+from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.selection import Checked, Fire, Wait, select
-from pathway.expr import UNKNOWN, Evaluation, Scope
+from pathway.expr import Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
-from pathway.trail.io import SCHEMA, seal
+from pathway.trail.io import seal
+from pathway.trail.parts import (
+    ActiveItem,
+    Check,
+    EngineRef,
+    FirstIssued,
+    JourneyRef,
+    PathwayRef,
+    StateWaiting,
+)
+from pathway.trail.records import (
+    SCHEMA,
+    UNSEALED,
+    DeviationRecord,
+    Entry,
+    ErrorRecord,
+    HeaderRecord,
+    InputRecord,
+    IssuedRecord,
+    Record,
+    RetiredRecord,
+    StartRecord,
+    SummaryRecord,
+    TransitionRecord,
+    WaitingRecord,
+)
 from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
-Record = dict[str, Any]
+E = TypeVar("E", bound=Entry)
 
 
-def json_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
+@dataclass(frozen=True)
+class Carried:
+    """A recommendation or finding that is active: since when, and the state that carries it."""
+
+    since: str
+    state: str
 
 
 class _Run:
@@ -44,67 +77,51 @@ class _Run:
         self.supplied: dict[str, int] = {}
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
-        self.items: dict[tuple[str, str], Record] = {}
+        self.items: dict[tuple[str, str], Carried] = {}
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
         self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.guard_errors = GuardErrors()
         self.error: str | None = None
         self.at = ""
         self.input_seq = 0
 
     # --- records --------------------------------------------------------------------------------------------
 
-    def emit(self, kind: str, **fields: Any) -> None:
-        record: Record = {"seq": len(self.records), "kind": kind}
-        if kind != "header":
-            record.update(at=self.at, input=self.input_seq)
-        record.update(fields)
-        prev = self.records[-1]["hash"] if self.records else None
-        self.records.append(seal(record, prev))
+    def sealed(self, kind: type[E], **fields: Any) -> Record:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
+        envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
+        if self.records:
+            envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
+        else:
+            envelope.update(prev=None)
+        return cast(Record, seal(kind(**envelope, **fields)))
+
+    def emit(self, kind: type[E], **fields: Any) -> None:
+        """Append a record of this kind to the trail."""
+        self.records.append(self.sealed(kind, **fields))
 
     def header(self) -> None:
         p = self.analysis.pathway
-        journey: Record = {"id": self.journey.id}
-        if self.journey.description:
-            journey["description"] = self.journey.description
         self.emit(
-            "header",
-            schema=SCHEMA,
-            journey=journey,
-            pathway={"id": p.pathway, "version": p.version, "sha256": sha256_of(p), "title": p.title},
-            engine={"pathway": __version__, "statemachine": STATEMACHINE_VERSION},
+            HeaderRecord,
+            schema_=SCHEMA,
+            journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
+            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=sha256_of(p), title=p.title),
+            engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
-    def sorted_states(self, states: set[str] | frozenset[str]) -> list[str]:
-        return sorted(states, key=self.order.__getitem__)
+    def sorted_states(self, states: set[str] | frozenset[str]) -> tuple[str, ...]:
+        return tuple(sorted(states, key=self.order.__getitem__))
 
-    def read(self, evaluation: Evaluation | None) -> dict[str, Record]:
-        if evaluation is None:
-            return {}
-        out: dict[str, Record] = {}
-        for name, value in evaluation.read.items():
-            if value is UNKNOWN:
-                out[name] = {"unknown": True}
-            elif name in self.analysis.derived:
-                out[name] = {"value": json_value(value), "derived": True}
-            else:
-                out[name] = {"value": json_value(value), "from": self.supplied.get(name)}
-        return out
-
-    def checked(self, c: Checked) -> Record:
-        t = c.transition
-        out: Record = {"id": t.id, "target": t.transition.to, "guard": t.transition.when, "outcome": c.outcome}
-        if c.evaluation is not None:
-            out["read"] = self.read(c.evaluation)
-            if c.evaluation.missing and c.outcome == "unknown":
-                out["missing"] = sorted(c.evaluation.missing)
-        return out
+    def checked(self, c: Checked) -> Check:
+        return check_of(c, self.analysis.derived, self.supplied)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
     def apply(self, inp: Input) -> None:
         self.at, self.input_seq = inp.at_text, inp.seq
-        self.emit("input", **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
+        self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
         if self.machine is None:
             self.start()
         before = self.recommended()
@@ -118,11 +135,12 @@ class _Run:
         if inp.done is not None:
             self.conformance(inp, before)
         self.report_waits()
+        self.report_errors()
 
     def start(self) -> None:
         self.machine = self.chart.new()
         self.active = self.machine.active()
-        self.emit("start", entered=self.sorted_states(self.active))
+        self.emit(StartRecord, entered=self.sorted_states(self.active))
         self.sync_items("start")
 
     def complete(self, trigger: str | None, today: date) -> None:
@@ -132,39 +150,39 @@ class _Run:
                 self.waits = {}
                 return
             selection = select(self.analysis, self.active, trigger, Scope(self.facts, self.analysis.derived, today))
+            self.guard_errors.meet(selection.waits)
             if trigger is None:
-                self.waits = {w.state: w for w in selection.waits}
+                self.waits = {w.state: w for w in selection.waits if w.unknown}
             if not selection.fire:
                 return
             for fire in selection.fire:
                 self.take(fire, selection.preempted)
             trigger = None
         self.error = f"more than {MAX_MICROSTEPS} transitions without new input: an eventless cycle"
-        self.emit("error", code="PW410", message=self.error)
+        self.emit(ErrorRecord, code="PW410", message=self.error)
 
     def take(self, fire: Fire, preempted: tuple[tuple[Fire, str], ...]) -> None:
         assert self.machine is not None
-        t = fire.chosen.transition
+        t = fire.transition
         before = self.active
         self.machine.fire(self.chart.event_of[t.id])
         self.active = self.machine.active()
-        fields: Record = {
-            "id": t.id,
-            "source": t.source,
-            "target": t.transition.to,
-            "trigger": t.transition.event,
-            "guard": t.transition.when,
-            "outcome": fire.chosen.outcome,
-            "read": self.read(fire.chosen.evaluation),
-            "alternatives": [self.checked(c) for c in fire.before],
-            "evidence": list(t.transition.evidence),
-            "exited": self.sorted_states(before - self.active),
-            "entered": self.sorted_states(self.active - before),
-        }
-        lost = [loser.chosen.transition.id for loser, winner in preempted if winner == t.id]
-        if lost:
-            fields["preempted"] = lost
-        self.emit("transition", **fields)
+        lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
+        self.emit(
+            TransitionRecord,
+            id=t.id,
+            source=t.source,
+            target=t.target,
+            trigger=t.event,
+            guard=t.when,
+            outcome=fire.chosen.outcome,
+            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied),
+            alternatives=tuple(self.checked(c) for c in fire.before),
+            evidence=tuple(t.evidence),
+            exited=self.sorted_states(before - self.active),
+            entered=self.sorted_states(self.active - before),
+            preempted=lost or None,
+        )
         self.sync_items(t.id)
 
     def wanted(self) -> dict[tuple[str, str], str]:
@@ -181,85 +199,112 @@ class _Run:
         wanted = self.wanted()
         for key in [k for k in self.items if k not in wanted]:
             item = self.items.pop(key)
-            self.emit("retired", item=key[0], id=key[1], state=item["state"], cause=cause)
+            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=cause)
         for key, state in wanted.items():
             if key in self.items:
                 continue
             entry = self.catalogue(key[0])[key[1]]
-            self.items[key] = {"since": self.at, "state": state}
+            self.items[key] = Carried(self.at, state)
             if key[0] == "recommendation":
                 self.first_issued.setdefault(key[1], self.at)
             self.emit(
-                "issued",
+                IssuedRecord,
                 item=key[0],
                 id=key[1],
                 title=entry.title,
                 state=state,
                 cause=cause,
-                evidence=list(entry.evidence),
+                evidence=tuple(entry.evidence),
             )
 
-    def recommended(self) -> list[str]:
-        return sorted(k[1] for k in self.items if k[0] == "recommendation")
+    def recommended(self) -> tuple[str, ...]:
+        return tuple(sorted(k[1] for k in self.items if k[0] == "recommendation"))
 
-    def conformance(self, inp: Input, before: list[str]) -> None:
+    def conformance(self, inp: Input, before: tuple[str, ...]) -> None:
         """Care given conforms when it was recommended just before this input or once it was processed (an entry
         may record the care together with the facts it changed)."""
         after = self.recommended()
         if inp.done not in before and inp.done not in after:
-            fields: Record = {"action": inp.done, "recommended": after}
-            if inp.reason:
-                fields["reason"] = inp.reason
-            self.emit("deviation", **fields)
+            self.emit(DeviationRecord, action=inp.done, recommended=after, reason=inp.reason or None)
 
     def report_waits(self) -> None:
         for state, wait in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]]):
-            shown = (tuple(c.transition.id for c in wait.checked if c.outcome == "unknown"), wait.needs)
+            shown = (tuple(c.transition.id for c in wait.unknown), wait.needs)
             if self.shown_waits.get(state) == shown:
                 continue
             self.shown_waits[state] = shown
-            blocked = [self.checked(c) for c in wait.checked if c.outcome == "unknown"]
-            self.emit("waiting", state=state, blocked=blocked, needs=list(wait.needs))
+            blocked = tuple(self.checked(c) for c in wait.unknown)
+            self.emit(WaitingRecord, state=state, blocked=blocked, needs=wait.needs)
         for state in [s for s in self.shown_waits if s not in self.waits]:
             del self.shown_waits[state]
+
+    def report_errors(self) -> None:
+        """Every state a guard error blocked while this input was processed: recorded after each input for as
+        long as it lasts (an error is not a wait, so it is not kept quiet while unchanged)."""
+        for state, checks in self.guard_errors.drain(self.order, self.at):
+            message = blocked_message(state, checks)
+            blocked = tuple(self.checked(c) for c in checks)
+            self.emit(ErrorRecord, code="PW411", message=message, state=state, blocked=blocked)
 
     def catalogue(self, kind: str) -> Mapping[str, Action | Finding]:
         p = self.analysis.pathway
         return p.actions if kind == "recommendation" else p.findings
 
-    def active_items(self, kind: str) -> list[Record]:
+    def active_items(self, kind: str) -> tuple[ActiveItem, ...]:
         """The active recommendations (kind 'recommendation') or findings, with since, state and evidence."""
         catalogue = self.catalogue(kind)
-        return [
-            {
-                "id": k[1],
-                "title": catalogue[k[1]].title,
-                "since": v["since"],
-                "state": v["state"],
-                "evidence": list(catalogue[k[1]].evidence),
-            }
+        return tuple(
+            ActiveItem(
+                id=k[1],
+                title=catalogue[k[1]].title,
+                since=v.since,
+                state=v.state,
+                evidence=tuple(catalogue[k[1]].evidence),
+            )
             for k, v in self.items.items()
             if k[0] == kind
-        ]
+        )
 
-    def summary(self) -> Record:
-        recommendations = self.active_items("recommendation")
-        findings = self.active_items("finding")
-        needs = sorted({n for w in self.waits.values() for n in w.needs})
-        waiting = [
-            {"state": s, "needs": list(w.needs)}
-            for s, w in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
-        ]
-        return {
-            "states": self.sorted_states(self.active),
-            "recommendations": recommendations,
-            "findings": findings,
-            "issued": [{"id": a, "first": at} for a, at in self.first_issued.items()],
-            "needs": needs,
-            "waiting": waiting,
-            "terminated": bool(self.machine and self.machine.terminated),
-            "error": self.error,
-        }
+    def summary(self) -> SummaryRecord:
+        """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
+        waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
+        record = self.sealed(
+            SummaryRecord,
+            states=self.sorted_states(self.active),
+            recommendations=self.active_items("recommendation"),
+            findings=self.active_items("finding"),
+            issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
+            needs=tuple(sorted({n for w in self.waits.values() for n in w.needs})),
+            waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
+            terminated=bool(self.machine and self.machine.terminated),
+            error=self.error,
+            errors=self.guard_errors.summary(),
+        )
+        assert isinstance(record, SummaryRecord)
+        return record
+
+
+@dataclass(frozen=True)
+class Step:
+    """The run after one input: the records that input produced, and the summary the trail would close with if the
+    journey ended there (byte for byte the last record of a run of the journey cut after this input)."""
+
+    input: int
+    at: str
+    records: tuple[Record, ...]
+    summary: SummaryRecord
+
+
+def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> Iterator[Step]:
+    """One :class:`Step` per input, in order, from a single run. After an engine error the run stops: the later
+    inputs are not applied, and their steps carry no records and the same summary."""
+    run = _Run(analysis, chart, journey)
+    run.header()
+    for inp in journey.inputs:
+        first = len(run.records)
+        if run.error is None:
+            run.apply(inp)
+        yield Step(inp.seq, inp.at_text, tuple(run.records[first:]), run.summary())
 
 
 def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> list[Record]:
@@ -270,5 +315,5 @@ def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney
         if run.error is not None:
             break
         run.apply(inp)
-    run.emit("summary", **run.summary())
+    run.records.append(run.summary())
     return run.records

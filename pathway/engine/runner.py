@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,37 +11,42 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
 from pathway.engine.compile import compile_chart
-from pathway.engine.execute import run_records
+from pathway.engine.execute import Step, run_records, run_steps
 from pathway.errors import ExitCode
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.trail.io import write_trail
+from pathway.trail.keys import SigningKey, as_signing_key
+from pathway.trail.records import HeaderRecord, Record, SummaryRecord, header_of, summary_of
+from pathway.trail.signing import sign_trail
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """The outcome of running one journey: every trail record, header to summary (plain JSON-ready dicts)."""
+    """The outcome of running one journey: every trail record, header to summary (typed models; each one's
+    ``to_dict()`` is what the trail file holds)."""
 
-    records: tuple[Mapping[str, Any], ...]
-
-    @property
-    def header(self) -> Mapping[str, Any]:
-        return self.records[0]
+    records: tuple[Record, ...]
 
     @property
-    def summary(self) -> Mapping[str, Any]:
-        return self.records[-1]
+    def header(self) -> HeaderRecord:
+        return header_of(self.records)
+
+    @property
+    def summary(self) -> SummaryRecord:
+        return summary_of(self.records)
 
     @property
     def ok(self) -> bool:
-        """False when the run stopped on an engine error (an eventless cycle)."""
-        return self.summary.get("error") is None
+        """False when the run stopped on an engine error (an eventless cycle) or met a guard that could not be
+        evaluated."""
+        return self.summary.error is None and not self.summary.errors
 
     def summary_json(self) -> dict[str, Any]:
         """The closing summary, in the shape ``pathway run --format json`` prints."""
-        s, p = self.summary, self.header["pathway"]
+        s, p = self.summary.to_dict(), self.header.pathway
         return {
-            "journey": self.header["journey"]["id"],
-            "pathway": {"id": p["id"], "version": p["version"], "sha256": p["sha256"]},
+            "journey": self.header.journey.id,
+            "pathway": {"id": p.id, "version": p.version, "sha256": p.sha256},
             "states": s["states"],
             "recommendations": s["recommendations"],
             "findings": s["findings"],
@@ -49,18 +54,22 @@ class RunResult:
             "needs": s["needs"],
         }
 
-    def write(self, path: str | Path) -> None:
-        """Write the trail atomically (JSONL)."""
-        write_trail(path, self.records)
+    def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:
+        """Write the trail atomically (JSONL); with ``sign_key`` (a key file or a loaded key), signed in its summary
+        (see :mod:`pathway.trail.signing`). Raises for a key that cannot be read, before writing anything."""
+        records = self.records if sign_key is None else sign_trail(self.records, as_signing_key(sign_key))
+        write_trail(path, records)
 
     @property
     def exit_code(self) -> ExitCode:
-        """0, or 1 when the run stopped on an engine error."""
+        """0, or 1 when the run stopped on an engine error or a guard could not be evaluated."""
         return ExitCode.OK if self.ok else ExitCode.FINDINGS
 
     def to_json(self) -> dict[str, Any]:
-        """The closing summary (:meth:`summary_json`) and the engine error, if the run stopped on one."""
-        return self.summary_json() | {"error": self.summary.get("error")}
+        """The closing summary (:meth:`summary_json`), the engine error if the run stopped on one, and the guards
+        that could not be evaluated (``errors``, empty when there were none)."""
+        summary = self.summary.to_dict()
+        return self.summary_json() | {"error": summary["error"], "errors": summary.get("errors", [])}
 
 
 class Runner:
@@ -71,7 +80,13 @@ class Runner:
         self.chart = compile_chart(analysis)
 
     def run(self, journey: LoadedJourney) -> RunResult:
+        """Run the whole journey: every trail record, header to summary."""
         return RunResult(tuple(run_records(self.analysis, self.chart, journey)))
+
+    def steps(self, journey: LoadedJourney) -> Iterator[Step]:
+        """The state after each input of the journey, from one run: the records the input produced, and the
+        summary as it stands (what a run of the journey cut after that input would close with)."""
+        return run_steps(self.analysis, self.chart, journey)
 
 
 def as_analysis(pathway: Analysis | Pathway | str | Path) -> Analysis:

@@ -6,11 +6,15 @@ each, scan the transitions with the current trigger (an event name, or none for 
 - a guard that is definitely **true** fires, provided every earlier guard was definitely **false**;
 - a guard that is **unknown** blocks every later transition of that state: the state *waits*, and the facts its
   unknown guards miss are what the pathway needs next (unknown is never taken as false);
+- a guard that could not be evaluated (an **error**, such as a division by zero) blocks every later transition
+  too, and the scan stops there: the state is *blocked by an error*, which no fact can lift (only other values of
+  the facts the guard reads). Unknown guards before it still say what the state waits for, since one of them could
+  fire first;
 - ``otherwise`` is true when every earlier guard is definitely false; a transition without ``when`` is always true.
 
-A waiting or silent state lets its ancestors be checked, so a parent's exit can fire while a child waits. When two
-selected transitions would exit a common state (parallel regions leaving their parent), the one from the earlier
-atomic state in document order wins and the other is recorded as preempted.
+A waiting, blocked or silent state lets its ancestors be checked, so a parent's exit can fire while a child waits.
+When two selected transitions would exit a common state (parallel regions leaving their parent), the one from the
+earlier atomic state in document order wins and the other is recorded as preempted.
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ from dataclasses import dataclass, field
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.index import StateIndex, TransitionInfo
-from pathway.expr import UNKNOWN, Evaluation, Scope
+from pathway.expr import UNKNOWN, Compiled, Evaluation, Scope
 
 
 @dataclass(frozen=True)
 class Checked:
-    """One transition's guard outcome: 'true', 'false', 'unknown', 'otherwise' or 'always'."""
+    """One transition's guard outcome: 'true', 'false', 'unknown', 'error', 'otherwise' or 'always'."""
 
     transition: TransitionInfo
     outcome: str
@@ -39,19 +43,33 @@ class Fire:
     chosen: Checked
     before: tuple[Checked, ...]
 
+    @property
+    def transition(self) -> TransitionInfo:
+        """The transition to take."""
+        return self.chosen.transition
+
 
 @dataclass(frozen=True)
 class Wait:
-    """A state that cannot decide: its unknown guards and the facts they need."""
+    """A state that cannot decide: the guards it checked, among them unknown ones (it waits for the facts they
+    need) or one that could not be evaluated (it is blocked by an error)."""
 
     state: str
     checked: tuple[Checked, ...]
 
     @property
+    def unknown(self) -> tuple[Checked, ...]:
+        return tuple(c for c in self.checked if c.outcome == "unknown")
+
+    @property
+    def errors(self) -> tuple[Checked, ...]:
+        return tuple(c for c in self.checked if c.outcome == "error")
+
+    @property
     def needs(self) -> tuple[str, ...]:
         missing: set[str] = set()
-        for c in self.checked:
-            if c.outcome == "unknown" and c.evaluation is not None:
+        for c in self.unknown:
+            if c.evaluation is not None:
                 missing |= c.evaluation.missing
         return tuple(sorted(missing))
 
@@ -66,24 +84,29 @@ class Selection:
     preempted: tuple[tuple[Fire, str], ...] = field(default=())
 
 
-def _check(t: TransitionInfo, guards: Mapping[str, object], scope: Scope, earlier_all_false: bool) -> Checked:
-    when = t.transition.when
+def outcome(evaluation: Evaluation) -> str:
+    """A guard's outcome: 'true', 'false', 'unknown' (a fact it needs is not known) or 'error'."""
+    if evaluation.error is not None:
+        return "error"
+    value = evaluation.value
+    return "unknown" if value is UNKNOWN else ("true" if value is True else "false")
+
+
+def _check(t: TransitionInfo, guards: Mapping[str, Compiled], scope: Scope, earlier_all_false: bool) -> Checked:
+    when = t.when
     if when is None:
         return Checked(t, "always")
     if when == OTHERWISE:
         return Checked(t, "otherwise" if earlier_all_false else "false")
-    compiled = guards[t.id]
-    evaluation = compiled.evaluate(scope)  # type: ignore[attr-defined]
-    value = evaluation.value
-    outcome = "unknown" if value is UNKNOWN else ("true" if value is True else "false")
-    return Checked(t, outcome, evaluation)
+    evaluation = guards[t.id].evaluate(scope)
+    return Checked(t, outcome(evaluation), evaluation)
 
 
 def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope) -> Fire | Wait | None:
     """The outcome for one state: a transition to fire, a wait, or nothing enabled."""
     checked: list[Checked] = []
     for t in index.outgoing(state):
-        if t.transition.event != trigger:
+        if t.event != trigger:
             continue
         all_false = all(c.outcome == "false" for c in checked)
         result = _check(t, analysis.guards, scope, all_false)
@@ -92,14 +115,16 @@ def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | Non
             if all_false:
                 return Fire(result, tuple(checked[:-1]))
             break
-    if any(c.outcome == "unknown" for c in checked):
+        if result.outcome == "error":
+            break
+    if any(c.outcome in ("unknown", "error") for c in checked):
         return Wait(state, tuple(checked))
     return None
 
 
 def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> frozenset[str]:
     """Active states a transition exits: those below the innermost ancestor containing source and target."""
-    source, target = t.source, t.transition.to
+    source, target = t.source, t.target
     source_line = {source, *index.ancestors(source)}
     domain = next((a for a in index.ancestors(target) if a in source_line and a != source), None)
     if domain is None:  # the root is the domain: only one top-level branch is ever active, and it is exited
@@ -132,10 +157,10 @@ def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scop
     kept: list[tuple[Fire, frozenset[str]]] = []
     preempted: list[tuple[Fire, str]] = []
     for f in fires:
-        leaving = _exit_set(index, f.chosen.transition, active)
+        leaving = _exit_set(index, f.transition, active)
         winner = next((k for k, exits in kept if exits & leaving), None)
         if winner is not None:
-            preempted.append((f, winner.chosen.transition.id))
+            preempted.append((f, winner.transition.id))
         else:
             kept.append((f, leaving))
     return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))

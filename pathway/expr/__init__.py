@@ -3,7 +3,8 @@
 Guards (the ``when:`` of a transition) and derived facts are data, never code. An expression is parsed with
 ``ast.parse`` against an allowlist, type-checked against the fact declarations and compiled once into nested
 closures; nothing a designer writes is ever passed to ``eval``, ``exec`` or ``compile``. Evaluation uses
-three-valued logic: a fact not yet known makes what depends on it :data:`UNKNOWN`. The language is described
+three-valued logic: a fact not yet known makes what depends on it :data:`UNKNOWN`; an expression that cannot be
+evaluated although its facts are known (a division by zero) carries an :class:`EvalError`. The language is described
 for designers in ``docs/guards.md``.
 
 Modules: :mod:`~pathway.expr.types` (values, types, results), :mod:`~pathway.expr.lexical` (the words
@@ -15,7 +16,7 @@ compilation), :mod:`~pathway.expr.closures` (the compiled building blocks), :mod
 from pathway.expr.check import FUNCTIONS, compile_expr
 from pathway.expr.evaluate import Compiled, Scope
 from pathway.expr.parse import MAX_DEPTH, MAX_LENGTH, referenced_names
-from pathway.expr.types import UNKNOWN, Evaluation, ExprIssue, ValueType
+from pathway.expr.types import UNKNOWN, EvalError, Evaluation, ExprIssue, ValueType
 
 __all__ = [
     "FUNCTIONS",
@@ -23,6 +24,7 @@ __all__ = [
     "MAX_LENGTH",
     "UNKNOWN",
     "Compiled",
+    "EvalError",
     "Evaluation",
     "ExprIssue",
     "Scope",

@@ -1,24 +1,28 @@
 """Building blocks of compiled expressions: small closures over an environment list, never the syntax tree.
 
 A compiled expression is a tree of these closures. Each takes ``env``: the values of the expression's names in
-sorted order (already checked against their types, UNKNOWN when unknown or ill-typed), followed by the
-evaluation's ``today``. Every closure returns a value or UNKNOWN, and never raises for inputs of the right
-types: arithmetic errors (division by zero, overflow) give UNKNOWN.
+sorted order (already checked against their types, UNKNOWN when unknown or ill-typed; the :class:`EvalError` of a
+derived fact that could not be evaluated), followed by the evaluation's ``today``. Every closure returns a value or
+UNKNOWN, or raises when it cannot be evaluated: arithmetic that fails (division by zero, a result too large for a
+number) raises, and so does reading a derived fact that failed (:class:`Failed`). A failure propagates through
+every operator like a value would, so an error never hides behind ``unknown``.
 
 Logic is Kleene's three-valued logic. ``and`` stops at the first false operand and ``or`` at the first true
 one: closures have no side effects and the names an expression reads are known statically, so stopping early
-never changes a result, nor what the evaluation reports as read or missing.
+never changes a result, nor what the evaluation reports as read or missing. An operand that fails is held back
+while the others can still decide: ``false and <error>`` is false whichever side the error is on, as
+``false and unknown`` is; when no operand decides, the first failure is raised (it dominates unknown).
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from math import isfinite
 from typing import Any, Final
 
-from pathway.expr.types import UNKNOWN
+from pathway.expr.types import UNKNOWN, EvalError
 
 Env = list[object]
 Fn = Callable[[Env], object]
@@ -29,6 +33,14 @@ NO_VALUE: Final = object()
 """Marks 'not a literal' where a literal's value would be."""
 
 
+class Failed(Exception):
+    """Raised when an expression reads a derived fact whose own expression could not be evaluated."""
+
+    def __init__(self, error: EvalError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 def constant(value: object) -> Fn:
     def const(env: Env) -> object:
         return value
@@ -37,7 +49,15 @@ def constant(value: object) -> Fn:
 
 
 def slot(index: int) -> Fn:
-    return operator.itemgetter(index)
+    """The value of a name; raises :class:`Failed` for a derived fact that could not be evaluated."""
+
+    def read(env: Env) -> object:
+        value = env[index]
+        if value.__class__ is EvalError:
+            raise Failed(value)
+        return value
+
+    return read
 
 
 def negate(f: Fn) -> Fn:
@@ -53,12 +73,18 @@ def negate(f: Fn) -> Fn:
 
 
 def kleene_and(fns: Sequence[Fn]) -> Fn:
-    """False if any operand is false, else unknown if any is unknown, else true."""
+    """False if any operand is false; else the first failure if any operand fails; else unknown if any is
+    unknown; else true."""
     if len(fns) == 2:
         f, g = fns
 
         def and2(env: Env) -> object:
-            a = f(env)
+            try:
+                a = f(env)
+            except Exception:
+                if _decides(g, env, False):
+                    return False
+                raise
             if a is False:
                 return False
             b = g(env)
@@ -67,36 +93,46 @@ def kleene_and(fns: Sequence[Fn]) -> Fn:
             return True if a is True and b is True else UNKNOWN
 
         return and2
-    items = tuple(fns)
-
-    def and_n(env: Env) -> object:
-        result: object = True
-        for f in items:
-            value = f(env)
-            if value is False:
-                return False
-            if value is not True:
-                result = UNKNOWN
-        return result
-
-    return and_n
+    return _kleene(tuple(fns), decisive=False)
 
 
 def kleene_or(fns: Sequence[Fn]) -> Fn:
-    """True if any operand is true, else unknown if any is unknown, else false."""
-    items = tuple(fns)
+    """True if any operand is true; else the first failure if any operand fails; else unknown if any is unknown;
+    else false."""
+    return _kleene(tuple(fns), decisive=True)
 
-    def or_n(env: Env) -> object:
-        result: object = False
+
+def _decides(f: Fn, env: Env, decisive: bool) -> bool:
+    """Whether an operand evaluates to the value that decides its and/or (a failure decides nothing)."""
+    try:
+        return f(env) is decisive
+    except Exception:
+        return False
+
+
+def _kleene(items: tuple[Fn, ...], decisive: bool) -> Fn:
+    """``or`` (decisive True) or ``and`` (decisive False) over any number of operands."""
+
+    identity = not decisive
+
+    def logic(env: Env) -> object:
+        result: object = identity
+        failure: Exception | None = None
         for f in items:
-            value = f(env)
-            if value is True:
-                return True
-            if value is not False:
+            try:
+                value = f(env)
+            except Exception as error:  # held back: a later operand may still decide
+                failure = failure or error
+                continue
+            if value is decisive:
+                return decisive
+            if value is not identity:
                 result = UNKNOWN
+        if failure is not None:
+            raise failure
         return result
 
-    return or_n
+    return logic
 
 
 def compare(op: BinaryOp, left: Fn, right: Fn, right_value: object = NO_VALUE) -> Fn:
@@ -136,17 +172,18 @@ def member(f: Fn, values: frozenset[object], negated: bool) -> Fn:
 
 
 def arithmetic(op: BinaryOp, left: Fn, right: Fn) -> Fn:
-    """``+ - * /``; unknown when either side is unknown, on division by zero, and on overflow."""
+    """``+ - * /``; unknown when either side is unknown. Raises on division by zero and when the result is too
+    large for a number (OverflowError, also for a float result that would be infinite)."""
 
     def arith(env: Env) -> object:
         a = left(env)
         b = right(env)
         if a is UNKNOWN or b is UNKNOWN:
             return UNKNOWN
-        try:
-            return op(a, b)
-        except ArithmeticError:
-            return UNKNOWN
+        result = op(a, b)
+        if result.__class__ is float and not isfinite(result):
+            raise OverflowError("the result is too large for a number")
+        return result
 
     return arith
 
@@ -210,6 +247,14 @@ def days_between(first: Fn, second: Fn) -> Fn:
     return between
 
 
+def _undecided(fn: Fn, env: Env) -> bool:
+    """Whether a part is unknown (a part that fails is decided: no fact can change it)."""
+    try:
+        return fn(env) is UNKNOWN
+    except Exception:
+        return False
+
+
 def needs(node: ast.AST, fns: dict[int, Fn], slots: Mapping[str, int]) -> NeedsFn:
     """The slots whose values could still decide an undecided expression: a decided node needs nothing; an
     undecided node needs what its undecided parts need; an unknown name needs itself. So in
@@ -226,7 +271,7 @@ def needs(node: ast.AST, fns: dict[int, Fn], slots: Mapping[str, int]) -> NeedsF
     parts = [needs(child, fns, slots) for child in ast.iter_child_nodes(node) if id(child) in fns]
 
     def node_needs(env: Env) -> list[int]:
-        if fn is not None and fn(env) is not UNKNOWN:
+        if fn is not None and not _undecided(fn, env):
             return []
         found: list[int] = []
         for part in parts:

@@ -3,6 +3,10 @@
 What an expression reads is known when it is compiled, so an evaluation looks each name up once, fills the
 environment its closures read, and reports ``read`` and ``missing`` from those lookups: exact, and independent
 of operand order and of which operands decided the result. Derived facts are evaluated at most once per scope.
+
+An expression that cannot be evaluated although its facts are known (a division by zero, a number too large, a
+derived fact it needs that failed, or a failure of the evaluator itself) gives an evaluation with an ``error``,
+never an exception and never a silent unknown.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
-from pathway.expr.closures import Env, Fn, NeedsFn
-from pathway.expr.types import UNKNOWN, Checker, Evaluation, ValueType
+from pathway.expr.closures import Env, Failed, Fn, NeedsFn
+from pathway.expr.types import UNKNOWN, Checker, EvalError, Evaluation, ValueType
 
 _NOTHING: Final[frozenset[str]] = frozenset()
 _UNDECIDED: Final = Evaluation(value=UNKNOWN, read={}, missing=_NOTHING)
@@ -80,11 +84,12 @@ class Compiled:
     _plan: Plan = field(repr=False, compare=False)
 
     def evaluate(self, scope: Scope) -> Evaluation:
-        """Evaluate over ``scope``. Never raises: anything that cannot be decided is UNKNOWN."""
+        """Evaluate over ``scope``. Never raises: what cannot be decided yet is UNKNOWN, and what cannot be
+        evaluated carries its ``error``."""
         try:
             return self._evaluate(scope)
-        except Exception:  # a broken Mapping, exhausted memory or stack: undecided, never a crash
-            return self._undecided(scope)
+        except Exception as error:  # a broken Mapping, exhausted memory or stack: an error, never a crash
+            return self._failed(EvalError.of(error, self.text))
 
     def _evaluate(self, scope: Scope) -> Evaluation:
         facts, derived = scope.facts, scope.derived
@@ -95,7 +100,7 @@ class Compiled:
         for index, (name, check, _) in enumerate(self._plan.slots):
             if name in derived:
                 sub = scope.derived_evaluation(name)
-                value = check(sub.value)
+                value = check(sub.value) if sub.error is None else sub.error  # slots raise Failed on an error
                 subs[index] = sub
                 if inherited is None:
                     inherited = {}
@@ -105,15 +110,18 @@ class Compiled:
             env.append(value)
             read[name] = value
         env.append(scope.today)
+        error: EvalError | None = None
         try:
             result = self._plan.fn(env)
-        except Exception:  # closures catch arithmetic errors themselves; this is a last line of defence
-            result = UNKNOWN
+        except Failed as failed:  # a derived fact it needs could not be evaluated: the same error
+            result, error = UNKNOWN, failed.error
+        except Exception as raised:  # division by zero, a number too large
+            result, error = UNKNOWN, EvalError.of(raised, self.text)
         if inherited:
             inherited.update(read)
             read = dict(sorted(inherited.items()))
-        missing = self._needed(env, subs) if result is UNKNOWN else _NOTHING
-        return Evaluation(value=result, read=read, missing=missing)
+        missing = self._needed(env, subs) if result is UNKNOWN and error is None else _NOTHING
+        return Evaluation(value=result, read=read, missing=missing, error=error)
 
     def _needed(self, env: Env, subs: dict[int, Evaluation]) -> frozenset[str]:
         """The facts an undecided result still needs (through derived facts, the facts those need)."""
@@ -125,11 +133,6 @@ class Compiled:
                 needed.add(self._plan.slots[index][0])
         return frozenset(needed) if needed else _NOTHING
 
-    def _undecided(self, scope: Scope) -> Evaluation:
+    def _failed(self, error: EvalError) -> Evaluation:
         read = {name: UNKNOWN for name, _, _ in self._plan.slots}
-        try:
-            slots = self._plan.slots
-            missing = frozenset(name for name, _, counts in slots if counts and name not in scope.derived)
-        except Exception:
-            missing = _NOTHING
-        return Evaluation(value=UNKNOWN, read=read, missing=missing)
+        return Evaluation(value=UNKNOWN, read=read, missing=_NOTHING, error=error)

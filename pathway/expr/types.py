@@ -101,12 +101,32 @@ class ExprIssue:
 
 
 @dataclass(frozen=True)
+class EvalError:
+    """Why an expression could not be evaluated although the facts it reads are known: a division by zero, a
+    number too large, or a failure of the evaluator itself."""
+
+    kind: str  # the Python exception's class name, e.g. 'ZeroDivisionError'
+    message: str  # a plain sentence quoting the expression, e.g. "division by zero in 'a / b > 1'"
+
+    @classmethod
+    def of(cls, error: BaseException, text: str) -> EvalError:
+        """The error an exception raised while evaluating ``text`` stands for."""
+        kind = type(error).__name__
+        plain = "division by zero" if isinstance(error, ZeroDivisionError) else str(error) or kind
+        return cls(kind, f"{plain} in '{' '.join(text.split())}'")
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """The result of evaluating a compiled expression over a :class:`~pathway.expr.evaluate.Scope`."""
+    """The result of evaluating a compiled expression over a :class:`~pathway.expr.evaluate.Scope`.
+
+    ``error`` is set when the expression could not be evaluated (its value is then UNKNOWN and ``missing`` is
+    empty: no fact could decide it): always test ``error`` before reading ``value`` as unknown."""
 
     value: object  # True/False, int/float, str (enum value), datetime.date, or UNKNOWN
     read: Mapping[str, object]  # every fact and derived name referenced (transitively), sorted, -> its value
     missing: frozenset[str]  # the fact names that were unknown and referenced outside known() (transitively)
+    error: EvalError | None = None  # why it could not be evaluated; a derived fact that failed reads as its error
 
 
 def _check_bool(value: object) -> object:

@@ -194,12 +194,12 @@ class _Checker:
     def pin(self, pin: object) -> None:
         if not isinstance(pin, str) or not PIN.fullmatch(pin):
             return  # missing, or reported by the schema
-        name = f"{self.pathway.pathway}@{self.pathway.version}"
+        name = f"{self.pathway.id}@{self.pathway.version}"
         if pin.startswith("sha256:"):
             actual = f"sha256:{sha256_of(self.pathway)}"
             given = f"{name} ({actual})"
         else:
-            actual = name if "@" in pin else self.pathway.pathway
+            actual = name if "@" in pin else self.pathway.id
             given = name
         if pin != actual:
             message = f"the journey pins pathway '{pin}', but it is checked against {given}"

@@ -40,7 +40,7 @@ class Loops:
 def _eventless_edges(index: StateIndex) -> dict[str, list[TransitionInfo]]:
     edges: dict[str, list[TransitionInfo]] = {}
     for t in index.transitions:
-        if t.transition.event is None:
+        if t.event is None:
             edges.setdefault(t.source, []).append(t)
     return edges
 
@@ -70,7 +70,7 @@ class _Tarjan:
         while not members or members[-1] != node:
             members.append(self.stack.pop())
             self.on_stack.discard(members[-1])
-        if len(members) > 1 or any(t.transition.to == node for t in self.edges.get(node, [])):
+        if len(members) > 1 or any(t.target == node for t in self.edges.get(node, [])):
             self.found.update(dict.fromkeys(members, len(self.found)))
 
     def visit(self, root: str) -> None:
@@ -83,10 +83,10 @@ class _Tarjan:
                 if work:
                     self.low[work[-1][0]] = min(self.low[work[-1][0]], self.low[node])
                 self.close(node)
-            elif step.transition.to not in self.order:
-                work.append((step.transition.to, self.open(step.transition.to)))
-            elif step.transition.to in self.on_stack:
-                self.low[node] = min(self.low[node], self.order[step.transition.to])
+            elif step.target not in self.order:
+                work.append((step.target, self.open(step.target)))
+            elif step.target in self.on_stack:
+                self.low[node] = min(self.low[node], self.order[step.target])
 
 
 def _components(states: list[str], edges: Edges) -> dict[str, int]:
@@ -108,7 +108,7 @@ def _cycle_from(start: str, edges: Edges, component: Mapping[str, int]) -> tuple
         for node in frontier:
             for t in edges.get(node, []):
                 steps += 1
-                target = t.transition.to
+                target = t.target
                 if target == start:
                     cycle = [t]
                     while (back := came[cycle[-1].source]) is not None:
@@ -124,18 +124,18 @@ def _cycle_from(start: str, edges: Edges, component: Mapping[str, int]) -> tuple
 def _taken(analysis: Analysis, t: TransitionInfo, scope: Scope) -> bool:
     """Whether the eventless transition t is enabled for these facts by the engine's rule (otherwise: every earlier
     eventless guard of its state is false)."""
-    if t.transition.when is None:
+    if t.when is None:
         return True
-    if t.transition.when == OTHERWISE:
-        earlier = [e for e in analysis.index.outgoing(t.source)[: t.index] if e.transition.event is None]
+    if t.when == OTHERWISE:
+        earlier = [e for e in analysis.index.outgoing(t.source)[: t.index] if e.event is None]
         return all(_guard_value(analysis, e, scope) is False for e in earlier)
     return _guard_value(analysis, t, scope) is True
 
 
 def _guard_value(analysis: Analysis, t: TransitionInfo, scope: Scope) -> object:
-    if t.transition.when is None:
+    if t.when is None:
         return True
-    if t.transition.when == OTHERWISE:
+    if t.when == OTHERWISE:
         return _taken(analysis, t, scope)
     return analysis.guards[t.id].evaluate(scope).value
 
@@ -201,8 +201,8 @@ def loops(analysis: Analysis) -> Loops:
 @rule(Code.PW503)
 def eventless_cycles(analysis: Analysis) -> Iterator[LintFinding]:
     for cycle, unchecked in loops(analysis).cycles:
-        loop = " -> ".join([cycle[0].source, *(t.transition.to for t in cycle)])
-        guards = "; ".join(f"{t.id}: {t.transition.when or 'always'}" for t in cycle)
+        loop = " -> ".join([cycle[0].source, *(t.target for t in cycle)])
+        guards = "; ".join(f"{t.id}: {t.when or 'always'}" for t in cycle)
         hint = f"it loops (and the engine stops with PW410) if these guards can all be true at once: {guards}"
         if unchecked is not None:
             hint += f" (not checked exhaustively: {unchecked})"

@@ -81,7 +81,7 @@ class _Planned:
 
 
 def guarded(t: TransitionInfo) -> bool:
-    return t.transition.when not in (None, OTHERWISE)
+    return t.when not in (None, OTHERWISE)
 
 
 def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope) -> tuple[bool, ...]:
@@ -89,7 +89,7 @@ def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Sco
     values: list[bool] = []
     all_false = True
     for t in transitions:
-        when = t.transition.when
+        when = t.when
         if when is None:
             value: object = True
         elif when == OTHERWISE:
@@ -131,21 +131,21 @@ def groups(analysis: Analysis) -> Iterator[tuple[StateInfo, str | None, tuple[Tr
     for info in analysis.index.states.values():
         by_trigger: dict[str | None, list[TransitionInfo]] = {}
         for t in analysis.index.outgoing(info.id):
-            by_trigger.setdefault(t.transition.event, []).append(t)
+            by_trigger.setdefault(t.event, []).append(t)
         for trigger, transitions in by_trigger.items():
             yield info, trigger, tuple(transitions)
 
 
 def may_stick(analysis: Analysis, info: StateInfo) -> bool:
     """An atomic state whose eventless transitions all have guards (PW512 asks whether it can get stuck)."""
-    eventless = [t for t in analysis.index.outgoing(info.id) if t.transition.event is None]
+    eventless = [t for t in analysis.index.outgoing(info.id) if t.event is None]
     return info.kind == "atomic" and bool(eventless) and all(guarded(t) for t in eventless)
 
 
 def stuck_transitions(analysis: Analysis, info: StateInfo) -> tuple[TransitionInfo, ...]:
     """The eventless transitions of the state and of its ancestors, innermost first."""
     chain = [info.id, *analysis.index.ancestors(info.id)]
-    return tuple(t for s in chain for t in analysis.index.outgoing(s) if t.transition.event is None)
+    return tuple(t for s in chain for t in analysis.index.outgoing(s) if t.event is None)
 
 
 @dataclass
@@ -198,7 +198,7 @@ class Tables:
     def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
         """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
         boundaries that matter to these guards, and no others."""
-        texts = [t.transition.when for t in transitions if guarded(t) and t.transition.when is not None]
+        texts = [t.when for t in transitions if guarded(t) and t.when is not None]
         texts += [self.analysis.pathway.derived[name].expr for name in derived]
         return fact_domains(self.analysis, texts, self.parsed)
 

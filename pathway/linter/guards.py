@@ -29,7 +29,7 @@ def _trigger(trigger: str | None) -> str:
 
 
 def _label(t: TransitionInfo) -> str:
-    when = t.transition.when
+    when = t.when
     return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
 
 
@@ -69,7 +69,7 @@ def _shadowers(transitions: tuple[TransitionInfo, ...], table: Table | None, i: 
     if table is None:
         return None
     hits, columns = table.columns[i], table.columns
-    if not hits and transitions[i].transition.when == OTHERWISE:
+    if not hits and transitions[i].when == OTHERWISE:
         return [t.id for t in transitions[:i] if guarded(t)]
     earlier = 0
     for column in columns[:i]:
@@ -87,7 +87,7 @@ _SHADOW_HINT = "reorder the transitions, or remove the shadowed one"
 
 def _shadow_message(trigger: str | None, t: TransitionInfo, by: list[str]) -> str:
     names = ", ".join(f"'{b}'" for b in by)
-    if t.transition.when == OTHERWISE:
+    if t.when == OTHERWISE:
         return (
             f"transition {_label(t)} never fires: the earlier guards {names} ({_trigger(trigger)}) cover every patient"
         )
@@ -125,7 +125,7 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
             continue
         patient = stuck_assignment(analysis, info.id)
         if patient:
-            guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.transition.event is None)
+            guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.event is None)
             yield LintFinding(
                 info.path,
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "

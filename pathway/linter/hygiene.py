@@ -30,9 +30,9 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
             )
     index = analysis.index
     for t in index.transitions:
-        target = index.states[t.transition.to].state
+        target = index.states[t.target].state
         changes_care = bool(target.recommend or target.conclude)
-        if changes_care and not t.transition.evidence and t.transition.when != OTHERWISE:
+        if changes_care and not t.evidence and t.when != OTHERWISE:
             yield LintFinding(
                 t.path,
                 f"transition '{t.id}' leads to recommendations or findings but cites no evidence",

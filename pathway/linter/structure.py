@@ -40,7 +40,7 @@ def reachable(analysis: Analysis) -> set[str]:
             _enter(index, top, seen, todo)
     while todo:
         for t in index.outgoing(todo.pop()):
-            _enter(index, t.transition.to, seen, todo)
+            _enter(index, t.target, seen, todo)
     return seen
 
 
@@ -101,8 +101,8 @@ def _regions(index: StateIndex, regions: tuple[str, ...]) -> tuple[set[str], ByE
         for source in _subtree(index, region):
             inside.add(source)
             for t in index.outgoing(source):
-                if t.transition.event is not None:
-                    by_event.setdefault(t.transition.event, []).append((region, t))
+                if t.event is not None:
+                    by_event.setdefault(t.event, []).append((region, t))
     return inside, by_event
 
 
@@ -121,7 +121,7 @@ def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
                 own.setdefault(region, set()).add(t.id)
             for region, t in found:
                 count = len(every) - len(own[region])
-                if t.transition.to not in inside and count:
+                if t.target not in inside and count:
                     yield LintFinding(
                         (*t.path, "event"),
                         f"'{t.id}' leaves parallel state '{state_id}' on "

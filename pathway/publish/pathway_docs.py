@@ -29,9 +29,9 @@ def _notes(analysis: Analysis) -> Iterator[tuple[str, str, list[str]]]:
     located += [(f"state `{s}`", i.state.note, list(i.state.evidence)) for s, i in analysis.index.states.items()]
     located += [
         (
-            f"transition `{t.id}` (when `{t.transition.when or 'always'}`)",
+            f"transition `{t.id}` (when `{t.when or 'always'}`)",
             t.transition.note,
-            list(t.transition.evidence),
+            list(t.evidence),
         )
         for t in analysis.index.transitions
     ]
@@ -70,7 +70,7 @@ def _citers(analysis: Analysis, evidence_id: str) -> list[str]:
     out = [f"action `{n}`" for n, a in p.actions.items() if evidence_id in a.evidence]
     out += [f"finding `{n}`" for n, f in p.findings.items() if evidence_id in f.evidence]
     out += [f"state `{s}`" for s, i in analysis.index.states.items() if evidence_id in i.state.evidence]
-    out += [f"transition `{t.id}`" for t in analysis.index.transitions if evidence_id in t.transition.evidence]
+    out += [f"transition `{t.id}`" for t in analysis.index.transitions if evidence_id in t.evidence]
     return out
 
 
@@ -96,5 +96,5 @@ def evidence_page(analysis: Analysis) -> str:
 
 
 def pathway_pages(analysis: Analysis, docs: Path) -> dict[Path, str]:
-    folder = docs / "pathways" / analysis.pathway.pathway
+    folder = docs / "pathways" / analysis.pathway.id
     return {folder / "choices.md": choices_page(analysis), folder / "evidence.md": evidence_page(analysis)}

@@ -132,7 +132,7 @@ def site_pages(ws: Workspace) -> dict[Path, str]:
     """Every generated page of the site (besides :mod:`pathway.publish.pathway_docs`' and the CLI's), by path."""
     out: dict[Path, str] = {}
     for definition, analysis in ws.analyses():
-        folder = ws.root / "docs" / "pathways" / analysis.pathway.pathway
+        folder = ws.root / "docs" / "pathways" / analysis.pathway.id
         out[folder / "index.md"] = overview_page(analysis)
         out[folder / "facts.md"] = facts_page(analysis)
         out[folder / "actions.md"] = actions_page(analysis)

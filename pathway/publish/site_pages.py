@@ -144,10 +144,10 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
             (
                 [
                     f"`{t.id}`",
-                    f"[`{t.transition.to}`](#{t.transition.to})",
-                    f"event `{t.transition.event}`" if t.transition.event else "facts change",
-                    code(t.transition.when) if t.transition.when else "always",
-                    evidence_links(t.transition.evidence),
+                    f"[`{t.target}`](#{t.target})",
+                    f"event `{t.event}`" if t.event else "facts change",
+                    code(t.when) if t.when else "always",
+                    evidence_links(t.evidence),
                     cell(t.transition.note),
                 ]
                 for t in outgoing

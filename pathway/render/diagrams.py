@@ -18,9 +18,8 @@ Determinism: the DOT is built in document order with no ids or timestamps; SVG c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import graphviz  # type: ignore[import-untyped]
 
@@ -30,6 +29,7 @@ from pathway.render.dot import render_dot
 from pathway.render.graph import OVERVIEW, build_graph, build_view, view_names
 from pathway.render.mermaid import render_mermaid
 from pathway.render.overlay import overlay_from_records
+from pathway.trail.records import Record
 
 DIAGRAMS_DIR = "diagrams"
 JOURNEY_VIEW = OVERVIEW
@@ -41,7 +41,7 @@ def views(analysis: Analysis) -> list[str]:
     return view_names(build_graph(analysis))
 
 
-def dot(analysis: Analysis, view: str, trail_records: Sequence[Mapping[str, Any]] | None = None) -> str:
+def dot(analysis: Analysis, view: str, trail_records: Sequence[Record] | None = None) -> str:
     """The DOT source of one view, with a journey drawn over it when trail records are given."""
     graph = build_graph(analysis)
     overlay = overlay_from_records(trail_records) if trail_records is not None else None
@@ -59,7 +59,7 @@ def run_dot(source: str, fmt: str) -> bytes:
     return data
 
 
-def svg(analysis: Analysis, view: str, trail_records: Sequence[Mapping[str, Any]] | None = None) -> str:
+def svg(analysis: Analysis, view: str, trail_records: Sequence[Record] | None = None) -> str:
     """The cleaned SVG text of one view."""
     return clean_svg(run_dot(dot(analysis, view, trail_records), "svg").decode("utf-8"))
 
@@ -69,7 +69,7 @@ def mermaid(analysis: Analysis) -> str:
     return render_mermaid(build_graph(analysis))
 
 
-def _journey_records(analysis: Analysis, definition: Path) -> dict[str, list[Mapping[str, Any]]]:
+def _journey_records(analysis: Analysis, definition: Path) -> dict[str, tuple[Record, ...]]:
     """The trail records of every bundled journey of a definition, run in-process (stem -> records)."""
     from pathway.engine.runner import Runner
     from pathway.journey.check import load_journey
@@ -78,7 +78,7 @@ def _journey_records(analysis: Analysis, definition: Path) -> dict[str, list[Map
     if not journeys:
         return {}
     runner = Runner(analysis)
-    return {j.stem: list(runner.run(load_journey(j, analysis)).records) for j in journeys}
+    return {j.stem: runner.run(load_journey(j, analysis)).records for j in journeys}
 
 
 def pathway_diagrams(analysis: Analysis, definition: Path, out: Path) -> dict[Path, str]:
@@ -101,7 +101,7 @@ def diagram_artefacts(ws: Workspace) -> dict[Path, str]:
     """Every committed diagram file of every bundled definition (``diagrams/<id>/...``), built in-process."""
     files: dict[Path, str] = {}
     for definition, analysis in ws.analyses():
-        files.update(pathway_diagrams(analysis, definition, ws.root / DIAGRAMS_DIR / analysis.pathway.pathway))
+        files.update(pathway_diagrams(analysis, definition, ws.root / DIAGRAMS_DIR / analysis.pathway.id))
     return files
 
 
@@ -109,7 +109,7 @@ def committed_diagrams(ws: Workspace, ref: str | None = None) -> dict[Path, str]
     """The committed diagram files, of one pathway (by id or path) when ref is given."""
     files = diagram_artefacts(ws)
     if ref is not None:
-        folder = ws.root / DIAGRAMS_DIR / ws.analysis(ws.resolve(ref)).pathway.pathway
+        folder = ws.root / DIAGRAMS_DIR / ws.analysis(ws.resolve(ref)).pathway.id
         files = {p: t for p, t in files.items() if folder in p.parents}
     return files
 
@@ -119,13 +119,13 @@ def write_diagrams(analysis: Analysis, fmt: str, out: str | Path | None, trail: 
     a trail drawn over them as ``<view>.<trail-stem>.<ext>``. Returns the files written."""
     from pathway.trail.io import read_trail
 
-    folder = Path(out) if out is not None else Path(DIAGRAMS_DIR) / analysis.pathway.pathway
+    folder = Path(out) if out is not None else Path(DIAGRAMS_DIR) / analysis.pathway.id
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "mermaid":
         target = folder / "pathway.mmd"
         target.write_text(mermaid(analysis), encoding="utf-8")
         return [target]
-    records = read_trail(trail) if trail is not None else None
+    records = read_trail(trail).intact("drawn") if trail is not None else None
     suffix = f".{Path(trail).stem}" if trail is not None else ""
     written = []
     for view in views(analysis):

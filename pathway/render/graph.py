@@ -125,11 +125,11 @@ def build_graph(analysis: Analysis) -> Graph:
         Edge(
             t.id,
             t.source,
-            t.transition.to,
-            t.transition.event,
-            t.transition.when,
-            edge_label(t.transition.event, t.transition.when),
-            tuple(t.transition.evidence),
+            t.target,
+            t.event,
+            t.when,
+            edge_label(t.event, t.when),
+            tuple(t.evidence),
         )
         for t in analysis.index.transitions
     )

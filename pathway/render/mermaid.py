@@ -92,7 +92,7 @@ def render_overview(analysis: Analysis) -> str:
     for state_id in top:
         lines += block(state_id, 1)
     for t in index.transitions:
-        if t.source in top and t.transition.to in top:
-            label = short_label(t.transition.when or (f"on {t.transition.event}" if t.transition.event else ""))
-            lines.append(f"    {t.source} --> {t.transition.to}" + (f" : {label}" if label else ""))
+        if t.source in top and t.target in top:
+            label = short_label(t.when or (f"on {t.event}" if t.event else ""))
+            lines.append(f"    {t.source} --> {t.target}" + (f" : {label}" if label else ""))
     return "\n".join(lines) + "\n"

@@ -7,9 +7,10 @@ are the summary record's ``states`` (what was active when the journey ended).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from pathway.trail.records import Record, StartRecord, SummaryRecord, TransitionRecord
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,17 @@ class Overlay:
         return tuple(s for s in self.steps if s.transition == transition_id)
 
 
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def overlay_from_records(records: Sequence[Mapping[str, Any]]) -> Overlay:
-    """The overlay of a trail's records (as returned by :func:`pathway.engine.trail.read_trail`)."""
+def overlay_from_records(records: Sequence[Record]) -> Overlay:
+    """The overlay of a trail's records (a run's, or those :func:`pathway.trail.io.read_trail` returns)."""
     steps: list[Step] = []
     visited: dict[str, None] = {}
-    current: list[str] = []
+    current: tuple[str, ...] = ()
     for record in records:
-        kind = record.get("kind")
-        if kind == "start":
-            visited.update(dict.fromkeys(_strings(record.get("entered"))))
-        elif kind == "transition":
-            steps.append(Step(len(steps) + 1, str(record.get("id")), str(record.get("at")), int(record["input"])))
-            visited.update(dict.fromkeys(_strings(record.get("entered"))))
-        elif kind == "summary":
-            current = _strings(record.get("states"))
+        if isinstance(record, StartRecord):
+            visited.update(dict.fromkeys(record.entered))
+        elif isinstance(record, TransitionRecord):
+            steps.append(Step(len(steps) + 1, record.id, record.at, record.input))
+            visited.update(dict.fromkeys(record.entered))
+        elif isinstance(record, SummaryRecord):
+            current = record.states
     return Overlay(tuple(steps), tuple(visited), frozenset(current))

@@ -8,15 +8,17 @@ guard that was false while nothing moved still counts as seen false.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pathway.definition.analysis import Analysis
-from pathway.expr import UNKNOWN, Scope
+from pathway.engine.selection import outcome
+from pathway.expr import Scope
 from pathway.journey.check import input_from_record
 from pathway.source.reader import SourceDocument
+from pathway.trail.records import InputRecord, Record, StartRecord, TransitionRecord, checks_in
 
 OUTCOMES = ("true", "false", "unknown")
 
@@ -29,33 +31,32 @@ def _evaluate_active(
     for state in active:
         for t in analysis.index.outgoing(state):
             if t.id in analysis.guards:
-                value = analysis.guards[t.id].evaluate(scope).value
-                seen.add((t.id, "unknown" if value is UNKNOWN else ("true" if value is True else "false")))
+                seen.add((t.id, outcome(analysis.guards[t.id].evaluate(scope))))
     return seen
 
 
-def guard_outcomes(analysis: Analysis, records: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
+def guard_outcomes(analysis: Analysis, records: Sequence[Record]) -> set[tuple[str, str]]:
     """(transition id, outcome) for every guard outcome a run shows."""
     seen: set[tuple[str, str]] = set()
     facts: dict[str, object] = {}
     active: set[str] = set()
     today: date | None = None
-    for r in [*records, {"kind": "input"}]:  # a sentinel input closes the last one
-        if r["kind"] == "input" and today is not None:
-            seen |= _evaluate_active(analysis, active, facts, today)
-        if r["kind"] == "input" and "at" in r:
-            recorded = input_from_record(r, analysis, r["input"])  # typed exactly as replay types it
+    for r in records:
+        if isinstance(r, InputRecord):
+            if today is not None:  # what the previous input left the guards of the active states at
+                seen |= _evaluate_active(analysis, active, facts, today)
+            recorded = input_from_record(r.to_dict(), analysis, r.input)  # typed exactly as replay types it
             facts.update(recorded.facts)
             today = recorded.at.date()
-        elif r["kind"] == "start":
-            active = set(r["entered"])
-        elif r["kind"] == "transition":
-            active = (active - set(r["exited"])) | set(r["entered"])
-            if r["guard"] is not None and r["id"] in analysis.guards:
-                seen.add((r["id"], "true"))
-        for checked in [*r.get("alternatives", []), *r.get("blocked", [])]:
-            if checked["id"] in analysis.guards:
-                seen.add((checked["id"], checked["outcome"]))
+        elif isinstance(r, StartRecord):
+            active = set(r.entered)
+        elif isinstance(r, TransitionRecord):
+            active = (active - set(r.exited)) | set(r.entered)
+            if r.guard is not None and r.id in analysis.guards:
+                seen.add((r.id, "true"))
+        seen |= {(c.id, c.outcome) for c in checks_in(r) if c.id in analysis.guards}
+    if today is not None:
+        seen |= _evaluate_active(analysis, active, facts, today)
     return seen
 
 

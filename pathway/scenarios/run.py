@@ -25,6 +25,7 @@ from pathway.source.files import display_path
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument, load_file
 from pathway.source.schema_errors import diagnostics_from
+from pathway.trail.records import DeviationRecord, Record, StartRecord, SummaryRecord, TransitionRecord
 
 DocPath = tuple[str | int, ...]
 
@@ -120,20 +121,12 @@ def load_scenarios(path: Path, analysis: Analysis) -> list[tuple[str, int, Loade
     return out
 
 
-def _state_after(runner: Runner, journey: LoadedJourney, step: int) -> tuple[Mapping[str, Any], list[str]]:
-    """The summary after the first ``step`` inputs, and the actions recorded as deviations at that step."""
-    part = LoadedJourney(journey.id, journey.path, journey.pin, journey.description, journey.inputs[:step])
-    records = runner.run(part).records
-    deviations = [r["action"] for r in records if r["kind"] == "deviation" and r["input"] == step]
-    return records[-1], deviations
-
-
-def _failures(step: int, at: str, expect: Expect, summary: Mapping[str, Any], deviations: list[str]) -> list[str]:
+def _failures(step: int, at: str, expect: Expect, summary: SummaryRecord, deviations: list[str]) -> list[str]:
     have = {
-        "state": list(summary["states"]),
-        "action": [r["id"] for r in summary["recommendations"]],
-        "finding": [f["id"] for f in summary["findings"]],
-        "fact": list(summary["needs"]),
+        "state": list(summary.states),
+        "action": [r.id for r in summary.recommendations],
+        "finding": [f.id for f in summary.findings],
+        "fact": list(summary.needs),
     }
     words = {"state": "state", "action": "recommendation", "finding": "finding", "fact": "needed fact"}
     out = []
@@ -156,21 +149,28 @@ def _failures(step: int, at: str, expect: Expect, summary: Mapping[str, Any], de
     return out
 
 
-def run_scenario(runner: Runner, journey: LoadedJourney, expects: Mapping[int, Expect]) -> list[str]:
+def run_scenario(
+    runner: Runner, journey: LoadedJourney, expects: Mapping[int, Expect]
+) -> tuple[list[str], list[Record]]:
+    """Run a scenario once, checking each expectation against the state after its step: the failures, and every
+    record of the run but its header and summary (what coverage reads)."""
     failures: list[str] = []
-    for step, expect in sorted(expects.items()):
-        summary, deviations = _state_after(runner, journey, step)
-        failures += _failures(step, journey.inputs[step - 1].at_text, expect, summary, deviations)
-    return failures
+    records: list[Record] = []
+    for step in runner.steps(journey):
+        records += step.records
+        expect = expects.get(step.input)
+        if expect is not None:
+            deviations = [r.action for r in step.records if isinstance(r, DeviationRecord)]
+            failures += _failures(step.input, step.at, expect, step.summary, deviations)
+    return failures, records
 
 
 def run_file(path: Path, runner: Runner, shown: str) -> list[ScenarioResult]:
     results = []
     for name, line, journey, expects in load_scenarios(path, runner.analysis):
-        failures = run_scenario(runner, journey, expects)
-        records = runner.run(journey).records
-        fired = tuple(r["id"] for r in records if r["kind"] == "transition")
-        states = tuple(sorted({s for r in records for s in r.get("entered", ())}))
+        failures, records = run_scenario(runner, journey, expects)
+        fired = tuple(r.id for r in records if isinstance(r, TransitionRecord))
+        states = tuple(sorted({s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}))
         outcomes = frozenset(guard_outcomes(runner.analysis, records))
         results.append(ScenarioResult(shown, name, line, tuple(failures), fired, states, outcomes))
     return results

@@ -1,0 +1,168 @@
+"""The parts that trail records are made of: what a guard read, a checked transition, the pathway and journey a
+trail belongs to, and the entries of the closing summary.
+
+Every model is frozen, strict and forbids unknown keys. A field marked optional is left out of the file when it
+has no value (its absence is part of the format: the bytes, and so the hashes, of existing trails depend on it);
+every other field is always written, ``null`` included.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+Value = bool | int | float | str
+"""A fact's value as JSON: true/false, a number, an enum value, or a date as ISO text (YYYY-MM-DD)."""
+
+
+def absent(value: object) -> bool:
+    """Whether an optional field is left out of the file: it has no value."""
+    return value is None
+
+
+def optional(description: str) -> Any:
+    """An optional field: ``None`` when absent, and then not written."""
+    return Field(default=None, exclude_if=absent, description=description)
+
+
+class Part(BaseModel):
+    """Base of every trail model: frozen, strict, no unknown keys; fields read by their file name or their
+    Python name (``from`` is ``from_``, ``schema`` is ``schema_``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_by_name=True, validate_by_alias=True)
+
+    @model_validator(mode="after")
+    def _optional_fields_are_left_out(self, info: ValidationInfo) -> Part:
+        """Read from a file (context ``{"file": True}``), an optional field is absent, never ``null``: the engine
+        never writes it so, and a line must mean one thing. (The engine passes ``None`` for an absent field.)"""
+        if info.context and info.context.get("file"):
+            for name, field in type(self).model_fields.items():
+                if field.exclude_if is not None and name in self.model_fields_set and getattr(self, name) is None:
+                    key = field.alias or name
+                    raise ValueError(f"'{key}' is null: an optional field is left out when it has no value")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready data, exactly as written to the file (file names, optional fields left out)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class ReadFact(Part):
+    """A fact the guard read, with its value."""
+
+    value: Value = Field(description="The fact's value.")
+    from_: int = Field(alias="from", ge=1, description="The number of the input that supplied it.")
+
+
+class ReadDerived(Part):
+    """A derived fact the guard read, with the value it had."""
+
+    value: Value = Field(description="The derived fact's value.")
+    derived: Literal[True] = Field(description="Always `true`: the value was computed, not supplied.")
+
+
+class ReadUnknown(Part):
+    """A fact or derived fact the guard read while it had no value."""
+
+    unknown: Literal[True] = Field(description="Always `true`.")
+
+
+class ReadError(Part):
+    """A derived fact the guard read whose own expression could not be evaluated (see the check's `error`)."""
+
+    error: Literal[True] = Field(description="Always `true`.")
+
+
+Read = ReadFact | ReadDerived | ReadUnknown | ReadError
+
+
+class Failure(Part):
+    """Why a guard could not be evaluated although the facts it reads are known."""
+
+    kind: str = Field(description="What went wrong: the name of the error, e.g. `ZeroDivisionError`.")
+    message: str = Field(description="A plain sentence quoting the expression, e.g. `division by zero in 'a / b'`.")
+
+
+class Check(Part):
+    """A transition whose guard was checked without firing."""
+
+    id: str = Field(description="The transition's id (`source->target`, or as named in the definition).")
+    target: str = Field(description="The state it leads to.")
+    guard: str | None = Field(description="The guard's text (`otherwise` for a fallback), or null without one.")
+    outcome: Literal["false", "unknown", "error"] = Field(
+        description="`false`; `unknown` (a fact it needs is not known); `error` (it could not be evaluated)."
+    )
+    read: dict[str, Read] | None = optional("Each fact or derived fact the guard read (absent for `otherwise`).")
+    missing: tuple[str, ...] | None = optional("For `unknown`: the facts whose values could still decide it.")
+    error: Failure | None = optional("For `error`: what went wrong.")
+
+
+class PathwayRef(Part):
+    """The pathway a trail was run against."""
+
+    id: str = Field(description="The pathway's id.")
+    version: str = Field(description="Its version.")
+    sha256: str = Field(description="The sha256 of its canonical definition: replay finds the pathway by it.")
+    title: str = Field(description="Its title.")
+
+
+class JourneyRef(Part):
+    """The journey a trail records."""
+
+    id: str = Field(description="The journey's id.")
+    description: str | None = optional("Its description, when it has one.")
+
+
+class EngineRef(Part):
+    """The versions that wrote a trail (replay reports them, and does not require them to match)."""
+
+    pathway: str = Field(description="The version of pathway.")
+    statemachine: str = Field(description="The version of python-statemachine.")
+
+
+class Signature(Part):
+    """A signature over a trail's (or a cohort manifest's) content, by an Ed25519 key: see
+    [Signatures](#signatures)."""
+
+    algorithm: Literal["ed25519"] = Field(description="The signature scheme: `ed25519`.")
+    key_id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,63}$",
+        description="The signing key's id: `ed25519:` and the first 16 hex digits of the sha256 of its raw public "
+        "key, or the name it was given.",
+    )
+    value: str = Field(pattern="^[0-9a-f]{128}$", description="The 64-byte Ed25519 signature, in hex.")
+
+
+class ActiveItem(Part):
+    """A recommendation or finding active at the end of the run."""
+
+    id: str = Field(description="The action or finding id.")
+    title: str = Field(description="Its title.")
+    since: str = Field(description="When it was issued (the `at` of that input).")
+    state: str = Field(description="The state that carries it.")
+    evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
+
+
+class FirstIssued(Part):
+    """A recommendation issued at some point of the run."""
+
+    id: str = Field(description="The action id.")
+    first: str = Field(description="When it was first issued.")
+
+
+class StateWaiting(Part):
+    """A state that waits for facts at the end of the run."""
+
+    state: str = Field(description="The state.")
+    needs: tuple[str, ...] = Field(description="The facts that could let it move on.")
+
+
+class GuardError(Part):
+    """A guard that could not be evaluated during the run (the first time, for each transition and error)."""
+
+    id: str = Field(description="The transition whose guard failed.")
+    state: str = Field(description="The state it blocked.")
+    kind: str = Field(description="The name of the error, e.g. `ZeroDivisionError`.")
+    message: str = Field(description="A plain sentence quoting the expression that failed.")
+    first: str = Field(description="When it first happened (the `at` of that input).")

@@ -1,0 +1,265 @@
+"""The records of an audit trail (``pathway-trail/1``): one frozen model per kind, told apart by ``kind``.
+
+A trail is a header, then for each input of the journey the input and what it caused, then a summary. Every record
+carries ``seq``, ``kind``, ``prev`` and ``hash``; every record but the header carries the virtual clock (``at``)
+and the number of the input being processed (``input``). The engine builds these models, :mod:`pathway.trail.io`
+writes and reads them, and the JSON Schema (``schema/trail.schema.json``) and the reference page
+(``docs/reference/trail.md``) are generated from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import Field, TypeAdapter
+
+from pathway.trail.parts import (
+    ActiveItem,
+    Check,
+    EngineRef,
+    FirstIssued,
+    GuardError,
+    JourneyRef,
+    Part,
+    PathwayRef,
+    Read,
+    Signature,
+    StateWaiting,
+    Value,
+    optional,
+)
+
+SCHEMA = "pathway-trail/1"
+UNSEALED = ""
+"""The ``hash`` of a record not sealed yet (:func:`pathway.trail.io.seal` stamps the real one)."""
+
+
+class Entry(Part):
+    """The fields every record has."""
+
+    seq: int = Field(ge=0, description="Position in the file, from 0 (the header).")
+    kind: str = Field(description="What the record says; one of the kinds below.")
+    prev: str | None = Field(description="The `hash` of the record before it (`null` in the header).")
+    hash: str = Field(description="sha256 of this record's canonical JSON without `hash`.")
+
+
+class Step(Entry):
+    """The fields of every record after the header."""
+
+    at: str = Field(description="The virtual clock: the `at` of the input being processed (not in the header).")
+    input: int = Field(ge=0, description="The 1-based number of that input in the journey (not in the header).")
+    prev: str = Field(description="The `hash` of the record before it.")
+
+
+class HeaderRecord(Entry):
+    """First line: what the trail is about."""
+
+    kind: Literal["header"] = "header"
+    prev: None = Field(description="Always `null`: nothing comes before the header.")
+    schema_: Literal["pathway-trail/1"] = Field(alias="schema", description="The trail format: `pathway-trail/1`.")
+    pathway: PathwayRef = Field(description="The pathway run.")
+    journey: JourneyRef = Field(description="The journey run.")
+    engine: EngineRef = Field(description="The versions that wrote the trail.")
+
+
+class InputRecord(Step):
+    """Each journey event, as given."""
+
+    kind: Literal["input"] = "input"
+    facts: dict[str, Value] = Field(description="The facts it gives, by name (dates as ISO text).")
+    event: str | None = optional("The event it sends, if any.")
+    done: str | None = optional("The care it records as given, if any.")
+    reason: str | None = optional("Why that care was given, if said.")
+    note: str | None = optional("A free-text note, if any.")
+
+
+class StartRecord(Step):
+    """Before the first input's facts apply: the chart starts."""
+
+    kind: Literal["start"] = "start"
+    entered: tuple[str, ...] = Field(description="The initial configuration, in document order.")
+
+
+class TransitionRecord(Step):
+    """Each transition taken."""
+
+    kind: Literal["transition"] = "transition"
+    id: str = Field(description="The transition's id.")
+    source: str = Field(description="The state it leaves.")
+    target: str = Field(description="The state it enters.")
+    trigger: str | None = Field(description="The event that triggered it, or null for an eventless transition.")
+    guard: str | None = Field(description="The guard's text (`otherwise` for a fallback), or null without one.")
+    outcome: Literal["true", "otherwise", "always"] = Field(
+        description="Why it fired: its guard was `true`; every earlier guard was false (`otherwise`); it has no "
+        "guard (`always`)."
+    )
+    read: dict[str, Read] = Field(description="Each fact or derived fact the guard read, with its value.")
+    alternatives: tuple[Check, ...] = Field(
+        description="The transitions of the same state checked before it (in document order), each `false`."
+    )
+    evidence: tuple[str, ...] = Field(description="The evidence ids the transition cites.")
+    exited: tuple[str, ...] = Field(description="The states it exited, in document order.")
+    entered: tuple[str, ...] = Field(description="The states it entered, in document order.")
+    preempted: tuple[str, ...] | None = optional(
+        "The transitions of other parallel regions that it beat (they would have exited the same states)."
+    )
+
+
+class IssuedRecord(Step):
+    """A recommendation or finding becomes active."""
+
+    kind: Literal["issued"] = "issued"
+    item: Literal["recommendation", "finding"] = Field(description="What became active.")
+    id: str = Field(description="The action or finding id.")
+    title: str = Field(description="Its title.")
+    state: str = Field(description="The state that carries it.")
+    cause: str = Field(description="The transition that entered that state, or `start`.")
+    evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
+
+
+class RetiredRecord(Step):
+    """A recommendation or finding stops being active."""
+
+    kind: Literal["retired"] = "retired"
+    item: Literal["recommendation", "finding"] = Field(description="What stopped being active.")
+    id: str = Field(description="The action or finding id.")
+    state: str = Field(description="The state that carried it.")
+    cause: str = Field(description="The transition that left that state.")
+
+
+class WaitingRecord(Step):
+    """A state's next step depends on facts not yet known (recorded when that changes)."""
+
+    kind: Literal["waiting"] = "waiting"
+    state: str = Field(description="The state that waits.")
+    blocked: tuple[Check, ...] = Field(description="Its guards that are unknown, with what they read and miss.")
+    needs: tuple[str, ...] = Field(description="The facts to collect.")
+
+
+class DeviationRecord(Step):
+    """Care recorded as `done` that the pathway did not recommend at that moment: neither just before the input
+    nor once it was processed (an entry may record the care with the facts it changed)."""
+
+    kind: Literal["deviation"] = "deviation"
+    action: str = Field(description="The care given.")
+    recommended: tuple[str, ...] = Field(description="What was recommended then.")
+    reason: str | None = optional("The reason given with the care, if any.")
+
+
+class ErrorRecord(Step):
+    """Something went wrong: the engine had to stop (PW410, an eventless cycle: more than 200 transitions
+    without new input), or a state is blocked because a guard could not be evaluated (PW411: recorded after each
+    input while it lasts; the run goes on, but exits with 1)."""
+
+    kind: Literal["error"] = "error"
+    code: str = Field(description="The diagnostic code: `PW410` or `PW411`.")
+    message: str = Field(description="What went wrong, in one sentence.")
+    state: str | None = optional("PW411: the state that is blocked.")
+    blocked: tuple[Check, ...] | None = optional(
+        "PW411: the guards that could not be evaluated while the input was processed (outcome `error`)."
+    )
+
+
+class SummaryRecord(Step):
+    """Last line: where the run ended."""
+
+    kind: Literal["summary"] = "summary"
+    states: tuple[str, ...] = Field(description="The active states, in document order.")
+    recommendations: tuple[ActiveItem, ...] = Field(description="The active recommendations.")
+    findings: tuple[ActiveItem, ...] = Field(description="The active findings.")
+    issued: tuple[FirstIssued, ...] = Field(description="Every recommendation ever issued, with its first time.")
+    needs: tuple[str, ...] = Field(description="The facts the pathway waits for, sorted.")
+    waiting: tuple[StateWaiting, ...] = Field(description="The states that wait, with what each needs.")
+    terminated: bool = Field(description="Whether the chart reached a final top-level state.")
+    error: str | None = Field(description="Why the engine stopped early (PW410), or null.")
+    errors: tuple[GuardError, ...] | None = optional(
+        "Every guard that could not be evaluated during the run (PW411); absent when there was none."
+    )
+    signature: Signature | None = optional(
+        "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
+        "the hash this summary has without it: see [Signatures](#signatures)."
+    )
+
+
+RECORD_TYPES: tuple[type[Entry], ...] = (
+    HeaderRecord,
+    InputRecord,
+    StartRecord,
+    TransitionRecord,
+    IssuedRecord,
+    RetiredRecord,
+    WaitingRecord,
+    DeviationRecord,
+    ErrorRecord,
+    SummaryRecord,
+)
+
+Record = Annotated[
+    HeaderRecord
+    | InputRecord
+    | StartRecord
+    | TransitionRecord
+    | IssuedRecord
+    | RetiredRecord
+    | WaitingRecord
+    | DeviationRecord
+    | ErrorRecord
+    | SummaryRecord,
+    Field(discriminator="kind"),
+]
+"""Any trail record; ``kind`` says which."""
+
+RECORD: TypeAdapter[Record] = TypeAdapter(Record)
+
+
+def kind_of(model: type[Entry]) -> str:
+    """The ``kind`` a record model stands for."""
+    (kind,) = get_args(model.model_fields["kind"].annotation)
+    return str(kind)
+
+
+KINDS: tuple[str, ...] = tuple(kind_of(model) for model in RECORD_TYPES)
+
+
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of one trail line (every field of every kind), as the engine writes it: ``kind`` required,
+    and an optional field absent rather than ``null``."""
+    schema = RECORD.json_schema()
+    for name, definition in schema.get("$defs", {}).items():
+        if name.endswith("Record"):
+            definition["required"] = ["kind", *definition.get("required", [])]
+        for prop in definition.get("properties", {}).values():
+            choices = prop.get("anyOf", [])
+            if "default" in prop and prop["default"] is None and {"type": "null"} in choices:
+                del prop["default"]
+                rest = [c for c in choices if c != {"type": "null"}]
+                del prop["anyOf"]
+                prop.update(rest[0] if len(rest) == 1 else {"anyOf": rest})
+    return schema
+
+
+def header_of(records: Sequence[Record]) -> HeaderRecord:
+    """The header of a whole trail: its first record."""
+    first = records[0]
+    if not isinstance(first, HeaderRecord):
+        raise ValueError(f"a trail starts with its header, not with a {first.kind} record")
+    return first
+
+
+def summary_of(records: Sequence[Record]) -> SummaryRecord:
+    """The summary of a whole trail: its last record."""
+    last = records[-1]
+    if not isinstance(last, SummaryRecord):
+        raise ValueError(f"a trail ends with its summary, not with a {last.kind} record")
+    return last
+
+
+def checks_in(record: Record) -> tuple[Check, ...]:
+    """The guards a record shows checked without firing: a transition's alternatives, the blocked guards of a
+    wait or of a guard error."""
+    if isinstance(record, TransitionRecord):
+        return record.alternatives
+    if isinstance(record, WaitingRecord | ErrorRecord):
+        return record.blocked or ()
+    return ()
