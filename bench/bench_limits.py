@@ -19,6 +19,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
 from pathway.errors import InvalidInputError
 from pathway.expr import ValueType, compile_expr
+from pathway.linter import exhaustive
 from pathway.linter.base import LintIssue
 from pathway.linter.guards import never_true, overlapping, shadowed, stuck, too_large
 from pathway.source.reader import Loader, parse_text
@@ -52,8 +53,14 @@ def refused_guard(text: str) -> Callable[[], object]:
     return action
 
 
-def linted(check: Callable[[Analysis], Iterable[LintIssue]], analysis: Analysis) -> Callable[[], object]:
-    return lambda: list(check(analysis))
+def linted(checks: Iterable[Callable[[Analysis], Iterable[LintIssue]]], analysis: Analysis) -> Callable[[], object]:
+    """Run the checks on a definition whose truth tables are not built yet (they are kept per analysis)."""
+
+    def action() -> object:
+        exhaustive._TABLES.pop(analysis, None)
+        return [list(check(analysis)) for check in checks]
+
+    return action
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
@@ -84,8 +91,10 @@ def main() -> None:
         ("guard of 199 nested calls", refused_guard("max(" * 199 + "1" + ")" * 199)),
     ]
     bipn = load_analysis("definitions/bipn/pathway.yaml")
-    for check in (never_true, shadowed, stuck, overlapping, too_large):
-        rows.append((f"guard lint `{check.__name__}` on bipn", linted(check, bipn)))
+    rules = (never_true, shadowed, stuck, overlapping, too_large)
+    rows.append(("guard lint PW510-PW519 on bipn (the tables, then every rule)", linted(rules, bipn)))
+    for check in rules:
+        rows.append((f"guard lint `{check.__name__}` on bipn, alone", linted([check], bipn)))
     print(f"median of {args.runs} runs, Python {sys.version.split()[0]}\n")
     print("| input | median ms |")
     print("|---|---:|")

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from pathway.linter import LintReport
     from pathway.publish.artefacts import Freshness
     from pathway.scenarios.report import ScenarioReport
+    from pathway.trail.keys import GeneratedKey
+    from pathway.trail.manifest import SealResult
+    from pathway.trail.verify import VerifyReport
 
 _LAZY = {
     "Runner": "pathway.engine.runner",
@@ -77,12 +80,23 @@ def replay(
     *,
     root: Path | None = None,
     raise_on_failure: bool = False,
+    trusted_keys: str | Path | Sequence[str | Path] | None = None,
+    require_signature: bool = False,
 ) -> ReplayResult:
     """Replay a trail against its pinned pathway (found by content hash under ``root/definitions``) or against
-    ``pathway`` (``pathway replay``): reproduced, tampered, diverged, or each decision another version changes."""
+    ``pathway`` (``pathway replay``): reproduced, tampered, diverged, or each decision another version changes;
+    and its signature checked against ``trusted_keys`` (public key files or folders): trusted, unsigned, unknown
+    key or bad signature (``result.signature``)."""
     from pathway.audit.replay import replay as replay_trail
 
-    return replay_trail(trail, pathway, root=root, raise_on_failure=raise_on_failure)
+    return replay_trail(
+        trail,
+        pathway,
+        root=root,
+        raise_on_failure=raise_on_failure,
+        trusted_keys=trusted_keys,
+        require_signature=require_signature,
+    )
 
 
 def explain(
@@ -99,6 +113,39 @@ def explain(
     from pathway.audit.explain import explain as explain_trail
 
     return explain_trail(trail, step=step, at=at, why_not=why_not, pathway=pathway, root=root)
+
+
+def generate_key(out: str | Path, *, name: str | None = None) -> GeneratedKey:
+    """Make an Ed25519 key pair in the folder ``out`` (``pathway keys generate``): a private key (mode 0600, never
+    overwritten) and a public key; the key id is ``name``, or derived from the public key. Needs pathway[sign]."""
+    from pathway.trail.keys import generate_key as make
+
+    return make(out, name)
+
+
+def seal(paths: Sequence[str | Path], out: str | Path, *, sign_key: str | Path | None = None) -> SealResult:
+    """Seal trails (files, or folders of ``*.jsonl``) into the cohort manifest ``out``, with a Merkle root over
+    them, signed with ``sign_key`` when given (``pathway seal``)."""
+    from pathway.trail.manifest import seal as seal_trails
+
+    return seal_trails(paths, out, sign_key=sign_key)
+
+
+def verify(
+    trails: Sequence[str | Path] = (),
+    *,
+    manifest: str | Path | None = None,
+    trusted_keys: str | Path | Sequence[str | Path] | None = None,
+    require_signature: bool = False,
+) -> VerifyReport:
+    """Check trails (hash chain, signature) and a cohort manifest (nothing deleted, added or replaced, the root,
+    the signature) without re-running anything (``pathway verify``)."""
+    from pathway.trail.keys import as_trusted
+    from pathway.trail.verify import verify as verify_trails
+
+    return verify_trails(
+        trails, manifest=manifest, trusted=as_trusted(trusted_keys), require_signature=require_signature
+    )
 
 
 def lint(paths: Sequence[str | Path] = (), *, root: Path | None = None) -> LintReport:
@@ -174,10 +221,13 @@ __all__ = [
     "diagram",
     "explain",
     "generate",
+    "generate_key",
     "lint",
     "load",
     "replay",
     "run",
+    "seal",
     "test",
     "validate",
+    "verify",
 ]

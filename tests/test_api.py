@@ -35,12 +35,15 @@ PUBLIC = [
     "diagram",
     "explain",
     "generate",
+    "generate_key",
     "lint",
     "load",
     "replay",
     "run",
+    "seal",
     "test",
     "validate",
+    "verify",
 ]
 EXAMPLE = ROOT / "definitions" / "example"
 

@@ -50,6 +50,7 @@ SUCCESS = {
     "replay": (["replay", TRAIL], "status"),
     "explain": (["explain", TRAIL, "--why-not", "dose_reduce"], "lines"),
     "test": (["test", "definitions/example", "--coverage"], "coverage"),
+    "verify": (["verify", TRAIL], "trails"),
     "scenarios generate": (["scenarios", "generate", "example", "--out", "{tmp}/generated.yaml"], "already_fired"),
 }
 
@@ -93,6 +94,13 @@ FAILURES: dict[str, tuple[Callable[[Path], list[str]], int, str, object]] = {
     "run bad journey": (lambda t: ["run", _journey_with_a_bad_value(t)], 1, "error", "invalid"),
     "replay missing trail": (lambda t: ["replay", str(t / "missing.jsonl")], 2, "status", "invalid"),
     "explain bad time": (lambda t: ["explain", TRAIL, "--at", "yesterday"], 2, "parameter", "at"),
+    "verify a missing manifest": (lambda t: ["verify", "--manifest", str(t / "none.json")], 2, "error", "unreadable"),
+    "keys generate with a bad id": (
+        lambda t: ["keys", "generate", "--out", str(t), "--id", "a b"],
+        2,
+        "parameter",
+        "name",
+    ),
     "test no scenarios": (lambda t: ["test", "tests/fixtures/definitions/valid"], 2, "error", "usage"),
     "scenarios generate over a hand-written file": (
         lambda t: ["scenarios", "generate", "example", "--out", _hand_written(t)],

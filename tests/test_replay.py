@@ -200,7 +200,15 @@ def test_cli_run_needs_a_pathway(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_cli_replay_exit_codes(capsys: pytest.CaptureFixture[str], trail: Path) -> None:
     code, text, _ = run_cli(capsys, "replay", str(trail))
-    assert (code, text.strip()) == (0, f"reproduced: {len(read_trail(trail).records)} records identical")
+    assert (code, text.splitlines()) == (
+        0,
+        [
+            f"reproduced: {len(read_trail(trail).records)} records identical",
+            "signature: unsigned",
+            "not checked (taken from the trail itself): journey.id, journey.description, inputs; not bound: only a "
+            "trusted signature or a sealed cohort manifest binds them",
+        ],
+    )
     trail.write_text(trail.read_text().replace('"sensory_grade":3', '"sensory_grade":4'))
     code, text, _ = run_cli(capsys, "replay", str(trail))
     assert code == 1

@@ -288,9 +288,13 @@ def test_both_loaders_build_identical_documents() -> None:
 
 # --- errors
 ERRORS = [
-    ("flow-not-closed", "a: [1, 2\nb: 3\n", "PW001", 2, 2, "',' or ']'"),
+    ("flow-not-closed", "a: [1, 2\nb: 3\n", "PW001", 1, 4, "'[' is never closed ("),
+    ("flow-mapping-not-closed", "a: {x: 1\nb: 3\n", "PW001", 1, 4, "'{' is never closed"),
+    ("flow-wrong-closer", "a: [1, 2}\n", "PW001", 1, 9, "while parsing a flow sequence at line 1, column 4"),
+    ("flow-missing-comma", "a: {x: 1 y: 2}\n", "PW001", 1, 11, "while parsing a flow mapping at line 1, column 4"),
     ("colon-in-plain", "a: b: c\n", "PW001", 1, 5, "mapping values are not allowed"),
-    ("unterminated-quote", "a: 'x\n", "PW001", 2, 1, "found unexpected end of stream"),
+    ("unterminated-quote", "a: 'x\n", "PW001", 1, 4, "the quote ' is never closed (found unexpected end of the file"),
+    ("unterminated-quote-at-end", 'a: "x', "PW001", 1, 6, "found unexpected end of the file"),
     ("bad-indentation", "a:\n  b: 1\n c: 2\n", "PW001", 3, 2, "parsing a block mapping at line 1, column 1"),
     ("tab-indentation", "a:\n\tb: 1\n", "PW001", 2, 1, "cannot start any token"),
     ("control-character", "a: ok\nb: x\x01y\n", "PW001", 2, 5, "character U+0001 is not allowed"),
@@ -358,7 +362,7 @@ def test_errors_carry_a_hint(text: str, hint: str, loader: Any) -> None:
 def test_syntax_error_message_names_no_parser_tokens() -> None:
     error = failure("a: [1\n", yaml.SafeLoader)  # the pure parser says "but got '<stream end>'"
     assert error.diagnostics[0].message == (
-        "expected ',' or ']', but got the end of the file (while parsing a flow sequence at line 1, column 4)"
+        "'[' is never closed (expected ',' or ']', but got the end of the file at line 2, column 1)"
     )
 
 

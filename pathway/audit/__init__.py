@@ -5,7 +5,8 @@ Audit sits above the engine: it re-runs a trail's recorded inputs with :mod:`pat
 records with :mod:`pathway.trail`'s. Results are frozen data; nothing raises unless the caller asks.
 """
 
+from pathway.audit.divergence import Divergence
 from pathway.audit.explain import Explanation, explain
-from pathway.audit.replay import DecisionChange, Divergence, ReplayError, ReplayResult, replay
+from pathway.audit.replay import DecisionChange, ReplayError, ReplayResult, replay
 
 __all__ = ["DecisionChange", "Divergence", "Explanation", "ReplayError", "ReplayResult", "explain", "replay"]

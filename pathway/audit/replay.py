@@ -7,11 +7,22 @@ Like Temporal's replayer, results are plain frozen data and nothing raises unles
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from pathway.audit.divergence import Divergence, first_divergence
+from pathway.audit.header import (
+    HeaderField,
+    Unchecked,
+    header_fields,
+    header_json,
+    header_text,
+    mismatch_message,
+    mismatches,
+    unchecked,
+)
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import check, find_definitions
@@ -22,20 +33,12 @@ from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
 from pathway.trail.io import Tamper, Trail, read_trail
+from pathway.trail.keys import TrustedKeys, as_trusted
 from pathway.trail.parts import EngineRef
 from pathway.trail.records import ErrorRecord, InputRecord, Record, TransitionRecord, WaitingRecord, header_of
+from pathway.trail.signing import SignatureCheck, check_trail
 
 Status = Literal["reproduced", "diverged", "tampered", "pathway_unavailable", "invalid", "compared"]
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """The first record that differs: its number, the field, and both values."""
-
-    seq: int
-    field: str
-    recorded: object
-    replayed: object
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,12 @@ class DecisionChange:
 
 @dataclass(frozen=True)
 class ReplayResult:
-    """What replay found. ``ok`` is true for 'reproduced' and for a completed what-if comparison."""
+    """What replay found. ``ok`` is true for 'reproduced' and for a completed what-if comparison, unless the
+    signature check fails (``signature``: a bad signature, or none trusted when one is required).
+
+    ``header`` lists each header field replay checked against the pathway it re-ran, ``unchecked`` what it takes
+    from the trail itself (the journey's id and description, the inputs) and what binds it; ``signature`` is the
+    signature check of an intact trail (None when the trail could not be read or is tampered)."""
 
     status: Status
     message: str
@@ -61,13 +69,16 @@ class ReplayResult:
     changes: tuple[DecisionChange, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     replayed: tuple[Record, ...] = field(default=(), repr=False)
+    signature: SignatureCheck | None = None
+    header: tuple[HeaderField, ...] = ()
+    unchecked: tuple[Unchecked, ...] = ()
     noncanonical: tuple[int, ...] = ()
     """For 'reproduced': the lines whose bytes are not the canonical form of their record (same content, another
     spelling), which explains a checksum of the file that differs from the one written."""
 
     @property
     def ok(self) -> bool:
-        return self.status in ("reproduced", "compared")
+        return self.status in ("reproduced", "compared") and (self.signature is None or self.signature.ok)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -89,8 +100,10 @@ class ReplayResult:
             "divergence": asdict(self.divergence) if self.divergence else None,
             "tamper": asdict(self.tamper) if self.tamper else None,
             "diagnostics": [d.model_dump(mode="json") for d in self.diagnostics],
+            "ok": self.ok,
+            "signature": self.signature.to_json() if self.signature else None,
             "noncanonical": list(self.noncanonical),
-        }
+        } | header_json(self.header, self.unchecked)
 
     def to_text(self) -> str:
         """The result for a terminal: the located problems, the message, then each decision that differs."""
@@ -99,6 +112,9 @@ class ReplayResult:
         lines += [
             escape(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
         ]
+        if self.signature is not None:
+            lines.append(escape(f"signature: {self.signature.text}"))
+        lines += map(escape, header_text(self.unchecked))
         return "\n".join(lines)
 
 
@@ -137,46 +153,6 @@ def _journey(records: Sequence[Record], analysis: Analysis) -> LoadedJourney:
     return LoadedJourney(
         id=header.journey.id, path="<trail>", pin=None, description=header.journey.description, inputs=inputs
     )
-
-
-def _content(record: Record) -> dict[str, Any]:
-    """What a record says, without its chain fields and without the engine versions in the header: a run
-    reproduced by a newer pathway or python-statemachine release is still a reproduction."""
-    skip = {"hash", "prev", "engine"} if record.kind == "header" else {"hash", "prev"}
-    return {k: v for k, v in record.to_dict().items() if k not in skip}
-
-
-def first_divergence(recorded: Sequence[Record], replayed: Sequence[Record]) -> Divergence | None:
-    """The first record whose content differs (chain fields and engine versions aside)."""
-    mine = [_content(r) for r in recorded]
-    theirs = [_content(r) for r in replayed]
-    for seq in range(max(len(mine), len(theirs))):
-        if seq >= len(mine) or seq >= len(theirs):
-            a_kind = mine[seq]["kind"] if seq < len(mine) else None
-            b_kind = theirs[seq]["kind"] if seq < len(theirs) else None
-            return Divergence(seq, "kind", a_kind, b_kind)
-        a, b = mine[seq], theirs[seq]
-        if a != b:
-            return Divergence(seq, *_first_difference(a, b, ""))
-    return None
-
-
-_MISSING = object()
-
-
-def _first_difference(a: object, b: object, where: str) -> tuple[str, object, object]:
-    """The dotted path of the first differing leaf (hash and prev last: they differ whenever content does)."""
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        keys = sorted(set(a) | set(b), key=lambda k: (k in ("prev", "hash"), str(k)))
-        key = next(k for k in keys if a.get(k, _MISSING) != b.get(k, _MISSING))
-        path = f"{where}.{key}" if where else str(key)
-        if key in a and key in b:
-            return _first_difference(a[key], b[key], path)
-        return path, a.get(key), b.get(key)
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        index = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
-        return _first_difference(a[index], b[index], f"{where}[{index}]")
-    return where, a, b
 
 
 def _versions(engine: EngineRef) -> str:
@@ -247,18 +223,34 @@ def replay(
     *,
     root: Path | None = None,
     raise_on_failure: bool = False,
+    trusted_keys: TrustedKeys | str | Path | Sequence[str | Path] | None = None,
+    require_signature: bool = False,
 ) -> ReplayResult:
-    """Replay a trail against its pinned pathway (found by sha256 under definitions/), or against ``pathway``."""
-    result = _replay(trail, pathway, root)
+    """Replay a trail against its pinned pathway (found by sha256 under definitions/), or against ``pathway``, and
+    check its signature against ``trusted_keys`` (public key files or folders; without them a signed trail is
+    reported as signed by an unknown key, never as verified). With ``require_signature``, a trail that no trusted
+    key signed is not ok. Raises for trusted keys that cannot be read (exit 2)."""
+    trusted = as_trusted(trusted_keys)
+    read, failed = _load(trail)
+    if failed is not None:
+        result = failed
+    else:
+        signature = check_trail(read.records, trusted, required=require_signature)
+        result = _signed(_replay(read, pathway, root, signature), signature)
     if raise_on_failure and not result.ok:
         raise ReplayError(result)
     return result
 
 
-def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path | None) -> ReplayResult:
-    read, failed = _load(trail)
-    if failed is not None:
-        return failed
+def _signed(result: ReplayResult, signature: SignatureCheck) -> ReplayResult:
+    """The result with its signature check; a check that fails is named in the message too."""
+    message = result.message if signature.ok else f"{result.message}; {signature.text}"
+    return replace(result, signature=signature, message=message)
+
+
+def _replay(
+    read: Trail, pathway: Analysis | str | Path | None, root: Path | None, signature: SignatureCheck
+) -> ReplayResult:
     records = read.records
     header = header_of(records)
     pinned = header.pathway
@@ -293,14 +285,25 @@ def _replay(trail: str | Path, pathway: Analysis | str | Path | None, root: Path
             f"{len(changes)} decision(s) differ"
         )
         return ReplayResult("compared", message, len(records), changes=changes, replayed=replayed)
+    fields, missing = header_fields(header, run.header), unchecked(signature)
     divergence = first_divergence(records, replayed)
     if divergence is None:
         then, now = header.engine, run.header.engine
         note = f" (recorded with {_versions(then)}, replayed with {_versions(now)})" if then != now else ""
         message = f"reproduced: {len(records)} records identical{note}{_spelling(read.noncanonical)}"
-        return ReplayResult("reproduced", message, len(records), replayed=replayed, noncanonical=read.noncanonical)
-    message = (
+        return ReplayResult(
+            "reproduced",
+            message,
+            len(records),
+            replayed=replayed,
+            header=fields,
+            unchecked=missing,
+            noncanonical=read.noncanonical,
+        )
+    message = mismatch_message(mismatches(fields)) or (
         f"diverged at record {divergence.seq}, field '{divergence.field}': recorded "
         f"{divergence.recorded!r}, replayed {divergence.replayed!r}"
     )
-    return ReplayResult("diverged", message, len(records), divergence=divergence, replayed=replayed)
+    return ReplayResult(
+        "diverged", message, len(records), divergence=divergence, replayed=replayed, header=fields, unchecked=missing
+    )

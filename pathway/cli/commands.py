@@ -10,15 +10,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pathway.cli.output import add_format, emit, print_freshness, wants_json
+from pathway.cli.security import add_security_commands, add_sign_key, add_trusted_keys
 from pathway.definition.loader import DEFINITIONS_DIR, find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode, UsageError, invalid_input
 from pathway.source.files import display_path, kind_of
+
+if TYPE_CHECKING:
+    from pathway.trail.keys import SigningKey
 
 
 def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
@@ -86,6 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     journey_path = Path(args.journey)
     if kind_of(journey_path) == "nothing":
         raise UsageError(f"{args.journey}: no such journey file")
+    if args.sign_key and not args.trail:
+        raise UsageError("--sign-key signs the trail: give --trail OUT.jsonl too")
     ws = Workspace()
     definition = resolve(args.pathway) if args.pathway else pinned_definition(journey_path, ws)
     if isinstance(definition, list):
@@ -96,17 +102,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     journey, diagnostics = check_journey(journey_path, analysis)
     if journey is None:
         return _bad_journey(args, diagnostics)
+    key = signing_key(args.sign_key)
     result = Runner(analysis).run(journey)
     if args.trail:
-        result.write(args.trail)
+        result.write(args.trail, sign_key=key)
 
     def text() -> str:
         shown = render_run(result.records, analysis.index.leaves)
         if args.trail:
-            shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records)"
+            signed = f", signed by {key.key_id}" if key else ""
+            shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records{signed})"
         return shown
 
     return emit(args, result, text)
+
+
+def signing_key(path: str | None) -> SigningKey | None:
+    """The key ``--sign-key`` names, read before anything runs (a bad key stops the command early)."""
+    from pathway.trail.keys import load_signing_key
+
+    return load_signing_key(path) if path else None
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -114,7 +129,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     version) each decision that would differ."""
     from pathway.audit import replay
 
-    result = replay(args.trail, args.pathway and resolve(args.pathway))
+    result = replay(
+        args.trail,
+        args.pathway and resolve(args.pathway),
+        trusted_keys=args.trusted_keys,
+        require_signature=args.require_signature,
+    )
     return emit(args, result, result.to_text)
 
 
@@ -218,6 +238,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
     p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")
     p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
+    add_sign_key(p, "the trail")
     add_format(p)
     p.add_argument("--keep-going", action="store_true", help="report every problem of a bad journey, not the first")
     p.set_defaults(handler=cmd_run)
@@ -225,8 +246,11 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("replay", help=cmd_replay.__doc__, description=cmd_replay.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
     p.add_argument("--pathway", metavar="ID|PATH", help="replay against this definition (what-if when it differs)")
+    add_trusted_keys(p)
     add_format(p)
     p.set_defaults(handler=cmd_replay)
+
+    add_security_commands(sub)
 
     p = sub.add_parser("explain", help=cmd_explain.__doc__, description=cmd_explain.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")

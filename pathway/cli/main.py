@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pathway.cli.commands import add_commands
+from pathway.cli.designer import add_designer_commands, add_schema_for, cmd_schema_for
 from pathway.cli.output import add_format, emit, print_freshness, print_json, wants_json
 from pathway.definition.loader import load_analysis, resolve, validate_paths
 from pathway.definition.summary import Summary
@@ -42,11 +43,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Write the JSON Schema and the format reference page (or check that the committed ones are fresh)."""
+    """Write the JSON Schema and the format reference page (or check that the committed ones are fresh); with
+    --for, the schema of one pathway's journeys and scenarios."""
     from pathway.publish.artefacts import write_or_check
 
+    if args.for_pathway:
+        return cmd_schema_for(args)
     return print_freshness(
-        write_or_check(generated(Path(args.out), Path(args.reference)), args.check, "pathway schema")
+        write_or_check(generated(Path(args.out or SCHEMA_PATH), Path(args.reference)), args.check, "pathway schema")
     )
 
 
@@ -111,19 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_show)
 
     add_commands(sub)
+    add_designer_commands(sub)
 
     p = sub.add_parser("generate", help=cmd_generate.__doc__, description=cmd_generate.__doc__)
     p.add_argument("--check", action="store_true", help="exit 1 when a generated file is missing or stale")
     p.set_defaults(handler=cmd_generate)
 
     p = sub.add_parser("schema", help=cmd_schema.__doc__, description=cmd_schema.__doc__)
-    p.add_argument("--out", default=str(SCHEMA_PATH), help=f"where to write it (default: {SCHEMA_PATH})")
+    p.add_argument("--out", help=f"where to write it (default: {SCHEMA_PATH})")
     p.add_argument(
         "--reference",
         default=str(REFERENCE_PATH),
         help=f"where to write the format reference page (default: {REFERENCE_PATH})",
     )
     p.add_argument("--check", action="store_true", help="exit 1 when a file is missing or stale")
+    add_schema_for(p)
     p.set_defaults(handler=cmd_schema)
     _remember_command_parsers(parser)
     return parser

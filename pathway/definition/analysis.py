@@ -16,8 +16,11 @@ from pathway.definition.model import Pathway
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
+from pathway.expr.types import Symbols
 
 OTHERWISE = "otherwise"
+MAX_DERIVED_DEPTH = 40
+"""The longest chain of derived facts, each reading the next (PW205): evaluation follows it on the stack."""
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,9 @@ class Issue:
     span: tuple[str, int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
-    """The checked, compiled form of a pathway."""
+    """The checked, compiled form of a pathway. Compared and hashed by identity (lint keeps work per analysis)."""
 
     pathway: Pathway
     index: StateIndex
@@ -65,8 +68,9 @@ def analyse(pathway: Pathway) -> Analysis:
     symbols: dict[str, ValueType] = fact_types(pathway)
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
-    guards = _compile_guards(index, symbols, broken, issues)
-    return Analysis(pathway, index, symbols, derived, guards, tuple(issues))
+    table = Symbols(symbols)  # one frozen table for every guard
+    guards = _compile_guards(index, table, broken, issues)
+    return Analysis(pathway, index, table, derived, guards, tuple(issues))
 
 
 def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
@@ -153,7 +157,8 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
             )
 
 
-def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, path: DocPath) -> Iterator[Issue]:
+def _missing(ids: Iterable[str], known: frozenset[str], what: str, path: DocPath) -> Iterator[Issue]:
+    """An issue for each id not in ``known`` (one frozenset per kind, so that suggestions index it once)."""
     codes = {
         "action": Code.PW106,
         "finding": Code.PW107,
@@ -170,21 +175,22 @@ def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, path: D
 
 
 def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
-    ev = pathway.evidence
+    ev, actions, findings = frozenset(pathway.evidence), frozenset(pathway.actions), frozenset(pathway.findings)
+    states, events = frozenset(index.states), frozenset(pathway.events)
     for name, action in pathway.actions.items():
         yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     for info in index.states.values():
-        yield from _missing(info.state.recommend, pathway.actions, "action", (*info.path, "recommend"))
-        yield from _missing(info.state.conclude, pathway.findings, "finding", (*info.path, "conclude"))
+        yield from _missing(info.state.recommend, actions, "action", (*info.path, "recommend"))
+        yield from _missing(info.state.conclude, findings, "finding", (*info.path, "conclude"))
         yield from _missing(info.state.evidence, ev, "evidence", (*info.path, "evidence"))
     for t in index.transitions:
         tr = t.transition
-        for issue in _missing([tr.to], index.states, "state", t.path):
+        for issue in _missing([tr.to], states, "state", t.path):
             yield Issue((*t.path, "to"), issue.code, issue.message, issue.hint)
         if tr.event is not None:
-            for issue in _missing([tr.event], pathway.events, "event", t.path):
+            for issue in _missing([tr.event], events, "event", t.path):
                 yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
         yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
     yield from _otherwise_last(index)
@@ -192,17 +198,22 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
     for info in index.states.values():
-        transitions = info.state.transitions
-        for i, tr in enumerate(transitions):
-            later = [t for t in transitions[i + 1 :] if t.event == tr.event]
+        after: dict[str | None, int] = {}  # event -> how many transitions with it follow (one pass from the end)
+        found: list[Issue] = []
+        for i, tr in reversed(list(enumerate(info.state.transitions))):
+            later = after.get(tr.event, 0)
+            after[tr.event] = later + 1
             if tr.when == OTHERWISE and later:
                 trigger = f"event '{tr.event}'" if tr.event else "no event"
-                yield Issue(
-                    (*info.path, "transitions", i, "when"),
-                    Code.PW105,
-                    f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
-                    f"move it below the {len(later)} transition(s) after it, which it would hide",
+                found.append(
+                    Issue(
+                        (*info.path, "transitions", i, "when"),
+                        Code.PW105,
+                        f"'otherwise' must be the last transition of state '{info.id}' with {trigger}",
+                        f"move it below the {later} transition(s) after it, which it would hide",
+                    )
                 )
+        yield from reversed(found)
 
 
 def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[Issue]:
@@ -213,38 +224,75 @@ def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[
         yield Issue(path, code, message, hint, span=(text, offset, length))
 
 
-def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
-    """Derived names in dependency order; names in a cycle are reported and left out."""
-    deps = {
-        name: (referenced_names(d.expr) or frozenset()) & set(pathway.derived) for name, d in pathway.derived.items()
-    }
-    order: list[str] = []
-    state: dict[str, int] = {}
+def _cycle_text(names: list[str], shown: int = 8) -> str:
+    """'a -> b -> a', shortened in the middle when the cycle is long."""
+    if len(names) <= shown + 1:
+        return " -> ".join(names)
+    head, tail = names[: shown // 2], names[-(shown // 2) :]
+    return " -> ".join([*head, f"... ({len(names) - 1 - shown} more)", *tail])
 
-    def visit(name: str, trail: tuple[str, ...]) -> bool:
-        if state.get(name) == 2:
-            return True
-        if state.get(name) == 1:
-            cycle = " -> ".join((*trail[trail.index(name) :], name))
+
+def _derived_order(pathway: Pathway, issues: list[Issue]) -> list[str]:
+    """Derived names in dependency order (each after the derived facts it reads), found depth first without
+    recursion, so that a chain of any length is fine; names in a cycle are reported (PW206) and left out."""
+    declared = frozenset(pathway.derived)
+    deps = {name: sorted((referenced_names(d.expr) or frozenset()) & declared) for name, d in pathway.derived.items()}
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in pathway.derived:
+        if root in state:
+            continue
+        state[root] = 1
+        path, todo, ok = [root], [iter(deps[root])], [True]
+        while path:
+            child = next(todo[-1], None)
+            if child is None:  # every dependency visited (or one failed): this name is done
+                name, fine = path.pop(), ok.pop()
+                todo.pop()
+                state[name] = 2
+                if fine:
+                    order.append(name)
+                elif ok:  # a failed dependency fails its reader, which stops visiting (as all() would)
+                    ok[-1], todo[-1] = False, iter(())
+            elif state.get(child) == 1:
+                cycle = _cycle_text([*path[path.index(child) :], child])
+                issues.append(
+                    Issue(
+                        ("derived", child, "expr"),
+                        Code.PW206,
+                        f"derived facts depend on each other in a cycle: {cycle}",
+                        "a derived fact may only read facts and earlier-defined derived facts",
+                    )
+                )
+                ok[-1], todo[-1] = False, iter(())
+            elif child not in state:
+                state[child] = 1
+                path.append(child)
+                todo.append(iter(deps[child]))
+                ok.append(True)
+    return _within_depth(order, deps, issues)
+
+
+def _within_depth(order: list[str], deps: Mapping[str, list[str]], issues: list[Issue]) -> list[str]:
+    """The names of ``order`` that build on at most MAX_DERIVED_DEPTH levels of derived facts; the first name
+    beyond is reported (PW205), the ones built on it are left out silently (fixing it fixes them)."""
+    depth: dict[str, int] = {}
+    kept: list[str] = []
+    for name in order:
+        depth[name] = 1 + max((depth.get(dep, 0) for dep in deps[name]), default=0)
+        if depth[name] == MAX_DERIVED_DEPTH + 1:
             issues.append(
                 Issue(
                     ("derived", name, "expr"),
-                    Code.PW206,
-                    f"derived facts depend on each other in a cycle: {cycle}",
-                    "a derived fact may only read facts and earlier-defined derived facts",
+                    Code.PW205,
+                    f"derived fact '{name}' sits on a chain of more than {MAX_DERIVED_DEPTH} derived facts, "
+                    "each reading the next",
+                    "read facts directly in some of them, to make the chain shorter",
                 )
             )
-            return False
-        state[name] = 1
-        ok = all(visit(dep, (*trail, name)) for dep in sorted(deps[name]))
-        state[name] = 2
-        if ok:
-            order.append(name)
-        return ok
-
-    for name in pathway.derived:
-        visit(name, ())
-    return order
+        if depth[name] <= MAX_DERIVED_DEPTH:
+            kept.append(name)
+    return kept
 
 
 def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: list[Issue]) -> dict[str, Compiled]:

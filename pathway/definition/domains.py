@@ -5,9 +5,10 @@ can tell them apart:
 
 - ``bool``: ``False, True``; ``enum``: its values, in declaration order;
 - ``int`` with ``min`` and ``max`` at most :data:`SMALL_RANGE` values apart: every value;
-- any other ``int`` or ``number``: the *boundary values* of the numeric literals it is compared against, in a
-  guard or in a derived fact that depends on it (``effective_grade >= 3`` gives 3 to both grades that
-  ``effective_grade`` reads). For ints: ``c - 1, c, c + 1``; for numbers: each literal, the midpoints between
+- any other ``int`` or ``number``: the *boundary values* of the numeric literals it is compared against, in the
+  given guards or in a derived fact that depends on it (``effective_grade >= 3`` gives 3 to both grades that
+  ``effective_grade`` reads); lint passes the guards of one state, so that each state is checked against its
+  own boundaries only. For ints: ``c - 1, c, c + 1``; for numbers: each literal, the midpoints between
   consecutive literals and one below the smallest and above the largest; all clipped to ``[min, max]``, plus
   ``min`` and ``max``. This is exact for comparisons of one fact with literals (every open interval between two
   literals is represented), and a heuristic for arithmetic (``a + b > 5``) or comparisons of two facts;
@@ -80,20 +81,34 @@ def _expressions(analysis: Analysis) -> Iterator[str]:
             yield t.when
 
 
-def boundary_literals(analysis: Analysis) -> dict[str, set[float]]:
-    """fact -> the numeric literals it (or a derived fact reading it) is compared against."""
+Compared = list[tuple[frozenset[str], list[float]]]
+"""The comparisons of an expression that hold numeric literals: the names each compares, and the literals."""
+
+
+def _compared(text: str) -> Compared:
+    parsed = parse(text)
+    if isinstance(parsed, list):
+        return []
+    found: Compared = []
+    for node in ast.walk(parsed[0]):
+        if isinstance(node, ast.Compare) and (values := _literals(node)):
+            found.append((names_in(node), values))
+    return found
+
+
+def boundary_literals(
+    analysis: Analysis, expressions: Iterable[str] | None = None, parsed: dict[str, Compared] | None = None
+) -> dict[str, set[float]]:
+    """fact -> the numeric literals it (or a derived fact reading it) is compared against, in ``expressions``
+    (default: every guard and derived fact). ``parsed`` keeps each expression's comparisons across calls."""
+    memo: dict[str, Compared] = {} if parsed is None else parsed
     literals: dict[str, set[float]] = {}
-    for text in _expressions(analysis):
-        parsed = parse(text)
-        if isinstance(parsed, list):
-            continue
-        for node in ast.walk(parsed[0]):
-            if not isinstance(node, ast.Compare):
-                continue
-            values = _literals(node)
-            if values:
-                for fact in facts_read(analysis, names_in(node)):
-                    literals.setdefault(fact, set()).update(values)
+    for text in _expressions(analysis) if expressions is None else expressions:
+        if text not in memo:
+            memo[text] = _compared(text)
+        for names, values in memo[text]:
+            for fact in facts_read(analysis, names):
+                literals.setdefault(fact, set()).update(values)
     return literals
 
 
@@ -121,9 +136,12 @@ def _numeric_domain(fact: Fact, literals: set[float]) -> Domain:
     return _clip(points, fact, as_int=False)
 
 
-def fact_domains(analysis: Analysis) -> dict[str, Domain | None]:
-    """Every declared fact's finite domain; None for date facts."""
-    literals = boundary_literals(analysis)
+def fact_domains(
+    analysis: Analysis, expressions: Iterable[str] | None = None, parsed: dict[str, Compared] | None = None
+) -> dict[str, Domain | None]:
+    """Every declared fact's finite domain (None for date facts), from the literals of ``expressions`` (default:
+    every guard and derived fact; see :func:`boundary_literals`)."""
+    literals = boundary_literals(analysis, expressions, parsed)
     domains: dict[str, Domain | None] = {}
     for name, fact in analysis.pathway.facts.items():
         if fact.type == "bool":

@@ -20,6 +20,8 @@ EvidenceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$",
 
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A finite number: NaN and the infinities (``.nan``, ``.inf``, ``1e400``) are refused."""
 
 
 class Model(BaseModel):
@@ -57,8 +59,8 @@ class Fact(Model):
     type: FactType = Field(description="bool, int, number, enum (with 'values') or date (ISO 8601, YYYY-MM-DD).")
     description: str | None = Field(default=None, description="What the fact means and how it is measured.")
     unit: str | None = Field(default=None, description="Unit of an int or number fact, e.g. 'mg/m2'.")
-    min: float | None = Field(default=None, description="Smallest allowed value (int and number facts).")
-    max: float | None = Field(default=None, description="Largest allowed value (int and number facts).")
+    min: Number | None = Field(default=None, description="Smallest allowed value (int and number facts).")
+    max: Number | None = Field(default=None, description="Largest allowed value (int and number facts).")
     values: list[Id] | None = Field(default=None, description="The allowed values of an enum fact.")
     code: Code | None = Field(default=None, description="Terminology code (e.g. LOINC) for data feeds.")
     note: str | None = Field(default=None, description="A documented choice about this fact.")

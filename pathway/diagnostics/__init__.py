@@ -7,7 +7,6 @@ message, the offending source line with a caret, then the hint.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pathway.diagnostics import suggest
 from pathway.diagnostics.escape import EXCERPT, escape, escape_block, excerpt, shorten
 
 MESSAGE_LIMIT = 2000
@@ -60,16 +60,17 @@ class Diagnostic(BaseModel):
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
-    """Return ``did you mean 'x'?`` for the closest choice, or None when nothing is close."""
-    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    """Return ``did you mean 'x'?`` for the closest choice, or None when nothing is close (see
+    :mod:`pathway.diagnostics.suggest`: thousands of calls over thousands of choices stay fast)."""
+    close = suggest.closest(name, choices)
+    return f"did you mean '{close}'?" if close else None
 
 
 def one_of(choices: Iterable[str], limit: int = 12) -> str:
     """Render a list of allowed values for a hint, cut politely when long."""
-    items = sorted(set(choices))
-    shown = ", ".join(repr(c) for c in items[:limit])
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    items, count = suggest.first_sorted(choices, limit)
+    shown = ", ".join(repr(c) for c in items)
+    more = f" and {count - limit} more" if count > limit else ""
     return f"[{shown}{more}]"
 
 
@@ -136,27 +137,56 @@ def _source_line(diag: Diagnostic, sources: dict[str, list[str] | None]) -> str 
     return lines[diag.line - 1] if 0 < diag.line <= len(lines) else None
 
 
-def render_text(diagnostics: Sequence[Diagnostic], *, sources: dict[str, list[str]] | None = None) -> str:
-    """Render findings for a terminal: location, code, message, source line with a caret, hint.
+MAX_SHOWN = 200
+"""The most findings of one file that :func:`render_text` prints; one line counts the rest."""
 
-    Everything that comes from the input is escaped (:func:`~pathway.diagnostics.escape.escape`), and the source
-    line is cut to a window of EXCERPT characters around the column."""
+
+def _render_one(diag: Diagnostic, cache: dict[str, list[str] | None]) -> list[str]:
+    """One finding: everything that comes from the input escaped (:func:`~pathway.diagnostics.escape.escape`),
+    the source line cut to a window of EXCERPT characters around the column."""
+    label = "" if diag.severity is Severity.ERROR else f"{diag.severity.value}: "
+    out = [f"{escape(diag.location)}: {diag.code} {label}{escape(diag.message)}"]
+    line = _source_line(diag, cache)
+    if line is not None:
+        shown, column = excerpt(line.rstrip(), diag.column)
+        gutter = f"{diag.line:>5} | "
+        out.append(gutter + shown)
+        width = max(1, (diag.end_column or diag.column + 1) - diag.column)
+        width = min(width, max(1, len(shown) - column + 1))
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" * width)
+    if diag.hint:
+        hint = escape_block(diag.hint).replace("\n", "\n" + " " * 14)  # a snippet's lines stay in the hint
+        out.append(f"      = hint: {hint}")
+    return out
+
+
+def _more(file: str, hidden: Sequence[Diagnostic]) -> str:
+    counts = {severity: sum(1 for d in hidden if d.severity is severity) for severity in Severity}
+    parts = [f"{n:,} {severity.value}{'s' if n != 1 else ''}" for severity, n in counts.items() if n]
+    return f"{escape(file)}: and {len(hidden):,} more not shown ({', '.join(parts)}); the JSON output lists every one"
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic], *, sources: dict[str, list[str]] | None = None, limit: int | None = MAX_SHOWN
+) -> str:
+    """Render findings for a terminal: location, code, message, source line with a caret, hint. Past ``limit``
+    findings of one file (None: no limit), one line says how many more there are."""
     cache: dict[str, list[str] | None] = {**(sources or {})}
     out: list[str] = []
+    shown: dict[str, int] = {}
+    hidden: list[Diagnostic] = []
     for diag in diagnostics:
-        label = "" if diag.severity is Severity.ERROR else f"{diag.severity.value}: "
-        out.append(f"{escape(diag.location)}: {diag.code} {label}{escape(diag.message)}")
-        line = _source_line(diag, cache)
-        if line is not None:
-            shown, column = excerpt(line.rstrip(), diag.column)
-            gutter = f"{diag.line:>5} | "
-            out.append(gutter + shown)
-            width = max(1, (diag.end_column or diag.column + 1) - diag.column)
-            width = min(width, max(1, len(shown) - column + 1))
-            out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" * width)
-        if diag.hint:
-            hint = escape_block(diag.hint).replace("\n", "\n" + " " * 14)  # a snippet's lines stay in the hint
-            out.append(f"      = hint: {hint}")
+        if hidden and diag.file != hidden[0].file:
+            out.append(_more(hidden[0].file, hidden))
+            hidden = []
+        if limit is not None and shown.get(diag.file, 0) >= limit:
+            hidden.append(diag)
+            continue
+        shown[diag.file] = shown.get(diag.file, 0) + 1
+        out.extend(_render_one(diag, cache))
+    if hidden:
+        out.append(_more(hidden[0].file, hidden))
+    return "\n".join(out)
     return "\n".join(out)
 
 

@@ -35,14 +35,16 @@ class ExitCode(IntEnum):
         1,
         (
             "findings: the input was read and has problems (an invalid definition or journey, a lint error, a failing "
-            "scenario, coverage below the minimum, an engine error, a tampered or truncated trail, a divergence)"
+            "scenario, coverage below the minimum, an engine error, a tampered or truncated trail, a divergence, a bad "
+            "signature or a missing one that was required, a cohort that does not match its manifest)"
         ),
     )
     USAGE = (
         2,
         (
             "bad usage or unusable input: a wrong argument or option value, a missing or unreadable file (not UTF-8, "
-            "too large, too deep), a file that is not a pathway trail, a pathway version that is not available"
+            "too large, too deep), a file that is not a pathway trail, a manifest or a key, a pathway version that is "
+            "not available"
         ),
     )
     INTERNAL = 70, "internal error: a bug in pathway (PATHWAY_DEBUG=1 shows the traceback); please report it"
@@ -133,6 +135,9 @@ class Code(StrEnum):
     PW410 = "PW410", "eventless cycle: the engine stopped"
     PW411 = "PW411", "guard could not be evaluated (a state is blocked by an error)"
     PW412 = "PW412", "the engine failed unexpectedly (a bug in pathway): the run stopped"
+    # Signatures and cohort manifests
+    PW420 = "PW420", "not a valid cohort manifest (not JSON, or does not fit the manifest format)", _E, _UNREADABLE
+    PW421 = "PW421", "key file missing, unreadable or not an Ed25519 key", _E, _UNREADABLE
     # Lint
     PW501 = "PW501", "lint: unreachable state", _W
     PW502 = "PW502", "lint: dead end (no way out, not final)", _W

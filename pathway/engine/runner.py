@@ -15,7 +15,9 @@ from pathway.engine.execute import Step, run_records, run_steps
 from pathway.errors import ExitCode
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.trail.io import write_trail
+from pathway.trail.keys import SigningKey, as_signing_key
 from pathway.trail.records import HeaderRecord, Record, SummaryRecord, header_of, summary_of
+from pathway.trail.signing import sign_trail
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,11 @@ class RunResult:
             "needs": s["needs"],
         }
 
-    def write(self, path: str | Path) -> None:
-        """Write the trail atomically (JSONL)."""
-        write_trail(path, self.records)
+    def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:
+        """Write the trail atomically (JSONL); with ``sign_key`` (a key file or a loaded key), signed in its summary
+        (see :mod:`pathway.trail.signing`). Raises for a key that cannot be read, before writing anything."""
+        records = self.records if sign_key is None else sign_trail(self.records, as_signing_key(sign_key))
+        write_trail(path, records)
 
     @property
     def exit_code(self) -> ExitCode:

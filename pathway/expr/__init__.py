@@ -7,9 +7,10 @@ three-valued logic: a fact not yet known makes what depends on it :data:`UNKNOWN
 evaluated although its facts are known (a division by zero) carries an :class:`EvalError`. The language is described
 for designers in ``docs/guards.md``.
 
-Modules: :mod:`~pathway.expr.types` (values, types, results), :mod:`~pathway.expr.parse` (text to tree,
-limits), :mod:`~pathway.expr.check` (type rules and compilation), :mod:`~pathway.expr.closures` (the compiled
-building blocks), :mod:`~pathway.expr.evaluate` (:class:`Scope` and :class:`Compiled`).
+Modules: :mod:`~pathway.expr.types` (values, types, results), :mod:`~pathway.expr.lexical` (the words
+allowed), :mod:`~pathway.expr.parse` (text to tree, limits), :mod:`~pathway.expr.check` (type rules and
+compilation), :mod:`~pathway.expr.closures` (the compiled building blocks), :mod:`~pathway.expr.evaluate`
+(:class:`Scope` and :class:`Compiled`).
 """
 
 from pathway.expr.check import FUNCTIONS, compile_expr

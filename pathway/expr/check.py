@@ -12,16 +12,15 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
 from pathway.expr.closures import NO_VALUE, BinaryOp, Fn
 from pathway.expr.evaluate import Compiled, Plan
-from pathway.expr.parse import BOOL_LITERALS, Source, issue, names_in, parse
-from pathway.expr.types import ExprIssue, ValueType, value_checker
+from pathway.expr.parse import BOOL_LITERALS, Source, issue, parse
+from pathway.expr.types import ExprIssue, Symbols, ValueType, value_checker
 
 FUNCTIONS: Final = ("max", "min", "abs", "known", "days_since", "days_between")
 """The only functions an expression may call."""
@@ -81,9 +80,9 @@ _REFUSED: Final[Mapping[type[ast.AST], tuple[str, str | None]]] = {
 _LITERAL_NAMES: Final[Mapping[type, str]] = {bytes: "a bytes literal", complex: "a complex number"}
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """A checked subexpression: its type, its closure, and its literal value(s) when it is a literal."""
+class _Typed(NamedTuple):
+    """A checked subexpression: its type, its closure, and its literal value(s) when it is a literal. (A named
+    tuple: one is made for every node of every guard, and a frozen dataclass is several times slower to make.)"""
 
     type: ValueType
     fn: Fn
@@ -225,7 +224,7 @@ class _Checker:
         return _Typed(vt, closures.slot(self.slots[node.id]), node)
 
     def unknown_name(self, node: ast.Name) -> None:
-        hint = did_you_mean(node.id, self.symbols)
+        hint = did_you_mean(node.id, self.symbols.names if isinstance(self.symbols, Symbols) else self.symbols)
         if node.id in FUNCTIONS:
             hint = f"'{node.id}' is a function: call it, e.g. {node.id}(...)"
         self.report(Code.PW203, node, f"{self.subject} reads unknown name '{node.id}'", hint)
@@ -516,7 +515,7 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
     if isinstance(parsed, list):
         return parsed
     tree, source = parsed
-    names = sorted(names_in(tree))
+    names = sorted(source.names)
     checker = _Checker(source, symbols, {name: i for i, name in enumerate(names)}, want_bool)
     typed = checker.visit(tree)
     if typed is not None:

@@ -1,6 +1,7 @@
 """From text to a syntax tree, within limits: length, nesting depth, and every parser failure as an issue.
 
-The text is parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
+The text is first scanned word by word (:mod:`pathway.expr.lexical`: no comments, ASCII names, plain numbers
+and strings), then parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
 block scalars) are read as spaces, which keeps every character offset unchanged. Offsets in issues are 0-based
 character offsets into the text as the designer wrote it.
 """
@@ -12,6 +13,7 @@ import warnings
 from typing import Final
 
 from pathway.diagnostics.codes import Code
+from pathway.expr.lexical import scan
 from pathway.expr.types import ExprIssue
 
 MAX_LENGTH: Final = 1000
@@ -25,8 +27,9 @@ BOOL_LITERALS: Final = {"true": True, "false": False}
 class Source:
     """The expression text, and how to map parser columns (UTF-8 bytes of the parsed text) to characters."""
 
-    def __init__(self, text: str, lead: int, parsed: str) -> None:
+    def __init__(self, text: str, lead: int, parsed: str, names: frozenset[str] = frozenset()) -> None:
         self.text = text
+        self.names = names  # the names the expression reads (see names_in), found while parsing
         self._lead = lead  # characters of leading white space stripped before parsing
         self._encoded = None if parsed.isascii() else parsed.encode("utf-8")
 
@@ -81,16 +84,37 @@ def _syntax_issue(text: str, lead: int, error: SyntaxError) -> ExprIssue:
     return issue(Code.PW201, text, start, end - start, message, None)
 
 
-def _too_deep(tree: ast.Expression) -> ast.expr | None:
-    """The first subexpression nested deeper than MAX_DEPTH, found without recursion."""
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+def _children(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes, inlined and without the contexts (Load): this runs for every node of every guard."""
+    found: list[ast.AST] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))  # a dict's keys may hold None
+        elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+            found.append(value)
+    return found
+
+
+def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str]]:
+    """One pass over a syntax tree, without recursion: the first subexpression nested deeper than MAX_DEPTH (None
+    when there is none), and the names the tree reads (as :func:`names_in`)."""
+    names: set[str] = set()
+    called: set[int] = set()
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH and isinstance(node, ast.expr):
-            return node
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, depth + 1 if isinstance(child, ast.expr) else depth))
-    return None
+        if isinstance(node, ast.expr):
+            if depth > MAX_DEPTH:
+                return node, frozenset()
+            if type(node) is ast.Name:
+                if id(node) not in called and node.id not in BOOL_LITERALS:
+                    names.add(node.id)
+                continue
+            if type(node) is ast.Call:
+                called.add(id(node.func))
+        stack.extend((child, depth + 1 if isinstance(child, ast.expr) else depth) for child in _children(node))
+    return None, frozenset(names)
 
 
 def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
@@ -115,6 +139,9 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     lead = len(flat) - len(body)
     if not body:
         return [issue(Code.PW201, text, 0, len(text), "the expression is empty")]
+    words = scan(flat)
+    if words:
+        return [issue(w.code, text, w.offset, w.length, w.message, w.hint) for w in words]
     try:
         with warnings.catch_warnings():  # e.g. invalid escape sequences: not the designer's concern here
             warnings.simplefilter("ignore")
@@ -134,8 +161,8 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
                 "split it into derived facts",
             )
         ]
-    source = Source(text, lead, body)
-    deep = _too_deep(tree)
+    deep, names = _walk(tree.body)
+    source = Source(text, lead, body, names)
     if deep is not None:
         offset, length = source.span(deep)
         message = f"the expression is nested more than {MAX_DEPTH} levels deep at '{source.segment(deep)}'"
@@ -159,4 +186,4 @@ def referenced_names(text: str) -> frozenset[str] | None:
     parsed = parse(text)
     if isinstance(parsed, list):
         return None
-    return names_in(parsed[0])
+    return parsed[1].names

@@ -7,7 +7,7 @@ symbols and :mod:`pathway.expr.evaluate` produces :class:`Evaluation` results.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
@@ -67,6 +67,26 @@ class ValueType:
     def describe(self) -> str:
         """The kind in a designer's words: 'a number', 'true/false', 'a date'..."""
         return _KIND_WORDS[self.kind]
+
+
+class Symbols(Mapping[str, ValueType]):
+    """A frozen table of declared names and their types. Compiling many expressions against one table shares
+    ``names``, the frozenset that did-you-mean suggestions index once (a dict would be copied per suggestion)."""
+
+    __slots__ = ("_types", "names")
+
+    def __init__(self, types: Mapping[str, ValueType]) -> None:
+        self._types = dict(types)
+        self.names = frozenset(self._types)
+
+    def __getitem__(self, name: str) -> ValueType:
+        return self._types[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        return len(self._types)
 
 
 @dataclass(frozen=True)

@@ -4,93 +4,33 @@ A state's transitions are grouped by trigger (an event, or none) in document ord
 is evaluated for every assignment of the facts the group reads (transitively through derived facts), all known,
 with the engine's decision rule (:mod:`pathway.engine.selection`): the first definitely true guard fires when
 every earlier one is definitely false; ``otherwise`` is true when all earlier are false; no ``when`` is always
-true. A group that reads a date fact is skipped (dates have no finite domain, and ``days_since`` needs a clock);
-a group with more than :data:`~pathway.linter.domains.MAX_COMBINATIONS` assignments is skipped and reported once
-by PW519.
+true. The truth tables are built once per definition, within a budget of evaluations, by
+:mod:`pathway.linter.exhaustive`; a group that reads a date fact is skipped (dates have no finite domain, and
+``days_since`` needs a clock); a group beyond the budget is skipped and reported once by PW519.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 
 from pathway.definition.analysis import OTHERWISE, Analysis
-from pathway.definition.domains import MAX_COMBINATIONS, Domain, assignments, combinations, fact_domains, facts_read
-from pathway.definition.index import StateInfo, TransitionInfo
+from pathway.definition.domains import facts_read
+from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.codes import Code
-from pathway.expr import Scope
+from pathway.linter import cycles
 from pathway.linter.base import LintFinding, rule
+from pathway.linter.exhaustive import Table, groups, guarded, may_stick, stuck_transitions, tables, truths
 
-Row = tuple[dict[str, object], tuple[bool, ...]]  # an assignment, and each transition's guard being true in it
-
-
-@dataclass(frozen=True)
-class Group:
-    """A state's transitions with one trigger, in document order."""
-
-    state: StateInfo
-    trigger: str | None
-    transitions: tuple[TransitionInfo, ...]
+__all__ = ["never_true", "overlapping", "shadowed", "stuck", "too_large", "truths"]
 
 
-def groups(analysis: Analysis) -> Iterator[Group]:
-    for info in analysis.index.states.values():
-        by_trigger: dict[str | None, list[TransitionInfo]] = {}
-        for t in analysis.index.outgoing(info.id):
-            by_trigger.setdefault(t.event, []).append(t)
-        for trigger, transitions in by_trigger.items():
-            yield Group(info, trigger, tuple(transitions))
+def _trigger(trigger: str | None) -> str:
+    return f"event '{trigger}'" if trigger else "no event"
 
 
-def _guarded(t: TransitionInfo) -> bool:
-    return t.when not in (None, OTHERWISE)
-
-
-def _group_facts(analysis: Analysis, transitions: Iterable[TransitionInfo]) -> frozenset[str] | None:
-    """Facts the guards read; None when a guard did not compile (the loader reports it)."""
-    names: set[str] = set()
-    for t in transitions:
-        if _guarded(t):
-            if t.id not in analysis.guards:
-                return None
-            names |= analysis.guards[t.id].names
-    return facts_read(analysis, names)
-
-
-def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope) -> tuple[bool, ...]:
-    """Whether each transition's guard is definitely true ('otherwise': every earlier one definitely false)."""
-    values: list[bool] = []
-    all_false = True
-    for t in transitions:
-        when = t.when
-        if when is None:
-            value: object = True
-        elif when == OTHERWISE:
-            value = all_false
-        else:
-            value = analysis.guards[t.id].evaluate(scope).value
-        values.append(value is True)
-        all_false = all_false and value is False
-    return tuple(values)
-
-
-def fired(row: tuple[bool, ...]) -> int | None:
-    """The position that fires (with every fact known, a guard is true or false: the first true one fires)."""
-    return next((i for i, value in enumerate(row) if value), None)
-
-
-def table(analysis: Analysis, domains: Mapping[str, Domain | None], transitions: Sequence[TransitionInfo]) -> list[Row]:
-    """Every fully known assignment of the facts the transitions read, with each guard's truth; [] if skipped."""
-    facts = _group_facts(analysis, transitions)
-    if facts is None:
-        return []
-    count = combinations(facts, domains, include_unknown=False)
-    if count is None or count > MAX_COMBINATIONS:
-        return []
-    rows: list[Row] = []
-    for assignment in assignments(facts, domains, include_unknown=False):
-        rows.append((assignment, truths(analysis, transitions, Scope(assignment, analysis.derived, None))))
-    return rows
+def _label(t: TransitionInfo) -> str:
+    when = t.when
+    return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
 
 
 def flow(facts: Mapping[str, object]) -> str:
@@ -110,22 +50,13 @@ def journey_event(facts: Mapping[str, object]) -> str:
     return f"- at: 2026-01-01\n  facts: {flow(facts)}"
 
 
-def _trigger(group: Group) -> str:
-    return f"event '{group.trigger}'" if group.trigger else "no event"
-
-
-def _label(t: TransitionInfo) -> str:
-    when = t.when
-    return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
-
-
 @rule(Code.PW510)
 def never_true(analysis: Analysis) -> Iterator[LintFinding]:
-    domains = fact_domains(analysis)
-    for group in groups(analysis):
-        rows = table(analysis, domains, group.transitions)
-        for i, t in enumerate(group.transitions):
-            if rows and _guarded(t) and not any(row[i] for _, row in rows):
+    known = tables(analysis)
+    for _, _, transitions in groups(analysis):
+        table = known.table(transitions)
+        for i, t in enumerate(transitions):
+            if table is not None and guarded(t) and not table.columns[i]:
                 yield LintFinding(
                     (*t.path, "when"),
                     f"transition {_label(t)} can never fire: its guard is false for every patient",
@@ -133,64 +64,66 @@ def never_true(analysis: Analysis) -> Iterator[LintFinding]:
                 )
 
 
-def _shadowers(group: Group, rows: list[Row], i: int) -> list[str] | None:
+def _shadowers(transitions: tuple[TransitionInfo, ...], table: Table | None, i: int) -> list[str] | None:
     """Earlier transitions that are true whenever transition i is; None when it is sometimes the first true."""
-    hits = [row for _, row in rows if row[i]]
-    if not hits and rows and group.transitions[i].when == OTHERWISE:
-        return [t.id for t in group.transitions[:i] if _guarded(t)]
-    if not hits or any(fired(row) == i for row in hits):
+    if table is None:
         return None
-    single = [group.transitions[j].id for j in range(i) if all(row[j] for row in hits)]
+    hits, columns = table.columns[i], table.columns
+    if not hits and transitions[i].when == OTHERWISE:
+        return [t.id for t in transitions[:i] if guarded(t)]
+    earlier = 0
+    for column in columns[:i]:
+        earlier |= column
+    if not hits or hits & ~earlier:  # never true, or sometimes true with every earlier one false: it fires
+        return None
+    single = [transitions[j].id for j in range(i) if columns[j] & hits == hits]
     if single:
         return single[:1]
-    return [group.transitions[j].id for j in range(i) if any(row[j] for row in hits)]
+    return [transitions[j].id for j in range(i) if columns[j] & hits]
 
 
 _SHADOW_HINT = "reorder the transitions, or remove the shadowed one"
 
 
-def _shadow_message(group: Group, t: TransitionInfo, by: list[str]) -> str:
+def _shadow_message(trigger: str | None, t: TransitionInfo, by: list[str]) -> str:
     names = ", ".join(f"'{b}'" for b in by)
     if t.when == OTHERWISE:
-        return f"transition {_label(t)} never fires: the earlier guards {names} ({_trigger(group)}) cover every patient"
-    which = f"{names} (earlier, {_trigger(group)}) is" if len(by) == 1 else f"one of {names} (earlier) is always"
+        return (
+            f"transition {_label(t)} never fires: the earlier guards {names} ({_trigger(trigger)}) cover every patient"
+        )
+    which = f"{names} (earlier, {_trigger(trigger)}) is" if len(by) == 1 else f"one of {names} (earlier) is always"
     return f"transition {_label(t)} never fires: whenever its guard is true, {which} true too and fires first"
 
 
 @rule(Code.PW511)
 def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
-    domains = fact_domains(analysis)
-    for group in groups(analysis):
-        rows = table(analysis, domains, group.transitions)
-        for i, t in enumerate(group.transitions[1:], start=1):
-            by = _shadowers(group, rows, i)
+    known = tables(analysis)
+    for _, trigger, transitions in groups(analysis):
+        table = known.table(transitions)
+        for i, t in enumerate(transitions[1:], start=1):
+            by = _shadowers(transitions, table, i)
             if by is not None:
-                yield LintFinding((*t.path, "when"), _shadow_message(group, t, by), _SHADOW_HINT)
+                yield LintFinding((*t.path, "when"), _shadow_message(trigger, t, by), _SHADOW_HINT)
 
 
-def stuck_assignment(analysis: Analysis, domains: Mapping[str, Domain | None], info: StateInfo) -> dict[str, object]:
-    """A fully known patient for whom neither the state nor any ancestor has a true eventless guard; {} if none."""
-    chain = [info.id, *analysis.index.ancestors(info.id)]
-    parts = [[t for t in analysis.index.outgoing(s) if t.event is None] for s in chain]
-    flat = [t for part in parts for t in part]
-    for assignment, row in table(analysis, domains, flat):
-        if not any(row):
-            return assignment
-    return {}
-
-
-def _may_stick(analysis: Analysis, info: StateInfo) -> bool:
-    eventless = [t for t in analysis.index.outgoing(info.id) if t.event is None]
-    return info.kind == "atomic" and bool(eventless) and all(_guarded(t) for t in eventless)
+def stuck_assignment(analysis: Analysis, info_id: str) -> dict[str, object]:
+    """A fully known patient for whom neither the state nor any ancestor has a true eventless guard; {} if none
+    (or if the check is beyond the budget)."""
+    table = tables(analysis).table(stuck_transitions(analysis, analysis.index.states[info_id]))
+    if table is None:
+        return {}
+    anyone = 0
+    for column in table.columns:
+        anyone |= column
+    return table.first(table.everyone & ~anyone) or {}
 
 
 @rule(Code.PW512)
 def stuck(analysis: Analysis) -> Iterator[LintFinding]:
-    domains = fact_domains(analysis)
     for info in analysis.index.states.values():
-        if not _may_stick(analysis, info):
+        if not may_stick(analysis, info):
             continue
-        patient = stuck_assignment(analysis, domains, info)
+        patient = stuck_assignment(analysis, info.id)
         if patient:
             guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.event is None)
             yield LintFinding(
@@ -202,30 +135,29 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
             )
 
 
-def overlap(analysis: Analysis, rows: list[Row], group: Group, i: int, j: int) -> dict[str, object] | None:
-    """The first patient for whom guards i and j are both true, restricted to the facts they read."""
-    first, second = group.transitions[i], group.transitions[j]
-    witness = next((a for a, row in rows if row[i] and row[j]), None)
-    if witness is None:
-        return None
-    names = analysis.guards[first.id].names | analysis.guards[second.id].names
-    keep = facts_read(analysis, names)
+def overlap(
+    analysis: Analysis, table: Table, first: TransitionInfo, second: TransitionInfo, both: int
+) -> dict[str, object]:
+    """The first patient in the bitset ``both`` (where both guards are true), restricted to the facts they read."""
+    witness = table.first(both) or {}
+    keep = facts_read(analysis, analysis.guards[first.id].names | analysis.guards[second.id].names)
     return {k: v for k, v in witness.items() if k in keep}
 
 
 @rule(Code.PW513)
 def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
-    domains = fact_domains(analysis)
-    for group in groups(analysis):
-        if group.trigger is not None:
+    known = tables(analysis)
+    for _, trigger, transitions in groups(analysis):
+        table = known.table(transitions)
+        if trigger is not None or table is None:
             continue
-        rows = table(analysis, domains, group.transitions)
-        for j, second in enumerate(group.transitions):
-            if not _guarded(second) or _shadowers(group, rows, j) is not None:
+        for j, second in enumerate(transitions):
+            if not guarded(second) or _shadowers(transitions, table, j) is not None:
                 continue
-            for i, first in enumerate(group.transitions[:j]):
-                patient = overlap(analysis, rows, group, i, j) if _guarded(first) else None
-                if patient is not None:
+            for i, first in enumerate(transitions[:j]):
+                both = table.columns[i] & table.columns[j] if guarded(first) else 0
+                if both:
+                    patient = overlap(analysis, table, first, second, both)
                     yield LintFinding(
                         (*second.path, "when"),
                         f"guards of {_label(first)} and {_label(second)} are both true for the patient "
@@ -236,15 +168,13 @@ def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
 
 @rule(Code.PW519)
 def too_large(analysis: Analysis) -> Iterator[LintFinding]:
-    domains = fact_domains(analysis)
-    for group in groups(analysis):
-        facts = _group_facts(analysis, group.transitions) or frozenset()
-        count = combinations(facts, domains, include_unknown=False)
-        if count is not None and count > MAX_COMBINATIONS:
-            yield LintFinding(
-                group.state.path,
-                f"the guards of state '{group.state.id}' ({_trigger(group)}) read {len(facts)} facts with "
-                f"{count} combinations; PW510-PW513 skip it (the limit is {MAX_COMBINATIONS})",
-                "move parts of the guards into derived facts or child states",
-                key=True,
-            )
+    for skipped in tables(analysis).skipped.values():
+        yield LintFinding(
+            skipped.state.path,
+            f"the guards of state '{skipped.state.id}' ({skipped.which}) {skipped.reason}",
+            "move parts of the guards into derived facts or child states",
+            key=True,
+        )
+    stopped = cycles.loops(analysis).stopped
+    if stopped is not None:
+        yield LintFinding(("states",), f"the search for eventless cycles {stopped}", "split the state chart", key=True)

@@ -1,43 +1,46 @@
-"""Structural lint rules: reachability, dead ends, eventless cycles, conflicts between parallel regions."""
+"""Structural lint rules: reachability, dead ends, conflicts between parallel regions (eventless cycles:
+:mod:`pathway.linter.cycles`)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
-from pathway.definition.analysis import OTHERWISE, Analysis
-from pathway.definition.domains import assignments, combinations, fact_domains, facts_read
+from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics.codes import Code
-from pathway.expr import Scope
 from pathway.linter.base import LintFinding, rule
 
 
-def _enter(index: StateIndex, state: str, into: set[str]) -> None:
-    """Entering a state enters its ancestors, a compound state's initial child, every region of a parallel one."""
+def _enter(index: StateIndex, state: str, into: set[str], fresh: list[str]) -> None:
+    """Entering a state enters its ancestors, a compound state's initial child, every region of a parallel one;
+    the states entered for the first time are added to ``into`` and appended to ``fresh``."""
     if state in into:
         return
     into.add(state)
+    fresh.append(state)
     for ancestor in index.ancestors(state):
-        into.add(ancestor)
+        if ancestor not in into:
+            into.add(ancestor)
+            fresh.append(ancestor)
     info = index.states[state]
     for child in info.children:
         if info.kind == "parallel" or index.states[child].state.initial:
-            _enter(index, child, into)
+            _enter(index, child, into, fresh)
 
 
 def reachable(analysis: Analysis) -> set[str]:
-    """States some sequence of transitions can enter, ignoring guards (a guard that can never be true is PW510)."""
+    """States some sequence of transitions can enter, ignoring guards (a guard that can never be true is PW510).
+    Each state's transitions are followed once (a worklist), so a long chain of states is linear."""
     index = analysis.index
     seen: set[str] = set()
+    todo: list[str] = []
     for top, definition in analysis.pathway.states.items():
         if definition.initial:
-            _enter(index, top, seen)
-    done: set[str] = set()
-    while todo := [s for s in seen if s not in done]:
-        for state in todo:
-            done.add(state)
-            for t in index.outgoing(state):
-                _enter(index, t.target, seen)
+            _enter(index, top, seen, todo)
+    while todo:
+        for t in index.outgoing(todo.pop()):
+            _enter(index, t.target, seen, todo)
     return seen
 
 
@@ -70,85 +73,37 @@ def dead_ends(analysis: Analysis) -> Iterator[LintFinding]:
             )
 
 
-def _eventless_edges(index: StateIndex) -> dict[str, list[TransitionInfo]]:
-    edges: dict[str, list[TransitionInfo]] = {}
-    for t in index.transitions:
-        if t.event is None:
-            edges.setdefault(t.source, []).append(t)
-    return edges
+def _subtree(index: StateIndex, state_id: str) -> Iterator[str]:
+    """The state and its descendants in document order (preorder, without recursion)."""
+    todo = [state_id]
+    while todo:
+        state = todo.pop()
+        yield state
+        todo.extend(reversed(index.states[state].children))
 
 
-def _cycle_from(start: str, edges: dict[str, list[TransitionInfo]]) -> list[TransitionInfo] | None:
-    """A shortest cycle of eventless transitions back to start (breadth first), if any."""
-    frontier: list[tuple[str, list[TransitionInfo]]] = [(start, [])]
-    seen = {start}
-    while frontier:
-        nxt: list[tuple[str, list[TransitionInfo]]] = []
-        for node, path in frontier:
-            for t in edges.get(node, []):
-                if t.target == start:
-                    return [*path, t]
-                if t.target not in seen:
-                    seen.add(t.target)
-                    nxt.append((t.target, [*path, t]))
-        frontier = nxt
-    return None
+def _others(every: list[str], own: set[str], count: int, shown: int = 5) -> str:
+    """The ids of ``every`` not in ``own`` (there are ``count``), the first few named."""
+    first = list(itertools.islice((i for i in every if i not in own), shown))
+    return ", ".join(first) + (f" and {count - len(first)} more" if count > len(first) else "")
 
 
-LIMIT = 200_000
+ByEvent = dict[str, list[tuple[str, TransitionInfo]]]
+"""An event -> the transitions on it, each with the region it starts in."""
 
 
-def _taken(analysis: Analysis, t: TransitionInfo, scope: Scope) -> bool:
-    """Whether the eventless transition t is enabled for these facts by the engine's rule (otherwise: every earlier
-    eventless guard of its state is false)."""
-    if t.when is None:
-        return True
-    if t.when == OTHERWISE:
-        earlier = [e for e in analysis.index.outgoing(t.source)[: t.index] if e.event is None]
-        return all(_guard_value(analysis, e, scope) is False for e in earlier)
-    return _guard_value(analysis, t, scope) is True
-
-
-def _guard_value(analysis: Analysis, t: TransitionInfo, scope: Scope) -> object:
-    if t.when is None:
-        return True
-    if t.when == OTHERWISE:
-        return _taken(analysis, t, scope)
-    return analysis.guards[t.id].evaluate(scope).value
-
-
-def can_loop(analysis: Analysis, cycle: list[TransitionInfo]) -> bool:
-    """Whether some known facts enable every transition around the cycle at once (facts do not change between the
-    steps of one input, so only then can it loop). Undecidable cases (dates, too many combinations) count as yes."""
-    involved = [e for t in cycle for e in analysis.index.outgoing(t.source)[: t.index + 1] if e.id in analysis.guards]
-    names = facts_read(analysis, {n for e in involved for n in analysis.guards[e.id].names})
-    domains = fact_domains(analysis)
-    count = combinations(names, domains, include_unknown=False)
-    if count is None or count > LIMIT:
-        return True
-    for facts in assignments(names, domains, include_unknown=False):
-        scope = Scope(facts, analysis.derived, None)
-        if all(_taken(analysis, t, scope) for t in cycle):
-            return True
-    return False
-
-
-@rule(Code.PW503)
-def eventless_cycles(analysis: Analysis) -> Iterator[LintFinding]:
-    edges = _eventless_edges(analysis.index)
-    reported: set[frozenset[str]] = set()
-    for start in analysis.index.states:
-        cycle = _cycle_from(start, edges)
-        if cycle is None or frozenset(t.id for t in cycle) in reported or not can_loop(analysis, cycle):
-            continue
-        reported.add(frozenset(t.id for t in cycle))
-        loop = " -> ".join([cycle[0].source, *(t.target for t in cycle)])
-        guards = "; ".join(f"{t.id}: {t.when or 'always'}" for t in cycle)
-        yield LintFinding(
-            (*cycle[0].path, "to"),
-            f"eventless cycle {loop}",
-            f"it loops (and the engine stops with PW410) if these guards can all be true at once: {guards}",
-        )
+def _regions(index: StateIndex, regions: tuple[str, ...]) -> tuple[set[str], ByEvent]:
+    """The states inside the regions, and each event's transitions from inside them, with their region, in document
+    order."""
+    inside: set[str] = set()
+    by_event: ByEvent = {}
+    for region in regions:
+        for source in _subtree(index, region):
+            inside.add(source)
+            for t in index.outgoing(source):
+                if t.event is not None:
+                    by_event.setdefault(t.event, []).append((region, t))
+    return inside, by_event
 
 
 @rule(Code.PW504)
@@ -158,20 +113,18 @@ def region_conflicts(analysis: Analysis) -> Iterator[LintFinding]:
     for state_id, info in index.states.items():
         if info.kind != "parallel":
             continue
-        inside = {s for s in index.states if state_id in index.ancestors(s)}
-        by_event: dict[str, list[tuple[str, TransitionInfo]]] = {}
-        for t in index.transitions:
-            if t.source in inside and t.event is not None:
-                region = next(r for r in info.children if r == t.source or r in index.ancestors(t.source))
-                by_event.setdefault(t.event, []).append((region, t))
+        inside, by_event = _regions(index, info.children)
         for event, found in by_event.items():
-            leaving = [(r, t) for r, t in found if t.target not in inside]
-            for region, t in leaving:
-                others = sorted({t2.id for r2, t2 in found if r2 != region})
-                if others:
+            every = sorted({t.id for _, t in found})
+            own: dict[str, set[str]] = {}
+            for region, t in found:
+                own.setdefault(region, set()).add(t.id)
+            for region, t in found:
+                count = len(every) - len(own[region])
+                if t.target not in inside and count:
                     yield LintFinding(
                         (*t.path, "event"),
                         f"'{t.id}' leaves parallel state '{state_id}' on "
-                        f"'{event}', which also moves {', '.join(others)} in another region",
+                        f"'{event}', which also moves {_others(every, own[region], count)} in another region",
                         "document order decides which wins; give them different events or one guard",
                     )

@@ -1,9 +1,10 @@
 """Every generated artefact, from one place: ``pathway generate`` writes them, ``--check`` fails when any is stale.
 
 Artefacts: the JSON Schemas and the reference pages of the definition format and of the trail format (from their
-models), and the committed audit trail of every bundled example journey (``definitions/<id>/journeys/<name>.yaml``
--> ``definitions/<id>/trails/<name>.jsonl``), which doubles as a golden file: a change in engine behaviour shows up
-as a diff to review.
+models), the journey and scenario schemas (generic, and one per definition), the site's per-pathway nav in
+``mkdocs.yml``, and the committed audit trail of every bundled example journey
+(``definitions/<id>/journeys/<name>.yaml`` -> ``definitions/<id>/trails/<name>.jsonl``), which doubles as a golden
+file: a change in engine behaviour shows up as a diff to review.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import ExitCode
 from pathway.journey.check import load_journey
+from pathway.publish.input_schemas import generic_schemas, pathway_schema, pathway_schema_path
+from pathway.publish.nav import nav_artefact
 from pathway.publish.pathway_docs import pathway_pages
 from pathway.publish.schema import generated as schema_artefacts
 from pathway.publish.schema import stale, write_generated
@@ -69,6 +72,14 @@ def readme_artefact(ws: Workspace) -> dict[Path, str]:
     return {readme: f"{head}\n```mermaid\n{chart}```\n{README_END}{tail}"}
 
 
+def input_schema_artefacts(ws: Workspace) -> dict[Path, str]:
+    """The generic journey and scenario schemas, and each definition's own (``schema/pathways/<id>.schema.json``)."""
+    out = generic_schemas(ws.root)
+    for _, analysis in ws.analyses():
+        out[pathway_schema_path(analysis.pathway.id, ws.root)] = pathway_schema(analysis)
+    return out
+
+
 def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None) -> dict[Path, str]:
     """Every generated file, by path: schemas and format references, the site's generated pages, example trails,
     diagrams, and the README's Mermaid overview; plus ``extra`` pages handed in by the caller (the CLI reference,
@@ -77,6 +88,7 @@ def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None)
     reference = ws.root / "docs" / "reference" / "definition-format.md"
     schema = schema_artefacts(ws.root / "schema" / "pathway.schema.json", reference)
     generated = {**schema, **trail_format(ws.root), **doc_artefacts(ws), **site_pages(ws), **trail_artefacts(ws)}
+    generated |= input_schema_artefacts(ws) | nav_artefact(ws)
     return {**generated, **diagram_artefacts(ws), **readme_artefact(ws), **(extra or {})}
 
 

@@ -19,6 +19,7 @@ from pathway.definition.model import (
     Fact,
     Finding,
     Id,
+    Number,
     Pathway,
     State,
     Text,
@@ -50,6 +51,7 @@ def _type_text(annotation: Any) -> str:
         str: "text",
         int: "integer",
         float: "number",
+        Number: "finite number",
         bool: "true/false",
     }
     for known, name in names.items():

@@ -18,14 +18,14 @@ REFERENCE_PATH = Path("docs") / "reference" / "definition-format.md"
 SCHEMA_ID = "https://pathway.invalid/schema/pathway.schema.json"
 
 
-def _strict_keys(node: Any) -> Any:
+def strict_keys(node: Any) -> Any:
     """Rewrite pydantic's ``patternProperties`` for constrained dict keys into ``propertyNames`` plus
     ``additionalProperties``: with ``patternProperties`` alone, a key that does not match is silently allowed."""
     if isinstance(node, list):
-        return [_strict_keys(item) for item in node]
+        return [strict_keys(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _strict_keys(value) for key, value in node.items()}
+    out = {key: strict_keys(value) for key, value in node.items()}
     patterns = out.get("patternProperties")
     if isinstance(patterns, dict) and len(patterns) == 1 and "additionalProperties" not in out:
         ((pattern, value_schema),) = patterns.items()
@@ -37,7 +37,7 @@ def _strict_keys(node: Any) -> Any:
 
 def definition_schema() -> str:
     """The schema text, deterministic (same models, same bytes), ending in a newline."""
-    schema = _strict_keys(Pathway.model_json_schema())
+    schema = strict_keys(Pathway.model_json_schema())
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -30,6 +30,7 @@ from pathway.trail.parts import (
     ReadError,
     ReadFact,
     ReadUnknown,
+    Signature,
     StateWaiting,
 )
 from pathway.trail.records import RECORD_TYPES, SCHEMA, Entry, HeaderRecord, Step, kind_of, record_schema
@@ -51,6 +52,7 @@ PARTS: tuple[type[BaseModel], ...] = (
     FirstIssued,
     StateWaiting,
     GuardError,
+    Signature,
 )
 
 INTRO = f"""\
@@ -85,8 +87,9 @@ follows from the trail's own recorded inputs under the pinned pathway; a forger 
 rewrites the hashes is caught as a divergence. Neither proves that the inputs are the ones the clinic recorded:
 a forger who edits an *input* (a fact, a time, a reason) and runs `pathway run` again, or recomputes the records
 after it, gets a trail that is intact and replays as reproduced. Nor does either prove who wrote the trail or
-when, or that a trail was not deleted or replaced whole. That needs something outside the file: a signature over
-it, or a copy of its hash kept elsewhere (see `docs/security.md`).
+when, or that a trail was not deleted or replaced whole. That needs something outside the file: a
+[signature](#signatures) says who wrote it (not that its inputs are true), a cohort manifest anchored elsewhere
+says that it existed, whole, by then: see [Security](../security.md).
 
 Replay compares the *content* of each record (its canonical JSON), not its bytes: a line that holds the same
 record in another spelling (keys in another order, spaces, `\\u` escapes, a CRLF line ending, no final line break)
@@ -103,6 +106,30 @@ A guard that could not be evaluated although the facts it reads are known (a div
 `blocked` checks (`outcome` `error`, with the error's `kind` and `message`; a derived fact that failed reads as
 `{"error": true}`); the summary's `errors`, which lists each one once with the time it first happened and is left
 out of the summary of a run without any; and the exit code of `pathway run`, 1."""
+
+SIGNATURES = """\
+## Signatures
+
+`pathway run JOURNEY --trail OUT.jsonl --sign-key PRIVATE.pem` signs the trail with an Ed25519 key made by
+`pathway keys generate`. The signature is the summary's `signature` field ([Signature](#signature)): the algorithm,
+the key id, and the signature in hex. It signs a short message, never the file: the canonical JSON (keys sorted,
+no spaces, UTF-8) of
+
+```text
+{"domain":"pathway-trail-signature/1","key_id":"<key id>","sha256":"<H>"}
+```
+
+where `H` is the hash the summary has *without* its `signature` field: the final hash of the unsigned chain, which
+covers every record before it through `prev`. The summary is then sealed again, so its `hash` covers the signature
+as well. Leaving the `signature` field out and recomputing the summary's `hash` gives back the unsigned trail byte
+for byte; an unsigned trail has no `signature` field and is written exactly as before.
+
+This layout keeps one chain rule (a record's `hash` covers all of it) and keeps the summary the last record, and
+the hash it signs is one anyone recomputes from the trail alone. The domain string keeps a trail's signature from
+being passed off as a cohort manifest's (`pathway-manifest-signature/1`); the key id inside the message keeps a
+signature from being relabelled. `pathway replay` and `pathway verify` with `--trusted-keys` report `signed by
+<key id> (trusted)`, `unsigned`, `signed by an unknown key <key id>` or `bad signature`; replay ignores the
+`signature` when it compares records, and checks it on its own."""
 
 OUTRO = """\
 `pathway run --format json` prints the closing summary as
@@ -174,7 +201,7 @@ def trail_reference() -> str:
     """The reference page's text, ending in a newline."""
     common = {**Entry.model_fields, **{n: i for n, i in Step.model_fields.items() if n != "prev"}}
     lines = [INTRO, "", "## Fields every record has", "", *_table(common), "", CHAIN, "", *_kinds()]
-    lines += ["", GUARD_ERRORS, "", *_parts()]
+    lines += ["", GUARD_ERRORS, "", SIGNATURES, "", *_parts()]
     return "\n".join([*lines, "", OUTRO, ""])
 
 

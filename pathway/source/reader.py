@@ -350,16 +350,48 @@ _TOKENS |= {"block mapping start": "an indented mapping", "block sequence start"
 _TOKENS |= {"document start": "'---'", "document end": "'...'", "scalar": "a value", "alias": "an alias"}
 
 
+_UNCLOSED = {
+    "while parsing a flow sequence": ("]", "where the list ends (its items are separated by ',')"),
+    "while parsing a flow mapping": ("}", "where the mapping ends (its entries are separated by ',')"),
+    "while scanning a quoted scalar": ("quote", "where the text ends"),
+}
+
+
+def _plain(problem: str) -> str:
+    """PyYAML's words for a problem, in a designer's: tokens named, white space collapsed."""
+    problem = " ".join(problem.replace("end of stream", "end of the file").split())
+    return re.sub(r"'?<([a-z ]+)>'?", lambda m: _TOKENS.get(m[1], m[1]), problem)
+
+
+def _unclosed(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Mark, str, str] | None:
+    """For a bracket or quote opened on one line and found unclosed on a later one: its position, the message and
+    the hint, at the opening, which is where the fix goes (PyYAML reports where it gave up, often far below)."""
+    opened, problem = error.context_mark, error.problem_mark
+    if error.context not in _UNCLOSED or opened is None or problem is None or opened.line >= problem.line:
+        return None
+    line = lines[opened.line] if opened.line < len(lines) else ""
+    char = line[opened.column : opened.column + 1] or "?"
+    closer, where = _UNCLOSED[str(error.context)]
+    shown = f"'{char}'" if closer != "quote" else f"the quote {char}"
+    found = _plain(error.problem or "it ends")
+    message = f"{shown} is never closed ({found} at line {problem.line + 1}, column {problem.column + 1})"
+    hint = f"add the closing {closer if closer != 'quote' else char} {where}"
+    return Mark(opened.line + 1, opened.column + 1), message, hint
+
+
 def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
-    """PyYAML's problem at its position, in plain words, with where the construct it was reading started."""
+    """PyYAML's problem at its position, in plain words, with where the construct it was reading started; an
+    unclosed bracket or quote at its opening."""
+    lines = _BREAK.split(text)
+    unclosed = _unclosed(error, lines)
+    if unclosed is not None:
+        return _finding(Code.PW001, unclosed[1], path, unclosed[0], unclosed[2])
     where = error.problem_mark or error.context_mark
     at = Mark(where.line + 1, where.column + 1) if where else _FIRST
-    message = " ".join((error.problem or error.context or "invalid YAML").split())
+    message = _plain(error.problem or error.context or "invalid YAML")
     if error.problem and error.context and error.context_mark:
         context = error.context_mark
         message += f" ({error.context} at line {context.line + 1}, column {context.column + 1})"
-    message = re.sub(r"'?<([a-z ]+)>'?", lambda m: _TOKENS.get(m[1], m[1]), message)
-    lines = _BREAK.split(text)
     line = lines[at.line - 1] if at.line <= len(lines) else ""
     hint = "indent with spaces: YAML does not allow tabs" if "\t" in line[: at.column] else None
     if hint is None and re.search(r"expected key|expected <block end>", error.problem or ""):

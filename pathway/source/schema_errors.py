@@ -7,6 +7,7 @@ this module rewrites its messages for a pathway designer ("unknown key 'whenn' i
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Sequence
@@ -37,11 +38,26 @@ _TYPE_WORDS = {
 }
 
 
-def _describe(value: object) -> str:
+_FINITE_HINT = "write an ordinary number such as 0 or 6.5; leave the key out for no limit"
+
+
+def _describe(value: object, limit: int = 40) -> str:
     word = _TYPE_WORDS.get(type(value).__name__, type(value).__name__)
     if isinstance(value, dict | list):
         return word
-    return f"{word} {value!r}" if value is not None else "nothing (null)"
+    if value is None:
+        return "nothing (null)"
+    shown = repr(value)
+    return f"{word} {shown if len(shown) <= limit else shown[: limit - 3] + '...'}"
+
+
+def _not_finite(value: object) -> str:
+    """Why a number that pydantic refused as not finite (NaN, an infinity, an int beyond a float) is wrong."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN ('not a number') is not allowed: a number must be finite"
+    if isinstance(value, float):
+        return "an infinite number (.inf, or a number too large, such as 1e400) is not allowed: it must be finite"
+    return f"{_describe(value)} is too large for a number"
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -120,6 +136,8 @@ def _message(err: ErrorDetails) -> tuple[str, str, str | None]:
         close = did_you_mean(str(value), choices)
         hint = f"{close} " if close else ""
         return CODE_BAD_VALUE, f"{_describe(value)} is not allowed here", f"{hint}expected one of {one_of(choices)}"
+    if kind == "finite_number" or (kind == "float_type" and type(value) is int):
+        return CODE_BAD_VALUE, _not_finite(value), _FINITE_HINT
     if kind == "string_pattern_mismatch":
         return CODE_BAD_VALUE, f"{_describe(value)} is not well formed", _pattern_hint(str(ctx.get("pattern", "")))
     if kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):

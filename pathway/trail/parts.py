@@ -121,6 +121,19 @@ class EngineRef(Part):
     statemachine: str = Field(description="The version of python-statemachine.")
 
 
+class Signature(Part):
+    """A signature over a trail's (or a cohort manifest's) content, by an Ed25519 key: see
+    [Signatures](#signatures)."""
+
+    algorithm: Literal["ed25519"] = Field(description="The signature scheme: `ed25519`.")
+    key_id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,63}$",
+        description="The signing key's id: `ed25519:` and the first 16 hex digits of the sha256 of its raw public "
+        "key, or the name it was given.",
+    )
+    value: str = Field(pattern="^[0-9a-f]{128}$", description="The 64-byte Ed25519 signature, in hex.")
+
+
 class ActiveItem(Part):
     """A recommendation or finding active at the end of the run."""
 

@@ -24,6 +24,7 @@ from pathway.trail.parts import (
     Part,
     PathwayRef,
     Read,
+    Signature,
     StateWaiting,
     Value,
     optional,
@@ -174,6 +175,10 @@ class SummaryRecord(Step):
     error: str | None = Field(description="Why the engine stopped early (PW410 or PW412), or null.")
     errors: tuple[GuardError, ...] | None = optional(
         "Every guard that could not be evaluated during the run (PW411); absent when there was none."
+    )
+    signature: Signature | None = optional(
+        "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
+        "the hash this summary has without it: see [Signatures](#signatures)."
     )
 
 

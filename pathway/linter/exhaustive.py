@@ -1,0 +1,247 @@
+"""The exhaustive guard checks' shared work: fact domains and truth tables, computed once per definition, within a
+budget.
+
+A *table* covers a list of transitions (a state's transitions with one trigger, or the eventless transitions of a
+state and its ancestors): every fully known assignment of the facts their guards read (the *rows*, in the order
+of :func:`~pathway.definition.domains.assignments`) and, per transition, the rows where it is definitely true, as
+an int bitset (``otherwise``: every earlier guard definitely false; no ``when``: always). Bitsets turn the
+questions of PW510-PW513 (never true? shadowed? overlapping? stuck?) into a few big-int operations. The facts'
+domains come from the literals of the table's own guards (and of the derived facts they read), so a state is not
+enumerated over the boundaries of every other state's guards.
+
+The work is counted in *evaluations*: one guard or derived fact evaluated for one row, or one pair of transitions
+of a state compared (PW511, PW513). Before anything is evaluated, every table of the definition is planned in
+document order with its cost: a table over :data:`MAX_PER_CHECK` evaluations or :data:`MAX_COMBINATIONS` rows, or
+one that would take the definition past :data:`MAX_PER_FILE`, is not built, and PW519 says which and why. The
+plan does not depend on which rule asks first, so every rule sees the same tables. Tables that read a date fact
+are not built either (dates have no finite domain); that is documented, not reported.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.domains import MAX_COMBINATIONS, Compared, Domain, assignments, combinations, fact_domains
+from pathway.definition.index import StateInfo, TransitionInfo
+from pathway.expr import Scope
+
+MAX_PER_CHECK = 250_000
+"""The most evaluations one table may take (a state's guards for one trigger, or one stuck check)."""
+MAX_PER_FILE = 1_000_000
+"""The most evaluations all the tables of one definition may take together (PW503's cycles have as many again)."""
+
+Key = tuple[str, ...]  # the ids of a table's transitions
+
+
+@dataclass(frozen=True)
+class Table:
+    """Each transition's truth over every fully known assignment of the facts its guards read."""
+
+    facts: tuple[str, ...]  # sorted
+    domains: tuple[Domain, ...]  # the domain of each fact
+    columns: tuple[int, ...]  # per transition: bit r set when it is definitely true in row r
+    rows: int
+
+    @property
+    def everyone(self) -> int:
+        """The bitset of every row."""
+        return (1 << self.rows) - 1
+
+    def assignment(self, row: int) -> dict[str, object]:
+        """The facts of row ``row`` (the last fact varies fastest, as in itertools.product)."""
+        values: dict[str, object] = {}
+        for name, domain in zip(reversed(self.facts), reversed(self.domains), strict=True):
+            row, digit = divmod(row, len(domain))
+            values[name] = domain[digit]
+        return {name: values[name] for name in self.facts}
+
+    def first(self, rows: int) -> dict[str, object] | None:
+        """The assignment of the first row in the bitset ``rows``, or None when it is empty."""
+        return self.assignment((rows & -rows).bit_length() - 1) if rows else None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A table the budget did not allow: whose transitions, which, and why (the end of a PW519 sentence)."""
+
+    state: StateInfo
+    which: str  # "no event", "event 'x'", or the eventless transitions of the state and its ancestors
+    reason: str
+
+
+@dataclass
+class _Planned:
+    transitions: tuple[TransitionInfo, ...]
+    facts: tuple[str, ...]
+    domains: Mapping[str, Domain | None]
+    cost: int
+
+
+def guarded(t: TransitionInfo) -> bool:
+    return t.when not in (None, OTHERWISE)
+
+
+def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope) -> tuple[bool, ...]:
+    """Whether each transition's guard is definitely true ('otherwise': every earlier one definitely false)."""
+    values: list[bool] = []
+    all_false = True
+    for t in transitions:
+        when = t.when
+        if when is None:
+            value: object = True
+        elif when == OTHERWISE:
+            value = all_false
+        else:
+            value = analysis.guards[t.id].evaluate(scope).value
+        values.append(value is True)
+        all_false = all_false and value is False
+    return tuple(values)
+
+
+def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
+    """The facts the guards read (through derived facts too) and the derived facts that takes; None when a guard
+    did not compile (the loader reports it)."""
+    stack: list[str] = []
+    for t in transitions:
+        if guarded(t):
+            if t.id not in analysis.guards:
+                return None
+            stack.extend(analysis.guards[t.id].names)
+    facts: set[str] = set()
+    seen: set[str] = set()
+    derived: list[str] = []
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in analysis.derived:
+            derived.append(name)
+            stack.extend(analysis.derived[name].names)
+        elif name in analysis.pathway.facts:
+            facts.add(name)
+    return frozenset(facts), sorted(derived)
+
+
+def groups(analysis: Analysis) -> Iterator[tuple[StateInfo, str | None, tuple[TransitionInfo, ...]]]:
+    """Every state's transitions grouped by trigger (an event, or None), in document order."""
+    for info in analysis.index.states.values():
+        by_trigger: dict[str | None, list[TransitionInfo]] = {}
+        for t in analysis.index.outgoing(info.id):
+            by_trigger.setdefault(t.event, []).append(t)
+        for trigger, transitions in by_trigger.items():
+            yield info, trigger, tuple(transitions)
+
+
+def may_stick(analysis: Analysis, info: StateInfo) -> bool:
+    """An atomic state whose eventless transitions all have guards (PW512 asks whether it can get stuck)."""
+    eventless = [t for t in analysis.index.outgoing(info.id) if t.event is None]
+    return info.kind == "atomic" and bool(eventless) and all(guarded(t) for t in eventless)
+
+
+def stuck_transitions(analysis: Analysis, info: StateInfo) -> tuple[TransitionInfo, ...]:
+    """The eventless transitions of the state and of its ancestors, innermost first."""
+    chain = [info.id, *analysis.index.ancestors(info.id)]
+    return tuple(t for s in chain for t in analysis.index.outgoing(s) if t.event is None)
+
+
+@dataclass
+class Tables:
+    """The planned tables of one definition, built on first use; see the module docstring."""
+
+    analysis: Analysis
+    planned: dict[Key, _Planned] = field(default_factory=dict)
+    skipped: dict[Key, Skipped] = field(default_factory=dict)
+    budget: int = 0  # the evaluations of every planned table
+    spent: int = 0  # the evaluations of the tables built so far
+    memo: dict[str, object] = field(default_factory=dict)  # other per-definition lint work (PW503's cycles)
+    parsed: dict[str, Compared] = field(default_factory=dict)  # each expression's comparisons, parsed once
+    _built: dict[Key, Table] = field(default_factory=dict)
+
+    def plan(self, state: StateInfo, which: str, transitions: tuple[TransitionInfo, ...], pairs: bool) -> None:
+        """Plan the table of ``transitions`` (``pairs``: with the cost of comparing every two of them)."""
+        key = tuple(t.id for t in transitions)
+        if key in self.planned or key in self.skipped:
+            return
+        read = read_by(self.analysis, transitions)
+        if read is None:
+            return  # a guard that did not compile: the loader reports it
+        facts, derived = read
+        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
+        compared = size * (size - 1) // 2 if pairs else 0
+        per_check = f"{MAX_PER_CHECK:,} per check"
+        if evaluated + compared > MAX_PER_CHECK:  # too costly even for one patient: no need to find the domains
+            self.skip(key, state, which, f"would take at least {evaluated + compared:,} evaluations", per_check)
+            return
+        domains = self.domains(transitions, derived)
+        count = combinations(facts, domains, include_unknown=False)
+        if count is None:
+            return  # a date fact: nothing to decide
+        cost = count * evaluated + compared
+        if count > MAX_COMBINATIONS:
+            self.skip(key, state, which, f"read {len(facts)} facts with {count} combinations", f"{MAX_COMBINATIONS}")
+        elif cost > MAX_PER_CHECK:
+            self.skip(key, state, which, f"would take {cost:,} evaluations", per_check)
+        elif self.budget + cost > MAX_PER_FILE:
+            self.skip(key, state, which, f"would take {cost:,} more evaluations", f"{MAX_PER_FILE:,} for the file")
+        else:
+            self.planned[key] = _Planned(transitions, tuple(sorted(facts)), domains, cost)
+            self.budget += cost
+
+    def skip(self, key: Key, state: StateInfo, which: str, reason: str, limit: str) -> None:
+        """Record a table that is not built, and why."""
+        self.skipped[key] = Skipped(state, which, f"{reason}; PW510-PW513 skip it (the limit is {limit})")
+
+    def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
+        """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
+        boundaries that matter to these guards, and no others."""
+        texts = [t.when for t in transitions if guarded(t) and t.when is not None]
+        texts += [self.analysis.pathway.derived[name].expr for name in derived]
+        return fact_domains(self.analysis, texts, self.parsed)
+
+    def table(self, transitions: Sequence[TransitionInfo]) -> Table | None:
+        """The table of these transitions; None when it was not planned (skipped, or nothing to decide)."""
+        key = tuple(t.id for t in transitions)
+        if key in self._built:
+            return self._built[key]
+        planned = self.planned.get(key)
+        if planned is None:
+            return None
+        built = self._build(planned)
+        self._built[key] = built
+        return built
+
+    def _build(self, planned: _Planned) -> Table:
+        analysis, transitions = self.analysis, planned.transitions
+        domains = tuple(planned.domains[name] or () for name in planned.facts)
+        bits = [bytearray() for _ in transitions]
+        rows = 0
+        for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
+            row = truths(analysis, transitions, Scope(assignment, analysis.derived, None))
+            for column, value in zip(bits, row, strict=True):
+                column.append(49 if value else 48)  # b"1" / b"0"
+            rows += 1
+        self.spent += planned.cost
+        columns = tuple(int(column[::-1], 2) if rows else 0 for column in bits)
+        return Table(planned.facts, domains, columns, rows)
+
+
+_TABLES: weakref.WeakKeyDictionary[Analysis, Tables] = weakref.WeakKeyDictionary()
+
+
+def tables(analysis: Analysis) -> Tables:
+    """The tables of a checked definition, planned on first call and kept as long as the analysis lives."""
+    found = _TABLES.get(analysis)
+    if found is None:
+        found = Tables(analysis)
+        for info, trigger, transitions in groups(analysis):
+            found.plan(info, f"event '{trigger}'" if trigger else "no event", transitions, pairs=True)
+        for info in analysis.index.states.values():
+            if may_stick(analysis, info):
+                which = "no event, with the eventless transitions of the states around it"
+                found.plan(info, which, stuck_transitions(analysis, info), pairs=False)
+        _TABLES[analysis] = found
+    return found
