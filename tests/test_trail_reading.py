@@ -141,3 +141,15 @@ def test_an_escaped_spelling_of_the_same_text_is_not_canonical(trail: Path) -> N
     trail.write_text("\n".join(lines), encoding="utf-8")
     result = pathway.replay(trail)
     assert (result.status, result.noncanonical) == ("reproduced", (1,))
+
+
+@pytest.mark.parametrize("where", ["key", "value"])
+def test_an_unpaired_surrogate_escape_is_a_located_error(where: str, trail: Path) -> None:
+    """Found by the fuzz tests: "\\ud800" alone parses to text that cannot be encoded, and hashing it crashed."""
+    header = TRAIL.read_text().splitlines()[0]
+    edited = header.replace('"engine"', '"\\ud800engine"') if where == "key" else header.replace('"0.1.0"', '"\\udfff"')
+    replace_line(trail, 1, edited)
+    result = pathway.replay(trail)
+    assert result.status == "invalid"
+    assert [(d.code, d.line) for d in result.diagnostics] == [("PW402", 1)]
+    assert "unpaired surrogate" in result.diagnostics[0].message

@@ -106,18 +106,9 @@ def _as_json(line: str, path: str, column: int) -> SourceDocument | None:
     does not (an escaped surrogate pair such as ``"\\ud83d\\ude00"``, which ``json.dumps`` writes for an emoji; a
     key longer than 1024 characters). Its values are then located at the start of the line."""
     data, _ = json_object(line.encode("utf-8", errors="surrogatepass"))
-    if data is None or not _encodable(data):
+    if data is None:
         return None
     return SourceDocument(path, line, data, {}, {(): Mark(1, column)}, {})
-
-
-def _encodable(value: object) -> bool:
-    """No lone surrogate anywhere (an unpaired ``\\ud800`` escape): such text cannot be written out again."""
-    if isinstance(value, str):
-        return not any("\ud800" <= c <= "\udfff" for c in value)
-    if isinstance(value, dict):
-        return all(_encodable(k) and _encodable(v) for k, v in value.items())
-    return all(_encodable(v) for v in value) if isinstance(value, list) else True
 
 
 def _on_line(diag: Diagnostic, number: int, line: str) -> Diagnostic:

@@ -4,7 +4,8 @@
 than :data:`MAX_DEPTH` (checked before parsing, so a line of a hundred thousand brackets costs a scan, not a
 RecursionError), a key given twice in one object (``json.loads`` keeps the last one silently, so a reader and a
 program could see different values), ``NaN`` and ``Infinity``, a number too long to convert or too large to be
-exact, text that is not UTF-8, and anything but an object.
+exact, an unpaired surrogate escape (``"\\ud800"``: not text, it cannot be hashed or printed), text that is not
+UTF-8, and anything but an object.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ MAX_DEPTH = 32
 """The deepest nesting of objects and lists a JSON line may have (a trail record's is at most 5)."""
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKET = re.compile(rb"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Twice(ValueError):
@@ -61,6 +63,15 @@ def _finite(value: object) -> bool:
     return True
 
 
+def _text(value: object) -> bool:
+    """No unpaired surrogate (``"\\ud800"`` alone) in any key or string: that is not text, and cannot be encoded."""
+    if isinstance(value, str):
+        return not _SURROGATE.search(value)
+    if isinstance(value, dict):
+        return all(_text(k) and _text(v) for k, v in value.items())
+    return all(_text(v) for v in value) if isinstance(value, list) else True
+
+
 def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """(the object, '') for a line that holds one JSON object, else (None, what is wrong with it, completing
     "the line ...")."""
@@ -79,4 +90,6 @@ def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, "is not a JSON object"
     if not _finite(value):
         return None, "holds a number too large to be exact"
+    if not _text(value):
+        return None, "holds an unpaired surrogate escape (such as \\ud800 alone), which is not text"
     return value, ""
