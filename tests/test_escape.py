@@ -97,7 +97,29 @@ def test_run_report_escapes_a_reason(attacked_journey: Path, capsys: pytest.Capt
     assert "(reason: \\x1b[2J\\x1b[Hall clear, no deviation\\x0a\\u202eevil" in deviation
     assert not any(line.startswith("\u202e") or line.startswith("evil") for line in out.splitlines())
     assert main(["run", str(attacked_journey), "--format", "json"]) == 0
-    json.loads(capsys.readouterr().out)  # JSON output is data: json.dumps escapes what needs escaping
+    json.loads(capsys.readouterr().out)
+
+
+def test_json_output_escapes_what_json_dumps_leaves_raw(
+    attacked_journey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """json.dumps (ensure_ascii=False) escapes C0 controls, not a bidi override or a C1 CSI: the CLI does, and a
+    JSON reader still reads the same text."""
+    from tests.test_replay import forge, lines_of
+
+    trail = tmp_path / "attack.jsonl"
+    assert main(["run", str(attacked_journey), "--trail", str(trail)]) == 0
+    records = lines_of(trail)
+    records[0]["pathway"].update(id=ATTACK, sha256="0" * 64)
+    forge(trail, records)
+    capsys.readouterr()
+    assert main(["replay", str(trail), "--format", "json"]) == 2
+    out = capsys.readouterr().out
+    assert not RAW.search(out.replace("\n", ""))
+    assert "\\u202e" in out
+    assert ATTACK in json.loads(out)["message"]
+    assert main(["run", str(attacked_journey), "--format", "json"]) == 0
+    assert not RAW.search(capsys.readouterr().out.replace("\n", ""))
 
 
 def test_explain_and_replay_escape_what_a_forged_trail_says(

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pathway.diagnostics.escape import escape_block
+from pathway.diagnostics.escape import UNSAFE_IN_JSON, escape_block
 from pathway.errors import ExitCode
 
 if TYPE_CHECKING:  # publishing imports the engine and graphviz: not at start-up
@@ -44,7 +44,12 @@ def wants_json(args: argparse.Namespace) -> bool:
 
 
 def print_json(document: dict[str, Any]) -> None:
-    print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+    """One JSON document, non-ASCII text as it is, but every character :data:`~pathway.diagnostics.escape.UNSAFE_IN_JSON`
+    names written as a ``\\uXXXX`` escape: json.dumps escapes only C0 controls, and a bidi override or a C1
+    control read from the input would otherwise reach the terminal raw (they can only occur inside strings, where
+    the escape means the same character)."""
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    print(UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
 def emit(args: argparse.Namespace, result: Result, text: Callable[[], str]) -> int:

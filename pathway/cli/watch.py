@@ -20,6 +20,7 @@ from typing import Protocol, TextIO
 from pathway.definition.loader import find_definitions, validate_paths
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import render_text
+from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode, PathwayError
 from pathway.source.files import display_path
 
@@ -131,7 +132,7 @@ class Watch:
             report = RUNNERS[check](ws, self.paths)
         except PathwayError as err:
             diagnostics = getattr(err, "diagnostics", None)
-            print(render_text(diagnostics) if diagnostics else f"pathway: {err}", file=self.out)
+            print(render_text(diagnostics) if diagnostics else escape(f"pathway: {err}"), file=self.out)
             return err.exit_code
         print(report.to_text(), file=self.out)
         return report.exit_code

@@ -9,7 +9,8 @@ overrides, isolates and marks, and lone surrogates (which cannot even be encoded
 included, is left as it is, so ordinary output does not change. :func:`escape_block` keeps the newlines of text
 made of several lines (what a command prints), and :func:`excerpt` cuts one source line around a column.
 
-JSON output needs none of this: ``json.dumps`` escapes the C0 controls, and a JSON reader sees the rest as data.
+JSON output needs little of this: ``json.dumps`` escapes the C0 controls; the CLI writes the rest of
+:data:`UNSAFE` as ``\\uXXXX`` escapes too (:data:`UNSAFE_IN_JSON`), which mean the same characters to a JSON reader.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import re
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """The characters :func:`escape` replaces."""
 _UNSAFE_IN_BLOCK = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+UNSAFE_IN_JSON = re.compile(UNSAFE.pattern.replace("\x00-\x1f", ""))
+"""What json.dumps leaves raw (it escapes the C0 controls itself): to write as ``\\uXXXX`` in JSON output."""
 
 EXCERPT = 200
 """At most this many characters of a source line are shown with a diagnostic."""
