@@ -44,10 +44,10 @@ def wants_json(args: argparse.Namespace) -> bool:
 
 
 def print_json(document: dict[str, Any]) -> None:
-    """One JSON document, non-ASCII text as it is, but every character :data:`~pathway.diagnostics.escape.UNSAFE_IN_JSON`
-    names written as a ``\\uXXXX`` escape: json.dumps escapes only C0 controls, and a bidi override or a C1
-    control read from the input would otherwise reach the terminal raw (they can only occur inside strings, where
-    the escape means the same character)."""
+    """One JSON document, non-ASCII text as it is, but each character of
+    :data:`~pathway.diagnostics.escape.UNSAFE_IN_JSON` written as a ``\\uXXXX`` escape: json.dumps escapes only C0
+    controls, and a bidi override or a C1 control read from the input would otherwise reach the terminal raw (they
+    can only occur inside strings, where the escape means the same character)."""
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     print(UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
