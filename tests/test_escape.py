@@ -190,3 +190,12 @@ def test_site_pages_escape_every_designer_text(tmp_path: Path) -> None:
     for page in pages:
         assert "<img" not in page
         assert not RAW.search(page.replace("\n", ""))
+
+
+def test_a_diagnostic_about_data_never_reads_a_file_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "<data>").write_text("SECRET\n")
+    text = render_text([Diagnostic(code="PW301", message="unknown fact 'x'", file="<data>")])
+    assert "SECRET" not in text

@@ -153,3 +153,12 @@ def test_an_unpaired_surrogate_escape_is_a_located_error(where: str, trail: Path
     assert result.status == "invalid"
     assert [(d.code, d.line) for d in result.diagnostics] == [("PW402", 1)]
     assert "unpaired surrogate" in result.diagnostics[0].message
+
+
+def test_a_recorded_input_that_does_not_fit_the_pathway_is_located_in_the_trail(trail: Path) -> None:
+    records = lines_of(trail)
+    records[1]["facts"]["sensory_grade"] = 99  # re-chained: only replay, checking the inputs again, sees it
+    forge(trail, records)
+    result = pathway.replay(trail)
+    assert result.status == "invalid"
+    assert [(d.code, d.file, d.line) for d in result.diagnostics] == [("PW303", str(trail), 2)]

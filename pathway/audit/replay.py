@@ -147,9 +147,14 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     return None
 
 
-def _journey(records: Sequence[Record], analysis: Analysis) -> LoadedJourney:
+def _journey(records: Sequence[Record], analysis: Analysis, shown: str) -> LoadedJourney:
+    """The recorded inputs, checked again against the pathway; a problem is located at its line of the trail."""
     header = header_of(records)
-    inputs = tuple(input_from_record(r.to_dict(), analysis, r.input) for r in records if isinstance(r, InputRecord))
+    inputs = tuple(
+        input_from_record(r.to_dict(), analysis, r.input, name=shown, line=r.seq + 1)
+        for r in records
+        if isinstance(r, InputRecord)
+    )
     return LoadedJourney(
         id=header.journey.id, path="<trail>", pin=None, description=header.journey.description, inputs=inputs
     )
@@ -236,7 +241,7 @@ def replay(
         result = failed
     else:
         signature = check_trail(read.records, trusted, required=require_signature)
-        result = _signed(_replay(read, pathway, root, signature), signature)
+        result = _signed(_replay(read, pathway, root, signature, str(trail)), signature)
     if raise_on_failure and not result.ok:
         raise ReplayError(result)
     return result
@@ -249,7 +254,7 @@ def _signed(result: ReplayResult, signature: SignatureCheck) -> ReplayResult:
 
 
 def _replay(
-    read: Trail, pathway: Analysis | str | Path | None, root: Path | None, signature: SignatureCheck
+    read: Trail, pathway: Analysis | str | Path | None, root: Path | None, signature: SignatureCheck, shown: str
 ) -> ReplayResult:
     records = read.records
     header = header_of(records)
@@ -267,7 +272,7 @@ def _replay(
             len(records),
         )
     try:
-        journey = _journey(records, analysis)
+        journey = _journey(records, analysis, shown)
     except InvalidInputError as err:
         return ReplayResult(
             "invalid",

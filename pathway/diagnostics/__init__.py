@@ -129,6 +129,8 @@ def _lines_of(file: str) -> list[str] | None:
 
 
 def _source_line(diag: Diagnostic, sources: dict[str, list[str] | None]) -> str | None:
+    if diag.file.startswith("<") and diag.file.endswith(">"):  # '<data>', '<record>': no file to read
+        return None
     if diag.file not in sources:
         sources[diag.file] = _lines_of(diag.file)
     lines = sources[diag.file]
