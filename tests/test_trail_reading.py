@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -162,3 +163,26 @@ def test_a_recorded_input_that_does_not_fit_the_pathway_is_located_in_the_trail(
     result = pathway.replay(trail)
     assert result.status == "invalid"
     assert [(d.code, d.file, d.line) for d in result.diagnostics] == [("PW303", str(trail), 2)]
+
+
+def test_a_forged_trail_drawn_over_the_diagrams_is_drawn_or_refused_never_a_crash(
+    trail: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """States this pathway does not have are left out (a KeyError before); a time is text, escaped in the SVG."""
+    records = lines_of(trail)
+    for record in records:
+        if record["kind"] == "start":
+            record["entered"] = ['ghost"', *record["entered"]]
+        if record["kind"] == "transition":
+            record["at"] = 'a\\" ] ; evil [label="\x1b[2J'
+    forge(trail, records)
+    formats = ["dot", "svg"] if shutil.which("dot") else ["dot"]
+    for fmt in formats:
+        out = tmp_path / fmt
+        assert main(["diagram", "example", "--format", fmt, "--out", str(out), "--trail", str(trail)]) == 0
+        capsys.readouterr()
+        for drawn in out.iterdir():
+            text = drawn.read_text(encoding="utf-8")
+            assert "\x1b" not in text
+            if fmt == "svg":
+                ElementTree.fromstring(text)  # well-formed XML

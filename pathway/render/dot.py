@@ -17,6 +17,7 @@ from html import escape
 
 import graphviz  # type: ignore[import-untyped]
 
+from pathway.diagnostics.escape import escape as visible
 from pathway.render.graph import OVERVIEW, Edge, Graph, View, wrap
 from pathway.render.overlay import Overlay
 
@@ -116,7 +117,8 @@ def _regions(ctx: _Ctx, g: graphviz.Digraph, state_id: str) -> None:
 
 def _leaf_of(graph: Graph, state_id: str, region: str) -> bool:
     """True for an atomic or final state drawn in the region's own view (not in one of its sub-regions)."""
-    return graph.nodes[state_id].kind in ("atomic", "final") and graph.view_of(state_id) == region
+    node = graph.nodes.get(state_id)  # a trail may name a state this version does not have
+    return node is not None and node.kind in ("atomic", "final") and graph.view_of(state_id) == region
 
 
 def _target(ctx: _Ctx, edge: Edge, stubs: list[str]) -> tuple[str, str | None, str]:
@@ -151,7 +153,7 @@ def _edge(ctx: _Ctx, g: graphviz.Digraph, edge: Edge, stubs: list[str]) -> None:
         steps = ctx.overlay.steps_of(edge.id)
         if steps:
             lines = [", ".join(f"#{s.number}" for s in steps), *lines]
-            when = "; ".join(f"at {s.at}, input #{s.input}" for s in steps)
+            when = "; ".join(f"at {visible(s.at)}, input #{s.input}" for s in steps)  # a trail's text
             attrs.update(color=TAKEN, fontcolor=TAKEN, penwidth="2.5", URL=f"#step-{steps[0].number}")
             attrs["tooltip"] = graphviz.nohtml(f"{when}\\n{attrs['tooltip']}")
         else:
