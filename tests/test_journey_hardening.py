@@ -181,3 +181,17 @@ def test_a_jsonl_line_with_a_lone_surrogate_or_a_duplicate_key_is_refused_at_its
     assert "bad.jsonl:2:" in shown
     assert "bad.jsonl:3:" in shown
     assert "PW002 duplicate key 'note'" in shown
+
+
+def test_a_pin_that_reaches_a_link_out_of_the_project_is_refused(
+    secret: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A repository could plant definitions/evil/pathway.yaml -> a private file: the pin must not follow it out."""
+    project = tmp_path / "project"
+    (project / "definitions" / "evil").mkdir(parents=True)
+    (project / "definitions" / "evil" / "pathway.yaml").symlink_to(secret)
+    monkeypatch.chdir(project)
+    code, shown = run(capsys, "run", str(journey(project, "evil")))
+    assert code == 2
+    assert "links outside" in shown
+    assert SECRET not in shown
