@@ -142,6 +142,8 @@ def _read_jsonl(file: Path, shown: str) -> tuple[SourceDocument, list[Diagnostic
 
 
 def read_document(file: Path, shown: str) -> tuple[SourceDocument, list[Diagnostic]]:
+    """The journey file as one located document (``.jsonl``: JSON lines; else YAML), with the findings about single
+    JSONL lines; raises InvalidInputError (UnreadableInputError for a file that cannot be read) otherwise."""
     if file.suffix == ".jsonl":
         return _read_jsonl(file, shown)
     return load_file(file, display=shown, max_bytes=MAX_BYTES), []
