@@ -227,7 +227,19 @@ class _Checker:
         hint = did_you_mean(node.id, self.symbols.names if isinstance(self.symbols, Symbols) else self.symbols)
         if node.id in FUNCTIONS:
             hint = f"'{node.id}' is a function: call it, e.g. {node.id}(...)"
+        elif (fact := self._enum_with_value(node.id)) is not None:
+            hint = f'did you mean the value "{node.id}" of {fact!r}? quote it: "{node.id}"'
+
         self.report(Code.PW203, node, f"{self.subject} reads unknown name '{node.id}'", hint)
+
+    def _enum_with_value(self, word: str) -> str | None:
+        """The first enum fact (by name) that has ``word`` among its values: an enum value written without quotes
+        reads as a name."""
+        for name in sorted(self.symbols):
+            vt = self.symbols[name]
+            if vt.kind == "enum" and word in vt.values:
+                return name
+        return None
 
     def _unary(self, node: ast.UnaryOp) -> _Typed | None:
         if isinstance(node.op, ast.Invert):
