@@ -62,10 +62,10 @@ def test_unreadable_input_exits_two(capsys: pytest.CaptureFixture[str], name: st
     assert "Traceback" not in out
 
 
-def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "validate", "no/such/file.yaml")
-    assert (code, out) == (2, "")
-    assert err.strip() == "pathway: no/such/file.yaml: does not exist"
+def test_a_missing_path_is_unreadable_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", "no/such/file.yaml")
+    assert code == 2
+    assert "no/such/file.yaml:1:1: PW007 does not exist" in out
 
 
 def test_show_prints_summary_with_disclaimer(capsys: pytest.CaptureFixture[str]) -> None:

@@ -71,3 +71,16 @@ def test_load_returns_the_frozen_model() -> None:
     assert list(model.states) == ["start", "high", "low"]
     with pytest.raises(Exception, match="frozen"):
         model.title = "changed"  # type: ignore[misc]
+
+
+def test_a_missing_path_does_not_stop_the_others_from_being_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathway.cli.main import main
+
+    bad = _rel(FIXTURES / "definitions" / "invalid" / "teach_single_equals.yaml")
+    code = main(["validate", "definitions/example", "no/such/pathway.yaml", bad])
+    out = capsys.readouterr().out
+    assert code == 2  # unreadable input wins over findings
+    assert "definitions/example/pathway.yaml: valid" in out
+    assert "no/such/pathway.yaml:1:1: PW007 does not exist" in out
+    assert f"{bad}:26:21: PW201" in out
+    assert "3 files checked" in out

@@ -68,7 +68,7 @@ def analyse(pathway: Pathway) -> Analysis:
     symbols: dict[str, ValueType] = fact_types(pathway)
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
-    table = Symbols(symbols)  # one frozen table for every guard
+    table = Symbols(symbols, broken)  # one frozen table for every guard
     guards = _compile_guards(index, table, broken, issues)
     return Analysis(pathway, index, table, derived, guards, tuple(issues))
 
@@ -296,15 +296,23 @@ def _within_depth(order: list[str], deps: Mapping[str, list[str]], issues: list[
 
 
 def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: list[Issue]) -> dict[str, Compiled]:
+    """Compile the derived facts in dependency order. One that reads a derived fact which failed to compile is
+    skipped (and fails too): the first failure is the one to fix, and 'unknown name' on a declared name would
+    mislead."""
     compiled: dict[str, Compiled] = {}
     visible = dict(symbols)
+    broken: set[str] = set()
     for name in _derived_order(pathway, issues):
         text = pathway.derived[name].expr
+        if broken & (referenced_names(text) or frozenset()):
+            broken.add(name)
+            continue
         result = compile_expr(text, visible, want_bool=False)
         if isinstance(result, Compiled):
             compiled[name] = result
             visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name)
         else:
+            broken.add(name)
             issues.extend(_expr_issues(("derived", name, "expr"), text, result))
     symbols.clear()
     symbols.update(visible)

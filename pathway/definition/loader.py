@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
+from pathway.diagnostics.codes import Code
 from pathway.errors import ExitCode, InvalidInputError, UnreadableInputError, UsageError
 from pathway.source.files import display_path, kind_of
 from pathway.source.locate import located
@@ -196,8 +197,21 @@ def analysis_of(pathway: Pathway, name: str = "<model>") -> Analysis:
 
 
 def validate_paths(paths: Sequence[str | Path] = (), root: Path | None = None) -> ValidationReport:
-    """Check every definition :func:`find_definitions` finds for ``paths`` (``pathway validate``)."""
-    return ValidationReport(tuple(check(p) for p in find_definitions(paths, root)))
+    """Check every definition :func:`find_definitions` finds for ``paths`` (``pathway validate``). A path that
+    names no definition is reported as unreadable in its place, and the others are still checked."""
+    if not paths:
+        return ValidationReport(tuple(check(p) for p in find_definitions((), root)))
+    results: list[CheckResult] = []
+    for raw in paths:
+        try:
+            found = find_definitions([raw], root)
+        except UsageError as err:
+            message = str(err).removeprefix(f"{raw}: ")
+            missing = Diagnostic(code=Code.PW007, message=message, file=str(raw), hint="check the path")
+            results.append(CheckResult(str(raw), (missing,), unreadable=True))
+            continue
+        results += [check(p) for p in found]
+    return ValidationReport(tuple(results))
 
 
 def validate(path: str | Path) -> list[Diagnostic]:

@@ -13,7 +13,8 @@ compilation), :mod:`~pathway.expr.closures` (the compiled building blocks), :mod
 (:class:`Scope` and :class:`Compiled`).
 """
 
-from pathway.expr.check import FUNCTIONS, compile_expr
+from pathway.expr.check import compile_expr
+from pathway.expr.checker import FUNCTIONS
 from pathway.expr.evaluate import Compiled, Scope
 from pathway.expr.parse import MAX_DEPTH, MAX_LENGTH, referenced_names
 from pathway.expr.types import UNKNOWN, EvalError, Evaluation, ExprIssue, ValueType

@@ -14,6 +14,7 @@ from typing import Final
 
 from pathway.diagnostics.codes import Code
 from pathway.expr.lexical import scan
+from pathway.expr.teach import foreign_operator
 from pathway.expr.types import ExprIssue
 
 MAX_LENGTH: Final = 1000
@@ -73,6 +74,10 @@ def issue(code: str, text: str, offset: int, length: int, message: str, hint: st
 
 
 def _syntax_issue(text: str, lead: int, error: SyntaxError) -> ExprIssue:
+    foreign = foreign_operator(text)
+    if foreign is not None:
+        message = f"cannot read the expression: '{foreign.operator}' is not an operator of the guard language"
+        return issue(Code.PW201, text, foreign.offset, foreign.length, message, foreign.hint)
     message = f"cannot read the expression: {error.msg}"
     if error.offset is None or (error.lineno or 1) != 1:
         return issue(Code.PW201, text, 0, len(text), message)

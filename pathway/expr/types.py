@@ -71,13 +71,15 @@ class ValueType:
 
 class Symbols(Mapping[str, ValueType]):
     """A frozen table of declared names and their types. Compiling many expressions against one table shares
-    ``names``, the frozenset that did-you-mean suggestions index once (a dict would be copied per suggestion)."""
+    ``names``, the frozenset that did-you-mean suggestions index once (a dict would be copied per suggestion).
+    ``also_declared`` are names that are declared but have no type (a derived fact whose expression has errors):
+    they are not readable, but a misspelling of one is still suggested."""
 
     __slots__ = ("_types", "names")
 
-    def __init__(self, types: Mapping[str, ValueType]) -> None:
+    def __init__(self, types: Mapping[str, ValueType], also_declared: frozenset[str] = frozenset()) -> None:
         self._types = dict(types)
-        self.names = frozenset(self._types)
+        self.names = frozenset(self._types) | also_declared
 
     def __getitem__(self, name: str) -> ValueType:
         return self._types[name]

@@ -95,7 +95,23 @@ def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel]
 def _noun(model: type[BaseModel] | None) -> str:
     name = model.__name__ if model else "mapping"
     nouns = {"Pathway": "the pathway", "EventDef": "an event", "Journey": "the journey", "JourneyEvent": "an event"}
-    return nouns.get(name, f"a {name.lower()}")
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return nouns.get(name, f"{article} {name.lower()}")
+
+
+# Keys people write from other state-machine and workflow languages, and the key pathway spells them with.
+SYNONYMS = {
+    "on": "event",
+    "trigger": "event",
+    "if": "when",
+    "guard": "when",
+    "condition": "when",
+    "cond": "when",
+    "target": "to",
+    "goto": "to",
+    "next": "to",
+    "then": "to",
+}
 
 
 def _unknown_key(doc: SourceDocument, root: type[BaseModel], err: ErrorDetails) -> Diagnostic:
@@ -104,6 +120,8 @@ def _unknown_key(doc: SourceDocument, root: type[BaseModel], err: ErrorDetails) 
     allowed = list(parent.model_fields) if parent else []
     name = str(loc[-1])
     close = did_you_mean(name, allowed)
+    if SYNONYMS.get(name) in allowed:
+        close = f"write '{SYNONYMS[name]}:' here, not '{name}:';"
     hint = (
         f"{close} allowed keys are {one_of(allowed, limit=20)}" if close else f"allowed keys are {one_of(allowed, 20)}"
     )
