@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -146,7 +147,10 @@ class Reference:
         a, b = args
         if tree[1] == "/" and b == 0:
             return E
-        return {"+": a + b, "-": a - b, "*": a * b}[tree[1]] if tree[1] != "/" else a / b
+        result = {"+": a + b, "-": a - b, "*": a * b}[tree[1]] if tree[1] != "/" else a / b
+        if isinstance(result, float) and not math.isfinite(result):
+            return E  # a number too large (inf) is an error, like a division by zero
+        return result
 
     def needs(self, tree: Tree) -> set[str]:
         """The facts an undecided tree still needs: none when decided; else what its undecided parts need."""

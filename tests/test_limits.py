@@ -114,4 +114,4 @@ def test_validate_a_device_or_a_missing_path(capsys: pytest.CaptureFixture[str],
     assert main(["validate", os.devnull]) == 2
     assert "PW007 cannot read a device" in "".join(capsys.readouterr())
     assert main(["validate", str(tmp_path / "missing.yaml")]) == 2
-    assert "missing.yaml: does not exist" in "".join(capsys.readouterr())
+    assert "missing.yaml:1:1: PW007 does not exist" in "".join(capsys.readouterr())

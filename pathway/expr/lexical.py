@@ -151,18 +151,20 @@ def _token(text: str, at: int, previous: tuple[str, int, int] | None) -> tuple[s
 
 
 _CLEAN: Final = re.compile(
-    r"""(?:[ \t\r\n]+
-    |[A-Za-z_][A-Za-z0-9_]*
-    |(?<![0-9A-Za-z_.])(?:0|[1-9][0-9]{0,14})(?![0-9A-Za-z_.])
-    |(?<![0-9A-Za-z_.])(?=[0-9.]{3,16}(?![0-9A-Za-z_.]))(?:0|[1-9][0-9]*)\.[0-9]+(?![0-9A-Za-z_.])
-    |(?<![A-Za-z0-9_])(?:"[^"\\]*"|'[^'\\]*')(?![ \t\r\n]*["'])
+    r"""(?>[ \t\r\n]++
+    |[A-Za-z_][A-Za-z0-9_]*+
+    |(?<![0-9A-Za-z_.])(?:0|[1-9][0-9]{0,14}+)(?![0-9A-Za-z_.])
+    |(?<![0-9A-Za-z_.])(?=[0-9.]{3,16}(?![0-9A-Za-z_.]))(?:0|[1-9][0-9]*+)\.[0-9]++(?![0-9A-Za-z_.])
+    |(?<![A-Za-z0-9_])(?:"[^"\\]*+"|'[^'\\]*+')(?![ \t\r\n]*+["'])
     |\.(?![0-9])
     |[-+*/<>=!(),\[\]{}:;%@&|^~$?`]
-    )*""",
+    )*+""",
     re.VERBOSE,
 )
 """Text made only of words that :func:`scan` accepts: most guards, checked in one regular expression (a test
-keeps the two in step: whatever this accepts, the word-by-word scan accepts too)."""
+keeps the two in step: whatever this accepts, the word-by-word scan accepts too). Every word is an atomic group
+and every repetition possessive, so a text that does not match fails in linear time: with backtracking, a name of
+30 letters followed by '#' took seconds, and each further letter doubled it."""
 
 
 def scan(text: str) -> list[ExprIssue]:
