@@ -176,7 +176,7 @@ def test_a_jsonl_line_with_a_lone_surrogate_or_a_duplicate_key_is_refused_at_its
         '{"at": "2026-04-02", "note": "a", "note": "b"}\n',
         encoding="utf-8",
     )
-    code, shown = run(capsys, "run", str(path), "--keep-going")
+    code, shown = run(capsys, "run", str(path))
     assert code == 1
     assert "bad.jsonl:2:" in shown
     assert "bad.jsonl:3:" in shown

@@ -4,8 +4,9 @@ what was recommended or retired with its evidence, what the pathway waits for, a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
 from pathway.trail.parts import ActiveItem, Read, ReadDerived, ReadError, ReadFact
@@ -111,23 +112,63 @@ def _step(r: Record) -> list[str]:
     return []  # header and summary are shown apart
 
 
-def render_steps(records: Iterable[Record]) -> str:
+def _in_passing(records: Sequence[Record]) -> set[int]:
+    """The seq of each issued record whose item is retired again while the same input is processed (a state the
+    run passed through), and of that retired record: such an item is shown once."""
+    open_: dict[tuple[int, str, str], int] = {}
+    paired: set[int] = set()
+    for r in records:
+        if isinstance(r, IssuedRecord):
+            open_[(r.input, r.item, r.id)] = r.seq
+        elif isinstance(r, RetiredRecord) and (issued := open_.pop((r.input, r.item, r.id), None)) is not None:
+            paired |= {issued, r.seq}
+    return paired
+
+
+def _passing(r: IssuedRecord) -> list[str]:
+    verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
+    return [f"{INDENT}~ {verb} {r.id} only in passing: {r.state} was left in the same step  ({r.title})"]
+
+
+def render_steps(records: Sequence[Record]) -> str:
     """Each record as its lines, every line escaped: a reason or a title cannot move the cursor, clear the
-    screen or start a line of its own."""
-    return "\n".join(escape(line) for r in records for line in _step(r))
+    screen or start a line of its own. An item issued and retired while one input is processed is shown once."""
+    passing = _in_passing(records)
+    lines: list[str] = []
+    for r in records:
+        if r.seq in passing:
+            lines += _passing(r) if isinstance(r, IssuedRecord) else []
+        else:
+            lines += _step(r)
+    return "\n".join(escape(line) for line in lines)
 
 
-def render_summary(
-    header: HeaderRecord, summary: SummaryRecord, leaves: Callable[[Sequence[str]], list[str]] | None = None
-) -> str:
-    def ids(items: Sequence[ActiveItem]) -> str:
-        return ", ".join(f"{i.id} (since {i.since})" for i in items) or "none"
+def _carrier(item: ActiveItem, kind: str, active: Sequence[str], analysis: Analysis | None) -> str:
+    """An active state that carries the item: the one that issued it while it is active, else the first active
+    state (document order) that recommends or concludes it."""
+    if item.state in active or analysis is None:
+        return item.state
+    for state in active:
+        info = analysis.index.states[state].state
+        if item.id in (info.recommend if kind == "recommendation" else info.conclude):
+            return state
+    return item.state
 
+
+def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analysis | None = None) -> str:
+    """The closing summary: the innermost active states, and each recommendation and finding with the active
+    state that carries it."""
+
+    def ids(items: Sequence[ActiveItem], kind: str) -> str:
+        shown = [f"{i.id} (since {i.since}, in {_carrier(i, kind, summary.states, analysis)})" for i in items]
+        return ", ".join(shown) or "none"
+
+    states = analysis.index.leaves(summary.states) if analysis else summary.states
     lines = [
         f"Now ({summary.at}):",
-        f"  states:          {', '.join(leaves(summary.states) if leaves else summary.states) or 'none'}",
-        f"  recommendations: {ids(summary.recommendations)}",
-        f"  findings:        {ids(summary.findings)}",
+        f"  states:          {', '.join(states) or 'none'}",
+        f"  recommendations: {ids(summary.recommendations, 'recommendation')}",
+        f"  findings:        {ids(summary.findings, 'finding')}",
     ]
     for wait in summary.waiting:
         lines.append(f"  waiting in {wait.state} for: {', '.join(wait.needs)}")
@@ -138,8 +179,9 @@ def render_summary(
     return "\n".join(map(escape, lines))
 
 
-def render_run(records: Sequence[Record], leaves: Callable[[Sequence[str]], list[str]] | None = None) -> str:
-    """The whole run for a terminal; ``leaves`` (from the pathway's tree) keeps only the innermost states."""
+def render_run(records: Sequence[Record], analysis: Analysis | None = None) -> str:
+    """The whole run for a terminal; with the pathway's ``analysis``, the summary keeps only the innermost states
+    and names the active state that carries each item."""
     header, summary = header_of(records), summary_of(records)
     p, j = header.pathway, header.journey
     head = [
@@ -147,4 +189,4 @@ def render_run(records: Sequence[Record], leaves: Callable[[Sequence[str]], list
         DISCLAIMER,
         "",
     ]
-    return "\n".join([*head, render_steps(records), "", render_summary(header, summary, leaves)])
+    return "\n".join([*head, render_steps(records), "", render_summary(header, summary, analysis)])

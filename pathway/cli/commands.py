@@ -67,18 +67,13 @@ def _refuse_overwrite(trail: str, journey: Path, definition: Path) -> None:
 
 
 def _bad_journey(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> int:
-    """Report a journey that cannot run: the first problem (every one with --keep-going); with json, raise so that
-    the error document holds them all."""
+    """Report a journey that cannot run: every problem, like validate does; with json, raise so that the error
+    document holds them all."""
     error = invalid_input(diagnostics)
     if wants_json(args):
         raise error
-    shown = diagnostics if args.keep_going else diagnostics[:1]
-    print(render_text(shown), file=sys.stderr)
-    if len(diagnostics) > len(shown):
-        print(
-            f"({len(diagnostics) - 1} more problem(s) in this journey: --keep-going shows them all)",
-            file=sys.stderr,
-        )
+    print(render_text(diagnostics), file=sys.stderr)
+    print(f"{len(diagnostics)} problem(s) in this journey: ", end="", file=sys.stderr)
     print("nothing was run and no trail was written", file=sys.stderr)  # render_text escaped the rest
     return int(error.exit_code)
 
@@ -110,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         result.write(args.trail, sign_key=key)
 
     def text() -> str:
-        shown = render_run(result.records, analysis.index.leaves)
+        shown = render_run(result.records, analysis)
         if args.trail:
             signed = f", signed by {key.key_id}" if key else ""
             shown += f"\n\ntrail: {display_path(Path(args.trail))} ({len(result.records)} records{signed})"
@@ -242,7 +237,6 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
     add_sign_key(p, "the trail")
     add_format(p)
-    p.add_argument("--keep-going", action="store_true", help="report every problem of a bad journey, not the first")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("replay", help=cmd_replay.__doc__, description=cmd_replay.__doc__)
