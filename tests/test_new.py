@@ -5,10 +5,7 @@ the new pathway up through ``pathway generate``."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +22,7 @@ from pathway.publish import scaffold
 from pathway.publish.nav import nav_artefact
 from pathway.publish.scaffold import new_pathway
 from pathway.scenarios.report import run_tests
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_site
 
 
 def test_the_new_pathway_validates_lints_clean_and_its_scenarios_cover_everything(tmp_path: Path) -> None:
@@ -190,13 +187,6 @@ def test_the_site_with_a_new_pathway_builds_in_strict_mode(tmp_path: Path) -> No
     shutil.copytree(ROOT / "definitions" / "bipn", root / "definitions" / "bipn")
     new_pathway("demo", None, root)
     assert pathway.generate(root=root).exit_code == 0
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    done = build_site(root, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "pathways" / "demo" / "index.html").is_file()

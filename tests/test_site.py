@@ -5,11 +5,8 @@ clean. That the committed pages are fresh is checked once, by ``pathway generate
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ from pathway.cli.reference import cli_page
 from pathway.definition.workspace import Workspace
 from pathway.publish.pathway_docs import GENERATED
 from pathway.publish.site import site_pages
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_site
 
 DOCS = ROOT / "docs"
 TUTORIAL = DOCS / "tutorial.md"
@@ -93,14 +90,7 @@ def test_the_overview_shows_the_draft_status(pages: dict[Path, str]) -> None:
 
 @pytest.mark.slow
 def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    done = build_site(ROOT, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "pathways" / "bipn" / "index.html").is_file()
 
