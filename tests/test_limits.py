@@ -115,3 +115,19 @@ def test_validate_a_device_or_a_missing_path(capsys: pytest.CaptureFixture[str],
     assert "PW007 cannot read a device" in "".join(capsys.readouterr())
     assert main(["validate", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml:1:1: PW007 does not exist" in "".join(capsys.readouterr())
+
+
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_a_planted_definition_link_is_refused_unread(
+    command: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    project = tmp_path / "project"
+    (project / "definitions" / "x").mkdir(parents=True)
+    (project / "definitions" / "x" / "pathway.yaml").symlink_to(secret)
+    monkeypatch.chdir(project)
+    assert main([command]) == 2
+    shown = "".join(capsys.readouterr())
+    assert "definitions/x/pathway.yaml:1:1: PW007 links outside definitions/" in shown
+    assert "hunter2" not in shown

@@ -131,9 +131,16 @@ def resolve(ref: str, root: Path | None = None) -> Path:
     raise UsageError(f"no pathway '{ref}': not a file, and no {display_path(by_id)}")
 
 
-def read_and_check(path: str | Path) -> tuple[SourceDocument | None, CheckResult]:
-    """Read and check one definition file: its document (None when it could not be parsed) and every diagnostic."""
+def read_and_check(path: str | Path, *, within: Path | None = None) -> tuple[SourceDocument | None, CheckResult]:
+    """Read and check one definition file: its document (None when it could not be parsed) and every diagnostic.
+
+    With ``within`` (a project's definitions folder), a file below it that is a link leading out of it is refused
+    unread: a planted ``definitions/<id>/pathway.yaml`` must not make pathway read, and quote, another file."""
     shown = display_path(Path(path))
+    if within is not None and _leaves(Path(path), within):
+        message = f"links outside {display_path(within)}/: a definition found there is not read through a link"
+        refused = Diagnostic(code=Code.PW007, message=message, file=shown, hint="pass the target's own path")
+        return None, CheckResult(shown, (refused,), unreadable=True)
     try:
         doc = load_file(path, display=shown)
     except UnreadableInputError as err:
@@ -141,6 +148,12 @@ def read_and_check(path: str | Path) -> tuple[SourceDocument | None, CheckResult
     except InvalidInputError as err:
         return None, CheckResult(shown, tuple(sorted_diagnostics(err.diagnostics)))
     return doc, check_document(doc)
+
+
+def _leaves(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies below ``folder`` as written but resolves (through links) to a file outside it."""
+    written, base = path.absolute(), folder.absolute()
+    return written.is_relative_to(base) and not written.resolve().is_relative_to(base.resolve())
 
 
 def check(path: str | Path) -> CheckResult:
@@ -200,7 +213,8 @@ def validate_paths(paths: Sequence[str | Path] = (), root: Path | None = None) -
     """Check every definition :func:`find_definitions` finds for ``paths`` (``pathway validate``). A path that
     names no definition is reported as unreadable in its place, and the others are still checked."""
     if not paths:
-        return ValidationReport(tuple(check(p) for p in find_definitions((), root)))
+        within = (root or Path.cwd()) / DEFINITIONS_DIR
+        return ValidationReport(tuple(read_and_check(p, within=within)[1] for p in find_definitions((), root)))
     results: list[CheckResult] = []
     for raw in paths:
         try:

@@ -69,7 +69,7 @@ class Workspace:
     def _entry(self, path: Path) -> tuple[SourceDocument | None, CheckResult]:
         key = path.resolve()
         if key not in self._checked:
-            self._checked[key] = read_and_check(path)
+            self._checked[key] = read_and_check(path, within=self.root / DEFINITIONS_DIR)
         return self._checked[key]
 
     def check(self, path: Path) -> CheckResult:

@@ -13,6 +13,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -128,8 +129,19 @@ def _lines_of(file: str) -> list[str] | None:
     return _YAML_BREAK.split(text)
 
 
+def _links_away(file: str) -> bool:
+    """Whether ``file`` is reached through a link that leads out of the working directory."""
+    path = Path(file)
+    try:
+        return path.is_symlink() and not path.resolve().is_relative_to(Path.cwd().resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
 def _source_line(diag: Diagnostic, sources: dict[str, list[str] | None]) -> str | None:
     if diag.file.startswith("<") and diag.file.endswith(">"):  # '<data>', '<record>': no file to read
+        return None
+    if _links_away(diag.file):  # a planted link must not make a message quote another file
         return None
     if diag.file not in sources:
         sources[diag.file] = _lines_of(diag.file)
