@@ -179,7 +179,7 @@ def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list
     for gone in past:
         lines.append(f"  It was retired at {gone.at} #{gone.input} when {gone.cause} left state {gone.state}.")
     index = analysis.index
-    sources = [s for s, info in index.states.items() if action in info.state.recommend]
+    sources = [s for s, info in index.states.items() if action in info.state.recommended]
     ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
     for state in sources:
         lines.append(f"  State {state} would recommend it; it is entered by:")

@@ -150,7 +150,7 @@ def _carrier(item: ActiveItem, kind: str, active: Sequence[str], analysis: Analy
         return item.state
     for state in active:
         info = analysis.index.states[state].state
-        if item.id in (info.recommend if kind == "recommendation" else info.conclude):
+        if item.id in (info.recommended if kind == "recommendation" else info.conclude):
             return state
     return item.state
 

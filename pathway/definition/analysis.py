@@ -182,7 +182,7 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     for info in index.states.values():
-        yield from _missing(info.state.recommend, actions, "action", (*info.path, "recommend"))
+        yield from _missing(info.state.recommended, actions, "action", (*info.path, "recommend"))
         yield from _missing(info.state.conclude, findings, "finding", (*info.path, "conclude"))
         yield from _missing(info.state.evidence, ev, "evidence", (*info.path, "evidence"))
     for t in index.transitions:

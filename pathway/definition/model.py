@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from pathway.expr.durations import EXAMPLES, HOUR, duration_hint, parse_duration
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """Identifier of a fact, state, action, finding or event: snake_case, starting with a letter."""
@@ -22,6 +35,37 @@ Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+(?:-[0-9A-Za-
 Text = Annotated[str, StringConstraints(min_length=1)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 """A finite number: NaN and the infinities (``.nan``, ``.inf``, ``1e400``) are refused."""
+
+
+def _duration(text: str) -> str:
+    try:
+        parse_duration(text)
+    except ValueError as problem:
+        raise PydanticCustomError(
+            "bad_duration", "{message}", {"message": str(problem), "hint": duration_hint(text)}
+        ) from None
+    return text
+
+
+Duration = Annotated[
+    str,
+    AfterValidator(_duration),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+min)?$|^P(?:[0-9]+W)?(?:[0-9]+D)?"
+            r"(?:T(?:[0-9]+H)?(?:[0-9]+M)?)?$",
+            "description": f"A duration longer than zero, in whole minutes at most: {EXAMPLES}.",
+        }
+    ),
+]
+"""A length of time as the designer wrote it (kept as text; :func:`pathway.expr.durations.parse_duration` reads it)."""
+
+
+def _absent(value: object) -> bool:
+    """For keys added after 0.1.0 (``exclude_if``): left out of the canonical form when absent, so that the hash of
+    a definition that does not use them (and the trails pinned to it) stays what it was."""
+    return value is None
 
 
 class Model(BaseModel):
@@ -50,19 +94,28 @@ class Code(Model):
     display: str | None = Field(default=None, description="The system's display name for the code.")
 
 
-FactType = Literal["bool", "int", "number", "enum", "date"]
+FactType = Literal["bool", "int", "number", "enum", "date", "datetime"]
 
 
 class Fact(Model):
     """A piece of clinical data that guards may read: its type, unit, range or allowed values."""
 
-    type: FactType = Field(description="bool, int, number, enum (with 'values') or date (ISO 8601, YYYY-MM-DD).")
+    type: FactType = Field(
+        description="bool, int, number, enum (with 'values'), date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM, "
+        "clinic local time; a date alone is midnight)."
+    )
     description: str | None = Field(default=None, description="What the fact means and how it is measured.")
     unit: str | None = Field(default=None, description="Unit of an int or number fact, e.g. 'mg/m2'.")
     min: Number | None = Field(default=None, description="Smallest allowed value (int and number facts).")
     max: Number | None = Field(default=None, description="Largest allowed value (int and number facts).")
     values: list[Id] | None = Field(default=None, description="The allowed values of an enum fact.")
     code: Code | None = Field(default=None, description="Terminology code (e.g. LOINC) for data feeds.")
+    valid_for: Duration | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="How long a value stays current after the input that gave it, e.g. '21d'; past that the fact is "
+        "unknown again (the trail records the expiry) until a new value is given.",
+    )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
     @model_validator(mode="after")
@@ -135,9 +188,60 @@ class Transition(Model):
         default=None,
         description="Explicit trigger (declared under 'events'); absent means checked whenever facts change.",
     )
+    after: Duration | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="A timer: the transition may fire only once its source state has been active this long, e.g. "
+        "'72h'; the engine wakes at that moment to check it. Not with 'event'.",
+    )
     id: Id | None = Field(default=None, description="Stable id for trails; default '<source>-><target>'.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this decision.")
     note: str | None = Field(default=None, description="A documented choice about this decision.")
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Transition:
+        if self.after is not None and self.event is not None:
+            raise PydanticCustomError(
+                "timer_with_event",
+                "a transition has either an 'event' or a timer ('after'), not both",
+                {"hint": "a timer is its own trigger: split it into two transitions"},
+            )
+        return self
+
+
+class Recommendation(Model):
+    """A recommendation a state issues with a deadline or a period: ``{action: order_ncs, due: 2w}``."""
+
+    action: Id = Field(description="The action id (from 'actions').")
+    due: Duration | None = Field(
+        default=None, description="Due this long after it is issued, e.g. '2w' ('order NCS within 2 weeks')."
+    )
+    every: Duration | None = Field(
+        default=None,
+        description="Issued again each period while the state is active, e.g. '3w' (at least 1h); each issue is "
+        "due within the period unless 'due' says otherwise.",
+    )
+    note: str | None = Field(default=None, description="A documented choice about this recommendation.")
+
+    @model_validator(mode="after")
+    def _period(self) -> Recommendation:
+        if self.every is not None and parse_duration(self.every) < HOUR:
+            raise PydanticCustomError(
+                "short_period",
+                "'every: {every}' is shorter than one hour",
+                {"every": self.every, "hint": "a recurring recommendation repeats at most hourly, e.g. every: 1h"},
+            )
+        return self
+
+
+def _recommend_tag(value: object) -> str:
+    return "~id" if isinstance(value, str) else "~timed"
+
+
+RecommendItem = Annotated[
+    Annotated[Id, Tag("~id")] | Annotated[Recommendation, Tag("~timed")], Discriminator(_recommend_tag)
+]
+"""An action id, or a :class:`Recommendation` with a deadline or a period."""
 
 
 class State(Model):
@@ -149,11 +253,25 @@ class State(Model):
     final: bool = Field(default=False, description="A final state: no transitions and no children.")
     parallel: bool = Field(default=False, description="The child states are regions, all active at once.")
     states: dict[Id, State] | None = Field(default=None, description="Child states of a compound or parallel state.")
-    recommend: list[Id] = Field(default_factory=list, description="Action ids recommended while the state is active.")
+    recommend: list[RecommendItem] = Field(
+        default_factory=list,
+        description="Recommended while the state is active: action ids, or {action, due, every} for a deadline or "
+        "a period.",
+    )
     conclude: list[Id] = Field(default_factory=list, description="Finding ids concluded while the state is active.")
     transitions: list[Transition] = Field(default_factory=list, description="Outgoing transitions, in priority order.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this state.")
     note: str | None = Field(default=None, description="A documented choice about this state.")
+
+    @property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """Every recommendation of the state as a :class:`Recommendation` (a bare id has no due and no period)."""
+        return tuple(Recommendation(action=r) if isinstance(r, str) else r for r in self.recommend)
+
+    @property
+    def recommended(self) -> tuple[str, ...]:
+        """The action ids the state recommends, in order."""
+        return tuple(r if isinstance(r, str) else r.action for r in self.recommend)
 
 
 class Pathway(Model):

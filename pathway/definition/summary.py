@@ -38,8 +38,8 @@ def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
     indent = "  " * (info.depth + 1)
     marks = [info.kind] + (["initial"] if info.state.initial else [])
     lines = [f"{indent}{info.id} ({', '.join(marks)})"]
-    if info.state.recommend:
-        lines.append(f"{indent}  recommends: {', '.join(info.state.recommend)}")
+    if info.state.recommended:
+        lines.append(f"{indent}  recommends: {', '.join(info.state.recommended)}")
     if info.state.conclude:
         lines.append(f"{indent}  concludes: {', '.join(info.state.conclude)}")
     for t in analysis.index.outgoing(info.id):
@@ -85,7 +85,7 @@ def _state_json(info: StateInfo, analysis: Analysis) -> dict[str, Any]:
         "kind": info.kind,
         "parent": info.parent,
         "initial": info.state.initial,
-        "recommend": list(info.state.recommend),
+        "recommend": list(info.state.recommended),
         "conclude": list(info.state.conclude),
         "transitions": transitions,
     }

@@ -201,7 +201,7 @@ class _Run:
         wanted: dict[tuple[str, str], str] = {}
         for state in self.sorted_states(self.active):
             info = self.analysis.index.states[state].state
-            for action in info.recommend:
+            for action in info.recommended:
                 wanted.setdefault(("recommendation", action), state)
             for finding in info.conclude:
                 wanted.setdefault(("finding", finding), state)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
-Kind = Literal["bool", "int", "number", "enum", "date", "str", "list"]
+Kind = Literal["bool", "int", "number", "enum", "date", "datetime", "duration", "str", "list"]
 Checker = Callable[[object], object]
 
 
@@ -46,6 +46,8 @@ _KIND_WORDS: Final = {
     "number": "a number",
     "enum": "an enum",
     "date": "a date",
+    "datetime": "a date-time",
+    "duration": "a duration",
     "str": "a string",
     "list": "a list",
 }
@@ -152,6 +154,18 @@ def _check_date(value: object) -> object:
     return UNKNOWN
 
 
+def _check_datetime(value: object) -> object:
+    if type(value) is datetime:
+        return value
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return UNKNOWN
+
+
+def _check_duration(value: object) -> object:
+    return value if type(value) is timedelta else UNKNOWN
+
+
 def _check_str(value: object) -> object:
     return value if type(value) is str else UNKNOWN
 
@@ -172,6 +186,8 @@ _CHECKERS: Final[Mapping[str, Checker]] = {
     "int": _check_number,
     "number": _check_number,
     "date": _check_date,
+    "datetime": _check_datetime,
+    "duration": _check_duration,
     "str": _check_str,
     "list": _check_list,
 }

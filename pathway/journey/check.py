@@ -22,6 +22,7 @@ from pathway.definition.canonical import sha256_of
 from pathway.diagnostics import Diagnostic, did_you_mean, one_of, sorted_diagnostics
 from pathway.diagnostics.codes import Code
 from pathway.errors import InvalidInputError, invalid_input
+from pathway.expr.durations import format_time
 from pathway.journey.model import (
     PIN,
     Journey,
@@ -237,10 +238,17 @@ def journey_from_data(data: Mapping[str, object], analysis: Analysis, *, name: s
     return loaded
 
 
+def _fact_text(value: object) -> object:
+    """A fact's value as JSON: a date-time as the engine writes times, a date as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return format_time(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def input_to_record(inp: Input) -> dict[str, object]:
     """One input as JSON-ready data: at, facts (sorted by name, dates as ISO text), then event, done, reason and
     note when present. :func:`input_from_record` reads it back."""
-    facts = {k: v.isoformat() if isinstance(v, date) else v for k, v in sorted(inp.facts.items())}
+    facts = {k: _fact_text(v) for k, v in sorted(inp.facts.items())}
     record: dict[str, object] = {"at": inp.at_text, "facts": facts}
     extra = {"event": inp.event, "done": inp.done, "reason": inp.reason, "note": inp.note}
     return record | {key: value for key, value in extra.items() if value is not None}

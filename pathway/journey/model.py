@@ -135,7 +135,13 @@ class Journey(JourneyHeader):
 
 # The value rules: how a journey's fact value is read against the pathway's fact dictionary. ---------------------
 
-_WANTED = {"bool": "true or false", "int": "a whole number", "number": "a number", "date": "a date ('YYYY-MM-DD')"}
+_WANTED = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "number": "a number",
+    "date": "a date ('YYYY-MM-DD')",
+    "datetime": "a date-time ('YYYY-MM-DDTHH:MM')",
+}
 _BOOL_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false"})
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
@@ -182,6 +188,8 @@ def _type_hint(fact: Fact, value: object) -> str:
         return f"use one of the fact's values {one_of(fact.values or ())}"
     if fact.type == "date":
         return "write the date as YYYY-MM-DD, e.g. 2026-03-02"
+    if fact.type == "datetime":
+        return "write the date-time as YYYY-MM-DDTHH:MM in clinic local time, e.g. 2026-03-02T09:30"
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         return f"remove the quotes: {value!r} is a string, not a number"
     if fact.type == "int" and type(value) is float and math.isfinite(value):
@@ -211,15 +219,21 @@ def _fits(fact: Fact, value: object) -> bool:
     if fact.type in ("int", "number"):
         finite = isinstance(value, float) and math.isfinite(value)
         return kind is int or (fact.type == "number" and kind is float and finite)
-    if fact.type == "date":
+    if fact.type in ("date", "datetime"):
         return isinstance(value, str) and value[:1].isdigit()
     return kind is (bool if fact.type == "bool" else str)
 
 
 def check_fact_value(name: str, fact: Fact, value: object) -> object | Problem:
-    """The typed value of fact ``name`` (a date fact's as a datetime.date), or the Problem with it. Never coerces."""
+    """The typed value of fact ``name`` (a date fact's as a datetime.date, a datetime fact's as a naive
+    datetime.datetime), or the Problem with it. Never coerces."""
     if not _fits(fact, value):
         return _wrong(name, fact, value, _type_hint(fact, value))
+    if isinstance(value, str) and fact.type == "datetime":
+        try:
+            return parse_time(value)[0]
+        except ValueError as problem:
+            return Problem(Code.PW308, f"fact '{name}': {problem}", time_hint(value))
     if isinstance(value, str) and fact.type == "date":
         try:
             return parse_time(value, date_only=True)[0].date()

@@ -31,7 +31,7 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
     index = analysis.index
     for t in index.transitions:
         target = index.states[t.target].state
-        changes_care = bool(target.recommend or target.conclude)
+        changes_care = bool(target.recommended or target.conclude)
         if changes_care and not t.evidence and t.when != OTHERWISE:
             yield LintFinding(
                 t.path,
@@ -61,7 +61,7 @@ def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
 
 @rule(Code.PW522)
 def unused_actions(analysis: Analysis) -> Iterator[LintFinding]:
-    used = {a for info in analysis.index.states.values() for a in info.state.recommend}
+    used = {a for info in analysis.index.states.values() for a in info.state.recommended}
     for name in analysis.pathway.actions:
         if name not in used:
             yield LintFinding(

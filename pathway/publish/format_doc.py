@@ -13,6 +13,7 @@ from pathway.definition.model import (
     Action,
     Code,
     Derived,
+    Duration,
     EventDef,
     Evidence,
     EvidenceId,
@@ -21,6 +22,8 @@ from pathway.definition.model import (
     Id,
     Number,
     Pathway,
+    Recommendation,
+    RecommendItem,
     State,
     Text,
     Transition,
@@ -37,6 +40,7 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (Action, "An entry of `actions:`, keyed by the action id."),
     (Finding, "An entry of `findings:`, keyed by the finding id."),
     (State, "An entry of `states:` (top level, or a compound or parallel state's children), by its id."),
+    (Recommendation, "An item of a state's `recommend:` list written as a mapping, for a deadline or a period."),
     (Transition, "An item of a state's `transitions:` list."),
 )
 
@@ -52,6 +56,8 @@ def _type_text(annotation: Any) -> str:
         int: "integer",
         float: "number",
         Number: "finite number",
+        Duration: "duration (`72h`, `3d`, `2w`, `90min`, `PT72H`)",
+        RecommendItem: "action id or [Recommendation](#recommendation)",
         bool: "true/false",
     }
     for known, name in names.items():

@@ -138,7 +138,7 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     ]
     if info.children:
         facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {codes(info.children)}")
-    facts.append(f"- **recommends**: {codes(state.recommend)}")
+    facts.append(f"- **recommends**: {codes(state.recommended)}")
     facts.append(f"- **concludes**: {codes(state.conclude)}")
     if state.evidence:
         facts.append(f"- **evidence**: {evidence_links(state.evidence)}")

@@ -117,7 +117,7 @@ def build_graph(analysis: Analysis) -> Graph:
             info.children,
             st.initial,
             st.description,
-            tuple(st.recommend),
+            tuple(st.recommended),
             tuple(st.conclude),
             len(st.evidence),
         )

@@ -166,6 +166,8 @@ def _message(err: ErrorDetails) -> tuple[str, str, str | None]:
         return CODE_WRONG_TYPE, f"expected {expected}, got {_describe(value)}", None
     if kind == "value_error":
         return CODE_BAD_VALUE, str(ctx.get("error", err["msg"])), None
+    if "hint" in ctx:  # a PydanticCustomError of the models, which says what to write instead
+        return CODE_BAD_VALUE, err["msg"], str(ctx["hint"])
     return CODE_BAD_VALUE, f"{err['msg'][0].lower()}{err['msg'][1:]}", None
 
 
@@ -183,7 +185,7 @@ def diagnostics_from(error: ValidationError, doc: SourceDocument, root: type[Bas
     """Every pydantic error as a located diagnostic."""
     out: list[Diagnostic] = []
     for err in error.errors(include_url=False):
-        loc = [p for p in err["loc"] if not str(p).startswith("function-")]
+        loc = [p for p in err["loc"] if not str(p).startswith(("function-", "~"))]  # validators, union tags
         at_key = bool(loc) and loc[-1] == "[key]"
         if at_key:
             loc = loc[:-1]
