@@ -66,12 +66,16 @@ def __getattr__(name: str) -> Any:
 def run(
     pathway: Analysis | Pathway | str | Path,
     journey: LoadedJourney | Mapping[str, Any] | str | Path,
+    *,
+    until: str | None = None,
 ) -> RunResult:
     """Run one journey (a file, a mapping shaped like a journey file, or a loaded journey) through a pathway
-    (``pathway run``). Raises :class:`InvalidInputError` for an invalid pathway or journey, with every diagnostic."""
+    (``pathway run``); with ``until`` (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``), advance the clock to that time after
+    the last entry, firing what falls due (``--until``). Raises :class:`InvalidInputError` for an invalid pathway or
+    journey, or an ``until`` earlier than the last entry, with every diagnostic."""
     from pathway.engine.runner import run as run_journey
 
-    return run_journey(pathway, journey)
+    return run_journey(pathway, journey, until=until)
 
 
 def replay(

@@ -23,6 +23,7 @@ GENERATED = {
     "PW410": "tests/test_engine.py::test_an_eventless_cycle_stops_the_run_with_an_error",
     "PW411": "tests/test_guard_errors.py::test_a_zero_divisor_blocks_the_state_with_an_error",
     "PW412": "tests/test_engine_failure.py::test_an_unexpected_failure_in_the_engine_is_an_error_record",
+    "PW413": "tests/test_time.py::test_too_many_wake_ups_stop_the_run_with_an_error",
     "PW420": "tests/test_manifest.py::test_a_file_that_is_not_a_manifest_is_a_located_error",
     "PW421": "tests/test_signing.py::test_key_files_of_the_wrong_kind_are_located_errors",
 }

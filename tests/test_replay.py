@@ -162,7 +162,8 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run_cli(capsys, "run", journey, "--format", "json")
     assert code == 0
     summary = json.loads(text)
-    keys = ["error", "errors", "findings", "issued", "journey", "needs", "pathway", "recommendations", "states"]
+    keys = ["due", "error", "errors", "findings", "issued", "journey", "needs", "overdue", "pathway", "recommendations"]
+    keys += ["states"]
     assert sorted(summary) == keys
     assert summary["error"] is None
     assert summary["errors"] == []

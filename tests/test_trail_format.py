@@ -120,7 +120,7 @@ def test_a_value_of_the_wrong_type_names_its_field(tmp_path: Path, records: list
     found = problems(forged(tmp_path, records))
     assert [line for line, _ in found] == [3, 6]
     assert "field 'entered': Input should be a valid array" in found[0][1]
-    assert "field 'alternatives[0].outcome': Input should be 'false', 'unknown' or 'error'" in found[1][1]
+    assert "field 'alternatives[0].outcome': Input should be 'false', 'unknown', 'error' or 'pending'" in found[1][1]
 
 
 def test_an_optional_field_is_left_out_never_null(

@@ -22,6 +22,8 @@ from pathway.errors import ExitCode, UsageError, invalid_input
 from pathway.source.files import display_path, kind_of
 
 if TYPE_CHECKING:
+    from pathway.definition.analysis import Analysis
+    from pathway.journey.check import LoadedJourney
     from pathway.trail.keys import SigningKey
 
 
@@ -76,11 +78,24 @@ def _bad_journey(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> int
     return int(error.exit_code)
 
 
+def _journey_until(path: Path, analysis: Analysis, until: str | None) -> LoadedJourney | list[Diagnostic]:
+    """The journey checked against the pathway, with the ``--until`` input when given; or every problem."""
+    from pathway.journey.check import check_journey
+    from pathway.journey.until import with_until
+
+    journey, diagnostics = check_journey(path, analysis)
+    if journey is None:
+        return diagnostics
+    if until is None:
+        return journey
+    extended = with_until(journey, until)
+    return [extended] if isinstance(extended, Diagnostic) else extended
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a patient journey through a pathway; show each step, optionally write the audit trail."""
     from pathway.audit.report import render_run
     from pathway.engine.runner import Runner
-    from pathway.journey.check import check_journey
 
     journey_path = Path(args.journey)
     if kind_of(journey_path) == "nothing":
@@ -94,9 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.trail:
         _refuse_overwrite(args.trail, journey_path, definition)
     analysis = ws.analysis(definition)
-    journey, diagnostics = check_journey(journey_path, analysis)
-    if journey is None:
-        return _bad_journey(args, diagnostics)
+    journey = _journey_until(journey_path, analysis, args.until)
+    if isinstance(journey, list):
+        return _bad_journey(args, journey)
     key = signing_key(args.sign_key)
     result = Runner(analysis).run(journey)
     if args.trail:
@@ -233,6 +248,12 @@ def add_commands(sub: Any) -> None:
     p.add_argument("journey", metavar="JOURNEY", help="journey file (.yaml, or .jsonl with one event per line)")
     p.add_argument("--pathway", metavar="ID|PATH", help="the pathway (default: the one the journey pins)")
     p.add_argument("--trail", metavar="OUT.jsonl", help="write the audit trail here (atomically)")
+    p.add_argument(
+        "--until",
+        metavar="TIME",
+        help="after the last entry, advance the clock to TIME (YYYY-MM-DD or YYYY-MM-DDTHH:MM), firing what falls "
+        "due; the trail records it",
+    )
     add_sign_key(p, "the trail")
     add_format(p)
     p.set_defaults(handler=cmd_run)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
 from typing import Literal
 
 from pathway.definition.model import Pathway, State, Transition
+from pathway.expr.durations import parse_duration
 
 DocPath = tuple[str | int, ...]
 StateKind = Literal["atomic", "compound", "parallel", "final"]
@@ -69,6 +72,12 @@ class TransitionInfo:
     def evidence(self) -> tuple[str, ...]:
         """The evidence ids it cites."""
         return tuple(self.transition.evidence)
+
+    @cached_property
+    def after(self) -> timedelta | None:
+        """For a timer: how long its source state must have been active before it may fire; else None."""
+        text = self.transition.after
+        return None if text is None else parse_duration(text)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ class Code(StrEnum):
     PW410 = "PW410", "eventless cycle: the engine stopped"
     PW411 = "PW411", "guard could not be evaluated (a state is blocked by an error)"
     PW412 = "PW412", "the engine failed unexpectedly (a bug in pathway): the run stopped"
+    PW413 = "PW413", "too many wake-ups (timers, recurrences, stale facts) before one input: the engine stopped"
     # Signatures and cohort manifests
     PW420 = "PW420", "not a valid cohort manifest (not JSON, or does not fit the manifest format)", _E, _UNREADABLE
     PW421 = "PW421", "key file missing, unreadable or not an Ed25519 key", _E, _UNREADABLE

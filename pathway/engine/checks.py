@@ -9,16 +9,22 @@ them once after that input (PW411), and keeps the first occurrence of each for t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from pathway.engine.selection import Checked, Wait
 from pathway.expr import UNKNOWN, EvalError, Evaluation
+from pathway.expr.durations import format_duration, format_time
 from pathway.trail.parts import Check, Failure, GuardError, Read, ReadDerived, ReadError, ReadFact, ReadUnknown
 
 
 def json_value(value: object) -> Any:
-    """A fact's value as JSON data (dates as ISO text)."""
+    """A fact's value as JSON data: a date as ISO text, a date-time as the engine writes times, a duration
+    compact (``3d4h``)."""
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, timedelta):
+        return format_duration(value)
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -55,6 +61,8 @@ def check_of(c: Checked, derived: Mapping[str, object], supplied: Mapping[str, i
         read=read_entries(evaluation, derived, supplied) if evaluation is not None else None,
         missing=tuple(sorted(missing)) if missing else None,
         error=Failure(kind=error.kind, message=error.message) if error is not None else None,
+        after=t.transition.after,
+        due=format_time(c.due) if c.due is not None else None,
     )
 
 

@@ -1,33 +1,39 @@
 """Run a patient journey through a pathway and produce its audit trail.
 
-For each input, in order: record it, update the facts and the virtual clock (the input's ``at``; never the wall
-clock), run eventless transitions to completion, then the input's ``event`` (if any) followed by eventless
-transitions to completion again; then record ``done`` care that the pathway did not recommend as a deviation,
-which states wait for which facts, and which are blocked by a guard that could not be evaluated (PW411; the run
-goes on, but it is not ok). Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies
-each selected transition to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns
-guard evaluations into trail parts.
+For each input, in order: first wake at every moment that falls due before it or at its ``at`` (a timer, a
+recurring recommendation, a fact going stale; :mod:`pathway.engine.timeline`), then record it, update the facts
+and the virtual clock (the input's ``at``; never the wall clock), run eventless transitions to completion, then
+the input's ``event`` (if any) followed by eventless transitions to completion again; then record ``done`` care
+that the pathway did not recommend as a deviation, which states wait for which facts, and which are blocked by a
+guard that could not be evaluated (PW411; the run goes on, but it is not ok). ``docs/time.md`` states the rules of
+time. Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies each selected transition
+to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into
+trail parts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
-from pathway.definition.model import Action, Finding
-from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
+from pathway.definition.model import Action, Finding, Recommendation
+from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
+from pathway.engine.items import Carried
 from pathway.engine.selection import Checked, Fire, Wait, select
+from pathway.engine.timeline import Timeline
 from pathway.expr import Scope
+from pathway.expr.durations import format_time
 from pathway.journey.check import Input, LoadedJourney, input_to_record
 from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Due,
     EngineRef,
     FirstIssued,
     JourneyRef,
@@ -40,6 +46,7 @@ from pathway.trail.records import (
     DeviationRecord,
     Entry,
     ErrorRecord,
+    ExpiredRecord,
     HeaderRecord,
     InputRecord,
     IssuedRecord,
@@ -53,15 +60,9 @@ from pathway.trail.records import (
 from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
+MAX_WAKEUPS = 10_000
+"""Most wake-ups (timers, recurrences, facts going stale) before one input: beyond, the run stops (PW413)."""
 E = TypeVar("E", bound=Entry)
-
-
-@dataclass(frozen=True)
-class Carried:
-    """A recommendation or finding that is active: since when, and the state that carries it."""
-
-    since: str
-    state: str
 
 
 class _Run:
@@ -85,6 +86,12 @@ class _Run:
         self.error: str | None = None
         self.at = ""
         self.input_seq = 0
+        self.timeline = Timeline(analysis)
+        self.rules: dict[tuple[str, str], Recommendation] = {
+            (state, rule.action): rule
+            for state, info in analysis.index.states.items()
+            for rule in info.state.recommendations
+        }
 
     # --- records --------------------------------------------------------------------------------------------
 
@@ -120,7 +127,12 @@ class _Run:
     # --- steps ----------------------------------------------------------------------------------------------
 
     def apply(self, inp: Input) -> None:
-        self.at, self.input_seq = inp.at_text, inp.seq
+        self.input_seq = inp.seq
+        if self.machine is not None:
+            self.advance(inp.at)
+            if self.error is not None:
+                return
+        self.at, self.timeline.now = inp.at_text, inp.at
         self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
         if self.machine is None:
             self.start()
@@ -128,14 +140,65 @@ class _Run:
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = inp.seq
-        today = inp.at.date()
-        self.complete(None, today)
+            self.timeline.give(name)
+        self.complete(None)
         if inp.event is not None and self.error is None:
-            self.complete(inp.event, today)
+            self.complete(inp.event)
         if inp.done is not None:
             self.conformance(inp, before)
         self.report_waits()
         self.report_errors()
+
+    def advance(self, limit: datetime) -> None:
+        """Wake at every moment after the clock and at or before ``limit`` when something falls due, in order."""
+        for _ in range(MAX_WAKEUPS):
+            recurrences = (at for item in self.items.values() if (at := item.next_issue) is not None)
+            moment = self.timeline.next_wake(self.active, recurrences, limit)
+            if moment is None or self.error is not None:
+                return
+            self.wake(moment)
+        self.error = f"more than {MAX_WAKEUPS} wake-ups (timers, recurrences, stale facts) before one input"
+        self.emit(ErrorRecord, code="PW413", message=self.error)
+
+    def wake(self, moment: datetime) -> None:
+        """One wake-up: stale facts are forgotten, eventless transitions (timers among them) run to completion,
+        recurring recommendations due again are issued again; then waits and guard errors are recorded."""
+        self.timeline.now, self.at = moment, format_time(moment)
+        for name in self.timeline.going_stale():
+            if name in self.facts:
+                seq = self.supplied.pop(name)
+                self.emit(
+                    ExpiredRecord,
+                    fact=name,
+                    value=json_value(self.facts.pop(name)),
+                    given=self.journey.inputs[seq - 1].at_text,
+                    from_=seq,
+                    valid_for=self.analysis.pathway.facts[name].valid_for,
+                )
+        self.complete(None)
+        if self.error is None:
+            self.recur(moment)
+        self.report_waits()
+        self.report_errors()
+
+    def recur(self, moment: datetime) -> None:
+        for (kind, action), item in self.items.items():
+            if item.next_issue is None or item.next_issue > moment:
+                continue
+            item.reissue(moment)
+            entry = self.catalogue(kind)[action]
+            self.emit(
+                IssuedRecord,
+                item=kind,
+                id=action,
+                title=entry.title,
+                state=item.state,
+                cause="every",
+                evidence=tuple(entry.evidence),
+                due=item.due_text(),
+                every=item.every_text,
+                occurrence=item.occurrence,
+            )
 
     def apply_safely(self, inp: Input) -> None:
         """Apply an input; an unexpected exception inside the engine (or python-statemachine) stops the run with
@@ -152,16 +215,18 @@ class _Run:
     def start(self) -> None:
         self.machine = self.chart.new()
         self.active = self.machine.active()
+        self.timeline.enter(self.active)
         self.emit(StartRecord, entered=self.sorted_states(self.active))
         self.sync_items("start")
 
-    def complete(self, trigger: str | None, today: date) -> None:
+    def complete(self, trigger: str | None) -> None:
         assert self.machine is not None
         for _ in range(MAX_MICROSTEPS):
             if self.machine.terminated:
                 self.waits = {}
                 return
-            selection = select(self.analysis, self.active, trigger, Scope(self.facts, self.analysis.derived, today))
+            scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+            selection = select(self.analysis, self.active, trigger, scope, self.timeline.clock())
             self.guard_errors.meet(selection.waits)
             if trigger is None:
                 self.waits = {w.state: w for w in selection.waits if w.unknown}
@@ -179,6 +244,8 @@ class _Run:
         before = self.active
         self.machine.fire(self.chart.event_of[t.id])
         self.active = self.machine.active()
+        self.timeline.leave(before - self.active)
+        self.timeline.enter(self.active - before)
         lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
         self.emit(
             TransitionRecord,
@@ -194,6 +261,7 @@ class _Run:
             exited=self.sorted_states(before - self.active),
             entered=self.sorted_states(self.active - before),
             preempted=lost or None,
+            after=t.transition.after,
         )
         self.sync_items(t.id)
 
@@ -216,7 +284,7 @@ class _Run:
             if key in self.items:
                 continue
             entry = self.catalogue(key[0])[key[1]]
-            self.items[key] = Carried(self.at, state)
+            item = self.items[key] = Carried.issue(self.at, state, self.timeline.now, self.rules.get((state, key[1])))
             if key[0] == "recommendation":
                 self.first_issued.setdefault(key[1], self.at)
             self.emit(
@@ -227,6 +295,8 @@ class _Run:
                 state=state,
                 cause=cause,
                 evidence=tuple(entry.evidence),
+                due=item.due_text(),
+                every=item.every_text,
             )
 
     def recommended(self) -> tuple[str, ...]:
@@ -236,6 +306,9 @@ class _Run:
         """Care given conforms when it was recommended just before this input or once it was processed (an entry
         may record the care together with the facts it changed)."""
         after = self.recommended()
+        item = self.items.get(("recommendation", inp.done or ""))
+        if item is not None:
+            item.done = inp.at_text
         if inp.done not in before and inp.done not in after:
             self.emit(DeviationRecord, action=inp.done, recommended=after, reason=inp.reason or None)
 
@@ -272,14 +345,34 @@ class _Run:
                 since=v.since,
                 state=v.state,
                 evidence=tuple(catalogue[k[1]].evidence),
+                due=v.due_text(),
+                done=v.done if v.due is not None else None,
             )
             for k, v in self.items.items()
             if k[0] == kind
         )
 
+    def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:
+        """(due, overdue) at the clock's time: pending timers and deadlines not done, each in time order."""
+        due = [
+            Due(kind="timer", id=t.transition.id, state=t.transition.source, at=format_time(t.due), after=a)
+            for t in self.timeline.timers(self.active)
+            if t.due != datetime.max and (a := t.transition.transition.after) is not None
+        ]
+        overdue: list[Due] = []
+        for (kind, action), item in self.items.items():
+            found = item.deadline(action, self.timeline.now) if kind == "recommendation" else None
+            if found is not None:
+                (overdue if found[0] == "overdue" else due).append(found[1])
+        order = {"timer": 0, "action": 1}
+        return tuple(sorted(due, key=lambda d: (d.at, order[d.kind], d.id))), tuple(
+            sorted(overdue, key=lambda d: (d.at, d.id))
+        )
+
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
+        due, overdue = self.deadlines()
         record = self.sealed(
             SummaryRecord,
             states=self.sorted_states(self.active),
@@ -291,6 +384,8 @@ class _Run:
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,
             errors=self.guard_errors.summary(),
+            due=due or None,
+            overdue=overdue or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

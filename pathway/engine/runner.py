@@ -10,10 +10,12 @@ from typing import Any
 from pathway.definition.analysis import Analysis
 from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
+from pathway.diagnostics import Diagnostic
 from pathway.engine.compile import compile_chart
 from pathway.engine.execute import Step, run_records, run_steps
-from pathway.errors import ExitCode
+from pathway.errors import ExitCode, invalid_input
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
+from pathway.journey.until import with_until
 from pathway.trail.io import write_trail
 from pathway.trail.keys import SigningKey, as_signing_key
 from pathway.trail.records import HeaderRecord, Record, SummaryRecord, header_of, summary_of
@@ -52,6 +54,8 @@ class RunResult:
             "findings": s["findings"],
             "issued": s["issued"],
             "needs": s["needs"],
+            "due": s.get("due", []),
+            "overdue": s.get("overdue", []),
         }
 
     def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:
@@ -98,10 +102,17 @@ def as_analysis(pathway: Analysis | Pathway | str | Path) -> Analysis:
     return load_analysis(path / "pathway.yaml" if path.is_dir() else path)
 
 
-def run(pathway: Analysis | Pathway | str | Path, journey: LoadedJourney | Mapping[str, Any] | str | Path) -> RunResult:
-    """Run one journey (a file, a mapping shaped like a journey file, or a loaded journey) through a pathway.
+def run(
+    pathway: Analysis | Pathway | str | Path,
+    journey: LoadedJourney | Mapping[str, Any] | str | Path,
+    *,
+    until: str | None = None,
+) -> RunResult:
+    """Run one journey (a file, a mapping shaped like a journey file, or a loaded journey) through a pathway; with
+    ``until``, advance the clock to that time after the last entry (:mod:`pathway.journey.until`).
 
-    Raises :class:`~pathway.errors.InvalidInputError` for an invalid pathway or journey, with every diagnostic.
+    Raises :class:`~pathway.errors.InvalidInputError` for an invalid pathway or journey, or a bad ``until``, with
+    every diagnostic.
     """
     analysis = as_analysis(pathway)
     if isinstance(journey, LoadedJourney):
@@ -110,4 +121,9 @@ def run(pathway: Analysis | Pathway | str | Path, journey: LoadedJourney | Mappi
         loaded = journey_from_data(journey, analysis)
     else:
         loaded = load_journey(journey, analysis)
+    if until is not None:
+        extended = with_until(loaded, until)
+        if isinstance(extended, Diagnostic):
+            raise invalid_input([extended])
+        loaded = extended
     return Runner(analysis).run(loaded)

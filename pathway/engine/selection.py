@@ -10,7 +10,9 @@ each, scan the transitions with the current trigger (an event name, or none for 
   too, and the scan stops there: the state is *blocked by an error*, which no fact can lift (only other values of
   the facts the guard reads). Unknown guards before it still say what the state waits for, since one of them could
   fire first;
-- ``otherwise`` is true when every earlier guard is definitely false; a transition without ``when`` is always true.
+- ``otherwise`` is true when every earlier guard is definitely false; a transition without ``when`` is always true;
+- a timer (``after``) whose state has not been active for its duration yet is **pending**: it counts as false (it
+  neither fires nor blocks); once due it is checked like any eventless transition (see ``docs/time.md``).
 
 A waiting, blocked or silent state lets its ancestors be checked, so a parent's exit can fire while a child waits.
 When two selected transitions would exit a common state (parallel regions leaving their parent), the one from the
@@ -21,19 +23,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.expr import UNKNOWN, Compiled, Evaluation, Scope
+from pathway.expr.durations import later
+
+NOT_FIRING = frozenset({"false", "pending"})
+"""The outcomes that let a later transition of the same state fire (a pending timer counts as false)."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time of a microstep, and when each active state was (last) entered: what timers and time_in_state()
+    read."""
+
+    now: datetime
+    entered: Mapping[str, datetime]
 
 
 @dataclass(frozen=True)
 class Checked:
-    """One transition's guard outcome: 'true', 'false', 'unknown', 'error', 'otherwise' or 'always'."""
+    """One transition's guard outcome: 'true', 'false', 'unknown', 'error', 'otherwise', 'always', or 'pending' (a
+    timer not due yet, with its due time)."""
 
     transition: TransitionInfo
     outcome: str
     evaluation: Evaluation | None = None
+    due: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -92,24 +110,33 @@ def outcome(evaluation: Evaluation) -> str:
     return "unknown" if value is UNKNOWN else ("true" if value is True else "false")
 
 
-def _check(t: TransitionInfo, guards: Mapping[str, Compiled], scope: Scope, earlier_all_false: bool) -> Checked:
+def _check(
+    t: TransitionInfo, guards: Mapping[str, Compiled], scope: Scope, clock: Clock, earlier_all_false: bool
+) -> Checked:
+    entered = clock.entered.get(t.source)
+    if t.after is not None and entered is not None:
+        due = later(entered, t.after)
+        if clock.now < due:
+            return Checked(t, "pending", due=due)
     when = t.when
     if when is None:
         return Checked(t, "always")
     if when == OTHERWISE:
         return Checked(t, "otherwise" if earlier_all_false else "false")
-    evaluation = guards[t.id].evaluate(scope)
+    evaluation = guards[t.id].evaluate(scope, entered)
     return Checked(t, outcome(evaluation), evaluation)
 
 
-def decide(index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope) -> Fire | Wait | None:
+def decide(
+    index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope, clock: Clock
+) -> Fire | Wait | None:
     """The outcome for one state: a transition to fire, a wait, or nothing enabled."""
     checked: list[Checked] = []
     for t in index.outgoing(state):
         if t.event != trigger:
             continue
-        all_false = all(c.outcome == "false" for c in checked)
-        result = _check(t, analysis.guards, scope, all_false)
+        all_false = all(c.outcome in NOT_FIRING for c in checked)
+        result = _check(t, analysis.guards, scope, clock, all_false)
         checked.append(result)
         if result.outcome in ("true", "otherwise", "always"):
             if all_false:
@@ -132,7 +159,7 @@ def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> f
     return frozenset(s for s in active if domain in set(index.ancestors(s)))
 
 
-def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope) -> Selection:
+def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
     """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
     index = analysis.index
     atomic = [
@@ -148,7 +175,7 @@ def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scop
             if state in decided:
                 break
             decided.add(state)
-            outcome = decide(index, analysis, state, trigger, scope)
+            outcome = decide(index, analysis, state, trigger, scope, clock)
             if isinstance(outcome, Fire):
                 fires.append(outcome)
                 break

@@ -4,7 +4,7 @@ A duration is written compact (``72h``, ``3d``, ``2w``, ``90min``, or combined f
 ``1d12h``) or in ISO 8601 (``PT72H``, ``P3D``, ``P2W``, ``P1DT12H``). It counts whole minutes at most: seconds are
 refused, and so are months and years, whose length varies (write days: ``90d``). It is longer than zero and at most
 :data:`LONGEST`. Clock times are naive (clinic local time, as journeys give them); the engine writes a time it
-computed (a timer's due time) as ``YYYY-MM-DDTHH:MM``, with ``:SS`` only when the seconds are not zero.
+computed (a timer's due time) as ``YYYY-MM-DDTHH:MM:SS``, as it writes the time of a journey's entry.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def format_duration(value: timedelta) -> str:
 
 
 def format_time(moment: datetime) -> str:
-    """A clock time as the engine writes it: ``YYYY-MM-DDTHH:MM``, with ``:SS`` when the seconds are not zero."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+    """A clock time as the engine writes it: ``YYYY-MM-DDTHH:MM:SS``, as it writes a journey's date-times."""
+    return moment.isoformat(timespec="seconds")
 
 
 def later(moment: datetime, length: timedelta) -> datetime:

@@ -38,12 +38,20 @@ class Scope:
     over a fact of the same name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
     """
 
-    __slots__ = ("facts", "derived", "today", "_cache", "_active")
+    __slots__ = ("facts", "derived", "today", "given", "_cache", "_active")
 
-    def __init__(self, facts: Mapping[str, object], derived: Mapping[str, Compiled], today: date | None = None) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, object],
+        derived: Mapping[str, Compiled],
+        today: date | None = None,
+        *,
+        given: Mapping[str, datetime] | None = None,
+    ) -> None:
         self.facts = facts
         self.derived = derived
         self.today = _as_date(today)
+        self.given = given or {}
         self._cache: dict[str, Evaluation] = {}
         self._active: set[str] = set()
 
@@ -83,7 +91,7 @@ class Compiled:
     names: frozenset[str]  # names referenced directly (facts and derived), including inside known()
     _plan: Plan = field(repr=False, compare=False)
 
-    def evaluate(self, scope: Scope) -> Evaluation:
+    def evaluate(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
         """Evaluate over ``scope``. Never raises: what cannot be decided yet is UNKNOWN, and what cannot be
         evaluated carries its ``error``."""
         try:

@@ -54,6 +54,7 @@ class Input:
     reason: str | None
     note: str | None
     line: int = field(default=1, compare=False)  # source line of the event (1 when there is no source)
+    until: bool = False  # the input ``--until`` added: the clock advances to ``at``, nothing more
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def input_to_record(inp: Input) -> dict[str, object]:
     note when present. :func:`input_from_record` reads it back."""
     facts = {k: _fact_text(v) for k, v in sorted(inp.facts.items())}
     record: dict[str, object] = {"at": inp.at_text, "facts": facts}
-    extra = {"event": inp.event, "done": inp.done, "reason": inp.reason, "note": inp.note}
+    extra = {"event": inp.event, "done": inp.done, "reason": inp.reason, "note": inp.note, "until": inp.until or None}
     return record | {key: value for key, value in extra.items() if value is not None}
 
 
@@ -259,8 +260,9 @@ def input_from_record(
 ) -> Input:
     """The input a record of :func:`input_to_record` describes, checked again against the pathway (for replay).
 
-    Only the event's keys are read (at, facts, event, done, reason, note): the envelope of a trail record (seq,
-    kind, hash...) is the trail's business. Raises InvalidInputError with diagnostics at ``name``:``line``.
+    Only the event's keys are read (at, facts, event, done, reason, note, and ``until: true``): the envelope of a
+    trail record (seq, kind, hash...) is the trail's business. Raises InvalidInputError with diagnostics at
+    ``name``:``line``.
     """
     content: object = record
     if isinstance(record, Mapping):
@@ -269,4 +271,5 @@ def input_from_record(
         loaded = journey_from_data({"journey": "record", "events": [content]}, analysis, name=name)
     except InvalidInputError as err:
         raise InvalidInputError([d.model_copy(update={"line": line}) for d in err.diagnostics]) from None
-    return replace(loaded.inputs[0], seq=seq, line=line)
+    until = isinstance(record, Mapping) and record.get("until") is True
+    return replace(loaded.inputs[0], seq=seq, line=line, until=until)

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from pathway.definition.domains import Domain, assignments, fact_domains, facts_
 from pathway.definition.index import TransitionInfo
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner, RunResult
-from pathway.engine.selection import Fire, decide
+from pathway.engine.selection import Clock, Fire, decide
 from pathway.errors import ExitCode, UsageError
 from pathway.expr import Scope
 from pathway.journey.check import journey_from_data
@@ -40,6 +41,8 @@ MAX_DEPTH = 8
 MAX_RUNS = 20_000
 """The most engine runs of one search."""
 MAX_ASSIGNMENTS = 5_000
+_ANY_TIME = Clock(datetime.min, {})
+"""The generator explores decisions, not time: with no entry times recorded, every timer counts as due."""
 """The most fact assignments whose guards are evaluated from one journey, for one active state and trigger."""
 
 Step = tuple[tuple[str, object], ...]  # sorted (fact, value) pairs, with ("event", name) last when there is one
@@ -140,7 +143,7 @@ class _Search:
         changes = itertools.chain([()], _changes(facts, self.domains, node.known))
         for change in itertools.islice(changes, MAX_ASSIGNMENTS):
             scope = Scope({**node.known, **dict(change)}, self.analysis.derived, None)
-            outcome = decide(self.analysis.index, self.analysis, state, trigger or None, scope)
+            outcome = decide(self.analysis.index, self.analysis, state, trigger or None, scope, _ANY_TIME)
             if isinstance(outcome, Fire) and outcome.transition.id not in chosen:
                 chosen.add(outcome.transition.id)
                 yield (*change, *((("event", trigger),) if trigger else ()))

@@ -90,9 +90,12 @@ class Check(Part):
     id: str = Field(description="The transition's id (`source->target`, or as named in the definition).")
     target: str = Field(description="The state it leads to.")
     guard: str | None = Field(description="The guard's text (`otherwise` for a fallback), or null without one.")
-    outcome: Literal["false", "unknown", "error"] = Field(
-        description="`false`; `unknown` (a fact it needs is not known); `error` (it could not be evaluated)."
+    outcome: Literal["false", "unknown", "error", "pending"] = Field(
+        description="`false`; `unknown` (a fact it needs is not known); `error` (it could not be evaluated); "
+        "`pending` (a timer not yet due: it counts as false)."
     )
+    after: str | None = optional("For a timer: its duration, as the definition writes it.")
+    due: str | None = optional("For `pending`: when the timer falls due.")
     read: dict[str, Read] | None = optional("Each fact or derived fact the guard read (absent for `otherwise`).")
     missing: tuple[str, ...] | None = optional("For `unknown`: the facts whose values could still decide it.")
     error: Failure | None = optional("For `error`: what went wrong.")
@@ -142,6 +145,20 @@ class ActiveItem(Part):
     since: str = Field(description="When it was issued (the `at` of that input).")
     state: str = Field(description="The state that carries it.")
     evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
+    due: str | None = optional("When it is due (its latest issue's deadline), when it has one.")
+    done: str | None = optional(
+        "For a recommendation with a deadline: when care recorded it as done (`done:`) since its latest issue."
+    )
+
+
+class Due(Part):
+    """Something the pathway expects at a time: a timer that will fall due, or a recommendation's deadline."""
+
+    kind: Literal["timer", "action"] = Field(description="`timer` (a transition's `after`) or `action`.")
+    id: str = Field(description="The transition id (timer) or the action id.")
+    state: str = Field(description="The state whose timer it is, or that carries the recommendation.")
+    at: str = Field(description="When it falls due.")
+    after: str | None = optional("For a timer: its duration, as the definition writes it.")
 
 
 class FirstIssued(Part):

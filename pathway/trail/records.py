@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Due,
     EngineRef,
     FirstIssued,
     GuardError,
@@ -47,7 +48,10 @@ class Entry(Part):
 class Step(Entry):
     """The fields of every record after the header."""
 
-    at: str = Field(description="The virtual clock: the `at` of the input being processed (not in the header).")
+    at: str = Field(
+        description="The virtual clock: the `at` of the input being processed, or the time of a wake-up (a timer, "
+        "a recurrence, a fact going stale) that its arrival moved the clock past (not in the header)."
+    )
     input: int = Field(ge=0, description="The 1-based number of that input in the journey (not in the header).")
     prev: str = Field(description="The `hash` of the record before it.")
 
@@ -72,6 +76,9 @@ class InputRecord(Step):
     done: str | None = optional("The care it records as given, if any.")
     reason: str | None = optional("Why that care was given, if said.")
     note: str | None = optional("A free-text note, if any.")
+    until: Literal[True] | None = optional(
+        "Present (`true`) on the input `pathway run --until` added: the clock advanced to its `at`, nothing more."
+    )
 
 
 class StartRecord(Step):
@@ -104,6 +111,9 @@ class TransitionRecord(Step):
     preempted: tuple[str, ...] | None = optional(
         "The transitions of other parallel regions that it beat (they would have exited the same states)."
     )
+    after: str | None = optional(
+        "For a timer: its duration as the definition writes it; `at` is when it fired (its due time, at a wake-up)."
+    )
 
 
 class IssuedRecord(Step):
@@ -114,8 +124,14 @@ class IssuedRecord(Step):
     id: str = Field(description="The action or finding id.")
     title: str = Field(description="Its title.")
     state: str = Field(description="The state that carries it.")
-    cause: str = Field(description="The transition that entered that state, or `start`.")
+    cause: str = Field(
+        description="The transition that entered that state, or `start`; `every` when a recurring recommendation is "
+        "issued again."
+    )
     evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
+    due: str | None = optional("When this issue is due, for a recommendation with `due` or `every`.")
+    every: str | None = optional("The period of a recurring recommendation, as the definition writes it.")
+    occurrence: int | None = optional("For a recurring recommendation issued again: 2 for the second issue, and on.")
 
 
 class RetiredRecord(Step):
@@ -135,6 +151,17 @@ class WaitingRecord(Step):
     state: str = Field(description="The state that waits.")
     blocked: tuple[Check, ...] = Field(description="Its guards that are unknown, with what they read and miss.")
     needs: tuple[str, ...] = Field(description="The facts to collect.")
+
+
+class ExpiredRecord(Step):
+    """A fact's value went stale (its `valid_for` ran out): the fact is unknown again until a new value is given."""
+
+    kind: Literal["expired"] = "expired"
+    fact: str = Field(description="The fact.")
+    value: Value = Field(description="The value that went stale.")
+    given: str = Field(description="When it was given (the `at` of that input).")
+    from_: int = Field(alias="from", ge=1, description="The number of the input that gave it.")
+    valid_for: str = Field(description="The fact's `valid_for`, as the definition writes it.")
 
 
 class DeviationRecord(Step):
@@ -176,6 +203,13 @@ class SummaryRecord(Step):
     errors: tuple[GuardError, ...] | None = optional(
         "Every guard that could not be evaluated during the run (PW411); absent when there was none."
     )
+    due: tuple[Due, ...] | None = optional(
+        "What falls due after the clock's final time, in time order: the next timer of each active state and each "
+        "active recommendation with a deadline not done yet; absent when nothing is."
+    )
+    overdue: tuple[Due, ...] | None = optional(
+        "Each active recommendation past its deadline and not done, in time order; absent when none is."
+    )
     signature: Signature | None = optional(
         "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
         "the hash this summary has without it: see [Signatures](#signatures)."
@@ -190,6 +224,7 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     IssuedRecord,
     RetiredRecord,
     WaitingRecord,
+    ExpiredRecord,
     DeviationRecord,
     ErrorRecord,
     SummaryRecord,
@@ -203,6 +238,7 @@ Record = Annotated[
     | IssuedRecord
     | RetiredRecord
     | WaitingRecord
+    | ExpiredRecord
     | DeviationRecord
     | ErrorRecord
     | SummaryRecord,
