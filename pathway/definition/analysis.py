@@ -123,7 +123,8 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
             (*info.path, "final"),
             Code.PW110,
             f"final state '{info.id}' cannot have child states, transitions or be parallel",
-            "a final state ends its region; remove the extra keys",
+            "a final state ends its region; remove the extra keys"
+            + (" (with no transitions it has no timers either)" if any(t.after for t in state.transitions) else ""),
             key=True,
         )
     if state.parallel and not state.states:
