@@ -273,3 +273,16 @@ def test_too_many_wake_ups_stop_the_run_with_an_error(tmp_path: Path) -> None:
     assert error.to_dict()["code"] == "PW413"
     assert result.summary.error is not None
     assert not result.ok
+
+
+def test_what_if_a_timer_is_shorter_reports_the_earlier_firing(tmp_path: Path) -> None:
+    trail = tmp_path / "t.jsonl"
+    pathway.run(FIXTURES / "timers.yaml", JOURNEYS / "timer-fires.yaml").write(trail)
+    shorter = tmp_path / "pathway.yaml"
+    text = (FIXTURES / "timers.yaml").read_text(encoding="utf-8").replace("after: 72h", "after: 48h")
+    shorter.write_text(text.replace("version: 0.1.0", "version: 0.2.0"), encoding="utf-8")
+    result = replay(trail, shorter)
+    assert result.status == "compared"
+    (change,) = [c for c in result.changes if c.state == "on_steroids"]
+    assert change.recorded == "-> infliximab (after 72h, at 2026-07-04T09:00:00)"
+    assert change.replayed == "-> infliximab (after 48h, at 2026-07-03T09:00:00)"
