@@ -45,6 +45,7 @@ FACTS: dict[str, ValueType] = {
     "last_dose_date": ValueType("date", name="last_dose_date"),
     "first_dose_date": ValueType("date", name="first_dose_date"),
     "symptom_onset_date": ValueType("date", name="symptom_onset_date"),
+    "steroid_start": ValueType("datetime", name="steroid_start"),
 }
 DERIVED_TEXT = {
     "effective_grade": "max(sensory_grade, motor_grade)",
@@ -62,7 +63,7 @@ def _build_derived() -> tuple[dict[str, ValueType], dict[str, Compiled]]:
         result = compile_expr(text, symbols, want_bool=False)
         assert isinstance(result, Compiled), result
         derived[name] = result
-        symbols[name] = ValueType(result.type.kind, result.type.values, name)
+        symbols[name] = ValueType(result.type.kind, result.type.values, name, derived=True)
     return symbols, derived
 
 
