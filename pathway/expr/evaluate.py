@@ -145,7 +145,7 @@ class Compiled:
                 value = check(facts.get(name, UNKNOWN))
             env.append(value)
             read[name] = value
-        timed = self._plan.in_state or self._plan.last
+        timed = self._plan.in_state or bool(self._plan.last)
         if timed:
             self._clock(env, read, scope, entered)
         else:
