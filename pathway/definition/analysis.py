@@ -311,7 +311,7 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
         result = compile_expr(text, visible, want_bool=False)
         if isinstance(result, Compiled):
             compiled[name] = result
-            visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name)
+            visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name, derived=True)
         else:
             broken.add(name)
             issues.extend(_expr_issues(("derived", name, "expr"), text, result))

@@ -36,6 +36,10 @@ def duration_hint(text: str) -> str:
         return "a duration is longer than zero; write it without a sign"
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", stripped):
         return f"give the unit: {stripped}h for hours, {stripped}d for days, {stripped}w for weeks"
+    if re.fullmatch(r"[0-9]+\.[0-9]+\s*[A-Za-z]+", stripped):
+        return "durations count whole units: write the next smaller unit, e.g. 36h rather than 1.5d"
+    if re.fullmatch(r"P?T?(?:0+[A-Za-z]+)+", stripped):
+        return "a duration is longer than zero: at least 1min"
     if re.fullmatch(r"[0-9]+\s*(?:m|mo|month|months|y|yr|year|years)", stripped, re.IGNORECASE):
         return "months and years vary in length: write days (90d) or weeks (12w); minutes are 'min'"
     if re.fullmatch(r"P.*[YM].*", stripped) and "T" not in stripped.split("M")[0]:
