@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
-from pathway.trail.parts import ActiveItem, Read, ReadDerived, ReadError, ReadFact
+from pathway.trail.parts import ActiveItem, Read, ReadClock, ReadDerived, ReadError, ReadFact
 from pathway.trail.records import (
     DeviationRecord,
     ErrorRecord,
@@ -42,6 +42,8 @@ def read_text(read: Mapping[str, Read]) -> str:
             parts.append(f"{name}={value_text(entry.value)} (derived)")
         elif isinstance(entry, ReadError):
             parts.append(f"{name} could not be evaluated")
+        elif isinstance(entry, ReadClock):
+            parts.append(f"{name}={entry.value}")
         else:
             parts.append(f"{name} unknown")
     return ", ".join(parts)

@@ -75,7 +75,8 @@ class _Run:
         self.order = {state: n for n, state in enumerate(analysis.index.states)}
         self.records: list[Record] = []
         self.facts: dict[str, object] = {}
-        self.supplied: dict[str, int] = {}
+        self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
+        self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
@@ -122,7 +123,7 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        return check_of(c, self.analysis.derived, self.supplied)
+        return check_of(c, self.analysis.derived, self.supplied, self.given_by)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ class _Run:
         before = self.recommended()
         for name, value in inp.facts.items():
             self.facts[name] = value
-            self.supplied[name] = inp.seq
+            self.supplied[name] = self.given_by[name] = inp.seq
             self.timeline.give(name)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -255,7 +256,7 @@ class _Run:
             trigger=t.event,
             guard=t.when,
             outcome=fire.chosen.outcome,
-            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied),
+            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by),
             alternatives=tuple(self.checked(c) for c in fire.before),
             evidence=tuple(t.evidence),
             exited=self.sorted_states(before - self.active),
