@@ -1,5 +1,6 @@
 """Lint and time: timers in the exhaustive guard analysis, dates read through days_since analysed like numbers,
-guards that read time otherwise reported (PW518)."""
+guards that read time otherwise reported (PW518), and the time rules PW540-PW543, each where it should fire and
+not where it should not."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathway.linter.base import LintIssue
 from pathway.linter.cycles import eventless_cycles
 from pathway.linter.exhaustive import Tables
 from pathway.linter.guards import never_true, not_analysed, overlapping, shadowed, stuck
+from pathway.linter.timers import clock_without_timer, longer_than_the_state, longest_stay, racing_timers
 from tests.conftest import FIXTURES, ROOT
 
 LINT = FIXTURES / "lint"
@@ -69,7 +71,8 @@ def test_a_timer_counts_as_false_until_due(timers: Analysis) -> None:
     assert _ids(list(shadowed(timers)), timers) == ["racing_out"]  # not 'improved' nor 'rest' behind 'timeout'
     assert list(eventless_cycles(timers)) == []  # a -> b -> a by timers is not an instant loop
     assert [str(i.path[-1]) for i in stuck(timers)] == ["waiting"]
-    assert _ids(list(overlapping(timers)), timers) == ["racing_twin"]  # both due after a week, grade 2 or 3
+    assert list(overlapping(timers)) == []  # 'racing_first' and 'racing_twin' are PW542's
+    assert _ids(list(racing_timers(timers)), timers) == ["racing_twin"]
 
 
 def test_an_eventless_cycle_through_a_timer_is_not_reported_but_one_without_is(tmp_path: Path) -> None:
@@ -162,6 +165,33 @@ def test_the_timed_table_has_a_row_per_timer_duration(timers: Analysis) -> None:
     assert table is not None
     assert table.facts[0] == "(time in state)"
     assert table.domains[0] == (timedelta(0), timedelta(days=1), timedelta(hours=72))
+
+
+def test_how_long_a_state_lasts() -> None:
+    analysis = load_analysis(LINT / "trigger" / "PW541.yaml")
+    stays = {s: longest_stay(analysis, s) for s in analysis.index.states}
+    assert stays["steroids"] == (timedelta(hours=72), analysis.index.outgoing("steroids")[1])
+    assert stays["infusion"] == (timedelta(days=3), analysis.index.outgoing("treatment")[0])  # through its parent
+    assert stays["guarded"] is None  # its timers have guards
+    assert stays["waiting"] is None  # 'better' before 'give_up' may be unknown: the state may wait
+    found = list(longer_than_the_state(analysis))
+    assert [issue.path[-1] for issue in found] == ["due", "every", "after", "due"]
+
+
+def test_pw542_reports_a_race_only_when_both_can_fire() -> None:
+    trigger = load_analysis(LINT / "trigger" / "PW542.yaml")
+    (found,) = racing_timers(trigger)
+    assert _ids([found], trigger) == ["no_data"]
+    assert "'no_response' (after 72h, when: not improved) and 'no_data' (after 3d)" in found.message
+    assert list(racing_timers(load_analysis(LINT / "clean" / "PW542.yaml"))) == []
+
+
+def test_pw543_reads_the_clock_through_derived_facts_too() -> None:
+    analysis = load_analysis(LINT / "trigger" / "PW543.yaml")
+    found = list(clock_without_timer(analysis))
+    assert _ids(found, analysis) == ["overdue", "long_off"]
+    assert "(days_since(), through derived fact 'days_off')" in found[1].message
+    assert "'after: 3d'" in str(found[0].hint)
 
 
 @pytest.mark.parametrize("name", ["bipn", "example"])

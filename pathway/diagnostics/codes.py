@@ -155,6 +155,10 @@ class Code(StrEnum):
     PW523 = "PW523", "lint: derived fact unused", _W
     PW530 = "PW530", "lint: suppression without a reason", _E
     PW531 = "PW531", "lint: suppression that suppresses nothing", _W
+    PW540 = "PW540", "lint: timer on a state that can never be entered", _W
+    PW541 = "PW541", "lint: deadline, period or timer longer than its state can last", _W
+    PW542 = "PW542", "lint: two timers of one state due at the same time", _W
+    PW543 = "PW543", "lint: guard reads the clock but is not a timer", _W
 
 
 CODES = MappingProxyType({str(code): code.description for code in Code})

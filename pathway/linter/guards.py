@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import timer
 from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.codes import Code
@@ -158,6 +159,8 @@ def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
             if not guarded(second) or shadowers(transitions, table, j) is not None:
                 continue
             for i, first in enumerate(transitions[:j]):
+                if racing(first, second):
+                    continue  # two timers due together: PW542 reports them
                 both = table.columns[i] & table.columns[j] if guarded(first) else 0
                 if both:
                     patient = overlap(analysis, table, first, second, both)
@@ -167,6 +170,12 @@ def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
                         f"{flow(patient)}; document order picks '{first.id}'",
                         "if this priority is intended, say so; as a journey event:\n" + journey_event(patient),
                     )
+
+
+def racing(first: TransitionInfo, second: TransitionInfo) -> bool:
+    """Two timers with the same duration (``72h`` and ``3d`` are the same)."""
+    a, b = timer(first.transition), timer(second.transition)
+    return a is not None and a == b
 
 
 def _unanalysed_message(t: TransitionInfo, skipped: Unanalysed) -> str:
