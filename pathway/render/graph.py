@@ -36,7 +36,7 @@ class Node:
     recommend: tuple[str, ...]
     conclude: tuple[str, ...]
     evidence: int
-    recommend_labels: tuple[str, ...] = ()
+    recommend_labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
