@@ -12,7 +12,10 @@ can tell them apart:
   consecutive literals and one below the smallest and above the largest; all clipped to ``[min, max]``, plus
   ``min`` and ``max``. This is exact for comparisons of one fact with literals (every open interval between two
   literals is represented), and a heuristic for arithmetic (``a + b > 5``) or comparisons of two facts;
-- ``date``: no finite domain (``None``): a guard group that reads a date fact is skipped by the guard rules.
+- ``date`` and ``datetime``: no finite domain (``None``), unless lint asks with a reference day (``today``): then
+  a date read only through ``days_since`` (a date-time also ``hours_since``) gets the moments that many days (or
+  hours) before it, around each number those reads are compared with (:func:`pathway.definition.clock.clock_domain`),
+  which decides such comparisons exactly. Whatever else reads a date is reported by lint as not analysed (PW518).
 
 :func:`assignments` enumerates the product of the domains of some facts, in a deterministic order (facts sorted
 by name, values in domain order), optionally with each fact also left unknown.
@@ -24,8 +27,10 @@ import ast
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import ENUMERATED, clock_domain
 from pathway.definition.model import Fact
 from pathway.expr.parse import names_in, parse
 
@@ -137,10 +142,15 @@ def _numeric_domain(fact: Fact, literals: set[float]) -> Domain:
 
 
 def fact_domains(
-    analysis: Analysis, expressions: Iterable[str] | None = None, parsed: dict[str, Compared] | None = None
+    analysis: Analysis,
+    expressions: Iterable[str] | None = None,
+    parsed: dict[str, Compared] | None = None,
+    today: date | None = None,
 ) -> dict[str, Domain | None]:
-    """Every declared fact's finite domain (None for date facts), from the literals of ``expressions`` (default:
-    every guard and derived fact; see :func:`boundary_literals`)."""
+    """Every declared fact's finite domain, from the literals of ``expressions`` (default: every guard and derived
+    fact; see :func:`boundary_literals`). Date and date-time facts have none (None), unless ``today`` is given: then
+    the moments before it that stand for them when they are read through ``days_since`` (the caller makes sure
+    they are: :func:`pathway.definition.clock.unenumerable`)."""
     literals = boundary_literals(analysis, expressions, parsed)
     domains: dict[str, Domain | None] = {}
     for name, fact in analysis.pathway.facts.items():
@@ -150,6 +160,8 @@ def fact_domains(
             domains[name] = tuple(fact.values or ())
         elif fact.type in ("int", "number"):
             domains[name] = _numeric_domain(fact, literals.get(name, set()))
+        elif today is not None and fact.type in ENUMERATED:
+            domains[name] = clock_domain(fact.type, literals.get(name, set()), today)
         else:
             domains[name] = None
     return domains
