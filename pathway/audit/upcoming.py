@@ -34,7 +34,7 @@ def timer_lines(t: TimerAt, steps: Mapping[int, int]) -> list[str]:
     if t.status == "pending":
         head = f"  {t.id}: {where}; due {t.due}"
     else:
-        head = f"  {t.id}: {where}; fell due {t.due}, fires once its state can take it"
+        head = f"  {t.id}: {where}; fell due {t.due} and waits: it fires once the state's guards let it"
     guard = GUARDLESS.get(t.outcome)
     if guard is None:
         missing = f", missing {', '.join(t.missing)}" if t.missing else ""
