@@ -149,3 +149,33 @@ def test_without_the_pathway_deadlines_still_show_and_timers_say_what_is_needed(
     timers = pathway.explain(trail("timer-fires"), step=7)
     assert timers.timers == ()
     assert "  timers: the pinned pathway is not available; pass it with --pathway to see them" in timers.lines
+
+
+def test_a_timer_that_fell_due_on_the_way_to_until_says_so() -> None:
+    answer = pathway.explain(trail("timer-fires"), pathway=TIMERS)
+    assert (
+        "      why now: a timer after 1d in review, entered 2026-07-18T09:00:00 (#9), due 2026-07-19T09:00:00; "
+        "it fired at its due time (a wake-up before --until)"
+    ) in answer.lines
+
+
+def test_a_forged_trail_with_times_that_are_not_times_is_still_shown(tmp_path: Path) -> None:
+    """An intact chain may say anything: a duration or a time that is not one leaves the time out, never fails."""
+    from pathway.audit.report import render_run
+    from tests.test_replay import forge, lines_of
+
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text(trail("timer-fires").read_text(encoding="utf-8"), encoding="utf-8")
+    records = lines_of(forged)
+    for record in records:
+        if record.get("after"):
+            record["after"] = "seventy-two hours"
+        if record.get("id") == "before->on_steroids":
+            record["at"] = "the first of July"
+    forge(forged, records)
+    text = render_run(read_trail(forged).records)
+    assert "on_steroids -> infliximab  after seventy-two hours in on_steroids\n" in text
+    answer = pathway.explain(forged, pathway=TIMERS)
+    why = "      why now: a timer after seventy-two hours in on_steroids, entered the first of July (#3)"
+    assert why in answer.lines
+    assert pathway.explain(forged, step=4, pathway=TIMERS).timers == ()  # its state's entry is not a time

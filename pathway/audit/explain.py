@@ -135,6 +135,7 @@ class _Reader:
 
     def __init__(self, records: Sequence[Record]) -> None:
         self.steps = input_steps(records)
+        self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.width = len(f"#{records[-1].seq}")
 
     def label(self, r: Moves | ErrorRecord) -> str:
@@ -169,11 +170,14 @@ class _Reader:
         if entry is None:
             return f"a timer after {r.after} in {r.source}"
         due = due_time(entry.at, r.after)
-        timer = f"a timer after {r.after} in {r.source}, entered {entry.at} (#{entry.seq}), due {due}"
-        wake = r.input in self.steps and r.seq < self.steps[r.input]
+        timer = f"a timer after {r.after} in {r.source}, entered {entry.at} (#{entry.seq})"
+        if due is None:  # a forged trail's time
+            return timer
+        timer += f", due {due}"
         if same_time(r.at, due):
-            when = f"a wake-up before input {r.input}" if wake else f"input {r.input}"
-            return f"{timer}; it fired at its due time ({when})"
+            wake = r.input in self.steps and r.seq < self.steps[r.input]
+            ahead = "--until" if r.input in self.until else f"input {r.input}"
+            return f"{timer}; it fired at its due time ({f'a wake-up before {ahead}' if wake else f'input {r.input}'})"
         return f"{timer}; it fired later, at input {r.input}, the first moment its state could take it"
 
     def chain(self, records: Sequence[Record], state: str) -> list[str]:

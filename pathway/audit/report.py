@@ -68,6 +68,7 @@ class _Steps:
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
+        self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
 
     def record(self, r: Record) -> list[str]:
         """The record's lines: the first is the record itself, the others its details."""
@@ -129,12 +130,11 @@ class _Steps:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
         return [f"+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"]
 
-    def heading(self, m: Moment, records: Sequence[Record]) -> str:
+    def heading(self, m: Moment) -> str:
         """The line a moment starts with: the input, or why the engine woke."""
-        until = next((r for r in records if isinstance(r, InputRecord) and r.input == m.before and r.until), None)
         if m.input is not None:
             return f"{m.at}  " + _input_text(m.input)
-        before = "--until" if until is not None else f"input {m.before}"
+        before = "--until" if m.before in self.until else f"input {m.before}"
         reasons = wake_reasons(m, self.clock)
         return f"{m.at}  wake-up before {before}" + (f": {'; '.join(reasons)}" if reasons else "")
 
@@ -173,7 +173,7 @@ def render_steps(records: Sequence[Record]) -> str:
     lines: list[str] = []
     for m in moments(records):
         label = f"#{m.input.seq}" if m.input is not None else ""
-        lines.append(f"{label:<{width}}  {steps.heading(m, records)}")
+        lines.append(f"{label:<{width}}  {steps.heading(m)}")
         for r in m.records:
             shown = steps.record(r)
             steps.clock.see(r)
