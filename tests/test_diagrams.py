@@ -62,10 +62,11 @@ def test_small_overlay_golden(small: Analysis, small_records: list[dict[str, Any
 
 def test_overlay_numbers_steps_links_and_dims(small: Analysis, small_records: list[dict[str, Any]]) -> None:
     text = dot(small, "dose", small_records)
-    assert 'URL="#step-2"' in text
-    assert 'URL="#step-4"' in text
-    assert "at 2026-01-05, input #1" in text
-    assert "at 2026-01-19, input #2" in text
+    # numbered by step, the seq of the transition record (as the run output labels it), not 1, 2, 3
+    assert 'URL="#step-6"' in text
+    assert 'URL="#step-11"' in text
+    assert "step #6 at 2026-01-05 (input 1)" in text
+    assert "step #11 at 2026-01-19 (input 2)" in text
     assert "#b4b4b4" in text  # the cycle_start self-loop on check was never taken
     assert 'fillcolor="#ffe9a8"' in text  # check is current at the end
 
@@ -196,7 +197,7 @@ def test_cli_mermaid_and_trail(tmp_path: Path) -> None:
     assert (tmp_path / "pathway.mmd").read_text(encoding="utf-8").startswith("stateDiagram-v2\n")
     trail = ROOT / "definitions" / "example" / "trails" / "grade2-then-grade3.jsonl"
     assert main(["diagram", "example", "--format", "dot", "--out", str(tmp_path), "--trail", str(trail)]) == 0
-    assert 'URL="#step-1"' in (tmp_path / "overview.grade2-then-grade3.dot").read_text(encoding="utf-8")
+    assert 'URL="#step-4"' in (tmp_path / "overview.grade2-then-grade3.dot").read_text(encoding="utf-8")
 
 
 def test_cli_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

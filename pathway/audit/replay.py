@@ -110,7 +110,7 @@ class ReplayResult:
         lines = [render_text(self.diagnostics)] if self.diagnostics else []
         lines.append(escape(self.message))
         lines += [
-            escape(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
+            escape(f"  {c.at} input {c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
         ]
         if self.signature is not None:
             lines.append(escape(f"signature: {self.signature.text}"))

@@ -56,6 +56,7 @@ PARTS: tuple[type[BaseModel], ...] = (
     Due,
     StateWaiting,
     GuardError,
+    Due,
     Signature,
 )
 

@@ -6,8 +6,8 @@ final states have a double border; a state lists its recommendations (a period o
 ``reassess · every 3w``) and conclusions in a small font and marks its evidence with ``[n ev]``. Transitions carry
 their wrapped label and the full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``;
 edges to or from clusters use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken
-transitions get their step numbers and a link ``#step-N``, visited states are outlined, current states filled,
-the rest greyed.
+transitions get their step numbers (the seq of their trail records, as the run output shows them) and a link
+``#step-N``, visited states are outlined, current states filled, the rest greyed.
 
 Output is deterministic: document order throughout, no ids, addresses or timestamps.
 """
@@ -157,7 +157,7 @@ def _edge(ctx: _Ctx, g: graphviz.Digraph, edge: Edge, stubs: list[str]) -> None:
         steps = ctx.overlay.steps_of(edge.id)
         if steps:
             lines = [", ".join(f"#{s.number}" for s in steps), *lines]
-            when = "; ".join(f"at {visible(s.at)}, input #{s.input}" for s in steps)  # a trail's text
+            when = "; ".join(f"step #{s.number} at {visible(s.at)} (input {s.input})" for s in steps)  # trail text
             attrs.update(color=TAKEN, fontcolor=TAKEN, penwidth="2.5", URL=f"#step-{steps[0].number}")
             attrs["tooltip"] = graphviz.nohtml(f"{when}\\n{attrs['tooltip']}")
         else:
