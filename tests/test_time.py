@@ -331,3 +331,18 @@ def test_a_date_time_fact_with_a_time_zone_is_a_located_error(clock: Analysis) -
     (problem,) = raised.value.diagnostics
     assert problem.code == "PW308"
     assert "remove the time zone" in (problem.hint or "")
+
+
+def test_a_timer_whose_guard_is_false_at_its_due_time_is_recorded_as_armed(timers: Analysis) -> None:
+    start = {**START, "facts": {"response": "partial", "stopped": False}}
+    records = records_of(timers, [start, {"at": "2026-07-05"}])
+    (armed,) = of_kind(records, "timer")
+    assert (armed["at"], armed["state"], armed["check"]["id"]) == (
+        "2026-07-04T09:00:00",
+        "on_steroids",
+        "on_steroids->infliximab",
+    )
+    assert armed["check"]["outcome"] == "false"
+    assert armed["check"]["read"] == {"response": {"value": "partial", "from": 1}}
+    # a timer that fires, or whose guard is unknown, is not an armed-timer record
+    assert of_kind(records_of(timers, [START, {"at": "2026-07-05"}]), "timer") == []

@@ -20,6 +20,7 @@ from pathway.trail.records import (
     IssuedRecord,
     Record,
     SummaryRecord,
+    TimerRecord,
     TransitionRecord,
     WaitingRecord,
 )
@@ -63,6 +64,8 @@ def _timers_due(records: Sequence[Record], at: str, clock: StateClock) -> Iterat
     for r in records:
         if isinstance(r, TransitionRecord) and r.after is not None and same_time(timer_due(r, clock), at):
             yield r.id
+        if isinstance(r, TimerRecord):
+            yield r.check.id
         if isinstance(r, WaitingRecord | ErrorRecord) and r.state is not None:
             entered = clock.at(r.state)
             yield from (c.id for c in r.blocked or () if c.after and same_time(due_time(entered, c.after), at))

@@ -26,6 +26,7 @@ from pathway.trail.records import (
     RetiredRecord,
     StartRecord,
     SummaryRecord,
+    TimerRecord,
     TransitionRecord,
     WaitingRecord,
     header_of,
@@ -85,6 +86,13 @@ class _Steps:
             return [f"{r.fact}={value_text(r.value)} went stale ({given})"]
         if isinstance(r, StartRecord):
             return [f"start in {', '.join(r.entered)}"]
+        if isinstance(r, TimerRecord):
+            c = r.check
+            read = f" ({self.read(c.read)})" if c.read else ""
+            return [
+                f"timer {c.id} fell due (after {c.after}) but its guard is false: {c.guard}{read}",
+                f"it stays armed: it fires when its guard becomes true while {r.state} is active",
+            ]
         if isinstance(r, DeviationRecord):
             reason = f" (reason: {r.reason})" if r.reason else ""
             return [f"! deviation: {r.action} was done but is not recommended now{reason}"]
