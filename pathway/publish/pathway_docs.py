@@ -32,9 +32,17 @@ def _catalogue_notes(analysis: Analysis) -> Iterator[tuple[str, str | None, list
 
 
 def _notes(analysis: Analysis) -> Iterator[tuple[str, str, list[str]]]:
-    """(where, note, evidence) for every note in the definition, in document order."""
+    """(where, note, evidence) for every note in the definition, in document order (a state's timed
+    recommendations right after the state)."""
+    p = analysis.pathway
     located: list[tuple[str, str | None, list[str]]] = list(_catalogue_notes(analysis))
-    located += [(f"state `{s}`", i.state.note, list(i.state.evidence)) for s, i in analysis.index.states.items()]
+    for s, info in analysis.index.states.items():
+        located.append((f"state `{s}`", info.state.note, list(info.state.evidence)))
+        located += [
+            (f"recommendation `{r.action}` of state `{s}`", r.note, list(p.actions[r.action].evidence))
+            for r in info.state.recommendations
+            if r.note and r.action in p.actions
+        ]
     located += [
         (
             f"transition `{t.id}` (when `{t.when or 'always'}`)",

@@ -92,9 +92,10 @@ class Graph:
         return OVERVIEW
 
 
-def edge_label(event: str | None, guard: str | None) -> str:
-    """``on cycle_start``, ``on cycle_start: grade >= 3``, ``otherwise``, the guard, or '' when unconditional."""
-    head = f"on {event}" if event else ""
+def edge_label(event: str | None, guard: str | None, after: str | None = None) -> str:
+    """``on cycle_start``, ``on cycle_start: grade >= 3``, ``after 72h``, ``after 72h: response == "none"``,
+    ``otherwise``, the guard, or '' when unconditional."""
+    head = f"on {event}" if event else f"after {after}" if after else ""
     if guard is None:
         return head
     return f"{head}: {guard}" if head else guard
@@ -128,7 +129,7 @@ def build_graph(analysis: Analysis) -> Graph:
             t.target,
             t.event,
             t.when,
-            edge_label(t.event, t.when),
+            edge_label(t.event, t.when, t.transition.after),
             tuple(t.evidence),
         )
         for t in analysis.index.transitions

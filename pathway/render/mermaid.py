@@ -9,7 +9,7 @@ DOT/SVG diagrams carry the full text).
 from __future__ import annotations
 
 from pathway.definition.analysis import Analysis
-from pathway.render.graph import Graph
+from pathway.render.graph import Graph, edge_label
 
 SHORT = 40
 
@@ -93,6 +93,8 @@ def render_overview(analysis: Analysis) -> str:
         lines += block(state_id, 1)
     for t in index.transitions:
         if t.source in top and t.target in top:
-            label = short_label(t.when or (f"on {t.event}" if t.event else ""))
+            after = t.transition.after
+            text = edge_label(None, t.when, after) if after else t.when or (f"on {t.event}" if t.event else "")
+            label = short_label(text)
             lines.append(f"    {t.source} --> {t.target}" + (f" : {label}" if label else ""))
     return "\n".join(lines) + "\n"
