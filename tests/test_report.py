@@ -74,3 +74,29 @@ def test_an_item_issued_and_retired_in_one_step_is_shown_once(tmp_path: Path) ->
         "              ~ recommend brief only in passing: passing was left in the same step  (A brief advice)"
     ]
     assert "~ recommend brief only in passing: passing was left in the same step  (A brief advice)" in text
+
+
+TIME = Path(__file__).parent / "fixtures" / "time"
+
+
+def test_what_happens_between_inputs_is_shown_under_its_own_moment() -> None:
+    analysis = load_analysis(TIME / "timers.yaml")
+    events = [{"at": "2026-07-01T09:00", "event": "start_steroids", "facts": {"response": "none", "stopped": False}}]
+    result = pathway.run(analysis, {"journey": "t", "events": events}, until="2026-07-10")
+    lines = render_run(result.records, analysis).splitlines()
+    wake = lines.index("2026-07-04T09:00:00     wake-up (between inputs)")
+    assert lines[wake + 1].strip() == "on_steroids -> infliximab after 72h (timer)"
+    assert "2026-07-10 #2  until: the clock advanced to here (--until)" in lines
+    assert "  due:             timer infliximab->review (after 2w in infliximab) at 2026-07-18T09:00:00" in lines
+
+
+def test_a_recurrence_a_deadline_and_a_stale_fact_read_plainly() -> None:
+    analysis = load_analysis(TIME / "recurrence.yaml")
+    result = pathway.run(
+        analysis, {"journey": "t", "events": [{"at": "2026-03-02", "facts": {"grade": 1}}]}, until="2026-03-24"
+    )
+    text = render_run(result.records, analysis)
+    assert "+ recommend order_ncs: Order nerve conduction studies (due 2026-03-16T00:00:00)" in text
+    assert "+ recommend reassess again (issue 2, every 1w): Reassess neuropathy (due 2026-03-16T00:00:00)" in text
+    assert "- grade=1 (#1, given 2026-03-02) is no longer current (valid for 21d)" in text
+    assert "  overdue:         order_ncs (in monitoring) at 2026-03-16T00:00:00" in text

@@ -1,5 +1,6 @@
 """Readable terminal text for trail records: each step with its time, the guard and the facts that decided it,
-what was recommended or retired with its evidence, what the pathway waits for, and what went wrong."""
+what was recommended or retired with its evidence, what the pathway waits for, and what went wrong. What the engine
+did at a wake-up between two inputs (a timer, a recurrence, a fact going stale) is shown under that moment."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from collections.abc import Mapping, Sequence
 from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
-from pathway.trail.parts import ActiveItem, Read, ReadDerived, ReadError, ReadFact
+from pathway.trail.parts import ActiveItem, Due, Read, ReadDerived, ReadError, ReadFact
 from pathway.trail.records import (
     DeviationRecord,
     ErrorRecord,
+    ExpiredRecord,
     HeaderRecord,
     InputRecord,
     IssuedRecord,
     Record,
     RetiredRecord,
     StartRecord,
+    Step,
     SummaryRecord,
     TransitionRecord,
     WaitingRecord,
@@ -53,11 +56,17 @@ def _input(r: InputRecord) -> list[str]:
         parts.append(f"event {r.event}")
     if r.done:
         parts.append(f"done {r.done}" + (f" ({r.reason})" if r.reason else ""))
+    if r.until:
+        return [f"{r.at:<10} #{r.input:<2} until: the clock advanced to here (--until)"]
     return [f"{r.at:<10} #{r.input:<2} input: {', '.join(parts) or 'clock tick'}"]
 
 
+def _wake_up(at: str) -> list[str]:
+    return [f"{at:<10}     wake-up (between inputs)"]
+
+
 def _transition(r: TransitionRecord) -> list[str]:
-    trigger = f" on {r.trigger}" if r.trigger else ""
+    trigger = f" on {r.trigger}" if r.trigger else f" after {r.after} (timer)" if r.after else ""
     lines = [f"{INDENT}{r.source} -> {r.target}{trigger}"]
     if r.outcome == "true":
         lines.append(f"{INDENT}    because {r.guard}")
@@ -76,8 +85,15 @@ def _transition(r: TransitionRecord) -> list[str]:
 def _item(r: IssuedRecord | RetiredRecord) -> list[str]:
     verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
     if isinstance(r, IssuedRecord):
-        return [f"{INDENT}+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]"]
+        again = f" again (issue {r.occurrence}, every {r.every})" if r.occurrence else ""
+        due = f" (due {r.due})" if r.due else ""
+        return [f"{INDENT}+ {verb} {r.id}{again}: {r.title}{due}  [evidence: {', '.join(r.evidence) or 'none'}]"]
     return [f"{INDENT}- no longer {verb} {r.id}"]
+
+
+def _expired(r: ExpiredRecord) -> list[str]:
+    value = value_text(r.value)
+    return [f"{INDENT}- {r.fact}={value} (#{r.from_}, given {r.given}) is no longer current (valid for {r.valid_for})"]
 
 
 def _waiting(r: WaitingRecord) -> list[str]:
@@ -109,6 +125,8 @@ def _step(r: Record) -> list[str]:
         ]
     if isinstance(r, ErrorRecord):
         return _error(r)
+    if isinstance(r, ExpiredRecord):
+        return _expired(r)
     return []  # header and summary are shown apart
 
 
@@ -135,7 +153,13 @@ def render_steps(records: Sequence[Record]) -> str:
     screen or start a line of its own. An item issued and retired while one input is processed is shown once."""
     passing = _in_passing(records)
     lines: list[str] = []
+    moment: str | None = None  # the time of the input or wake-up whose records are being shown
     for r in records:
+        if isinstance(r, InputRecord):
+            moment = r.at
+        elif isinstance(r, Step) and not isinstance(r, SummaryRecord) and moment is not None and r.at != moment:
+            moment = r.at
+            lines += _wake_up(r.at)
         if r.seq in passing:
             lines += _passing(r) if isinstance(r, IssuedRecord) else []
         else:
@@ -155,6 +179,12 @@ def _carrier(item: ActiveItem, kind: str, active: Sequence[str], analysis: Analy
     return item.state
 
 
+def _due(d: Due) -> str:
+    if d.kind == "timer":
+        return f"timer {d.id} (after {d.after} in {d.state}) at {d.at}"
+    return f"{d.id} (in {d.state}) at {d.at}"
+
+
 def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analysis | None = None) -> str:
     """The closing summary: the innermost active states, and each recommendation and finding with the active
     state that carries it."""
@@ -172,6 +202,10 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     ]
     for wait in summary.waiting:
         lines.append(f"  waiting in {wait.state} for: {', '.join(wait.needs)}")
+    if summary.due:
+        lines.append(f"  due:             {'; '.join(map(_due, summary.due))}")
+    if summary.overdue:
+        lines.append(f"  overdue:         {'; '.join(map(_due, summary.overdue))}")
     for failed in summary.errors or ():
         lines.append(f"  guard error in {failed.state} ({failed.id}, since {failed.first}): {failed.message}")
     if summary.error:
