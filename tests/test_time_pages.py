@@ -51,3 +51,15 @@ def test_a_choice_noted_on_a_timed_recommendation_is_collected(tmp_path: Path) -
     (tmp_path / "recurrence.yaml").write_text(noted, encoding="utf-8")
     page = choices_page(load_analysis(tmp_path / "recurrence.yaml"))
     assert "## recommendation `order_ncs` of state `monitoring`\n\nCHOICE: two weeks, the clinic standard." in page
+
+
+def test_a_note_on_a_timer_names_its_duration_not_always(tmp_path: Path) -> None:
+    text = (FIXTURES / "timers.yaml").read_text(encoding="utf-8")
+    noted = text.replace("        after: 2w\n", "        after: 2w\n        note: 'CHOICE: two weeks.'\n")
+    noted = noted.replace(
+        '        when: response == "none"\n', "        when: response == \"none\"\n        note: 'CHOICE: 72 hours.'\n"
+    )
+    (tmp_path / "timers.yaml").write_text(noted, encoding="utf-8")
+    page = choices_page(load_analysis(tmp_path / "timers.yaml"))
+    assert "## transition `infliximab->review` (after `2w`)" in page
+    assert '## transition `on_steroids->infliximab` (after `72h`, when `response == "none"`)' in page

@@ -31,6 +31,13 @@ def _catalogue_notes(analysis: Analysis) -> Iterator[tuple[str, str | None, list
     yield from ((f"action `{n}`", a.note, list(a.evidence)) for n, a in p.actions.items())
 
 
+def _trigger(after: str | None, when: str | None) -> str:
+    """``when `guard` ``, ``after `90d` `` for a timer, ``after `72h`, when `guard` `` for a guarded timer."""
+    if after is None:
+        return f"when `{when or 'always'}`"
+    return f"after `{after}`" + (f", when `{when}`" if when else "")
+
+
 def _notes(analysis: Analysis) -> Iterator[tuple[str, str, list[str]]]:
     """(where, note, evidence) for every note in the definition, in document order (a state's timed
     recommendations right after the state)."""
@@ -45,7 +52,7 @@ def _notes(analysis: Analysis) -> Iterator[tuple[str, str, list[str]]]:
         ]
     located += [
         (
-            f"transition `{t.id}` (when `{t.when or 'always'}`)",
+            f"transition `{t.id}` ({_trigger(t.transition.after, t.when)})",
             t.transition.note,
             list(t.evidence),
         )
