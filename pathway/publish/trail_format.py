@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Due,
     EngineRef,
     Failure,
     FirstIssued,
@@ -49,6 +50,7 @@ PARTS: tuple[type[BaseModel], ...] = (
     ReadUnknown,
     ReadError,
     ActiveItem,
+    Due,
     FirstIssued,
     StateWaiting,
     GuardError,
