@@ -195,7 +195,6 @@ def test_pw543_reads_the_clock_through_derived_facts_too() -> None:
 
 
 @pytest.mark.parametrize("name", ["bipn", "example"])
-def test_the_bundled_definitions_have_no_timers_and_nothing_new(name: str) -> None:
+def test_the_bundled_definitions_lint_clean_with_their_time(name: str) -> None:
     path = ROOT / "definitions" / name / "pathway.yaml"
-    assert [t.id for t in load_analysis(path).index.transitions if t.transition.after] == []
     assert lint_file(path.relative_to(ROOT)).diagnostics == ()

@@ -52,6 +52,7 @@ PARTS: tuple[type[BaseModel], ...] = (
     ReadError,
     ReadClock,
     ActiveItem,
+    Due,
     FirstIssued,
     Due,
     StateWaiting,
