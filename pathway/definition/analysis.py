@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.model import Pathway
+from pathway.definition.values import ValueRule, compile_values
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import Compiled, ValueType, compile_expr, referenced_names
@@ -45,6 +46,7 @@ class Analysis:
     derived: Mapping[str, Compiled]
     guards: Mapping[str, Compiled]  # transition id -> compiled guard ('otherwise' and absent guards excluded)
     issues: tuple[Issue, ...] = field(default=())
+    values: Mapping[str, Mapping[str, ValueRule]] = field(default_factory=dict)  # action id -> value name -> rule
 
     @property
     def ok(self) -> bool:
@@ -59,7 +61,7 @@ def fact_types(pathway: Pathway) -> dict[str, ValueType]:
 
 
 def analyse(pathway: Pathway) -> Analysis:
-    """Check references, structure and expressions; compile every derived fact and guard."""
+    """Check references, structure and expressions; compile every derived fact, guard and computed value."""
     index = build_index(pathway)
     issues: list[Issue] = []
     issues += _duplicate_ids(pathway, index)
@@ -70,7 +72,12 @@ def analyse(pathway: Pathway) -> Analysis:
     broken = frozenset(pathway.derived) - frozenset(derived)
     table = Symbols(symbols, broken)  # one frozen table for every guard
     guards = _compile_guards(index, table, broken, issues)
-    return Analysis(pathway, index, table, derived, guards, tuple(issues))
+
+    def report(path: DocPath, text: str, found: Iterable[object]) -> None:
+        issues.extend(_expr_issues(path, text, found))
+
+    values = compile_values(pathway.actions, table, broken, report)
+    return Analysis(pathway, index, table, derived, guards, tuple(issues), values)
 
 
 def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
@@ -180,6 +187,8 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
     states, events = frozenset(index.states), frozenset(pathway.events)
     for name, action in pathway.actions.items():
         yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
+        for value_name, value in (action.values or {}).items():
+            yield from _missing(value.evidence, ev, "evidence", ("actions", name, "values", value_name, "evidence"))
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     for info in index.states.values():

@@ -8,6 +8,9 @@ tree's shape) live in :mod:`pathway.definition.loader`, which reports them with 
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -16,14 +19,17 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PlainValidator,
     StringConstraints,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from pathway.diagnostics import did_you_mean, one_of
 from pathway.expr.durations import EXAMPLES, HOUR, duration_hint, parse_duration
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -156,6 +162,102 @@ class EventDef(Model):
 ActionKind = Literal["order", "medication", "dose_change", "referral", "procedure", "advice", "monitoring", "review"]
 
 
+def _given(value: object) -> int | float | str:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    what = "empty text" if value == "" else "true/false" if isinstance(value, bool) else repr(value)
+    raise PydanticCustomError(
+        "given_value",
+        "a value is a finite number or text, not {what}",
+        {"what": what, "hint": "write a number such as 1.3, or the text as the source states it, e.g. '1.0 mg/m2'"},
+    )
+
+
+GivenValue = Annotated[
+    int | float | str,
+    PlainValidator(_given),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "minLength": 1}]}),
+]
+"""A value as a pathway gives it: a finite number, or text as the source writes it ('1.0 mg/m2')."""
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+"""A placeholder of an action's ``text``: ``{dose}`` stands for the value ``dose`` as shown."""
+
+
+class ValueCase(Model):
+    """A row of a value's table: the first case whose guard is true gives the value."""
+
+    when: Text = Field(
+        description="A guard in the guard language, or 'otherwise' (the last case: every guard before it is false)."
+    )
+    value: GivenValue = Field(description="What the case gives: a number, or text as the source writes it.")
+
+
+class ComputedValue(Model):
+    """A value a recommendation carries (a dose, a dose level), worked out each time it is issued and while it is
+    active: from an expression over facts, from a table of cases, or as the source gives it."""
+
+    expr: Text | None = Field(
+        default=None, description="An expression in the guard language that gives a number, e.g. 'weight_kg * 1'."
+    )
+    cases: list[ValueCase] | None = Field(
+        default=None,
+        min_length=1,
+        description="A table: the first case whose guard is true gives the value; the last case is 'otherwise'.",
+    )
+    value: GivenValue | None = Field(
+        default=None, description="A value the source states, not computed: a number, or text such as '60-120 mg/day'."
+    )
+    unit: Text | None = Field(default=None, description="The unit shown after a number, e.g. 'mg/day'.")
+    decimals: int | None = Field(
+        default=None,
+        ge=0,
+        le=6,
+        description="Round a number to this many decimal places (half away from zero) before it is recorded and "
+        "shown; a number is never shown with a trailing zero.",
+    )
+    evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this value.")
+    description: str | None = Field(default=None, description="What the value is, in the clinician's words.")
+    note: str | None = Field(default=None, description="A documented choice about this value.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ComputedValue:
+        given = [key for key in ("expr", "cases", "value") if getattr(self, key) is not None]
+        if len(given) != 1:
+            found = "none" if not given else " and ".join(f"'{k}'" for k in given)
+            raise PydanticCustomError(
+                "value_source",
+                "a value has exactly one of 'expr', 'cases' or 'value'; it has {found}",
+                {"found": found, "hint": "compute it (expr), choose it from a table (cases), or give it (value)"},
+            )
+        if self.cases is not None:
+            last = len(self.cases) - 1
+            for i, case in enumerate(self.cases):
+                if (case.when == "otherwise") != (i == last):
+                    raise PydanticCustomError(
+                        "otherwise_last",
+                        "case {n} of {count}: 'otherwise' is the last case of a table, and only the last",
+                        {
+                            "n": i + 1,
+                            "count": last + 1,
+                            "hint": "end the table with {when: otherwise, value: ...}, so that every patient gets a "
+                            "value or is told which facts it needs",
+                        },
+                    )
+        numbers = self.expr is not None or any(not isinstance(v, str) for v in self._given())
+        if not numbers and (self.unit is not None or self.decimals is not None):
+            raise PydanticCustomError(
+                "unit_of_text",
+                "'unit' and 'decimals' are for numbers, and this value is text",
+                {"hint": "write the unit inside the text, e.g. value: '1.0 mg/m2'"},
+            )
+        return self
+
+    def _given(self) -> list[int | float | str]:
+        return [c.value for c in self.cases or ()] + ([] if self.value is None else [self.value])
+
+
 class Action(Model):
     """A recommendation with a stable id, used in trails, docs and conformance checks."""
 
@@ -165,6 +267,47 @@ class Action(Model):
     description: str | None = Field(default=None, description="What to do, in the clinician's words.")
     dose: str | None = Field(default=None, description="Dose range as the cited source states it.")
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
+    values: dict[Id, ComputedValue] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Values the recommendation carries (a dose, a dose level), by name, computed when it is issued; "
+        "the trail records each with the facts it read.",
+    )
+    text: Text | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The recommendation as a clinician reads it, its values in braces: 'Prednisone {dose} once daily'.",
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is None:
+            return None
+        declared = info.data.get("values") or {}
+        names = [m.group(1) for m in PLACEHOLDER.finditer(text)]
+        if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
+            raise PydanticCustomError(
+                "bad_placeholder",
+                "a brace in 'text' that is not a placeholder",
+                {"hint": "a placeholder is a value's name in braces, e.g. {dose}; text has no other braces"},
+            )
+        for name in names:
+            if name not in declared:
+                close = did_you_mean(name, declared)
+                known = f"the action's values are {one_of(declared)}" if declared else "the action declares no values"
+                raise PydanticCustomError(
+                    "unknown_placeholder",
+                    "'text' has a placeholder for '{name}', which is not a value of this action",
+                    {"name": name, "hint": f"{close} {known}" if close else known},
+                )
+        return text
+
+    def fill(self, shown: Mapping[str, str]) -> str | None:
+        """``text`` with each placeholder replaced by its value as shown (None without a text)."""
+        if self.text is None:
+            return None
+        return PLACEHOLDER.sub(lambda m: shown.get(m.group(1), m.group(0)), self.text)
 
 
 class Finding(Model):

@@ -20,6 +20,14 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
                 "add the ids of the evidence entries that support it",
                 key=True,
             )
+        for value_name, value in (action.values or {}).items():
+            if not value.evidence:
+                yield LintFinding(
+                    ("actions", name, "values", value_name),
+                    f"value '{value_name}' of action '{name}' cites no evidence",
+                    "add 'evidence:' to the value: the source that states the dose or the rule",
+                    key=True,
+                )
     for name, finding in p.findings.items():
         if not finding.evidence:
             yield LintFinding(
@@ -41,9 +49,11 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard or derived fact reads (known() included), from the expressions compiled at load time."""
+    """Every name a guard, derived fact or computed value reads (known() included), from the expressions compiled
+    at load time."""
     compiled = [*analysis.guards.values(), *analysis.derived.values()]
-    return {name for expression in compiled for name in expression.names}
+    read = {name for expression in compiled for name in expression.names}
+    return read | {name for rules in analysis.values.values() for rule in rules.values() for name in rule.names}
 
 
 @rule(Code.PW521)

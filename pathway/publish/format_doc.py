@@ -12,6 +12,7 @@ from pydantic.fields import FieldInfo
 from pathway.definition.model import (
     Action,
     Code,
+    ComputedValue,
     Derived,
     Duration,
     EventDef,
@@ -19,6 +20,7 @@ from pathway.definition.model import (
     EvidenceId,
     Fact,
     Finding,
+    GivenValue,
     Id,
     Number,
     Pathway,
@@ -27,6 +29,7 @@ from pathway.definition.model import (
     State,
     Text,
     Transition,
+    ValueCase,
     Version,
 )
 
@@ -38,6 +41,8 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (Derived, "An entry of `derived:`, keyed by its name."),
     (EventDef, "An entry of `events:`, keyed by the event's name."),
     (Action, "An entry of `actions:`, keyed by the action id."),
+    (ComputedValue, "An entry of an action's `values:`, keyed by the value's name (the name `text` shows in braces)."),
+    (ValueCase, "An item of a value's `cases:` list."),
     (Finding, "An entry of `findings:`, keyed by the finding id."),
     (State, "An entry of `states:` (top level, or a compound or parallel state's children), by its id."),
     (Recommendation, "An item of a state's `recommend:` list written as a mapping, for a deadline or a period."),
@@ -56,6 +61,8 @@ def _type_text(annotation: Any) -> str:
         int: "integer",
         float: "number",
         Number: "finite number",
+        GivenValue: "number or text",
+        int | float | str: "number or text",  # a GivenValue field, its annotation stripped by pydantic
         Duration: "duration (`72h`, `3d`, `2w`, `90min`, `PT72H`)",
         RecommendItem: "action id or [Recommendation](#recommendation)",
         bool: "true/false",
