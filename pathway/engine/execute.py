@@ -26,6 +26,7 @@ from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.items import Carried
 from pathway.engine.selection import Checked, Fire, Wait, check_timer, select
 from pathway.engine.timeline import Timeline, Timer
+from pathway.engine.values import Values
 from pathway.expr import Scope
 from pathway.expr.durations import format_time
 from pathway.journey.check import Input, LoadedJourney, input_to_record
@@ -52,6 +53,7 @@ from pathway.trail.records import (
     IssuedRecord,
     Record,
     RetiredRecord,
+    RevisedRecord,
     StartRecord,
     SummaryRecord,
     TimerRecord,
@@ -89,6 +91,7 @@ class _Run:
         self.at = ""
         self.input_seq = 0
         self.timeline = Timeline(analysis)
+        self.values = Values(analysis)
         self.rules: dict[tuple[str, str], Recommendation] = {
             (state, rule.action): rule
             for state, info in analysis.index.states.items()
@@ -126,6 +129,27 @@ class _Run:
     def checked(self, c: Checked) -> Check:
         return check_of(c, self.analysis.derived, self.supplied, self.given_by)
 
+    def scope(self) -> Scope:
+        """What guards and values see now: the facts, the clock, when each fact was given."""
+        return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+
+    def valued(self, kind: str, action: str) -> dict[str, Any]:
+        """The ``values`` and ``text`` of an issue of a recommendation, worked out now (none for a finding)."""
+        worked = (
+            self.values.issue(action, self.scope(), self.supplied, self.given_by) if kind == "recommendation" else None
+        )
+        return {"values": worked.values, "text": worked.text} if worked is not None else {}
+
+    def revise(self) -> None:
+        """Work out the values of the active recommendations again; record each recommendation whose values
+        changed since they were last recorded."""
+        active = [action for kind, action in self.items if kind == "recommendation"]
+        for action, changed, worked in self.values.revise(active, self.scope(), self.supplied, self.given_by):
+            item = self.items[("recommendation", action)]
+            self.emit(
+                RevisedRecord, id=action, state=item.state, changed=changed, values=worked.values, text=worked.text
+            )
+
     # --- steps ----------------------------------------------------------------------------------------------
 
     def apply(self, inp: Input) -> None:
@@ -148,6 +172,8 @@ class _Run:
             self.complete(inp.event)
         if inp.done is not None:
             self.conformance(inp, before)
+        if self.error is None:
+            self.revise()
         self.report_waits()
         self.report_errors()
 
@@ -182,6 +208,7 @@ class _Run:
         if self.error is None:
             self.armed(falling)
             self.recur(moment)
+            self.revise()
         self.report_waits()
         self.report_errors()
 
@@ -213,6 +240,7 @@ class _Run:
                 due=item.due_text(),
                 every=item.every_text,
                 occurrence=item.occurrence,
+                **self.valued(kind, action),
             )
 
     def apply_safely(self, inp: Input) -> None:
@@ -312,6 +340,7 @@ class _Run:
                 evidence=tuple(entry.evidence),
                 due=item.due_text(),
                 every=item.every_text,
+                **self.valued(*key),
             )
 
     def recommended(self) -> tuple[str, ...]:
@@ -362,10 +391,24 @@ class _Run:
                 evidence=tuple(catalogue[k[1]].evidence),
                 due=v.due_text(),
                 done=v.done if v.due is not None else None,
+                **self.values_now(kind, k[1]),
             )
             for k, v in self.items.items()
             if k[0] == kind
         )
+
+    def values_now(self, kind: str, action: str) -> dict[str, Any]:
+        worked = self.values.now(action) if kind == "recommendation" else None
+        return {"values": worked.values, "text": worked.text} if worked is not None else {}
+
+    def needs(self) -> tuple[str, ...]:
+        """The facts to collect: those the waiting states need, and those the unknown values of the active
+        recommendations need."""
+        needed = {n for w in self.waits.values() for n in w.needs}
+        for kind, action in self.items:
+            worked = self.values.now(action) if kind == "recommendation" else None
+            needed |= worked.needs() if worked is not None else set()
+        return tuple(sorted(needed))
 
     def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:
         """(due, overdue) at the clock's time: pending timers and deadlines not done, each in time order."""
@@ -394,7 +437,7 @@ class _Run:
             recommendations=self.active_items("recommendation"),
             findings=self.active_items("finding"),
             issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
-            needs=tuple(sorted({n for w in self.waits.values() for n in w.needs})),
+            needs=self.needs(),
             waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,

@@ -13,6 +13,7 @@ from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
 from pathway.engine.compile import compile_chart
 from pathway.engine.execute import Step, run_records, run_steps
+from pathway.engine.values import value_errors
 from pathway.errors import ExitCode, invalid_input
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.journey.until import with_until
@@ -39,9 +40,9 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        """False when the run stopped on an engine error (an eventless cycle) or met a guard that could not be
-        evaluated."""
-        return self.summary.error is None and not self.summary.errors
+        """False when the run stopped on an engine error (an eventless cycle), met a guard that could not be
+        evaluated, or worked out a recommendation's value that could not be evaluated."""
+        return self.summary.error is None and not self.summary.errors and not value_errors(self.records)
 
     def summary_json(self) -> dict[str, Any]:
         """The closing summary, in the shape ``pathway run --format json`` prints."""

@@ -34,6 +34,9 @@ from pathway.trail.parts import (
     ReadUnknown,
     Signature,
     StateWaiting,
+    ValueComputed,
+    ValueFailed,
+    ValueUnknown,
 )
 from pathway.trail.records import RECORD_TYPES, SCHEMA, Entry, HeaderRecord, Step, kind_of, record_schema
 
@@ -51,6 +54,9 @@ PARTS: tuple[type[BaseModel], ...] = (
     ReadUnknown,
     ReadError,
     ReadClock,
+    ValueComputed,
+    ValueUnknown,
+    ValueFailed,
     ActiveItem,
     Due,
     FirstIssued,

@@ -108,6 +108,41 @@ class Check(Part):
     error: Failure | None = optional("For `error`: what went wrong.")
 
 
+class ValueComputed(Part):
+    """A recommendation's value, worked out: the number or text, and what it was computed from."""
+
+    value: int | float | str = Field(description="The value: a number (rounded as the definition says), or text.")
+    unit: str | None = optional("The unit of a number, as the definition writes it.")
+    expr: str | None = optional("For a value computed by an expression: the expression.")
+    when: str | None = optional("For a value chosen from a table: the guard of the case that gave it (`otherwise`).")
+    read: dict[str, Read] | None = optional(
+        "Each fact or derived fact it read, with its value and the input that gave it; absent when it read none."
+    )
+
+
+class ValueUnknown(Part):
+    """A recommendation's value that cannot be worked out yet: a fact it needs is not known. Never a guess."""
+
+    unknown: Literal[True] = Field(description="Always `true`.")
+    missing: tuple[str, ...] = Field(description="The facts whose values could still decide it, sorted.")
+    expr: str | None = optional("For a value computed by an expression: the expression.")
+    when: str | None = optional("For a value chosen from a table: the guard of the first case not yet decided.")
+    read: dict[str, Read] | None = optional("Each fact or derived fact it read; absent when it read none.")
+
+
+class ValueFailed(Part):
+    """A recommendation's value that could not be worked out although its facts are known (a division by zero)."""
+
+    error: Failure = Field(description="What went wrong.")
+    expr: str | None = optional("For a value computed by an expression: the expression.")
+    when: str | None = optional("For a value chosen from a table: the guard that could not be evaluated.")
+    read: dict[str, Read] | None = optional("Each fact or derived fact it read; absent when it read none.")
+
+
+Computed = ValueComputed | ValueUnknown | ValueFailed
+"""A recommendation's value at a moment: worked out, unknown (with the facts it needs), or an error."""
+
+
 class PathwayRef(Part):
     """The pathway a trail was run against."""
 
@@ -156,6 +191,10 @@ class ActiveItem(Part):
     done: str | None = optional(
         "For a recommendation with a deadline: when care recorded it as done (`done:`) since its latest issue."
     )
+    values: dict[str, Computed] | None = optional(
+        "For a recommendation with values: each value as it stands now (see `issued`)."
+    )
+    text: str | None = optional("For a recommendation with a `text`: the text with its values as they stand now.")
 
 
 class Due(Part):

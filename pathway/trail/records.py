@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Computed,
     Due,
     EngineRef,
     FirstIssued,
@@ -132,6 +133,26 @@ class IssuedRecord(Step):
     due: str | None = optional("When this issue is due, for a recommendation with `due` or `every`.")
     every: str | None = optional("The period of a recurring recommendation, as the definition writes it.")
     occurrence: int | None = optional("For a recurring recommendation issued again: 2 for the second issue, and on.")
+    values: dict[str, Computed] | None = optional(
+        "For a recommendation with values (a dose, a dose level): each value by name, worked out over the facts "
+        "and the clock of this moment: `{value, unit, expr or when, read}`; `{unknown: true, missing}` while a "
+        "fact it needs is not known; `{error}` when it could not be evaluated."
+    )
+    text: str | None = optional(
+        "For a recommendation with a `text`: the text with each placeholder replaced by its value as shown."
+    )
+
+
+class RevisedRecord(Step):
+    """A value of an active recommendation changed (a new weight, a new grade, a fact gone stale): the
+    recommendation stays active, with these values. Values are worked out again after each input and wake-up."""
+
+    kind: Literal["revised"] = "revised"
+    id: str = Field(description="The action id.")
+    state: str = Field(description="The state that carries it.")
+    changed: tuple[str, ...] = Field(description="The names of the values that changed, sorted.")
+    values: dict[str, Computed] = Field(description="Every value of the recommendation as it stands now.")
+    text: str | None = optional("For a recommendation with a `text`: the text with its values as they stand now.")
 
 
 class RetiredRecord(Step):
@@ -206,7 +227,10 @@ class SummaryRecord(Step):
     recommendations: tuple[ActiveItem, ...] = Field(description="The active recommendations.")
     findings: tuple[ActiveItem, ...] = Field(description="The active findings.")
     issued: tuple[FirstIssued, ...] = Field(description="Every recommendation ever issued, with its first time.")
-    needs: tuple[str, ...] = Field(description="The facts the pathway waits for, sorted.")
+    needs: tuple[str, ...] = Field(
+        description="The facts the pathway waits for, sorted: for a decision (see `waiting`), or for a value of an "
+        "active recommendation that is unknown."
+    )
     waiting: tuple[StateWaiting, ...] = Field(description="The states that wait, with what each needs.")
     terminated: bool = Field(description="Whether the chart reached a final top-level state.")
     error: str | None = Field(description="Why the engine stopped early (PW410 or PW412), or null.")
@@ -232,6 +256,7 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     StartRecord,
     TransitionRecord,
     IssuedRecord,
+    RevisedRecord,
     RetiredRecord,
     WaitingRecord,
     ExpiredRecord,
@@ -247,6 +272,7 @@ Record = Annotated[
     | StartRecord
     | TransitionRecord
     | IssuedRecord
+    | RevisedRecord
     | RetiredRecord
     | WaitingRecord
     | ExpiredRecord
