@@ -34,6 +34,7 @@ from pathway.audit.timing import (
     same_time,
 )
 from pathway.audit.upcoming import upcoming
+from pathway.audit.values import value_reasons
 from pathway.definition.analysis import Analysis
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
@@ -241,7 +242,7 @@ class _Reader:
                 lines.append("    no transition (only as an initial state)")
         return lines
 
-    def recommended(self, records: Sequence[Record]) -> list[str]:
+    def recommended(self, records: Sequence[Record], analysis: Analysis | None) -> list[str]:
         lines = []
         for action, r in latest_issues(records).items():
             cause = f"issue {r.occurrence or 1}, every {r.every}" if r.every else f"cause {r.cause}"
@@ -252,6 +253,7 @@ class _Reader:
                 f"  {action}: {r.title} - issued at #{r.seq} ({r.at}) by state {r.state} ({cause}{due}); "
                 f"evidence: {', '.join(r.evidence) or 'none'}"
             )
+            lines += value_reasons(records, action, self.read, analysis)
         return lines
 
 
@@ -305,7 +307,7 @@ def explain(
             "Blocked by an error (more facts will not help: the values its guard reads must change):",
             *blocked,
         ]
-    recommended = reader.recommended(cut)
+    recommended = reader.recommended(cut, analysis)
     if recommended:
         lines += ["", "Recommended now:", *recommended]
     standing = upcoming(cut, active, now, analysis, reader.steps)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
 from pathway.audit.timing import StateClock, input_steps
+from pathway.audit.values import Latest, failures, headline, issue_details, outcome, revision_details, standing
 from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
@@ -24,6 +25,7 @@ from pathway.trail.records import (
     IssuedRecord,
     Record,
     RetiredRecord,
+    RevisedRecord,
     StartRecord,
     SummaryRecord,
     TimerRecord,
@@ -72,6 +74,7 @@ class _Steps:
         self.clock = StateClock()
         self.passing = _in_passing(records)
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
+        self.latest = Latest()
 
     def record(self, r: Record) -> list[str]:
         """The record's lines: the first is the record itself, the others its details."""
@@ -79,6 +82,8 @@ class _Steps:
             return self.transition(r)
         if isinstance(r, IssuedRecord | RetiredRecord):
             return self.item(r)
+        if isinstance(r, RevisedRecord):
+            return self.revised(r)
         if isinstance(r, WaitingRecord):
             return [f"waiting in {r.state} for: {', '.join(r.needs) or '(nothing: see the blocked guards)'}"]
         if isinstance(r, ExpiredRecord):
@@ -138,7 +143,15 @@ class _Steps:
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
-        return [f"+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"]
+        title = headline(r.text, r.values or {}, self.read) or r.title
+        line = f"+ {verb} {r.id}: {title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"
+        return [line, *issue_details(r.text, r.values or {})]
+
+    def revised(self, r: RevisedRecord) -> list[str]:
+        """A recommendation whose values changed: its text (or the changed values), then each change."""
+        changed = ", ".join(f"{name} = {outcome(r.values[name])}" for name in r.changed)
+        head = headline(r.text, r.values, self.read) or changed
+        return [f"* revised {r.id}: {head}", *revision_details(r, self.latest.values.get(r.id, {}))]
 
     def heading(self, m: Moment) -> str:
         """The line a moment starts with: the input, or why the engine woke."""
@@ -187,6 +200,7 @@ def render_steps(records: Sequence[Record]) -> str:
         for r in m.records:
             shown = steps.record(r)
             steps.clock.see(r)
+            steps.latest.see(r)
             if shown:
                 lines.append(f"{f'#{r.seq}':<{width}}    {shown[0]}")
                 lines += [f"{'':<{width}}    {DETAIL}{detail}" for detail in shown[1:]]
@@ -242,6 +256,7 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
         f"Now ({summary.at}):",
         f"  states:          {', '.join(states) or 'none'}",
         f"  recommendations: {ids(summary.recommendations, 'recommendation')}",
+        *(f"    {i.id}: {standing(i.text, i.values)}" for i in summary.recommendations if i.values),
         f"  findings:        {ids(summary.findings, 'finding')}",
     ]
     for wait in summary.waiting:
@@ -264,4 +279,5 @@ def render_run(records: Sequence[Record], analysis: Analysis | None = None) -> s
         DISCLAIMER,
         "",
     ]
-    return "\n".join([*head, render_steps(records), "", render_summary(header, summary, analysis)])
+    failed = [escape(f"  {line}") for line in failures(records)]
+    return "\n".join([*head, render_steps(records), "", render_summary(header, summary, analysis), *failed])
