@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from pathway.definition.index import DocPath
 from pathway.definition.model import Action, ComputedValue
@@ -65,7 +65,9 @@ def rounded(value: Number, decimals: int | None) -> Number:
     """A number as recorded: rounded to ``decimals`` places (half away from zero) when given, and a whole number
     written without a fractional part (``82``, not ``82.0``)."""
     if decimals is not None:
-        exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        with localcontext() as context:
+            context.prec = 400  # every digit of the largest float (1.8e308) and six decimals: quantize never fails
+            exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         value = int(exact) if exact == exact.to_integral_value() else float(exact)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
