@@ -20,6 +20,10 @@ from pathway.definition.loader import load_analysis
 from pathway.definition.model import Action
 from pathway.definition.values import rounded, shown
 from pathway.linter import lint_file
+from pathway.publish.pathway_docs import evidence_page
+from pathway.publish.site_pages import actions_page
+from pathway.render.diagrams import dot
+from pathway.render.graph import build_graph
 from pathway.trail.io import read_trail, write_trail
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
@@ -279,3 +283,28 @@ def test_explain_without_the_pathway_still_shows_the_values_from_the_trail() -> 
     )
     # the fixture is not bundled: the case and the facts read come from the trail, only the evidence needs the pathway
     assert "      level = hold, otherwise  [grade=4 (#11)]" in pathway.explain(trail).lines
+
+
+def test_a_diagram_lists_each_value_below_its_recommendation_and_keeps_it_short(values: Analysis) -> None:
+    node = build_graph(values).nodes["treatment"]
+    assert node.recommend_labels == ("start_prednisone", "adjust_dose · every 3w", "give_antiemetic", "infuse")
+    assert node.value_labels == (
+        ("dose: weight_kg × 1 mg/day",),
+        ("level: 3 cases on grade", "dose: 3 cases on grade"),
+        ("dose: 8 mg by mouth",),
+        ("volume: dosing_weight × 10 mL", "rate: dosing_weight × 10 / infusion_hou…"),
+    )
+    source = dot(values, "overview")
+    assert source.index("start_prednisone") < source.index("dose: weight_kg × 1 mg/day") < source.index("adjust_dose")
+
+
+def test_the_actions_page_gives_each_value_its_rule_and_evidence(values: Analysis) -> None:
+    page = actions_page(values)
+    assert "- `infuse`: `Infuse {volume} at {rate}`" in page
+    assert (
+        "| `adjust_dose` | `dose` | `grade <= 1` → 1.3 mg/m2; `grade == 2` → 1 mg/m2; otherwise → withheld | mg/m2 "
+        "| [`fixture`](evidence.md) | - |"
+    ) in page
+    assert "| `infuse` | `rate` | `dosing_weight * 10 / infusion_hours`, rounded to 1 decimal | mL/h |" in page
+    assert "value `rate` of action `infuse`" in evidence_page(values)
+    assert "## Computed values" not in actions_page(load_analysis(ROOT / "definitions" / "example" / "pathway.yaml"))

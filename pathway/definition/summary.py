@@ -67,9 +67,9 @@ def render_summary(analysis: Analysis) -> str:
     if p.events:
         lines += ["", f"Events ({len(p.events)}):"] + [f"  {n:<28} {e.description}" for n, e in p.events.items()]
     lines += ["", f"Actions ({len(p.actions)}):"]
-    lines += [
-        f"  {n:<28} [{a.kind}] {a.title}  (evidence: {', '.join(a.evidence) or 'none'})" for n, a in p.actions.items()
-    ]
+    for n, a in p.actions.items():
+        lines.append(f"  {n:<28} [{a.kind}] {a.title}  (evidence: {', '.join(a.evidence) or 'none'})")
+        lines += [f"  {'':<28}   {v}: {rule.formula()}" for v, rule in analysis.values.get(n, {}).items()]
     if p.findings:
         lines += ["", f"Findings ({len(p.findings)}):"]
         lines += [f"  {n:<28} {f.title}  (evidence: {', '.join(f.evidence) or 'none'})" for n, f in p.findings.items()]

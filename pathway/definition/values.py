@@ -53,11 +53,11 @@ class ValueRule:
         return frozenset(n for c in compiled if c is not None for n in c.names)
 
     def formula(self) -> str:
-        """The value's rule in one short line: ``weight_kg * 1 mg/day``, ``a table of 3 cases``, ``60-120 mg/day``."""
+        """The value's rule in one short line: ``weight_kg * 1 mg/day``, ``3 cases on grade``, ``60-120 mg/day``."""
         if self.expr is not None:
-            return self.expr.text + (f" {self.unit}" if self.unit else "")
+            return " ".join(self.expr.text.split()) + (f" {self.unit}" if self.unit else "")
         if self.table:
-            return f"a table of {len(self.cases)} cases"
+            return f"{len(self.cases)} cases on {', '.join(sorted(self.names)) or 'nothing'}"
         return shown(self.cases[0].value, self.unit)
 
 

@@ -29,6 +29,11 @@ def _catalogue_notes(analysis: Analysis) -> Iterator[tuple[str, str | None, list
     yield from ((f"fact `{n}`", f.note, []) for n, f in p.facts.items())
     yield from ((f"derived fact `{n}` = `{d.expr}`", d.note, []) for n, d in p.derived.items())
     yield from ((f"action `{n}`", a.note, list(a.evidence)) for n, a in p.actions.items())
+    yield from (
+        (f"value `{v}` of action `{n}`", value.note, list(value.evidence))
+        for n, a in p.actions.items()
+        for v, value in (a.values or {}).items()
+    )
 
 
 def _trigger(after: str | None, when: str | None) -> str:
@@ -87,6 +92,12 @@ def choices_page(analysis: Analysis) -> str:
 def _citers(analysis: Analysis, evidence_id: str) -> list[str]:
     p = analysis.pathway
     out = [f"action `{n}`" for n, a in p.actions.items() if evidence_id in a.evidence]
+    out += [
+        f"value `{v}` of action `{n}`"
+        for n, a in p.actions.items()
+        for v, value in (a.values or {}).items()
+        if evidence_id in value.evidence
+    ]
     out += [f"finding `{n}`" for n, f in p.findings.items() if evidence_id in f.evidence]
     out += [f"state `{s}`" for s, i in analysis.index.states.items() if evidence_id in i.state.evidence]
     out += [f"transition `{t.id}`" for t in analysis.index.transitions if evidence_id in t.evidence]

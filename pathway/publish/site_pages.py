@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateInfo, TransitionInfo
-from pathway.definition.model import Fact, Recommendation
+from pathway.definition.model import ComputedValue, Fact, Recommendation
+from pathway.definition.values import shown
 from pathway.diagnostics.escape import escape
 from pathway.publish.pathway_docs import GENERATED, prose
 
@@ -136,6 +137,7 @@ def actions_page(analysis: Analysis) -> str:
             for n, a in p.actions.items()
         ),
     )
+    lines += _values_section(analysis)
     lines += ["", "## Findings", ""]
     if p.findings:
         lines += table(
@@ -145,6 +147,48 @@ def actions_page(analysis: Analysis) -> str:
     else:
         lines.append("This pathway concludes no findings.")
     return "\n".join(lines) + "\n"
+
+
+def _rule(value: ComputedValue) -> str:
+    """How a value is worked out, for a table cell: the expression (and its rounding), each case of a table, or the
+    value as the source gives it."""
+    if value.expr is not None:
+        places = value.decimals
+        rounding = f", rounded to {places} decimal{'s' if places != 1 else ''}" if places is not None else ""
+        return code(value.expr) + rounding
+    if value.cases is not None:
+        return "; ".join(
+            ("otherwise" if c.when == "otherwise" else code(c.when)) + f" → {cell(shown(c.value, value.unit))}"
+            for c in value.cases
+        )
+    assert value.value is not None  # the model holds exactly one of expr, cases and value
+    return f"as the source states it: {cell(shown(value.value, value.unit))}"
+
+
+def _values_section(analysis: Analysis) -> list[str]:
+    """The computed values of the actions that carry some: each with its rule and its evidence; the texts first."""
+    valued = {n: a for n, a in analysis.pathway.actions.items() if a.values}
+    if not valued:
+        return []
+    lines = [
+        "",
+        "## Computed values",
+        "",
+        "The values a recommendation carries, worked out when it is issued and again after every input and wake-up "
+        "while it is active; a value whose facts are not known is unknown, never a guess "
+        "([how values are worked out](../../recommendations.md#computed-values)).",
+        "",
+    ]
+    lines += [f"- `{n}`: {code(a.text)}" for n, a in valued.items() if a.text] + [""]
+    lines += table(
+        ["action", "value", "rule", "unit", "evidence", "note"],
+        (
+            [f"`{n}`", f"`{v}`", _rule(value), cell(value.unit), evidence_links(value.evidence), cell(value.note)]
+            for n, a in valued.items()
+            for v, value in (a.values or {}).items()
+        ),
+    )
+    return lines
 
 
 def _recommendation(rule: Recommendation) -> str:

@@ -3,11 +3,12 @@
 Compound states are clusters (``cluster_<id>``) with a small filled point marking their initial child; parallel
 states are dashed clusters labelled ``parallel`` whose regions are collapsed boxes (each region has its own view);
 final states have a double border; a state lists its recommendations (a period or a deadline after the id:
-``reassess · every 3w``) and conclusions in a small font and marks its evidence with ``[n ev]``. Transitions carry
-their wrapped label and the full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``;
-edges to or from clusters use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken
-transitions get their step numbers (the seq of their trail records, as the run output shows them) and a link
-``#step-N``, visited states are outlined, current states filled, the rest greyed.
+``reassess · every 3w``; below it, smaller, each value it carries: ``dose: weight_kg × 1 mg/day``) and
+conclusions in a small font and marks its evidence with ``[n ev]``. Transitions carry their wrapped label and the
+full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``; edges to or from clusters
+use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken transitions get their step
+numbers (the seq of their trail records, as the run output shows them) and a link ``#step-N``, visited states are
+outlined, current states filled, the rest greyed.
 
 Output is deterministic: document order throughout, no ids, addresses or timestamps.
 """
@@ -28,6 +29,7 @@ TAKEN = "#1f5fbf"
 DIM = "#b4b4b4"
 CURRENT = "#ffe9a8"
 SMALL = "9"
+VALUE = "8"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,10 @@ def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
     node = ctx.graph.nodes[state_id]
     mark = f'<SUP><FONT POINT-SIZE="8">[{node.evidence} ev]</FONT></SUP>' if node.evidence else ""
     rows = [f"<TR><TD><B>{escape(heading)}</B>{mark}</TD></TR>"]
-    rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(a)}</FONT></TD></TR>' for a in node.recommend_labels]
+    for i, label in enumerate(node.recommend_labels):
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(label)}</FONT></TD></TR>')
+        values = node.value_labels[i] if i < len(node.value_labels) else ()
+        rows += [f'<TR><TD><FONT POINT-SIZE="{VALUE}"><I>{escape(v)}</I></FONT></TD></TR>' for v in values]
     rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>= {escape(f)}</I></FONT></TD></TR>' for f in node.conclude]
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 

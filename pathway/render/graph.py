@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateKind
 from pathway.definition.model import Recommendation
+from pathway.definition.values import ValueRule
 
 OVERVIEW = "overview"
 WRAP = 28
@@ -24,8 +25,8 @@ WRAP = 28
 
 @dataclass(frozen=True)
 class Node:
-    """One state: its kind and place in the tree, what it recommends (ids, and as drawn: with the period or deadline)
-    and concludes, how much evidence it cites."""
+    """One state: its kind and place in the tree, what it recommends (ids, and as drawn: with the period or deadline,
+    and below each the values it carries) and concludes, how much evidence it cites."""
 
     id: str
     kind: StateKind
@@ -37,6 +38,7 @@ class Node:
     conclude: tuple[str, ...]
     evidence: int
     recommend_labels: tuple[str, ...]
+    value_labels: tuple[tuple[str, ...], ...] = ()  # for each recommendation, its values as drawn
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,13 @@ def recommend_label(item: Recommendation) -> str:
     return " · ".join([item.action, ", ".join(timing)]) if timing else item.action
 
 
+def value_label(name: str, rule: ValueRule, limit: int = 40) -> str:
+    """A computed value as a state lists it below its recommendation, kept short: ``dose: weight_kg × 1 mg/day``,
+    ``level: a table of 3 cases``, ``dose: 60-120 mg/day``."""
+    text = f"{name}: {rule.formula().replace('*', '×')}"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def wrap(text: str, width: int = WRAP) -> list[str]:
     """Text broken into lines of about ``width`` characters (long words are kept whole)."""
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
@@ -134,6 +143,10 @@ def build_graph(analysis: Analysis) -> Graph:
             tuple(st.conclude),
             len(st.evidence),
             tuple(recommend_label(r) for r in st.recommendations),
+            tuple(
+                tuple(value_label(n, v) for n, v in analysis.values.get(r.action, {}).items())
+                for r in st.recommendations
+            ),
         )
     edges = tuple(
         Edge(
