@@ -308,3 +308,13 @@ def test_the_actions_page_gives_each_value_its_rule_and_evidence(values: Analysi
     assert "| `infuse` | `rate` | `dosing_weight * 10 / infusion_hours`, rounded to 1 decimal | mL/h |" in page
     assert "value `rate` of action `infuse`" in evidence_page(values)
     assert "## Computed values" not in actions_page(load_analysis(ROOT / "definitions" / "example" / "pathway.yaml"))
+
+
+def test_the_run_and_explain_shown_in_the_docs_are_what_pathway_prints() -> None:
+    page = (ROOT / "docs" / "recommendations.md").read_text(encoding="utf-8")
+    section = page.split("## Computed values", 1)[1].split("\n## ", 1)[0]
+    run, explained = (block.split("```", 1)[0] for block in section.split("```text\n")[1:3])
+    golden = (GOLDEN_VALUES / "weight-missing-then-given.run.txt").read_text(encoding="utf-8").splitlines()
+    assert all(line in golden for line in run.splitlines())
+    explain = (GOLDEN_VALUES / "weight-missing-then-given.explain.txt").read_text(encoding="utf-8").splitlines()
+    assert all(line in explain for line in explained.splitlines())
