@@ -318,3 +318,13 @@ def test_the_run_and_explain_shown_in_the_docs_are_what_pathway_prints() -> None
     assert all(line in golden for line in run.splitlines())
     explain = (GOLDEN_VALUES / "weight-missing-then-given.explain.txt").read_text(encoding="utf-8").splitlines()
     assert all(line in explain for line in explained.splitlines())
+
+
+def test_a_text_naming_a_value_that_failed_is_not_reported_twice(tmp_path: Path) -> None:
+    text = VALUES.read_text(encoding="utf-8").replace(
+        "        expr: weight_kg * 1\n", "        expr: weight_kg * 1\n        value: 1\n"
+    )
+    path = tmp_path / "values.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [(d.code, d.message) for d in pathway.validate(str(path))]
+    assert found == [("PW013", "a value has exactly one of 'expr', 'cases' or 'value'; it has 'expr' and 'value'")]

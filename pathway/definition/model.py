@@ -284,15 +284,17 @@ class Action(Model):
     def _placeholders(cls, text: str | None, info: ValidationInfo) -> str | None:
         if text is None:
             return None
-        declared = info.data.get("values") or {}
-        names = [m.group(1) for m in PLACEHOLDER.finditer(text)]
-        if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
+        rest = PLACEHOLDER.sub("", text)
+        if "{" in rest or "}" in rest:
             raise PydanticCustomError(
                 "bad_placeholder",
                 "a brace in 'text' that is not a placeholder",
                 {"hint": "a placeholder is a value's name in braces, e.g. {dose}; text has no other braces"},
             )
-        for name in names:
+        if "values" not in info.data:  # the values failed and are reported: naming them here would mislead
+            return text
+        declared = info.data["values"] or {}
+        for name in (m.group(1) for m in PLACEHOLDER.finditer(text)):
             if name not in declared:
                 close = did_you_mean(name, declared)
                 known = f"the action's values are {one_of(declared)}" if declared else "the action declares no values"
