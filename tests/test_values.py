@@ -197,6 +197,17 @@ def test_a_value_that_cannot_be_evaluated_is_an_error_and_the_run_is_not_ok(valu
     assert of_kind(records, "revised", "infuse")[0]["values"]["rate"]["value"] == 205
     assert not result.ok  # set right later, but it happened: like a guard error
     assert result.exit_code == 1
+    assert result.to_json()["value_errors"] == [
+        {
+            "id": "infuse",
+            "value": "rate",
+            "state": "treatment",
+            "step": 7,
+            "at": "2026-05-04",
+            "kind": "ZeroDivisionError",
+            "message": "division by zero in 'dosing_weight * 10 / infusion_hours'",
+        }
+    ]
     assert "value error in infuse (rate, at #7, 2026-05-04): division by zero" in render_run(result.records)
     trail = GOLDEN_VALUES / "division-by-zero.jsonl"
     assert (

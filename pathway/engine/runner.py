@@ -71,10 +71,19 @@ class RunResult:
         return ExitCode.OK if self.ok else ExitCode.FINDINGS
 
     def to_json(self) -> dict[str, Any]:
-        """The closing summary (:meth:`summary_json`), the engine error if the run stopped on one, and the guards
-        that could not be evaluated (``errors``, empty when there were none)."""
+        """The closing summary (:meth:`summary_json`), the engine error if the run stopped on one, the guards that
+        could not be evaluated (``errors``) and the recommendations' values that could not be worked out
+        (``value_errors``: the action, the value, the step and time, the error), each empty when there were none."""
         summary = self.summary.to_dict()
-        return self.summary_json() | {"error": summary["error"], "errors": summary.get("errors", [])}
+        failed = [
+            {"id": r.id, "value": name, "state": r.state, "step": r.seq, "at": r.at, **value.error.to_dict()}
+            for r, name, value in value_errors(self.records)
+        ]
+        return self.summary_json() | {
+            "error": summary["error"],
+            "errors": summary.get("errors", []),
+            "value_errors": failed,
+        }
 
 
 class Runner:
