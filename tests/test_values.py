@@ -339,3 +339,22 @@ def test_a_text_naming_a_value_that_failed_is_not_reported_twice(tmp_path: Path)
     path.write_text(text, encoding="utf-8")
     found = [(d.code, d.message) for d in pathway.validate(str(path))]
     assert found == [("PW013", "a value has exactly one of 'expr', 'cases' or 'value'; it has 'expr' and 'value'")]
+
+
+def test_a_value_that_reads_the_clock_is_worked_out_again_at_each_input(tmp_path: Path) -> None:
+    text = (
+        VALUES.read_text(encoding="utf-8")
+        .replace("facts:\n", "facts:\n  started: {type: date}\n", 1)
+        .replace(
+            "      dose:\n        value: 8 mg by mouth\n",
+            "      day:\n        expr: days_since(started) + 1\n        evidence: [fixture]\n"
+            "      dose:\n        value: 8 mg by mouth\n",
+        )
+    )
+    path = tmp_path / "values.yaml"
+    path.write_text(text, encoding="utf-8")
+    start = {**START, "facts": {**START["facts"], "started": "2026-05-04"}}
+    records = records_of(load_analysis(path), [start, {"at": "2026-05-11"}])
+    issued, revised = of_kind(records, "issued", "give_antiemetic")[0], of_kind(records, "revised", "give_antiemetic")
+    assert issued["values"]["day"]["value"] == 1
+    assert [(r["at"], r["changed"], r["values"]["day"]["value"]) for r in revised] == [("2026-05-11", ["day"], 8)]
