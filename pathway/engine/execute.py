@@ -26,7 +26,7 @@ from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.items import Carried
 from pathway.engine.selection import Checked, Fire, Wait, check_timer, select
 from pathway.engine.timeline import Timeline, Timer
-from pathway.engine.values import Values
+from pathway.engine.values import Values, fields
 from pathway.expr import Scope
 from pathway.expr.durations import format_time
 from pathway.journey.check import Input, LoadedJourney, input_to_record
@@ -135,10 +135,9 @@ class _Run:
 
     def valued(self, kind: str, action: str) -> dict[str, Any]:
         """The ``values`` and ``text`` of an issue of a recommendation, worked out now (none for a finding)."""
-        worked = (
-            self.values.issue(action, self.scope(), self.supplied, self.given_by) if kind == "recommendation" else None
-        )
-        return {"values": worked.values, "text": worked.text} if worked is not None else {}
+        if kind != "recommendation":
+            return {}
+        return fields(self.values.issue(action, self.scope(), self.supplied, self.given_by))
 
     def revise(self) -> None:
         """Work out the values of the active recommendations again; record each recommendation whose values
@@ -391,23 +390,17 @@ class _Run:
                 evidence=tuple(catalogue[k[1]].evidence),
                 due=v.due_text(),
                 done=v.done if v.due is not None else None,
-                **self.values_now(kind, k[1]),
+                **(self.values.now(k[1]) if kind == "recommendation" else {}),
             )
             for k, v in self.items.items()
             if k[0] == kind
         )
 
-    def values_now(self, kind: str, action: str) -> dict[str, Any]:
-        worked = self.values.now(action) if kind == "recommendation" else None
-        return {"values": worked.values, "text": worked.text} if worked is not None else {}
-
     def needs(self) -> tuple[str, ...]:
         """The facts to collect: those the waiting states need, and those the unknown values of the active
         recommendations need."""
         needed = {n for w in self.waits.values() for n in w.needs}
-        for kind, action in self.items:
-            worked = self.values.now(action) if kind == "recommendation" else None
-            needed |= worked.needs() if worked is not None else set()
+        needed |= self.values.needs(action for kind, action in self.items if kind == "recommendation")
         return tuple(sorted(needed))
 
     def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action
@@ -166,9 +167,18 @@ class Values:
                 changes.append((action, changed, worked))
         return changes
 
-    def now(self, action: str) -> Worked | None:
-        """The values last recorded for an active recommendation."""
-        return self.recorded.get(action)
+    def now(self, action: str) -> dict[str, Any]:
+        """The ``values`` and ``text`` last recorded for an active recommendation (none without values)."""
+        return fields(self.recorded.get(action))
+
+    def needs(self, active: Iterable[str]) -> set[str]:
+        """The facts the unknown values of the active recommendations need."""
+        return {fact for action in active if (worked := self.recorded.get(action)) for fact in worked.needs()}
+
+
+def fields(worked: Worked | None) -> dict[str, Any]:
+    """The ``values`` and ``text`` fields of a record (none for a recommendation without values)."""
+    return {"values": worked.values, "text": worked.text} if worked is not None else {}
 
 
 def value_errors(records: Sequence[Record]) -> list[tuple[IssuedRecord | RevisedRecord, str, ValueFailed]]:
