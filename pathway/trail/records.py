@@ -132,6 +132,14 @@ class IssuedRecord(Step):
     due: str | None = optional("When this issue is due, for a recommendation with `due` or `every`.")
     every: str | None = optional("The period of a recurring recommendation, as the definition writes it.")
     occurrence: int | None = optional("For a recurring recommendation issued again: 2 for the second issue, and on.")
+    strength: Literal["strong", "weak"] | None = optional(
+        "The recommendation's strength as its action states it (`strong`, `weak`: the FHIR code system "
+        "recommendation-strength); absent when the action states none."
+    )
+    direction: Literal["for", "against"] | None = optional(
+        "`for`, or `against` for a recommendation not to do something; present when the action states a strength or "
+        "a direction (`for` when it states only a strength), absent when it states neither."
+    )
 
 
 class RetiredRecord(Step):
