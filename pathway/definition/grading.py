@@ -135,6 +135,16 @@ class Stance:
         return fields
 
 
+QUALITY_WORDS = {
+    "high": "high quality",
+    "moderate": "moderate quality",
+    "low": "low quality",
+    "very-low": "very low quality",
+}
+"""Each quality code as the FHIR code system displays it (in lower case, to sit inside a sentence)."""
+
+
 def quality_text(quality: str | None, grade: str | None) -> str:
-    """``moderate``, ``moderate, GRADE 1B`` (the source's own grade verbatim), ``GRADE 1B``, or ''."""
-    return ", ".join(part for part in (quality, grade) if part)
+    """``moderate quality``, ``moderate quality, GRADE 1B`` (the source's own grade verbatim), ``GRADE 1B``, or
+    '' when the entry states neither."""
+    return ", ".join(part for part in (QUALITY_WORDS.get(quality or ""), grade) if part)

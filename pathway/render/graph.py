@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateKind
-from pathway.definition.model import Recommendation
+from pathway.definition.model import Action, Recommendation
 
 OVERVIEW = "overview"
 WRAP = 28
@@ -24,8 +24,9 @@ WRAP = 28
 
 @dataclass(frozen=True)
 class Node:
-    """One state: its kind and place in the tree, what it recommends (ids, and as drawn: with the period or deadline)
-    and concludes, how much evidence it cites."""
+    """One state: its kind and place in the tree, the question it states, what it recommends (ids, and as drawn: with
+    the period or deadline, and the strength and direction its action states) and concludes, how much evidence it
+    cites."""
 
     id: str
     kind: StateKind
@@ -37,6 +38,7 @@ class Node:
     conclude: tuple[str, ...]
     evidence: int
     recommend_labels: tuple[str, ...]
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,13 @@ def edge_label(event: str | None, guard: str | None, after: str | None = None) -
     return f"{head}: {guard}" if head else guard
 
 
-def recommend_label(item: Recommendation) -> str:
-    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, or the bare id."""
+def recommend_label(item: Recommendation, action: Action | None = None) -> str:
+    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, the bare id; then the
+    strength and direction its action states: ``zoster_prophylaxis · strong for``, ``avoid_tca · against``."""
     timing = [f"every {item.every}"] if item.every else []
     timing += [f"due {item.due}"] if item.due else []
-    return " · ".join([item.action, ", ".join(timing)]) if timing else item.action
+    stance = action.stance.short if action is not None else ""
+    return " · ".join([item.action, *([", ".join(timing)] if timing else []), *([stance] if stance else [])])
 
 
 def wrap(text: str, width: int = WRAP) -> list[str]:
@@ -133,7 +137,8 @@ def build_graph(analysis: Analysis) -> Graph:
             tuple(st.recommended),
             tuple(st.conclude),
             len(st.evidence),
-            tuple(recommend_label(r) for r in st.recommendations),
+            tuple(recommend_label(r, analysis.pathway.actions.get(r.action)) for r in st.recommendations),
+            st.question,
         )
     edges = tuple(
         Edge(
