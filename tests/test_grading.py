@@ -16,6 +16,7 @@ from pathway.definition.canonical import canonical_json
 from pathway.definition.grading import Stance, quality_text
 from pathway.definition.loader import load_analysis
 from pathway.definition.questions import asked, decides
+from pathway.definition.summary import render_summary
 from pathway.publish.pathway_docs import evidence_page
 from pathway.publish.site_pages import actions_page, states_page
 from pathway.render.dot import render_dot
@@ -164,3 +165,9 @@ def test_a_question_is_one_escaped_line_in_the_diagrams(tmp_path: Path) -> None:
     assert "\x1b" not in dot
     assert "<I>Pain {now}: \\x1b[2J yes?</I>" in dot
     assert "    pain_check : Pain (now) \\x1b[2J yes?\n" in render_mermaid(graph)
+
+
+def test_show_lists_the_question_and_each_actions_stance() -> None:
+    text = render_summary(load_analysis(GRADED))
+    assert "  pain_check (atomic, initial)\n    question: Neuropathic pain?\n" in text
+    assert "[advice] Avoid tricyclic antidepressants  (weak against; evidence: series)" in text
