@@ -3,13 +3,14 @@ why was that not, and what is due when.
 
 ``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point (``N`` is a step as the
 run output numbers it: a record's ``seq``). For each active state it walks back the chain of transitions that led
-there, with the guard, the fact values that made it true and the guards that blocked the alternatives; a timer
-says why it fired then (its duration, when its state was entered, its due time). For each active state blocked by
-a guard that could not be evaluated after the latest input, the error and what the guard read; for each active
-recommendation, the state that issued it and how that state was entered. Then what the pathway expects next at
-that moment: each timer of the active states with its due time and what its guard says now, and each deadline due
-or overdue. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that
-would recommend it, the transitions into them and their last recorded outcome with the facts they read.
+there, with the question its state asks, the guard, the fact values that made it true and the guards that blocked
+the alternatives; a timer says why it fired then (its duration, when its state was entered, its due time). For
+each active state blocked by a guard that could not be evaluated after the latest input, the error and what the
+guard read; for each active recommendation, its strength and direction, the state that issued it and how that
+state was entered, and its evidence with the quality each entry states. Then what the pathway expects next at that
+moment: each timer of the active states with its due time and what its guard says now, and each deadline due or
+overdue. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that would
+recommend it, the transitions into them and their last recorded outcome with the facts they read.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.audit.replay import find_by_sha, intact_records
-from pathway.audit.report import read_text
+from pathway.audit.report import evidence_text, read_text, stance_of
 from pathway.audit.timing import (
     DeadlineAt,
     TimerAt,
@@ -134,7 +135,8 @@ def _entered_by(records: Sequence[Record], state: str) -> Moves | None:
 class _Reader:
     """Lines about records, with inputs shown as the steps of their input records."""
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[Record], analysis: Analysis | None = None) -> None:
+        self.analysis = analysis
         self.steps = input_steps(records)
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.width = len(f"#{records[-1].seq}")
@@ -148,6 +150,9 @@ class _Reader:
 
     def why_transition(self, r: TransitionRecord, before: Sequence[Record]) -> list[str]:
         lines = [f"  {self.label(r)}{r.source} -> {r.target} ({r.id})"]
+        question = self.question(r.source)
+        if question is not None:
+            lines.append(f"      question: {question}")
         if r.after is not None:
             lines.append(f"      why now: {self.why_now(r, before)}")
         if r.outcome == "true":
@@ -162,8 +167,13 @@ class _Reader:
             else:
                 lines.append(f"      not {alt.target}: {alt.guard} was {alt.outcome}  [{self.read(alt.read)}]")
         if r.evidence:
-            lines.append(f"      evidence: {', '.join(r.evidence)}")
+            lines.append(f"      evidence: {evidence_text(r.evidence, self.analysis)}")
         return lines
+
+    def question(self, state: str) -> str | None:
+        """The question the state states, when the pathway is available and has the state."""
+        info = self.analysis.index.states.get(state) if self.analysis is not None else None
+        return info.state.question if info is not None else None
 
     def why_now(self, r: TransitionRecord, before: Sequence[Record]) -> str:
         """A timer's firing: its duration, when its state was entered, its due time, and when it fired."""
@@ -222,7 +232,8 @@ class _Reader:
     def why_not(self, records: Sequence[Record], analysis: Analysis, action: str) -> list[str]:
         if action not in analysis.pathway.actions:
             raise UsageError(f"the pathway has no action '{action}'", parameter="why_not")
-        title = analysis.pathway.actions[action].title
+        entry = analysis.pathway.actions[action]
+        title = entry.title + (f"; a {entry.stance.words}" if entry.stance.words else "")
         live = latest_issues(records)
         if action in live:
             r = live[action]
@@ -249,9 +260,10 @@ class _Reader:
             due = f"; due {r.due}" if r.due else ""
             done = done_by(records, r)
             due += f", done at #{done.seq} ({done.at})" if done is not None and r.due else ""
+            stance = stance_of(r).words
             lines.append(
-                f"  {action}: {r.title} - issued at #{r.seq} ({r.at}) by state {r.state} ({cause}{due}); "
-                f"evidence: {', '.join(r.evidence) or 'none'}"
+                f"  {action}: {r.title}" + (f" [{stance}]" if stance else "") + f" - issued at #{r.seq} ({r.at}) "
+                f"by state {r.state} ({cause}{due}); evidence: {evidence_text(r.evidence, self.analysis)}"
             )
             lines += value_reasons(records, action, self.read, analysis)
         return lines
@@ -292,7 +304,7 @@ def explain(
     records = intact_records(trail)
     analysis = as_analysis(pathway) if pathway is not None else find_by_sha(header_of(records).pathway.sha256, root)
     cut = _cut(records, step, at)
-    reader = _Reader(records)
+    reader = _Reader(records, analysis)
     active = _active(cut)
     last = cut[-1]
     now = at if at is not None else record_time(last)

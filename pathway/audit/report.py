@@ -1,8 +1,9 @@
 """Readable terminal text for trail records: each moment with its time (an input, or a wake-up and why the
 engine woke), each record on a line of its own labelled with its step (``#12``, the record's ``seq``: the number
 ``explain --step`` takes and the diagram overlay draws), the guard and the facts that decided a transition, what
-was recommended or retired with its evidence and due time, what the pathway waits for, and what went wrong; then
-the closing summary with what falls due and what is overdue."""
+was recommended or retired with its strength and direction, its evidence (with the quality each entry states) and
+its due time, what the pathway waits for, and what went wrong; then the closing summary with what falls due and
+what is overdue."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
 from pathway.audit.timing import StateClock, input_steps
 from pathway.audit.values import Latest, failures, headline, issue_details, outcome, revision_details, standing
 from pathway.definition.analysis import Analysis
+from pathway.definition.grading import Stance, quality_text
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
 from pathway.trail.parts import ActiveItem, Check, Due, Read, ReadClock, ReadDerived, ReadError, ReadFact
@@ -48,6 +50,23 @@ def step_of(number: int, steps: Mapping[int, int]) -> str:
     return f"#{steps[number]}" if number in steps else f"input {number}"
 
 
+def evidence_text(ids: Sequence[str], analysis: Analysis | None) -> str:
+    """Evidence ids, each with its quality and the source's own grade when the pathway states them:
+    ``trial (moderate quality, GRADE 1B), series``; 'none' for no evidence."""
+
+    def one(evidence_id: str) -> str:
+        entry = analysis.pathway.evidence.get(evidence_id) if analysis is not None else None
+        graded = quality_text(entry.quality, entry.grade) if entry is not None else ""
+        return f"{evidence_id} ({graded})" if graded else evidence_id
+
+    return ", ".join(map(one, ids)) or "none"
+
+
+def stance_of(r: IssuedRecord) -> Stance:
+    """The strength and direction an issued record carries (none in trails written before they existed)."""
+    return Stance(r.strength, r.direction)
+
+
 def read_text(read: Mapping[str, Read], steps: Mapping[int, int]) -> str:
     """What a guard read: each value with the step of the input that gave it (``steps``: input -> step)."""
     parts = []
@@ -69,7 +88,8 @@ class _Steps:
     """Renders records one after the other: what each needs to know of the records before it (the steps of the
     inputs, when each state was entered, the items shown only in passing)."""
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[Record], analysis: Analysis | None = None) -> None:
+        self.analysis = analysis
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
@@ -124,7 +144,7 @@ class _Steps:
             lines.append("because no earlier guard was true (otherwise)")
         lines += [self.alternative(alt) for alt in r.alternatives]
         if r.evidence:
-            lines.append(f"evidence: {', '.join(r.evidence)}")
+            lines.append(f"evidence: {evidence_text(r.evidence, self.analysis)}")
         return lines
 
     def alternative(self, alt: Check) -> str:
@@ -143,8 +163,10 @@ class _Steps:
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
+        stance = stance_of(r).short
+        graded = f"{stance}; " if stance else ""
         title = headline(r.text, r.values or {}, self.read) or r.title
-        line = f"+ {verb} {r.id}: {title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"
+        line = f"+ {verb} {r.id}: {title}  [{graded}evidence: {evidence_text(r.evidence, self.analysis)}]{due}"
         return [line, *issue_details(r.text, r.values or {})]
 
     def revised(self, r: RevisedRecord) -> list[str]:
@@ -187,12 +209,14 @@ def _in_passing(records: Sequence[Record]) -> dict[int, int]:
     return paired
 
 
-def render_steps(records: Sequence[Record]) -> str:
+def render_steps(records: Sequence[Record], analysis: Analysis | None = None) -> str:
     """Every moment with its time, then each of its records labelled with its step (``#12``: the record's seq).
     Every line is escaped: a reason or a title cannot move the cursor, clear the screen or start a line of its
-    own. An item issued and retired at one moment is shown once."""
+    own. An item issued and retired at one moment is shown once. An issued recommendation shows the strength and
+    direction its record carries (``[strong for; evidence: ...]``); with the pathway's ``analysis``, each evidence
+    id shows the quality and grade its entry states."""
     width = len(f"#{records[-1].seq}") if records else 2
-    steps = _Steps(records)
+    steps = _Steps(records, analysis)
     lines: list[str] = []
     for m in moments(records):
         label = f"#{m.input.seq}" if m.input is not None else ""
@@ -247,7 +271,9 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     def ids(items: Sequence[ActiveItem], kind: str) -> str:
         def one(i: ActiveItem) -> str:
             done = f", done {i.done}" if i.done else ""
-            return f"{i.id} (since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"
+            action = analysis.pathway.actions.get(i.id) if analysis is not None and kind == "recommendation" else None
+            stance = f"{action.stance.short}, " if action is not None and action.stance.short else ""
+            return f"{i.id} ({stance}since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"
 
         return ", ".join(map(one, items)) or "none"
 
@@ -280,4 +306,5 @@ def render_run(records: Sequence[Record], analysis: Analysis | None = None) -> s
         "",
     ]
     failed = [escape(f"  {line}") for line in failures(records)]
-    return "\n".join([*head, render_steps(records), "", render_summary(header, summary, analysis), *failed])
+    body = [*head, render_steps(records, analysis), "", render_summary(header, summary, analysis), *failed]
+    return "\n".join(body)

@@ -29,6 +29,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pathway.definition.grading import (
+    QUALITY_SYSTEM,
+    STRENGTH_SYSTEM,
+    Direction,
+    Quality,
+    Requirement,
+    Stance,
+    Strength,
+)
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.expr.durations import EXAMPLES, HOUR, duration_hint, parse_duration
 
@@ -91,6 +100,18 @@ class Evidence(Model):
     )
     url: str | None = Field(default=None, description="Where a reader can find the source.")
     note: str | None = Field(default=None, description="Caveats about this evidence (e.g. case series only).")
+    quality: Quality | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description=f"Quality of the evidence as the source states it: high, moderate, low or very-low (the FHIR "
+        f"code system {QUALITY_SYSTEM}). Leave it out when the source does not grade it.",
+    )
+    grade: Text | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The source's own grade, verbatim as the source writes it (e.g. 'GRADE 1A', 'NCCN category "
+        "2A'); shown as written, never translated into a quality.",
+    )
 
 
 class Code(Model):
@@ -311,6 +332,24 @@ class Action(Model):
             return None
         return PLACEHOLDER.sub(lambda m: shown.get(m.group(1), m.group(0)), self.text)
 
+    strength: Strength | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description=f"Strength of the recommendation as the source states it: strong or weak (the FHIR code system "
+        f"{STRENGTH_SYSTEM}; GRADE's 'conditional' is weak). Leave it out when the source does not state one.",
+    )
+    direction: Direction | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="'for' (the default: do it) or 'against' (a recommendation not to do it; its title says so, "
+        "e.g. 'Avoid tricyclic antidepressants').",
+    )
+
+    @property
+    def stance(self) -> Stance:
+        """Its strength and direction, with the words every reader shows them in."""
+        return Stance(self.strength, self.direction)
+
 
 class Finding(Model):
     """A working-diagnosis conclusion that states may draw, e.g. 'typical_bipn'."""
@@ -409,6 +448,24 @@ class State(Model):
     transitions: list[Transition] = Field(default_factory=list, description="Outgoing transitions, in priority order.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this state.")
     note: str | None = Field(default=None, description="A documented choice about this state.")
+    question: Text | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The clinical question the state's guarded transitions answer, e.g. 'IVIg contraindicated?'; "
+        "shown in the docs and diagrams. Only on a state with a guarded transition.",
+    )
+
+    @field_validator("question")
+    @classmethod
+    def _asked_where_decided(cls, question: str | None, info: ValidationInfo) -> str | None:
+        transitions = info.data.get("transitions")  # absent when they failed: their own errors say why
+        if question is not None and transitions is not None and not any(t.when is not None for t in transitions):
+            raise PydanticCustomError(
+                "question_without_decision",
+                "a question on a state whose transitions have no guard ('when'): nothing here answers it",
+                {"hint": "put the question on the state whose transitions decide it, or leave it out"},
+            )
+        return question
 
     @property
     def recommendations(self) -> tuple[Recommendation, ...]:
@@ -437,6 +494,22 @@ class Pathway(Model):
     actions: dict[Id, Action] = Field(default_factory=dict, description="The recommendation catalogue.")
     findings: dict[Id, Finding] = Field(default_factory=dict, description="The working-diagnosis catalogue.")
     states: dict[Id, State] = Field(min_length=1, description="Top-level states; exactly one is initial.")
+    requires: list[Requirement] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="What the pathway commits to state everywhere, checked by lint: 'question' on each state with "
+        "two or more guarded transitions (PW526), 'strength' on each action (PW524), 'quality' on each evidence "
+        "entry (PW525).",
+    )
+
+    @field_validator("requires")
+    @classmethod
+    def _each_once(cls, requires: list[str] | None) -> list[str] | None:
+        if requires is not None and len(set(requires)) != len(requires):
+            raise PydanticCustomError(
+                "repeated_requirement", "'requires' lists the same item twice", {"hint": "list each item once"}
+            )
+        return requires
 
     @property
     def id(self) -> str:

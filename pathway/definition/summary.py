@@ -38,6 +38,8 @@ def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
     indent = "  " * (info.depth + 1)
     marks = [info.kind] + (["initial"] if info.state.initial else [])
     lines = [f"{indent}{info.id} ({', '.join(marks)})"]
+    if info.state.question:
+        lines.append(f"{indent}  question: {info.state.question}")
     if info.state.recommended:
         lines.append(f"{indent}  recommends: {', '.join(info.state.recommended)}")
     if info.state.conclude:
@@ -68,7 +70,8 @@ def render_summary(analysis: Analysis) -> str:
         lines += ["", f"Events ({len(p.events)}):"] + [f"  {n:<28} {e.description}" for n, e in p.events.items()]
     lines += ["", f"Actions ({len(p.actions)}):"]
     for n, a in p.actions.items():
-        lines.append(f"  {n:<28} [{a.kind}] {a.title}  (evidence: {', '.join(a.evidence) or 'none'})")
+        stance = a.stance.short + "; " if a.stance.short else ""
+        lines.append(f"  {n:<28} [{a.kind}] {a.title}  ({stance}evidence: {', '.join(a.evidence) or 'none'})")
         lines += [f"  {'':<28}   {v}: {rule.formula()}" for v, rule in analysis.values.get(n, {}).items()]
     if p.findings:
         lines += ["", f"Findings ({len(p.findings)}):"]

@@ -154,6 +154,10 @@ class Code(StrEnum):
     PW521 = "PW521", "lint: fact never read", _W
     PW522 = "PW522", "lint: action never recommended", _W
     PW523 = "PW523", "lint: derived fact unused", _W
+    PW524 = "PW524", "lint: action without a strength of recommendation, which the pathway requires", _W
+    PW525 = "PW525", "lint: evidence without a quality of evidence, which the pathway requires", _W
+    PW526 = "PW526", "lint: deciding state without a question, which the pathway requires", _W
+    PW527 = "PW527", "lint: recommendation against whose title does not say not to do it", _W
     PW530 = "PW530", "lint: suppression without a reason", _E
     PW531 = "PW531", "lint: suppression that suppresses nothing", _W
     PW540 = "PW540", "lint: timer on a state that can never be entered", _W

@@ -68,6 +68,11 @@ MAX_WAKEUPS = 10_000
 E = TypeVar("E", bound=Entry)
 
 
+def _stance(entry: Action | Finding) -> dict[str, str]:
+    """An issued recommendation's strength and direction, as its action states them (none for a finding)."""
+    return entry.stance.record() if isinstance(entry, Action) else {}
+
+
 class _Run:
     """The mutable state of one run; produces the records."""
 
@@ -240,6 +245,7 @@ class _Run:
                 every=item.every_text,
                 occurrence=item.occurrence,
                 **self.valued(kind, action),
+                **_stance(entry),
             )
 
     def apply_safely(self, inp: Input) -> None:
@@ -340,6 +346,7 @@ class _Run:
                 due=item.due_text(),
                 every=item.every_text,
                 **self.valued(*key),
+                **_stance(entry),
             )
 
     def recommended(self) -> tuple[str, ...]:

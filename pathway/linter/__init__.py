@@ -18,6 +18,7 @@ from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagno
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.errors import ExitCode
 from pathway.linter import cycles as _cycles  # noqa: F401 - registers the eventless-cycle rule
+from pathway.linter import grading as _grading  # noqa: F401 - registers the question, strength and quality rules
 from pathway.linter import guards as _guards  # noqa: F401 - registers the guard rules
 from pathway.linter import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
 from pathway.linter import structure as _structure  # noqa: F401 - registers the structural rules

@@ -71,6 +71,8 @@ def _type_text(annotation: Any) -> str:
         if annotation == known:
             return name
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:  # a code with its checking hints (strength, quality, direction): the codes it takes
+        return _type_text(args[0])
     if origin is typing.Literal:
         return "one of " + ", ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):

@@ -7,11 +7,12 @@ the overview and the scenario catalogue, and ``pathway generate`` writes them al
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from pathway.definition import questions
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateInfo, TransitionInfo
-from pathway.definition.model import ComputedValue, Fact, Recommendation
+from pathway.definition.model import Action, ComputedValue, Fact, Recommendation
 from pathway.definition.values import shown
 from pathway.diagnostics.escape import escape
 from pathway.publish.pathway_docs import GENERATED, prose
@@ -129,11 +130,28 @@ def actions_page(analysis: Analysis) -> str:
         "stable: trails, scenarios and conformance checks name them. Evidence ids link to the "
         "[evidence trace](evidence.md).",
     )
+    graded = any(a.stance.short for a in p.actions.values())
     lines += ["## Actions", ""]
+    if graded:
+        lines += [
+            "*Strength* is the strength of the recommendation as the source states it (strong or weak), and whether "
+            "it is a recommendation for or against; a recommendation against is one not to do something, and its "
+            "title says what not to do. A dash: the source states none. The quality of each evidence entry is on "
+            "the [evidence trace](evidence.md).",
+            "",
+        ]
     lines += table(
-        ["action", "kind", "title", "dose", "evidence", "note"],
+        ["action", "kind", "title", *(["strength"] if graded else []), "dose", "evidence", "note"],
         (
-            [f"`{n}`", a.kind, cell(a.title), cell(a.dose), evidence_links(a.evidence), cell(a.note)]
+            [
+                f"`{n}`",
+                a.kind,
+                cell(a.title),
+                *([cell(a.stance.short)] if graded else []),
+                cell(a.dose),
+                evidence_links(a.evidence),
+                cell(a.note),
+            ]
             for n, a in p.actions.items()
         ),
     )
@@ -191,10 +209,24 @@ def _values_section(analysis: Analysis) -> list[str]:
     return lines
 
 
-def _recommendation(rule: Recommendation) -> str:
-    """An action id, with its deadline and period when it has them: ``order_ncs`` (due 2w, every 3w)."""
-    timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value]
+def _recommendation(rule: Recommendation, actions: Mapping[str, Action]) -> str:
+    """An action id, with its deadline and period when it has them and its strength and direction when its action
+    states them: ``order_ncs`` (due 2w, every 3w), ``avoid_tca`` (weak against)."""
+    action = actions.get(rule.action)
+    stance = [action.stance.short] if action is not None and action.stance.short else []
+    timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value] + stance
     return f"`{rule.action}`" + (f" ({', '.join(timing)})" if timing else "")
+
+
+def _question(analysis: Analysis, state: str) -> list[str]:
+    """The state's question; for a deciding state without one, what its guards read, said to be no question."""
+    asked = questions.asked(analysis, state)
+    if asked is None:
+        return []
+    if asked.text is not None:
+        return [f"- **question**: {cell(asked.text)}"]
+    reads = "; ".join(f"`{name}`" + (f" ({cell(text)})" if text else "") for name, text in asked.reads)
+    return [f"- **decides on** (the definition states no question; what its guards read): {reads or '-'}"]
 
 
 def _trigger(t: TransitionInfo) -> str:
@@ -213,7 +245,9 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     ]
     if info.children:
         facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {codes(info.children)}")
-    facts.append(f"- **recommends**: {', '.join(map(_recommendation, state.recommendations)) or '-'}")
+    facts += _question(analysis, info.id)
+    actions = analysis.pathway.actions
+    facts.append(f"- **recommends**: {', '.join(_recommendation(r, actions) for r in state.recommendations) or '-'}")
     facts.append(f"- **concludes**: {codes(state.conclude)}")
     if state.evidence:
         facts.append(f"- **evidence**: {evidence_links(state.evidence)}")

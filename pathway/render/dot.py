@@ -2,13 +2,14 @@
 
 Compound states are clusters (``cluster_<id>``) with a small filled point marking their initial child; parallel
 states are dashed clusters labelled ``parallel`` whose regions are collapsed boxes (each region has its own view);
-final states have a double border; a state lists its recommendations (a period or a deadline after the id:
-``reassess · every 3w``; below it, smaller, each value it carries: ``dose: weight_kg × 1 mg/day``) and
-conclusions in a small font and marks its evidence with ``[n ev]``. Transitions carry their wrapped label and the
-full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``; edges to or from clusters
-use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken transitions get their step
-numbers (the seq of their trail records, as the run output shows them) and a link ``#step-N``, visited states are
-outlined, current states filled, the rest greyed.
+final states have a double border; a state's question is its subtitle, in italics; a state lists its
+recommendations (a period or a deadline after the id: ``reassess · every 3w``; then the strength and direction its
+action states: ``· strong for``, ``· against``; below it, smaller, each value it carries: ``dose: weight_kg × 1
+mg/day``) and conclusions (``= finding``) in a small font and marks its evidence with ``[n ev]``. Transitions carry
+their wrapped label and the full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``;
+edges to or from clusters use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken
+transitions get their step numbers (the seq of their trail records, as the run output shows them) and a link
+``#step-N``, visited states are outlined, current states filled, the rest greyed.
 
 Output is deterministic: document order throughout, no ids, addresses or timestamps.
 """
@@ -61,6 +62,9 @@ def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
     node = ctx.graph.nodes[state_id]
     mark = f'<SUP><FONT POINT-SIZE="8">[{node.evidence} ev]</FONT></SUP>' if node.evidence else ""
     rows = [f"<TR><TD><B>{escape(heading)}</B>{mark}</TD></TR>"]
+    if node.question:  # the state's question as its subtitle: a designer's text on one line, controls escaped
+        lines = wrap(visible(" ".join(node.question.split())))
+        rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>{escape(line)}</I></FONT></TD></TR>' for line in lines]
     for i, label in enumerate(node.recommend_labels):
         rows.append(f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(label)}</FONT></TD></TR>')
         values = node.value_labels[i] if i < len(node.value_labels) else ()

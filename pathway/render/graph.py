@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateKind
-from pathway.definition.model import Recommendation
+from pathway.definition.model import Action, Recommendation
 from pathway.definition.values import ValueRule
 
 OVERVIEW = "overview"
@@ -25,8 +25,9 @@ WRAP = 28
 
 @dataclass(frozen=True)
 class Node:
-    """One state: its kind and place in the tree, what it recommends (ids, and as drawn: with the period or deadline,
-    and below each the values it carries) and concludes, how much evidence it cites."""
+    """One state: its kind and place in the tree, the question it states, what it recommends (ids, and as drawn: with
+    the period or deadline, the strength and direction its action states, and below each the values it carries) and
+    concludes, how much evidence it cites."""
 
     id: str
     kind: StateKind
@@ -39,6 +40,7 @@ class Node:
     evidence: int
     recommend_labels: tuple[str, ...]
     value_labels: tuple[tuple[str, ...], ...] = ()  # for each recommendation, its values as drawn
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,13 @@ def edge_label(event: str | None, guard: str | None, after: str | None = None) -
     return f"{head}: {guard}" if head else guard
 
 
-def recommend_label(item: Recommendation) -> str:
-    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, or the bare id."""
+def recommend_label(item: Recommendation, action: Action | None = None) -> str:
+    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, the bare id; then the
+    strength and direction its action states: ``zoster_prophylaxis · strong for``, ``avoid_tca · against``."""
     timing = [f"every {item.every}"] if item.every else []
     timing += [f"due {item.due}"] if item.due else []
-    return " · ".join([item.action, ", ".join(timing)]) if timing else item.action
+    stance = action.stance.short if action is not None else ""
+    return " · ".join([item.action, *([", ".join(timing)] if timing else []), *([stance] if stance else [])])
 
 
 def value_label(name: str, rule: ValueRule, limit: int = 40) -> str:
@@ -142,11 +146,12 @@ def build_graph(analysis: Analysis) -> Graph:
             tuple(st.recommended),
             tuple(st.conclude),
             len(st.evidence),
-            tuple(recommend_label(r) for r in st.recommendations),
+            tuple(recommend_label(r, analysis.pathway.actions.get(r.action)) for r in st.recommendations),
             tuple(
                 tuple(value_label(n, v) for n, v in analysis.values.get(r.action, {}).items())
                 for r in st.recommendations
             ),
+            st.question,
         )
     edges = tuple(
         Edge(

@@ -4,21 +4,31 @@ Compound states are nested ``state X { }`` blocks with ``[*] -->`` their initial
 are blocks separated by ``--``; final states get ``--> [*]``. Each transition is written once, in the innermost
 non-parallel block that holds both ends, labelled with its guard shortened to fit (Mermaid has no tooltips: the
 DOT/SVG diagrams carry the full text). Mermaid cannot style one transition of a state diagram, so a timer shows as
-its label, which starts ``after 72h``.
+its label, which starts ``after 72h``. An atomic state's question is its description (``grade_check : Which
+grade?``); a compound state's is left to the DOT/SVG diagrams, as Mermaid draws no description on a block.
 """
 
 from __future__ import annotations
 
 from pathway.definition.analysis import Analysis
+from pathway.diagnostics.escape import escape as visible
 from pathway.render.graph import Graph, edge_label
 
 SHORT = 40
+QUESTION = 60
+"""How much of a state's question its description shows (Mermaid draws it inside the state's box)."""
 
 
 def short_label(label: str, limit: int = SHORT) -> str:
     """A transition label Mermaid can parse (no ``:``, ``;``, ``#`` or quotes), cut at ``limit`` characters."""
     text = label.replace(":", "").replace(";", ",").replace("#", "no.").replace('"', "'")
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _description(text: str) -> str:
+    """A designer's text as a state description: one line, controls escaped, no braces (which open and close
+    blocks), shortened like a label."""
+    return short_label(visible(" ".join(text.split())).replace("{", "(").replace("}", ")"), QUESTION)
 
 
 def _scope(graph: Graph, source: str, target: str) -> str | None:
@@ -50,10 +60,11 @@ def _block(graph: Graph, children: tuple[str, ...], scope: str | None, depth: in
 def _state(graph: Graph, state_id: str, depth: int) -> list[str]:
     pad = "    " * depth
     node = graph.nodes[state_id]
+    asked = [f"{pad}{state_id} : {_description(node.question)}"] if node.question else []
     if node.kind == "final":
-        return [f"{pad}{state_id} --> [*]"]
+        return [f"{pad}{state_id} --> [*]", *asked]
     if node.kind == "atomic":
-        return [f"{pad}{state_id}"]
+        return [f"{pad}{state_id}", *asked]
     lines = [f"{pad}state {state_id} {{"]
     if node.kind == "parallel":
         for i, region in enumerate(node.children):

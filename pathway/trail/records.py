@@ -141,6 +141,14 @@ class IssuedRecord(Step):
     text: str | None = optional(
         "For a recommendation with a `text`: the text with each placeholder replaced by its value as shown."
     )
+    strength: Literal["strong", "weak"] | None = optional(
+        "The recommendation's strength as its action states it (`strong`, `weak`: the FHIR code system "
+        "recommendation-strength); absent when the action states none."
+    )
+    direction: Literal["for", "against"] | None = optional(
+        "`for`, or `against` for a recommendation not to do something; present when the action states a strength or "
+        "a direction (`for` when it states only a strength), absent when it states neither."
+    )
 
 
 class RevisedRecord(Step):
