@@ -1,12 +1,15 @@
 """Scenarios that state expectations at a time: a step may be a time point alone, and an expectation may say which
-timers and deadlines are due and which recommendations are overdue."""
+timers and deadlines are due and which recommendations are overdue; coverage names the timers that never fire."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from pathway.cli.main import main
 from pathway.definition.loader import load_analysis
 from pathway.engine.runner import Runner
 from pathway.errors import InvalidInputError
@@ -175,3 +178,44 @@ def test_a_due_item_names_a_timer_or_an_action(item: str, why: str, tmp_path: Pa
     assert problem.message == f"a due item names either a 'timer' or an 'action', {why}"
     assert problem.hint is not None
     assert "{timer: <transition id>, at: <time>}" in problem.hint
+
+
+@pytest.fixture
+def timers_project(tmp_path: Path) -> Path:
+    """The timer fixture as a definition folder, with its scenarios up to (not including) the tapering one."""
+    folder = tmp_path / "timers"
+    (folder / "scenarios").mkdir(parents=True)
+    shutil.copy(TIME / "timers.yaml", folder / "pathway.yaml")
+    text = (TIME / "scenarios" / "timers.yaml").read_text(encoding="utf-8")
+    cut = text[: text.index("  - name: improved before 72 h")]
+    (folder / "scenarios" / "basic.yaml").write_text(cut, encoding="utf-8")
+    return folder
+
+
+def test_coverage_counts_timers_and_names_each_that_never_fires(
+    timers_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["test", "--min-coverage", "100", str(timers_project)]) == 1
+    out = capsys.readouterr().out
+    definition = timers_project / "pathway.yaml"
+    line = next(n for n, t in enumerate(definition.read_text().splitlines(), 1) if "after: P1W" in t) - 1
+    assert "  transitions     4/7 (57%)\n  timers          3/4 (75%)\n" in out
+    assert f"{definition}:{line}: timer 'tapering->done' (after P1W) never fires" in out
+    assert "transition 'on_steroids->tapering' never fires" in out
+    assert main(["test", "--coverage", "--format", "json", str(timers_project)]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["coverage"]
+    assert report["timers"] == {"reached": 3, "total": 4, "percent": 75.0, "missing": ["tapering->done"]}
+    assert "tapering->done" in report["transitions"]["missing"]
+
+
+def test_the_time_scenarios_cover_every_state_transition_and_timer(
+    timers_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(TIME / "scenarios" / "timers.yaml", timers_project / "scenarios" / "basic.yaml")
+    assert main(["test", "--min-coverage", "100", str(timers_project)]) == 0
+    assert "  timers          4/4 (100%)" in capsys.readouterr().out
+
+
+def test_coverage_of_a_pathway_without_timers_has_no_timer_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", "--coverage", "definitions/example"]) == 0
+    assert "timers" not in capsys.readouterr().out
