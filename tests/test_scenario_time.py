@@ -219,3 +219,40 @@ def test_the_time_scenarios_cover_every_state_transition_and_timer(
 def test_coverage_of_a_pathway_without_timers_has_no_timer_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", "--coverage", "definitions/example"]) == 0
     assert "timers" not in capsys.readouterr().out
+
+
+# The designer's workflow page shows these: its examples must be what pathway does. ------------------------------
+
+PAGE = (ROOT / "docs" / "designer-workflow.md").read_text(encoding="utf-8")
+
+
+def block_after(heading: str, kind: str = "yaml") -> str:
+    """The first ```kind block after a heading of the designer's workflow page."""
+    return PAGE.split(heading, 1)[1].split(f"```{kind}\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_pages_time_scenario_passes(tmp_path: Path) -> None:
+    (result,) = run_scenarios("timers", block_after("### Scenarios at a time"), tmp_path)
+    assert result.passed, result.failures
+
+
+def test_the_pages_coverage_of_timers_is_what_pathway_test_prints(
+    timers_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["test", "--coverage", str(timers_project)])
+    out = capsys.readouterr().out.replace(str(timers_project), "definitions/timers")
+    shown = [line for line in block_after("### Coverage of timers", "console").splitlines()[2:] if line != "..."]
+    assert [line for line in shown if line not in out.splitlines()] == []
+
+
+def test_the_pages_generated_scenario_is_what_pathway_scenarios_generate_writes(tmp_path: Path) -> None:
+    from pathway.scenarios.generated_file import generate_file
+
+    (tmp_path / "timers").mkdir()
+    definition = tmp_path / "timers" / "pathway.yaml"
+    shutil.copy(TIME / "timers.yaml", definition)
+    _, written = generate_file(load_analysis(definition), definition)
+    assert written is not None
+    shown = block_after("### Generated scenarios")
+    generated = "\n".join(line for line in written.read_text().splitlines() if "description:" not in line)
+    assert shown.rstrip("\n") in generated
