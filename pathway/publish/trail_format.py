@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Due,
     EngineRef,
     Failure,
     FirstIssued,
@@ -52,6 +53,7 @@ PARTS: tuple[type[BaseModel], ...] = (
     FirstIssued,
     StateWaiting,
     GuardError,
+    Due,
     Signature,
 )
 
