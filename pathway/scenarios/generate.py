@@ -92,7 +92,7 @@ class Generated:
     transition: TransitionInfo
     steps: tuple[Step, ...]
     active: tuple[str, ...]
-    pending: str | None = None
+    pending: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,7 @@ class _Search:
         self.runs += 1
         *_, before = self.runner.steps(journey_from_data(self.journey(steps[:-1]), self.analysis))
         due = next((d.at for d in before.summary.due or () if (d.kind, d.id) == ("timer", tid)), None)
-        return Generated(info, steps, active, due)
+        return Generated(info, steps, active, None if due is None else parse_time(due)[0])
 
     def search(self) -> None:
         first = self.run([Step(START)])
