@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,9 @@ from pathway.definition.loader import load_analysis  # noqa: E402
 from pathway.engine.compile import CompiledChart, Machine, compile_chart  # noqa: E402
 from pathway.engine.execute import MAX_MICROSTEPS  # noqa: E402
 from pathway.engine.runner import Runner  # noqa: E402
-from pathway.engine.selection import select  # noqa: E402
+from pathway.engine.selection import Clock, select  # noqa: E402
 from pathway.expr import Scope  # noqa: E402
+from pathway.expr.durations import later, parse_duration  # noqa: E402
 from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
 from pathway.trail.io import seal  # noqa: E402
 
@@ -69,6 +70,11 @@ class Bare:
         self.index = analysis.index
         top = next(s for s, info in self.index.states.items() if info.parent is None and info.state.initial)
         self.start = frozenset(self.default(top))
+        self.valid_for = {
+            name: parse_duration(fact.valid_for)
+            for name, fact in analysis.pathway.facts.items()
+            if fact.valid_for is not None
+        }
 
     def default(self, state: str) -> set[str]:
         """``state`` and what entering it enters by default: every region of a parallel state, else the
@@ -109,30 +115,76 @@ class Bare:
         return any(self.index.states[s].parent is None and self.index.states[s].state.final for s in active)
 
     def complete(
-        self, active: frozenset[str], trigger: str | None, facts: dict[str, object], today: date
+        self,
+        active: frozenset[str],
+        trigger: str | None,
+        facts: dict[str, object],
+        now: datetime,
+        entered: dict[str, datetime],
     ) -> frozenset[str] | None:
+        """Run to completion at ``now``; ``entered`` (state -> when it was entered) is kept up to date."""
         for _ in range(MAX_MICROSTEPS):
             if self.terminated(active):
                 return active
-            selection = select(self.analysis, active, trigger, Scope(facts, self.analysis.derived, today))
+            scope = Scope(facts, self.analysis.derived, now)
+            selection = select(self.analysis, active, trigger, scope, Clock(now, entered))
             if not selection.fire:
                 return active
             for fire in selection.fire:
                 t = fire.chosen.transition
-                active = self.take(active, t.source, t.target)
+                before, active = active, self.take(active, t.source, t.target)
+                for state in before - active:
+                    del entered[state]
+                entered.update((state, now) for state in active - before)
             trigger = None
         return None  # an eventless cycle: the engine stops here too
 
     def run(self, journey: LoadedJourney) -> frozenset[str] | None:
-        """The final configuration, or None when the run stopped on an eventless cycle."""
+        """The final configuration, or None when the run stopped on an eventless cycle. Keeps time as the engine
+        does (docs/time.md): wakes for timers and for facts going stale; recurrences change no state."""
         active: frozenset[str] | None = self.start
         facts: dict[str, object] = {}
+        stale: dict[str, datetime] = {}
+        entered: dict[str, datetime] = {}
         for inp in journey.inputs:
-            facts.update(inp.facts)
-            today = inp.at.date()
+            if active is not None and entered:
+                active = self.wake_until(active, inp.at, facts, stale, entered)
+            elif active is not None:
+                entered = dict.fromkeys(active, inp.at)
+            for name, value in inp.facts.items():
+                facts[name] = value
+                if name in self.valid_for:
+                    stale[name] = later(inp.at, self.valid_for[name])
             for trigger in (None, inp.event) if inp.event is not None else (None,):
-                active = self.complete(active, trigger, facts, today) if active is not None else None
+                active = self.complete(active, trigger, facts, inp.at, entered) if active is not None else None
         return active
+
+    def wake_until(
+        self,
+        active: frozenset[str],
+        limit: datetime,
+        facts: dict[str, object],
+        stale: dict[str, datetime],
+        entered: dict[str, datetime],
+    ) -> frozenset[str] | None:
+        now = max(entered.values())
+        while True:
+            timers = [
+                later(entered[t.source], t.after)
+                for t in self.analysis.index.transitions
+                if t.after is not None and t.source in active and t.source in entered
+            ]
+            moments = [m for m in [*timers, *stale.values()] if now < m <= limit]
+            if not moments:
+                return active
+            now = min(moments)
+            for name in [n for n, at in stale.items() if at <= now]:
+                del stale[name]
+                facts.pop(name, None)
+            completed = self.complete(active, None, facts, now, entered)
+            if completed is None:
+                return None
+            active = completed
 
 
 def check_bare_agrees(analysis: Analysis, runner: Runner, journeys: Sequence[LoadedJourney]) -> None:

@@ -112,8 +112,9 @@ def explain(
     pathway: Analysis | str | Path | None = None,
     root: Path | None = None,
 ) -> Explanation:
-    """Why the patient of an intact trail is in these states, why this was recommended, why that was not
-    (``pathway explain``)."""
+    """Why the patient of an intact trail is in these states, why this was recommended, why that was not, why a
+    timer fired then and what is due when (``pathway explain``); ``step`` is a step as the run output numbers it
+    (a record's seq)."""
     from pathway.audit.explain import explain as explain_trail
 
     return explain_trail(trail, step=step, at=at, why_not=why_not, pathway=pathway, root=root)

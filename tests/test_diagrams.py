@@ -21,6 +21,7 @@ from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 SMALL = FIXTURES / "diagrams" / "small.yaml"
 JOURNEY = FIXTURES / "diagrams" / "small-journey.yaml"
+TIMERS = FIXTURES / "diagrams" / "timers.yaml"
 LONG_GUARD = 'status in ["planned", "active"] and grade >= 1 and (pain or grade >= 2)'
 
 
@@ -61,10 +62,11 @@ def test_small_overlay_golden(small: Analysis, small_records: list[dict[str, Any
 
 def test_overlay_numbers_steps_links_and_dims(small: Analysis, small_records: list[dict[str, Any]]) -> None:
     text = dot(small, "dose", small_records)
-    assert 'URL="#step-2"' in text
-    assert 'URL="#step-4"' in text
-    assert "at 2026-01-05, input #1" in text
-    assert "at 2026-01-19, input #2" in text
+    # numbered by step, the seq of the transition record (as the run output labels it), not 1, 2, 3
+    assert 'URL="#step-6"' in text
+    assert 'URL="#step-11"' in text
+    assert "step #6 at 2026-01-05 (input 1)" in text
+    assert "step #11 at 2026-01-19 (input 2)" in text
     assert "#b4b4b4" in text  # the cycle_start self-loop on check was never taken
     assert 'fillcolor="#ffe9a8"' in text  # check is current at the end
 
@@ -78,6 +80,59 @@ def test_small_mermaid_golden(small: Analysis) -> None:
     assert "[*] --> intake" in text
     assert "done --> [*]" in text
     assert "\n        --\n" in text
+
+
+@pytest.fixture(scope="module")
+def timers() -> Analysis:
+    return load_analysis(TIMERS)
+
+
+def test_timers_dot_golden(timers: Analysis) -> None:
+    assert_golden(GOLDEN / "diagrams" / "timers-overview.dot", dot(timers, "overview"))
+
+
+def test_timers_mermaid_golden(timers: Analysis) -> None:
+    assert_golden(GOLDEN / "diagrams" / "timers.mmd", mermaid(timers))
+
+
+def _edge_line(text: str, transition: str) -> str:
+    (line,) = [ln for ln in text.splitlines() if f'id="transition:{transition}"' in ln]
+    return line
+
+
+def test_a_timer_is_dashed_and_says_after_before_its_guard(timers: Analysis) -> None:
+    text = dot(timers, "overview")
+    timer = _edge_line(text, "no_improvement")
+    assert 'label="after 72h: not improved"' in timer
+    assert "style=dashed" in timer
+    assert 'tooltip="steroids -> escalate\\nafter 72h: not improved"' in timer  # the full guard, as before
+    assert 'label="after P1D"' in _edge_line(text, "infusion->observe")  # the duration as the designer wrote it
+    for plain in ("steroids->recovered", "steroids->recovered#2"):
+        assert "style=dashed" not in _edge_line(text, plain)
+    assert "steroids --> escalate : after 72h not improved" in mermaid(timers)
+    assert "escalate --> recovered : after 6w" in mermaid(timers)
+
+
+def test_a_state_shows_the_period_and_deadline_of_its_recommendations(timers: Analysis) -> None:
+    text = dot(timers, "overview")
+    cells = re.findall(r'<FONT POINT-SIZE="9">([^<]*)</FONT>', text)
+    assert cells[:3] == ["start_steroids", "order_ncs · due 2w", "reassess_neuropathy · every 3w"]
+    assert "infliximab · every 1w, due 2d" in cells
+
+
+def test_the_readme_overview_labels_timers_too(timers: Analysis) -> None:
+    from pathway.render.mermaid import render_overview
+
+    text = render_overview(timers)
+    assert "steroids --> escalate : after 72h not improved" in text
+    assert "escalate --> recovered : after 6w" in text
+
+
+def test_timers_svg_keeps_the_dash_and_the_label(timers: Analysis) -> None:
+    text = svg(timers, "overview")
+    assert 'stroke-dasharray="5,2"' in text
+    assert ">after 72h: not improved</text>" in text
+    assert ">order_ncs · due 2w</text>" in text
 
 
 def test_dot_is_deterministic(small: Analysis, small_records: list[dict[str, Any]]) -> None:
@@ -104,7 +159,7 @@ def test_long_guard_in_full_in_svg_tooltip(small_svgs: dict[str, str]) -> None:
 def test_every_bipn_transition_is_drawn_once(bipn: Analysis) -> None:
     ids = [i for view in views(bipn) for i in re.findall(r'id="transition:([^"]+)"', dot(bipn, view))]
     assert sorted(ids) == sorted(t.id for t in bipn.index.transitions)
-    assert len(ids) == len(bipn.index.transitions) == 77
+    assert len(ids) == len(bipn.index.transitions) == 81
 
 
 def test_every_bipn_state_is_drawn_in_full_once(bipn: Analysis) -> None:
@@ -142,7 +197,7 @@ def test_cli_mermaid_and_trail(tmp_path: Path) -> None:
     assert (tmp_path / "pathway.mmd").read_text(encoding="utf-8").startswith("stateDiagram-v2\n")
     trail = ROOT / "definitions" / "example" / "trails" / "grade2-then-grade3.jsonl"
     assert main(["diagram", "example", "--format", "dot", "--out", str(tmp_path), "--trail", str(trail)]) == 0
-    assert 'URL="#step-1"' in (tmp_path / "overview.grade2-then-grade3.dot").read_text(encoding="utf-8")
+    assert 'URL="#step-4"' in (tmp_path / "overview.grade2-then-grade3.dot").read_text(encoding="utf-8")
 
 
 def test_cli_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

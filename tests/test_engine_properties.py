@@ -39,6 +39,7 @@ from pathway.definition.loader import load_analysis
 from pathway.definition.model import Fact
 from pathway.engine.runner import Runner, RunResult
 from pathway.journey.check import journey_from_data
+from pathway.journey.model import parse_time
 from pathway.source.reader import parse_text
 from pathway.trail.io import KINDS, SCHEMA, canonical, verify_chain
 from tests.conftest import ROOT
@@ -325,7 +326,9 @@ def test_a_one_byte_edit_is_reported_at_its_record_or_line(subject: Subject, dat
 
 def check_records(records: Sequence[Mapping[str, Any]], inputs: int) -> None:
     """Header first, summary last, seq consecutive, the chain intact, every record plain canonical JSON, and
-    every record after an input stamped with that input's number and time."""
+    every record after an input stamped with that input's number and time, but for those written at a wake-up
+    before the next input: stamped with that next input's number and the wake-up's time, later than everything
+    before it and not later than that input (docs/time.md)."""
     assert records[0]["kind"] == "header"
     assert records[0]["schema"] == SCHEMA
     assert records[-1]["kind"] == "summary"
@@ -334,11 +337,17 @@ def check_records(records: Sequence[Mapping[str, Any]], inputs: int) -> None:
     assert {r["kind"] for r in records} <= set(KINDS)
     assert verify_chain(records) is None
     assert all(json.loads(canonical(r)) == r for r in records)
-    seen, at = 0, None
+    seen, at, wake = 0, None, None
+    clock = datetime.min  # the time of the latest input or wake-up
     for r in records[1:]:
         if r["kind"] == "input":
-            seen, at = seen + 1, r["at"]
-        assert (r["input"], r["at"]) == (seen, at)
+            seen, at, wake = seen + 1, r["at"], None
+            assert parse_time(r["at"])[0] >= clock
+            clock = parse_time(r["at"])[0]
+        elif (r["input"], r["at"]) != (seen, at) and r["at"] != wake:  # a new wake-up before the next input
+            assert parse_time(r["at"])[0] > clock
+            clock, wake = parse_time(r["at"])[0], r["at"]
+        assert (r["input"], r["at"]) in ((seen, at), (seen + 1, wake))
     errors = [r for r in records if r["kind"] == "error" and r["code"] == "PW410"]
     assert len(errors) <= 1
     blocked = [r for r in records if r["kind"] == "error" and r["code"] == "PW411"]

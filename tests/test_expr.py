@@ -45,6 +45,7 @@ FACTS: dict[str, ValueType] = {
     "last_dose_date": ValueType("date", name="last_dose_date"),
     "first_dose_date": ValueType("date", name="first_dose_date"),
     "symptom_onset_date": ValueType("date", name="symptom_onset_date"),
+    "steroid_start": ValueType("datetime", name="steroid_start"),
 }
 DERIVED_TEXT = {
     "effective_grade": "max(sensory_grade, motor_grade)",
@@ -62,7 +63,7 @@ def _build_derived() -> tuple[dict[str, ValueType], dict[str, Compiled]]:
         result = compile_expr(text, symbols, want_bool=False)
         assert isinstance(result, Compiled), result
         derived[name] = result
-        symbols[name] = ValueType(result.type.kind, result.type.values, name)
+        symbols[name] = ValueType(result.type.kind, result.type.values, name, derived=True)
     return symbols, derived
 
 
@@ -596,10 +597,11 @@ ISSUES = [
         "PW204",
         0,
         20,
-        "'<' needs two numbers or two dates, but 'neuropathic_pain' is true/false and '3' is a number",
+        "'<' needs two numbers, two durations, or two dates or date-times, but 'neuropathic_pain' is true/false and "
+        "'3' is a number",
     ),
-    ("enum-ordered", 'ncs_pattern >= "mixed"', "PW204", 0, 22, "'>=' needs two numbers or two dates"),
-    ("date-vs-number", "last_dose_date > 3", "PW204", 0, 18, "'>' needs two numbers or two dates"),
+    ("enum-ordered", 'ncs_pattern >= "mixed"', "PW204", 0, 22, "'>=' needs two numbers, two durations"),
+    ("date-vs-number", "last_dose_date > 3", "PW204", 0, 18, "'>' needs two numbers, two durations"),
     (
         "number-eq-string",
         'sensory_grade == "3"',
@@ -728,7 +730,8 @@ ESCAPES = [
         "import",
         "__import__('os')",
         "PW202",
-        "only max, min, abs, known, days_since, days_between may be called; not '__import__'",
+        "only max, min, abs, known, days_since, days_between, hours_since, time_since, time_in_state, last may be "
+        "called; not '__import__'",
     ),
     ("dunder-class", "().__class__", "PW202", "attribute access is not allowed in a guard"),
     ("subclasses", "().__class__.__bases__[0].__subclasses__()", "PW202", "may be called"),

@@ -3,15 +3,20 @@
 1. Any text (grammar soup or junk) either compiles or gives issues located inside the text; nothing raises.
 2. Well-typed guards, generated as trees with an independent reference evaluator, compile; with any subset of facts
    missing their value matches the reference and ``missing`` / ``read`` are exactly the statically expected names.
-3. With every fact known the value is never unknown, except after a days_since without today; a division by zero
-   is an error, never an unknown.
+3. With every fact known the value is never unknown, except after a function of time without a clock; a division by
+   zero is an error, never an unknown.
+
+The trees include the functions of time over dates and a date-time, and duration literals (compact and ISO), with
+a clock that is a date or a date-time: days_since of a date is checked against ``(today - date).days``, as before
+date-times existed.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -39,13 +44,15 @@ FACTS: dict[str, ValueType] = {
     "diabetes": ValueType("bool", name="diabetes"),
     "last_dose_date": ValueType("date", name="last_dose_date"),
     "onset_date": ValueType("date", name="onset_date"),
+    "admitted_at": ValueType("datetime", name="admitted_at"),
     **{name: ValueType("enum", frozenset(values), name) for name, values in ENUMS.items()},
 }
 
 # Expression trees: ("name", n) ("lit", v) ("neg", x) ("arith", op, l, r) ("max"/"min", [args]) ("abs", x)
 # ("days_since", n) ("days_between", a, b) ("cmp", [ops], [operands]) ("and"/"or", [items]) ("not", x)
-# ("known", n) ("in", x, [items], negated)
+# ("known", n) ("in", x, [items], negated) ("hours_since", n) ("time_since", n) ("dur", text, timedelta)
 Tree = tuple[Any, ...]
+SINCE = ("days_since", "hours_since", "time_since")
 
 DERIVED_TREES: dict[str, Tree] = {
     "effective_grade": ("max", [("name", "sensory_grade"), ("name", "motor_grade")]),
@@ -78,8 +85,10 @@ def render(tree: Tree) -> str:  # noqa: C901 - one branch per node kind
         return f"({render(tree[2])} {tree[1]} {render(tree[3])})"
     if kind in ("max", "min"):
         return f"{kind}({', '.join(render(arg) for arg in tree[1])})"
-    if kind in ("days_since", "known"):
+    if kind in (*SINCE, "known"):
         return f"{kind}({tree[1]})"
+    if kind == "dur":
+        return str(tree[1])
     if kind == "days_between":
         return f"days_between({tree[1]}, {tree[2]})"
     if kind == "cmp":
@@ -100,7 +109,8 @@ class Reference:
 
     def __init__(self, facts: Mapping[str, object], today: date | None) -> None:
         self.facts = facts
-        self.today = today
+        self.today = today.date() if isinstance(today, datetime) else today
+        self.now = today if isinstance(today, datetime) else None if today is None else _midnight(today)
         self.no_today = False
 
     def value(self, tree: Tree) -> object:  # noqa: C901 - one branch per node kind
@@ -110,6 +120,8 @@ class Reference:
             return self.value(DERIVED_TREES[name]) if name in DERIVED_TREES else self.facts.get(name, U)
         if kind == "lit":
             return tree[1]
+        if kind == "dur":
+            return tree[2]
         if kind == "known":
             named = self.value(("name", tree[1]))
             return E if named is E else named is not U
@@ -119,15 +131,25 @@ class Reference:
             inner = self.value(tree[1])
             return inner if inner is U or inner is E else not inner
         if kind == "cmp":
-            return self.chain(tree[1], [self.value(operand) for operand in tree[2]])
+            return self.chain(tree[1], [_moment(self.value(operand)) for operand in tree[2]])
         if kind == "in":
             inner = self.value(tree[1])
             return inner if inner is U or inner is E else (inner in tree[2]) != tree[3]
-        if kind == "days_since":
-            then = self.value(("name", tree[1]))
-            self.no_today = self.no_today or self.today is None
-            return U if then is U or self.today is None else (self.today - then).days
+        if kind in SINCE:
+            return self.since(kind, self.value(("name", tree[1])))
         return self.numeric(kind, tree)
+
+    def since(self, kind: str, then: object) -> object:
+        self.no_today = self.no_today or self.today is None
+        if then is U or self.today is None or self.now is None:
+            return U
+        assert isinstance(then, date)
+        if kind == "days_since" and not isinstance(then, datetime):
+            return (self.today - then).days  # as before date-times: the days between the dates
+        elapsed = self.now - _moment(then)
+        if kind == "time_since":
+            return elapsed
+        return math.floor(elapsed.total_seconds() / (86400 if kind == "days_since" else 3600))
 
     def numeric(self, kind: str, tree: Tree) -> object:
         args = [self.value(arg) for arg in (tree[1] if kind in ("max", "min") else tree[1:]) if isinstance(arg, tuple)]
@@ -142,12 +164,12 @@ class Reference:
         if kind == "neg":
             return -args[0]
         if kind == "days_between":
-            a, b = (self.value(("name", n)) for n in tree[1:])
-            return U if a is U or b is U else (b - a).days
+            a, b = (_moment(self.value(("name", n))) for n in tree[1:])
+            return U if a is U or b is U else math.floor((b - a).total_seconds() / 86400)
         a, b = args
         if tree[1] == "/" and b == 0:
             return E
-        result = {"+": a + b, "-": a - b, "*": a * b}[tree[1]] if tree[1] != "/" else a / b
+        result = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[tree[1]](a, b)
         if isinstance(result, float) and not math.isfinite(result):
             return E  # a number too large (inf) is an error, like a division by zero
         return result
@@ -160,7 +182,7 @@ class Reference:
         if kind == "name":
             name = tree[1]
             return self.needs(DERIVED_TREES[name]) if name in DERIVED_TREES else {name}
-        if kind in ("days_since", "days_between"):
+        if kind in (*SINCE, "days_between"):
             return set().union(*(self.needs(("name", name)) for name in tree[1:]))
         parts = {
             "and": lambda: tree[1],
@@ -195,10 +217,19 @@ class Reference:
         return Reference.logic("and", results)
 
 
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _moment(value: object) -> object:
+    """A date as midnight at its start; anything else as it is."""
+    return _midnight(value) if isinstance(value, date) and not isinstance(value, datetime) else value
+
+
 def static_names(tree: Tree, inside_known: bool = False) -> tuple[set[str], set[str]]:
     """(names read outside known(), all names read), transitively through derived facts."""
     kind = tree[0]
-    if kind in ("name", "known", "days_since"):
+    if kind in ("name", "known", *SINCE):
         return _name(tree[1], inside_known or kind == "known")
     if kind == "days_between":
         first, second = _name(tree[1], inside_known), _name(tree[2], inside_known)
@@ -247,6 +278,8 @@ SYMBOLS, DERIVED = _symbols()
 # --- strategies -----------------------------------------------------------------------------------------------
 
 DATES = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+DATETIMES = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31))
+CLOCKS = st.none() | DATES | DATETIMES
 SMALL_FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 FACT_VALUES: dict[str, st.SearchStrategy[object]] = {
     "sensory_grade": st.integers(0, 4) | st.sampled_from([0.0, 2.0, 3.5]),
@@ -257,11 +290,21 @@ FACT_VALUES: dict[str, st.SearchStrategy[object]] = {
     "diabetes": st.booleans(),
     "last_dose_date": DATES,
     "onset_date": DATES,
+    "admitted_at": DATETIMES,
     **{name: st.sampled_from(values) for name, values in ENUMS.items()},
 }
 NUMERIC_NAMES = ["sensory_grade", "motor_grade", "hba1c_percent", "b2m_mg_l", "effective_grade", "grade_gap", "ratio"]
 BOOL_NAMES = ["neuropathic_pain", "diabetes", "diabetes_checked", "severe"]
-DATE_NAMES = ["last_dose_date", "onset_date"]
+DATE_NAMES = ["last_dose_date", "onset_date", "admitted_at"]
+DURATIONS = [
+    ("72h", timedelta(hours=72)),
+    ("3d", timedelta(days=3)),
+    ("1d12h", timedelta(hours=36)),
+    ("90min", timedelta(minutes=90)),
+    ("PT72H", timedelta(hours=72)),
+    ("P1DT12H", timedelta(hours=36)),
+    ("P2W", timedelta(weeks=2)),
+]
 ALL_NAMES = sorted(SYMBOLS)
 
 
@@ -277,7 +320,7 @@ def numeric(depth: int) -> st.SearchStrategy[Tree]:
         st.sampled_from(NUMERIC_NAMES).map(lambda n: ("name", n)),
         st.integers(-5, 5).map(lambda v: ("lit", v)),
         st.sampled_from([0.5, 2.5, -1.25, 100.0, 0.0]).map(lambda v: ("lit", v)),
-        st.sampled_from(DATE_NAMES).map(lambda n: ("days_since", n)),
+        st.tuples(st.sampled_from(["days_since", "hours_since"]), st.sampled_from(DATE_NAMES)),
         st.tuples(st.sampled_from(DATE_NAMES), st.sampled_from(DATE_NAMES)).map(lambda p: ("days_between", *p)),
     )
     if depth == 0:
@@ -294,8 +337,20 @@ def numeric(depth: int) -> st.SearchStrategy[Tree]:
     )
 
 
+def duration(depth: int) -> st.SearchStrategy[Tree]:
+    leaves = st.one_of(
+        st.sampled_from(DURATIONS).map(lambda d: ("dur", *d)),
+        st.sampled_from(DATE_NAMES).map(lambda n: ("time_since", n)),
+    )
+    if depth == 0:
+        return leaves
+    inner = duration(depth - 1)
+    return leaves | st.tuples(st.sampled_from(["+", "-"]), inner, inner).map(lambda t: ("arith", *t))
+
+
 def boolean(depth: int) -> st.SearchStrategy[Tree]:
     num = numeric(max(depth - 1, 0))
+    lengths = duration(max(depth - 1, 0))
     enum_eq = st.sampled_from(sorted(ENUMS)).flatmap(
         lambda n: st.tuples(
             st.just(("name", n)), st.sampled_from(ENUMS[n]).map(lambda v: ("lit", v)), st.sampled_from(["==", "!="])
@@ -320,6 +375,9 @@ def boolean(depth: int) -> st.SearchStrategy[Tree]:
         st.tuples(num, st.lists(st.integers(-3, 5), max_size=3), st.booleans()).map(lambda t: ("in", *t)),
         st.tuples(st.sampled_from(["<", "==", ">="]), st.sampled_from(DATE_NAMES), st.sampled_from(DATE_NAMES)).map(
             lambda t: ("cmp", [t[0]], [("name", t[1]), ("name", t[2])])
+        ),
+        st.tuples(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), lengths, lengths).map(
+            lambda t: ("cmp", [t[0]], [t[1], t[2]])
         ),
     )
     if depth == 0:
@@ -402,6 +460,16 @@ TOKENS = [
     "known(",
     "days_since(",
     "days_between(",
+    "hours_since(",
+    "time_since(",
+    "time_in_state()",
+    "last(",
+    "72h",
+    "1d12h",
+    "PT72H",
+    "P3M",
+    "3x",
+    "0h",
     "open(",
     "eval(",
     "len(",
@@ -425,7 +493,7 @@ def _check_issues(text: str, result: object) -> None:
 
 
 @SETTINGS
-@given(text=SOUP | JUNK | GUARDS.map(render), want_bool=st.booleans(), facts=fact_subsets(), today=st.none() | DATES)
+@given(text=SOUP | JUNK | GUARDS.map(render), want_bool=st.booleans(), facts=fact_subsets(), today=CLOCKS)
 def test_any_text_compiles_or_gives_located_issues(
     text: str, want_bool: bool, facts: dict[str, object], today: date | None
 ) -> None:
@@ -441,7 +509,7 @@ def test_any_text_compiles_or_gives_located_issues(
 
 
 @SETTINGS
-@given(tree=GUARDS, facts=fact_subsets(), today=st.none() | DATES)
+@given(tree=GUARDS, facts=fact_subsets(), today=CLOCKS)
 def test_missing_and_read_are_exact(tree: Tree, facts: dict[str, object], today: date | None) -> None:
     text = render(tree)
     assume(len(text) <= MAX_LENGTH)
@@ -466,7 +534,7 @@ def test_missing_and_read_are_exact(tree: Tree, facts: dict[str, object], today:
 
 
 @SETTINGS
-@given(tree=GUARDS, facts=fact_subsets(), today=st.none() | DATES)
+@given(tree=GUARDS, facts=fact_subsets(), today=CLOCKS)
 def test_operand_order_does_not_change_the_evaluation(tree: Tree, facts: dict[str, object], today: date | None) -> None:
     if tree[0] not in ("and", "or"):
         tree = ("or", [tree, ("name", "diabetes")])
@@ -487,7 +555,7 @@ def test_operand_order_does_not_change_the_evaluation(tree: Tree, facts: dict[st
 
 
 @SETTINGS
-@given(tree=GUARDS, facts=fact_subsets(all_known=True), today=st.none() | DATES)
+@given(tree=GUARDS, facts=fact_subsets(all_known=True), today=CLOCKS)
 def test_all_facts_known_gives_a_decided_value(tree: Tree, facts: dict[str, object], today: date | None) -> None:
     assume(len(render(tree)) <= MAX_LENGTH)
     compiled = compile_expr(render(tree), SYMBOLS, want_bool=True)

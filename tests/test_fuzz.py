@@ -115,6 +115,7 @@ GUARD_BITS = [
     " and ", " or ", "not ", " == ", " >= ", " < ", " in ", " + ", " * ", " / ", " ** ", "(", ")", "[", "]", ", ",
     "max(", "known(", "days_since(", "lambda: ", "#", "\\", "\n", "\t", "\f", "__import__", ".__class__",
     "ｇrade", "é", "\u00a0", "𝓮", "'", '"', 'r"', 'f"{', "}", ":=", "if", "else", "...", "\x00", "\x1b",
+    "72h", "1d12h", "PT72H", "P3D", "P3M", "3x", "0h", "time_in_state()", "last(", "time_since(",
 ]  # fmt: skip
 guard_text = st.lists(st.one_of(st.sampled_from(GUARD_BITS), st.text(max_size=3)), max_size=25).map("".join)
 

@@ -153,7 +153,7 @@ def test_explain_says_why_a_state_is_blocked(trail: Path) -> None:
     lines = list(answer.lines)
     at = lines.index("Blocked by an error (more facts will not help: the values its guard reads must change):")
     assert lines[at + 1 : at + 3] == [
-        f"  at 2026-01-01 #1: state 'check' is blocked: the guard of 'check->high' could not be evaluated: {MESSAGE}",
+        f"  #3  2026-01-01  state 'check' is blocked: the guard of 'check->high' could not be evaluated: {MESSAGE}",
         "      check->high: a / b > 1  [a=3 (#1), b=0 (#1)]",
     ]
 

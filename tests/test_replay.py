@@ -130,10 +130,10 @@ def test_explain_why_and_why_not(trail: Path) -> None:
     assert answer.states == ("managing", "dose", "pain", "treating_pain", "high_grade")
     assert "Why high_grade:" in answer.text
     assert (
-        "because effective_grade >= 3  [effective_grade=3 (derived), motor_grade=0 (#1), sensory_grade=3 (#5)]"
+        "because effective_grade >= 3  [effective_grade=3 (derived), motor_grade=0 (#1), sensory_grade=3 (#16)]"
         in answer.text
-    )
-    assert "It was retired at 2026-03-16 #5 when low_grade->grade_check left state low_grade." in answer.text
+    )  # the facts' steps are those of the input records that gave them: input 5 is step #16
+    assert "It was retired at #19 (2026-03-16) when low_grade->grade_check left state low_grade." in answer.text
     early = pathway.explain(trail, at="2026-03-02")
     assert "high_grade" not in early.states
     assert "low_grade" in early.states

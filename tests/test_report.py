@@ -70,7 +70,8 @@ def test_an_item_issued_and_retired_in_one_step_is_shown_once(tmp_path: Path) ->
     assert ("issued", "brief") in kinds
     assert ("retired", "brief") in kinds
     text = render_run(result.records, analysis)
+    issued = next(r.seq for r in result.records if r.kind == "issued" and getattr(r, "id", None) == "brief")
+    retired = next(r.seq for r in result.records if r.kind == "retired" and getattr(r, "id", None) == "brief")
     assert [line for line in text.splitlines() if " brief " in line or line.endswith(" brief")] == [
-        "              ~ recommend brief only in passing: passing was left in the same step  (A brief advice)"
+        f"#{issued}    ~ recommend brief only in passing: passing was left again at #{retired}  (A brief advice)"
     ]
-    assert "~ recommend brief only in passing: passing was left in the same step  (A brief advice)" in text

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from pathway.cli.main import main
-from pathway.definition.domains import at_clock, clock_offsets
 from pathway.definition.loader import load_analysis
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import UsageError
-from pathway.scenarios.generate import generate
+from pathway.scenarios.generate import _Search, generate
 from pathway.scenarios.generated_file import MARKER, generate_file
 from pathway.scenarios.run import run_file
 
@@ -114,21 +113,17 @@ def test_the_cli_refuses_with_a_clear_message(definition: Path, capsys: pytest.C
 
 
 def test_date_facts_take_values_around_the_thresholds_their_guards_test() -> None:
-    analysis = load_analysis(TIMED / "pathway.yaml")
-    days = {name: [d.days for d in offsets] for name, offsets in clock_offsets(analysis).items()}
-    # days_since(last_dose) > 90 (through a derived fact); days_between(surgery, biopsy) >= 14; known(seen_at)
-    assert days == {
-        "last_dose": [0, 89, 90, 91],
-        "surgery": [0, 13, 14, 15],
-        "biopsy": [0, 13, 14, 15],
-        "seen_at": [0],
-    }
+    """The values the search gives a date fact at a step's clock: that day, and 89 to 91 days before it for
+    days_since(last_dose) > 90 (read through a derived fact); 13 to 15 days for days_between(surgery, biopsy) >= 14.
+    A date-time fact keeps the clock's time of day."""
+    search = _Search(load_analysis(TIMED / "pathway.yaml"), set())
     clock = datetime(2026, 1, 4, 9, 30)
-    domains = at_clock(analysis, clock_offsets(analysis), clock)
-    # typed as a journey types them: a date fact's values are days, a date-time fact keeps the clock's time of day
-    assert domains["last_dose"] == (date(2026, 1, 4), date(2025, 10, 7), date(2025, 10, 6), date(2025, 10, 5))
-    assert domains["seen_at"] == (clock,)
-    assert at_clock(analysis, clock_offsets(analysis), datetime(1, 1, 1))["last_dose"] == (date(1, 1, 1),)  # no year 0
+    dates = search.dates_at(clock)
+    today = clock.date()
+    assert dates["last_dose"] == tuple(today - timedelta(days=d) for d in (0, 89, 90, 91))
+    assert dates["surgery"] == dates["biopsy"] == tuple(today - timedelta(days=d) for d in (0, 13, 14, 15))
+    assert dates["seen_at"] == (clock,)
+    assert all(type(d) is date for d in dates["last_dose"])  # typed as a journey types a date fact
 
 
 def test_generated_scenarios_cross_date_thresholds_and_fire_every_timer(timed: Path) -> None:

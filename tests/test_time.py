@@ -29,6 +29,7 @@ CASES: dict[str, tuple[str, str | None]] = {
     "deadline-done": ("recurrence", "2026-04-01"),
     "deadline-overdue": ("recurrence", "2026-03-20"),
     "stale-renewed": ("recurrence", "2026-04-15"),
+    "clock-escalation": ("clock", None),
 }
 
 
@@ -273,3 +274,75 @@ def test_too_many_wake_ups_stop_the_run_with_an_error(tmp_path: Path) -> None:
     assert error.to_dict()["code"] == "PW413"
     assert result.summary.error is not None
     assert not result.ok
+
+
+def test_what_if_a_timer_is_shorter_reports_the_earlier_firing(tmp_path: Path) -> None:
+    trail = tmp_path / "t.jsonl"
+    pathway.run(FIXTURES / "timers.yaml", JOURNEYS / "timer-fires.yaml").write(trail)
+    shorter = tmp_path / "pathway.yaml"
+    text = (FIXTURES / "timers.yaml").read_text(encoding="utf-8").replace("after: 72h", "after: 48h")
+    shorter.write_text(text.replace("version: 0.1.0", "version: 0.2.0"), encoding="utf-8")
+    result = replay(trail, shorter)
+    assert result.status == "compared"
+    (change,) = [c for c in result.changes if c.state == "on_steroids"]
+    assert change.recorded == "-> infliximab (after 72h, at 2026-07-04T09:00:00)"
+    assert change.replayed == "-> infliximab (after 48h, at 2026-07-03T09:00:00)"
+
+
+@pytest.fixture(scope="module")
+def clock() -> Analysis:
+    return load_analysis(FIXTURES / "clock.yaml")
+
+
+def test_hours_since_a_date_time_fact_decides_at_the_minute(clock: Analysis) -> None:
+    given = {"at": "2026-07-01T09:00", "facts": {"steroid_start": "2026-07-01T08:00", "improved": False}}
+    early = records_of(clock, [given, {"at": "2026-07-04T07:59"}])
+    assert early[-1]["states"] == ["on_steroids"]
+    on_time = records_of(clock, [given, {"at": "2026-07-04T08:00"}])
+    assert moves(on_time) == [("on_steroids->escalation", "2026-07-04T08:00:00")]
+
+
+def test_time_in_state_is_read_from_the_clock_and_recorded(clock: Analysis) -> None:
+    given = {"at": "2026-07-01T09:00", "facts": {"steroid_start": "2026-07-01T08:00", "improved": True}}
+    records = records_of(clock, [given, {"at": "2026-07-03T08:59"}, {"at": "2026-07-03T09:00"}])
+    (recovered,) = of_kind(records, "transition")
+    assert recovered["at"] == "2026-07-03T09:00:00"
+    assert recovered["read"]["time_in_state()"] == {"value": "2d", "clock": True}
+
+
+def test_last_reads_when_a_fact_was_given_and_by_which_input(clock: Analysis) -> None:
+    events = [
+        {"at": "2026-07-01T09:00", "facts": {"steroid_start": "2026-07-01T08:00", "improved": False}},
+        {"at": "2026-07-02", "facts": {"dose_given": 1.3}},
+        {"at": "2026-07-05", "facts": {"dose_given": 1.0}},
+        {"at": "2026-10-03"},
+        {"at": "2026-10-04"},
+    ]
+    records = records_of(clock, events)
+    off = next(r for r in of_kind(records, "transition") if r["id"] == "escalation->off_drug")
+    assert off["at"] == "2026-10-04"  # 91 days after the last dose (2026-07-05), not after the first
+    assert off["read"]["last(dose_given)"] == {"value": "2026-07-05T00:00:00", "from": 3}
+
+
+def test_a_date_time_fact_with_a_time_zone_is_a_located_error(clock: Analysis) -> None:
+    events = [{"at": "2026-07-01T09:00", "facts": {"steroid_start": "2026-07-01T08:00+02:00"}}]
+    with pytest.raises(InvalidInputError) as raised:
+        pathway.run(clock, {"journey": "t", "events": events})
+    (problem,) = raised.value.diagnostics
+    assert problem.code == "PW308"
+    assert "remove the time zone" in (problem.hint or "")
+
+
+def test_a_timer_whose_guard_is_false_at_its_due_time_is_recorded_as_armed(timers: Analysis) -> None:
+    start = {**START, "facts": {"response": "partial", "stopped": False}}
+    records = records_of(timers, [start, {"at": "2026-07-05"}])
+    (armed,) = of_kind(records, "timer")
+    assert (armed["at"], armed["state"], armed["check"]["id"]) == (
+        "2026-07-04T09:00:00",
+        "on_steroids",
+        "on_steroids->infliximab",
+    )
+    assert armed["check"]["outcome"] == "false"
+    assert armed["check"]["read"] == {"response": {"value": "partial", "from": 1}}
+    # a timer that fires, or whose guard is unknown, is not an armed-timer record
+    assert of_kind(records_of(timers, [START, {"at": "2026-07-05"}]), "timer") == []

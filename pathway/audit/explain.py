@@ -1,24 +1,39 @@
 """Answer an auditor's questions from a trail: why is the patient in these states, why was this recommended,
-why was that not.
+why was that not, and what is due when.
 
-``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point. For each active state it
-walks back the chain of transitions that led there, with the guard, the fact values that made it true and the
-guards that blocked the alternatives; for each active state blocked by a guard that could not be evaluated after
-the latest input, the error and what the guard read; for each active recommendation, the state that issued it and
-how that state was entered. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given):
-the states that would recommend it, the transitions into them and their last recorded outcome with the facts they
-read.
+``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point (``N`` is a step as the
+run output numbers it: a record's ``seq``). For each active state it walks back the chain of transitions that led
+there, with the guard, the fact values that made it true and the guards that blocked the alternatives; a timer
+says why it fired then (its duration, when its state was entered, its due time). For each active state blocked by
+a guard that could not be evaluated after the latest input, the error and what the guard read; for each active
+recommendation, the state that issued it and how that state was entered. Then what the pathway expects next at
+that moment: each timer of the active states with its due time and what its guard says now, and each deadline due
+or overdue. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that
+would recommend it, the transitions into them and their last recorded outcome with the facts they read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import read_text
+from pathway.audit.timing import (
+    DeadlineAt,
+    TimerAt,
+    done_by,
+    due_time,
+    input_steps,
+    latest_issues,
+    moment,
+    record_time,
+    same_time,
+)
+from pathway.audit.upcoming import upcoming
 from pathway.definition.analysis import Analysis
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
@@ -28,7 +43,6 @@ from pathway.trail.records import (
     ErrorRecord,
     HeaderRecord,
     InputRecord,
-    IssuedRecord,
     Record,
     RetiredRecord,
     StartRecord,
@@ -43,12 +57,16 @@ Moves = StartRecord | TransitionRecord
 
 @dataclass(frozen=True)
 class Explanation:
-    """The answer, as readable lines; ``upto`` is the seq of the last record taken into account."""
+    """The answer, as readable lines; ``upto`` is the step (seq) of the last record taken into account, ``at``
+    the moment explained (the time asked with ``at``, else that record's time); ``timers`` and ``deadlines`` are
+    what stands then (timers only when the pathway is available)."""
 
     upto: int
     at: str
     states: tuple[str, ...]
     lines: tuple[str, ...]
+    timers: tuple[TimerAt, ...] = field(default=())
+    deadlines: tuple[DeadlineAt, ...] = field(default=())
 
     @property
     def text(self) -> str:
@@ -60,27 +78,39 @@ class Explanation:
         return ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
-        """The answer as JSON-ready data: the record and time it is at, the active states, the lines."""
-        return {"upto": self.upto, "at": self.at, "states": list(self.states), "lines": list(self.lines)}
-
-
-def _at(record: Record) -> str:
-    return "" if isinstance(record, HeaderRecord) else record.at
+        """The answer as JSON-ready data: the step and time it is at, the active states, the timers and deadlines
+        standing then, the lines."""
+        return {
+            "upto": self.upto,
+            "at": self.at,
+            "states": list(self.states),
+            "timers": [t.to_json() for t in self.timers],
+            "deadlines": [d.to_json() for d in self.deadlines],
+            "lines": list(self.lines),
+        }
 
 
 def _cut(records: Sequence[Record], step: int | None, at: str | None) -> list[Record]:
     body: list[Record] = [r for r in records if not isinstance(r, SummaryRecord)]
     if step is not None:
         if not 0 <= step < len(records):
-            raise UsageError(f"{step} is outside the trail (records 0 to {len(records) - 1})", parameter="step")
+            raise UsageError(f"{step} is outside the trail (steps 0 to {len(records) - 1})", parameter="step")
         return [r for r in body if r.seq <= step]
     if at is not None:
-        kept = [r for r in body if isinstance(r, HeaderRecord) or r.at <= at]
+        asked = moment(at)
+        kept = [r for r in body if isinstance(r, HeaderRecord) or _not_after(r.at, at, asked)]
         if len(kept) == 1:
-            first = _at(body[1]) if len(body) > 1 else "none"
+            first = record_time(body[1]) if len(body) > 1 else "none"
             raise UsageError(f"{at} is before the first input ({first})", parameter="at")
         return kept
     return body
+
+
+def _not_after(text: str, at: str, asked: datetime | None) -> bool:
+    """Whether a record's time is at or before the asked time (as times: ``2026-03-09T00:00:00`` is not after
+    ``2026-03-09``); a time a forged trail spells otherwise is compared as text."""
+    when = moment(text)
+    return when <= asked if when is not None and asked is not None else text <= at
 
 
 def _active(records: Sequence[Record]) -> list[str]:
@@ -100,96 +130,129 @@ def _entered_by(records: Sequence[Record], state: str) -> Moves | None:
     return None
 
 
-def _why_transition(r: TransitionRecord) -> list[str]:
-    lines = [f"  {r.at} #{r.input}: {r.source} -> {r.target} ({r.id})"]
-    if r.outcome == "true":
-        lines.append(f"      because {r.guard}  [{read_text(r.read)}]")
-    elif r.outcome == "otherwise":
-        lines.append("      because every earlier guard was false (otherwise)")
-    else:
-        lines.append("      unconditionally" + (f" on event {r.trigger}" if r.trigger else ""))
-    for alt in r.alternatives:
-        lines.append(f"      not {alt.target}: {alt.guard} was {alt.outcome}  [{read_text(alt.read or {})}]")
-    if r.evidence:
-        lines.append(f"      evidence: {', '.join(r.evidence)}")
-    return lines
+class _Reader:
+    """Lines about records, with inputs shown as the steps of their input records."""
 
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.steps = input_steps(records)
+        self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
+        self.width = len(f"#{records[-1].seq}")
 
-def _chain(records: Sequence[Record], state: str) -> list[str]:
-    """The transitions that led into state, most recent last."""
-    out: list[str] = []
-    seen: set[int] = set()
-    current: str | None = state
-    while current is not None:
-        r = _entered_by(records, current)
-        if r is None or r.seq in seen:
-            break
-        seen.add(r.seq)
-        if isinstance(r, StartRecord):
-            out[:0] = [f"  {r.at} #{r.input}: start in {', '.join(r.entered)}"]
-            break
-        out[:0] = _why_transition(r)
-        current = r.source
-        records = [x for x in records if x.seq < r.seq]
-    return out
+    def label(self, r: Moves | ErrorRecord) -> str:
+        """A record's step and time, as the run output shows them (``#12  2026-03-16``), in a column."""
+        return f"{f'#{r.seq}':<{self.width}}  {r.at}  "
 
+    def read(self, read: Mapping[str, Any] | None) -> str:
+        return read_text(read or {}, self.steps)
 
-def _blocked(records: Sequence[Record], active: Sequence[str]) -> list[str]:
-    """The active states a guard error blocked after the latest input (PW411 is recorded after each input while
-    it lasts), with the failing guards and what they read."""
-    latest = max((r.input for r in records if isinstance(r, InputRecord)), default=None)
-    lines: list[str] = []
-    for r in records:
-        if isinstance(r, ErrorRecord) and r.state in active and r.input == latest:
-            lines.append(f"  at {r.at} #{r.input}: {r.message}")
-            lines += [f"      {c.id}: {c.guard}  [{read_text(c.read or {})}]" for c in r.blocked or ()]
-    return lines
+    def why_transition(self, r: TransitionRecord, before: Sequence[Record]) -> list[str]:
+        lines = [f"  {self.label(r)}{r.source} -> {r.target} ({r.id})"]
+        if r.after is not None:
+            lines.append(f"      why now: {self.why_now(r, before)}")
+        if r.outcome == "true":
+            lines.append(f"      because {r.guard}  [{self.read(r.read)}]")
+        elif r.outcome == "otherwise":
+            lines.append("      because every earlier guard was false (otherwise)")
+        elif r.after is None:
+            lines.append("      unconditionally" + (f" on event {r.trigger}" if r.trigger else ""))
+        for alt in r.alternatives:
+            if alt.outcome == "pending":
+                lines.append(f"      not {alt.target}: a timer after {alt.after}, not due until {alt.due}")
+            else:
+                lines.append(f"      not {alt.target}: {alt.guard} was {alt.outcome}  [{self.read(alt.read)}]")
+        if r.evidence:
+            lines.append(f"      evidence: {', '.join(r.evidence)}")
+        return lines
 
+    def why_now(self, r: TransitionRecord, before: Sequence[Record]) -> str:
+        """A timer's firing: its duration, when its state was entered, its due time, and when it fired."""
+        entry = _entered_by(before, r.source)
+        if entry is None:
+            return f"a timer after {r.after} in {r.source}"
+        due = due_time(entry.at, r.after)
+        timer = f"a timer after {r.after} in {r.source}, entered {entry.at} (#{entry.seq})"
+        if due is None:  # a forged trail's time
+            return timer
+        timer += f", due {due}"
+        if same_time(r.at, due):
+            wake = r.input in self.steps and r.seq < self.steps[r.input]
+            ahead = "--until" if r.input in self.until else f"input {r.input}"
+            return f"{timer}; it fired at its due time ({f'a wake-up before {ahead}' if wake else f'input {r.input}'})"
+        return f"{timer}; it fired later, at input {r.input}, the first moment its state could take it"
 
-def _issued(records: Sequence[Record]) -> dict[str, IssuedRecord]:
-    live: dict[str, IssuedRecord] = {}
-    for r in records:
-        if isinstance(r, IssuedRecord) and r.item == "recommendation":
-            live[r.id] = r
-        elif isinstance(r, RetiredRecord) and r.item == "recommendation":
-            live.pop(r.id, None)
-    return live
+    def chain(self, records: Sequence[Record], state: str) -> list[str]:
+        """The transitions that led into state, most recent last."""
+        out: list[str] = []
+        seen: set[int] = set()
+        current: str | None = state
+        while current is not None:
+            r = _entered_by(records, current)
+            if r is None or r.seq in seen:
+                break
+            seen.add(r.seq)
+            if isinstance(r, StartRecord):
+                out[:0] = [f"  {self.label(r)}start in {', '.join(r.entered)}"]
+                break
+            records = [x for x in records if x.seq < r.seq]
+            out[:0] = self.why_transition(r, records)
+            current = r.source
+        return out
 
+    def blocked(self, records: Sequence[Record], active: Sequence[str]) -> list[str]:
+        """The active states a guard error blocked after the latest input (PW411 is recorded after each input
+        while it lasts), with the failing guards and what they read."""
+        latest = max((r.input for r in records if isinstance(r, InputRecord)), default=None)
+        lines: list[str] = []
+        for r in records:
+            if isinstance(r, ErrorRecord) and r.state in active and r.input == latest:
+                lines.append(f"  {self.label(r)}{r.message}")
+                lines += [f"      {c.id}: {c.guard}  [{self.read(c.read)}]" for c in r.blocked or ()]
+        return lines
 
-def _last_outcome(records: Sequence[Record], transition_id: str) -> str | None:
-    for r in reversed(records):
-        if isinstance(r, TransitionRecord) and r.id == transition_id:
-            return f"fired at {r.at} #{r.input}"
-        for c in checks_in(r):
-            if c.id == transition_id and not isinstance(r, HeaderRecord):
-                return f"{c.guard} was {c.outcome} at {_at(r)} #{r.input}  [{read_text(c.read or {})}]"
-    return None
+    def last_outcome(self, records: Sequence[Record], transition_id: str) -> str | None:
+        for r in reversed(records):
+            if isinstance(r, TransitionRecord) and r.id == transition_id:
+                return f"fired at #{r.seq} ({r.at})"
+            for c in checks_in(r):
+                if c.id == transition_id and not isinstance(r, HeaderRecord):
+                    return f"{c.guard} was {c.outcome} at #{r.seq} ({r.at})  [{self.read(c.read)}]"
+        return None
 
+    def why_not(self, records: Sequence[Record], analysis: Analysis, action: str) -> list[str]:
+        if action not in analysis.pathway.actions:
+            raise UsageError(f"the pathway has no action '{action}'", parameter="why_not")
+        title = analysis.pathway.actions[action].title
+        live = latest_issues(records)
+        if action in live:
+            r = live[action]
+            return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}."]
+        lines = [f"{action} ({title}) is not recommended now."]
+        for gone in (r for r in records if isinstance(r, RetiredRecord) and r.id == action):
+            lines.append(f"  It was retired at #{gone.seq} ({gone.at}) when {gone.cause} left state {gone.state}.")
+        index = analysis.index
+        ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
+        for state in (s for s, info in index.states.items() if action in info.state.recommended):
+            lines.append(f"  State {state} would recommend it; it is entered by:")
+            into = [t for t in index.transitions if t.target == state]
+            for t in into:
+                seen = "never active" if t.source not in ever else (self.last_outcome(records, t.id) or "not evaluated")
+                lines.append(f"    {t.id} (when {t.when or 'always'}): {seen}")
+            if not into:
+                lines.append("    no transition (only as an initial state)")
+        return lines
 
-def _why_not(records: Sequence[Record], analysis: Analysis, action: str) -> list[str]:
-    if action not in analysis.pathway.actions:
-        raise UsageError(f"the pathway has no action '{action}'", parameter="why_not")
-    title = analysis.pathway.actions[action].title
-    live = _issued(records)
-    if action in live:
-        r = live[action]
-        return [f"{action} ({title}) IS recommended: issued at {r.at} by state {r.state}."]
-    lines = [f"{action} ({title}) is not recommended now."]
-    past = [r for r in records if isinstance(r, RetiredRecord) and r.id == action]
-    for gone in past:
-        lines.append(f"  It was retired at {gone.at} #{gone.input} when {gone.cause} left state {gone.state}.")
-    index = analysis.index
-    sources = [s for s, info in index.states.items() if action in info.state.recommended]
-    ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
-    for state in sources:
-        lines.append(f"  State {state} would recommend it; it is entered by:")
-        into = [t for t in index.transitions if t.target == state]
-        for t in into:
-            seen = "never active" if t.source not in ever else (_last_outcome(records, t.id) or "not evaluated")
-            lines.append(f"    {t.id} (when {t.when or 'always'}): {seen}")
-        if not into:
-            lines.append("    no transition (only as an initial state)")
-    return lines
+    def recommended(self, records: Sequence[Record]) -> list[str]:
+        lines = []
+        for action, r in latest_issues(records).items():
+            cause = f"issue {r.occurrence or 1}, every {r.every}" if r.every else f"cause {r.cause}"
+            due = f"; due {r.due}" if r.due else ""
+            done = done_by(records, r)
+            due += f", done at #{done.seq} ({done.at})" if done is not None and r.due else ""
+            lines.append(
+                f"  {action}: {r.title} - issued at #{r.seq} ({r.at}) by state {r.state} ({cause}{due}); "
+                f"evidence: {', '.join(r.evidence) or 'none'}"
+            )
+        return lines
 
 
 def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
@@ -216,7 +279,8 @@ def explain(
     pathway: Analysis | str | Path | None = None,
     root: Path | None = None,
 ) -> Explanation:
-    """Explain a trail at the end, at record ``step`` or at time ``at`` (a journey time, inclusive).
+    """Explain a trail at the end, after step ``step`` (a record's seq, as the run output numbers it) or at time
+    ``at`` (a journey time, inclusive).
 
     Only an intact trail is explained: one that is tampered, truncated, unreadable or not a trail raises
     :class:`~pathway.audit.replay.ReplayError` with the result replay would give. A bad ``step``, ``at`` or
@@ -226,29 +290,29 @@ def explain(
     records = intact_records(trail)
     analysis = as_analysis(pathway) if pathway is not None else find_by_sha(header_of(records).pathway.sha256, root)
     cut = _cut(records, step, at)
+    reader = _Reader(records)
     active = _active(cut)
     last = cut[-1]
-    lines = [f"At {_at(last)} (record {last.seq}), the patient is in: {', '.join(active) or 'no state'}."]
+    now = at if at is not None else record_time(last)
+    when = f"{now}, after step #{last.seq}" + (f" ({record_time(last)})" if at is not None else "")
+    lines = [f"At {when}, the patient is in: {', '.join(active) or 'no state'}."]
     for state in _leaves(active, analysis):
-        lines += ["", f"Why {state}:", *_chain(cut, state)]
-    blocked = _blocked(cut, active)
+        lines += ["", f"Why {state}:", *reader.chain(cut, state)]
+    blocked = reader.blocked(cut, active)
     if blocked:
         lines += [
             "",
             "Blocked by an error (more facts will not help: the values its guard reads must change):",
             *blocked,
         ]
-    live = _issued(cut)
-    if live:
-        lines += ["", "Recommended now:"]
-        for action, r in live.items():
-            lines.append(
-                f"  {action}: {r.title} - issued at {r.at} by state {r.state} "
-                f"(cause {r.cause}); evidence: {', '.join(r.evidence) or 'none'}"
-            )
+    recommended = reader.recommended(cut)
+    if recommended:
+        lines += ["", "Recommended now:", *recommended]
+    standing = upcoming(cut, active, now, analysis, reader.steps)
+    lines += standing.lines
     if why_not is not None:
         if analysis is None:
             message = "needs the pinned pathway, which is not available: pass it with --pathway"
             raise UsageError(message, parameter="why_not")
-        lines += ["", *_why_not(cut, analysis, why_not)]
-    return Explanation(last.seq, _at(last), tuple(active), tuple(map(escape, lines)))
+        lines += ["", *reader.why_not(cut, analysis, why_not)]
+    return Explanation(last.seq, now, tuple(active), tuple(map(escape, lines)), standing.timers, standing.deadlines)

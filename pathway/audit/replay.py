@@ -110,7 +110,7 @@ class ReplayResult:
         lines = [render_text(self.diagnostics)] if self.diagnostics else []
         lines.append(escape(self.message))
         lines += [
-            escape(f"  {c.at} #{c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
+            escape(f"  {c.at} input {c.input} {c.state}: recorded {c.recorded}; now {c.replayed}") for c in self.changes
         ]
         if self.signature is not None:
             lines.append(escape(f"signature: {self.signature.text}"))
@@ -166,11 +166,13 @@ def _versions(engine: EngineRef) -> str:
 
 def decisions(records: Sequence[Record]) -> dict[tuple[int, str], tuple[str, str]]:
     """(input, state) -> (time, outcome) for every transition taken, every wait reported and every state blocked
-    by a guard that could not be evaluated."""
+    by a guard that could not be evaluated. A timer's outcome says when it fired: firing at another time is
+    another decision."""
     out: dict[tuple[int, str], tuple[str, str]] = {}
     for r in records:
         if isinstance(r, TransitionRecord):
-            out[(r.input, r.source)] = (r.at, f"-> {r.target}")
+            when = f" (after {r.after}, at {r.at})" if r.after is not None else ""
+            out[(r.input, r.source)] = (r.at, f"-> {r.target}{when}")
         elif isinstance(r, WaitingRecord):
             out.setdefault((r.input, r.state), (r.at, f"waits for {', '.join(r.needs)}"))
         elif isinstance(r, ErrorRecord) and r.state is not None:

@@ -149,7 +149,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Why is the patient in these states, why was this recommended, why was that not."""
+    """Why is the patient in these states, why was this recommended, why was that not, and what is due when."""
     from pathway.audit import explain
 
     if args.step is not None and args.at is not None:
@@ -269,7 +269,9 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("explain", help=cmd_explain.__doc__, description=cmd_explain.__doc__)
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
-    p.add_argument("--step", type=int, metavar="N", help="explain the situation after record N")
+    p.add_argument(
+        "--step", type=int, metavar="N", help="explain the situation after step N, as numbered in the run output (#N)"
+    )
     p.add_argument("--at", metavar="TIME", help="explain the situation at this time (ISO date or date-time)")
     p.add_argument("--why-not", metavar="ACTION", help="why this action is not (or no longer) recommended")
     p.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the pinned one is not bundled")

@@ -123,7 +123,8 @@ def _state_shape(info: StateInfo) -> Iterator[Issue]:
             (*info.path, "final"),
             Code.PW110,
             f"final state '{info.id}' cannot have child states, transitions or be parallel",
-            "a final state ends its region; remove the extra keys",
+            "a final state ends its region; remove the extra keys"
+            + (" (with no transitions it has no timers either)" if any(t.after for t in state.transitions) else ""),
             key=True,
         )
     if state.parallel and not state.states:
@@ -310,7 +311,7 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
         result = compile_expr(text, visible, want_bool=False)
         if isinstance(result, Compiled):
             compiled[name] = result
-            visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name)
+            visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name, derived=True)
         else:
             broken.add(name)
             issues.extend(_expr_issues(("derived", name, "expr"), text, result))

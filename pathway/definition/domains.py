@@ -12,12 +12,10 @@ can tell them apart:
   consecutive literals and one below the smallest and above the largest; all clipped to ``[min, max]``, plus
   ``min`` and ``max``. This is exact for comparisons of one fact with literals (every open interval between two
   literals is represented), and a heuristic for arithmetic (``a + b > 5``) or comparisons of two facts;
-- ``date`` and ``datetime``: no finite domain (``None``): a guard group that reads one is skipped by the guard
-  rules. What such a guard compares is a time *relative to the clock* (``days_since(x) > 90``), so
-  :func:`clock_offsets` gives, for scenario generation, how long before a step's clock the candidate values lie:
-  ``0`` (the clock's own day), and for each literal ``n`` the fact is compared against, ``n - 1``, ``n`` and
-  ``n + 1`` days (89, 90 and 91 days before it), which cross every threshold ``days_since`` and
-  ``days_between`` can test.
+- ``date`` and ``datetime``: no finite domain (``None``), unless lint asks with a reference day (``today``): then
+  a date read only through ``days_since`` (a date-time also ``hours_since``) gets the moments that many days (or
+  hours) before it, around each number those reads are compared with (:func:`pathway.definition.clock.clock_domain`),
+  which decides such comparisons exactly. Whatever else reads a date is reported by lint as not analysed (PW518).
 
 :func:`assignments` enumerates the product of the domains of some facts, in a deterministic order (facts sorted
 by name, values in domain order), optionally with each fact also left unknown.
@@ -29,15 +27,14 @@ import ast
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import date
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import ENUMERATED, clock_domain
 from pathway.definition.model import Fact
 from pathway.expr.parse import names_in, parse
 
 Domain = tuple[object, ...]
-MAX_OFFSET_DAYS = 73_000
-"""The farthest before or after the clock a candidate date lies (200 years): farther literals are left out."""
 SMALL_RANGE = 30
 """An int fact with at most this many values between min and max is enumerated value by value."""
 MAX_COMBINATIONS = 200_000
@@ -145,10 +142,15 @@ def _numeric_domain(fact: Fact, literals: set[float]) -> Domain:
 
 
 def fact_domains(
-    analysis: Analysis, expressions: Iterable[str] | None = None, parsed: dict[str, Compared] | None = None
+    analysis: Analysis,
+    expressions: Iterable[str] | None = None,
+    parsed: dict[str, Compared] | None = None,
+    today: date | None = None,
 ) -> dict[str, Domain | None]:
-    """Every declared fact's finite domain (None for date facts), from the literals of ``expressions`` (default:
-    every guard and derived fact; see :func:`boundary_literals`)."""
+    """Every declared fact's finite domain, from the literals of ``expressions`` (default: every guard and derived
+    fact; see :func:`boundary_literals`). Date and date-time facts have none (None), unless ``today`` is given: then
+    the moments before it that stand for them when they are read through ``days_since`` (the caller makes sure
+    they are: :func:`pathway.definition.clock.unenumerable`)."""
     literals = boundary_literals(analysis, expressions, parsed)
     domains: dict[str, Domain | None] = {}
     for name, fact in analysis.pathway.facts.items():
@@ -158,44 +160,10 @@ def fact_domains(
             domains[name] = tuple(fact.values or ())
         elif fact.type in ("int", "number"):
             domains[name] = _numeric_domain(fact, literals.get(name, set()))
+        elif today is not None and fact.type in ENUMERATED:
+            domains[name] = clock_domain(fact.type, literals.get(name, set()), today)
         else:
             domains[name] = None
-    return domains
-
-
-def clock_offsets(analysis: Analysis) -> dict[str, tuple[timedelta, ...]]:
-    """Each date and date-time fact's candidate distances before the clock, in order (see the module's
-    docstring); a negative one lies after the clock."""
-    literals = boundary_literals(analysis)
-    offsets: dict[str, tuple[timedelta, ...]] = {}
-    for name, fact in analysis.pathway.facts.items():
-        if fact.type not in ("date", "datetime"):
-            continue
-        near = {
-            d
-            for n in literals.get(name, ())
-            for d in (math.floor(n) - 1, math.floor(n), math.ceil(n), math.ceil(n) + 1)
-        }
-        offsets[name] = tuple(timedelta(days=d) for d in sorted({0} | near) if abs(d) <= MAX_OFFSET_DAYS)
-    return offsets
-
-
-def _before(clock: datetime, distance: timedelta) -> datetime | None:
-    try:
-        return clock - distance
-    except OverflowError:  # before year 1 or after 9999
-        return None
-
-
-def at_clock(analysis: Analysis, offsets: Mapping[str, tuple[timedelta, ...]], clock: datetime) -> dict[str, Domain]:
-    """The date and date-time facts' domains at ``clock``: a date fact's values are days (``datetime.date``), a
-    date-time fact's are moments at the clock's time of day (naive ``datetime``), as a journey types them."""
-    domains: dict[str, Domain] = {}
-    for name, distances in offsets.items():
-        moments = [m for d in distances if (m := _before(clock, d)) is not None]
-        dated = analysis.pathway.facts[name].type == "date"
-        values: Domain = tuple(m.date() for m in moments) if dated else tuple(moments)
-        domains[name] = tuple(dict.fromkeys(values))
     return domains
 
 

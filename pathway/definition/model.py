@@ -19,6 +19,7 @@ from pydantic import (
     StringConstraints,
     Tag,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -223,15 +224,16 @@ class Recommendation(Model):
     )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
 
-    @model_validator(mode="after")
-    def _period(self) -> Recommendation:
-        if self.every is not None and parse_duration(self.every) < HOUR:
+    @field_validator("every")
+    @classmethod
+    def _hourly_at_most(cls, every: str | None) -> str | None:
+        if every is not None and parse_duration(every) < HOUR:
             raise PydanticCustomError(
                 "short_period",
                 "'every: {every}' is shorter than one hour",
-                {"every": self.every, "hint": "a recurring recommendation repeats at most hourly, e.g. every: 1h"},
+                {"every": every, "hint": "a recurring recommendation repeats at most hourly, e.g. every: 1h"},
             )
-        return self
+        return every
 
 
 def _recommend_tag(value: object) -> str:

@@ -148,6 +148,7 @@ class Code(StrEnum):
     PW511 = "PW511", "lint: transition shadowed by earlier guards", _W
     PW512 = "PW512", "lint: state that can get stuck with every fact known", _W
     PW513 = "PW513", "lint: overlapping guards where document order decides", _W
+    PW518 = "PW518", "lint: guard not analysed exhaustively (it reads time in a way lint cannot enumerate)", _I
     PW519 = "PW519", "lint: state too large to check exhaustively", _I
     PW520 = "PW520", "lint: recommendation, finding or decision without evidence", _W
     PW521 = "PW521", "lint: fact never read", _W
@@ -155,6 +156,10 @@ class Code(StrEnum):
     PW523 = "PW523", "lint: derived fact unused", _W
     PW530 = "PW530", "lint: suppression without a reason", _E
     PW531 = "PW531", "lint: suppression that suppresses nothing", _W
+    PW540 = "PW540", "lint: timer on a state that can never be entered", _W
+    PW541 = "PW541", "lint: deadline, period or timer longer than its state can last", _W
+    PW542 = "PW542", "lint: two timers of one state due at the same time", _W
+    PW543 = "PW543", "lint: guard reads the clock but is not a timer", _W
 
 
 CODES = MappingProxyType({str(code): code.description for code in Code})

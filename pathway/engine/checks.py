@@ -15,7 +15,18 @@ from typing import Any, cast
 from pathway.engine.selection import Checked, Wait
 from pathway.expr import UNKNOWN, EvalError, Evaluation
 from pathway.expr.durations import format_duration, format_time
-from pathway.trail.parts import Check, Failure, GuardError, Read, ReadDerived, ReadError, ReadFact, ReadUnknown
+from pathway.expr.evaluate import IN_STATE
+from pathway.trail.parts import (
+    Check,
+    Failure,
+    GuardError,
+    Read,
+    ReadClock,
+    ReadDerived,
+    ReadError,
+    ReadFact,
+    ReadUnknown,
+)
 
 
 def json_value(value: object) -> Any:
@@ -29,10 +40,14 @@ def json_value(value: object) -> Any:
 
 
 def read_entries(
-    evaluation: Evaluation | None, derived: Mapping[str, object], supplied: Mapping[str, int]
+    evaluation: Evaluation | None,
+    derived: Mapping[str, object],
+    supplied: Mapping[str, int],
+    given_by: Mapping[str, int] | None = None,
 ) -> dict[str, Read]:
     """Each fact or derived fact an evaluation read: its value and the input that supplied it, its derived value,
-    unknown, or the error of a derived fact that could not be evaluated."""
+    unknown, or the error of a derived fact that could not be evaluated; ``last(f)`` with the input that last gave
+    f (``given_by``, which outlives a stale value), and ``time_in_state()`` as read from the clock."""
     if evaluation is None:
         return {}
     out: dict[str, Read] = {}
@@ -41,14 +56,20 @@ def read_entries(
             out[name] = ReadUnknown(unknown=True)
         elif isinstance(value, EvalError):
             out[name] = ReadError(error=True)
+        elif name == IN_STATE:
+            out[name] = ReadClock(value=json_value(value), clock=True)
         elif name in derived:
             out[name] = ReadDerived(value=json_value(value), derived=True)
+        elif name.startswith("last(") and given_by is not None:
+            out[name] = ReadFact(value=json_value(value), from_=given_by[name[5:-1]])
         else:
             out[name] = ReadFact(value=json_value(value), from_=supplied[name])
     return out
 
 
-def check_of(c: Checked, derived: Mapping[str, object], supplied: Mapping[str, int]) -> Check:
+def check_of(
+    c: Checked, derived: Mapping[str, object], supplied: Mapping[str, int], given_by: Mapping[str, int] | None = None
+) -> Check:
     """A transition checked without firing, with what its guard read, what it misses or why it failed."""
     t, evaluation = c.transition, c.evaluation
     missing = evaluation.missing if evaluation is not None and c.outcome == "unknown" else None
@@ -58,7 +79,7 @@ def check_of(c: Checked, derived: Mapping[str, object], supplied: Mapping[str, i
         target=t.target,
         guard=t.when,
         outcome=cast(Any, c.outcome),
-        read=read_entries(evaluation, derived, supplied) if evaluation is not None else None,
+        read=read_entries(evaluation, derived, supplied, given_by) if evaluation is not None else None,
         missing=tuple(sorted(missing)) if missing else None,
         error=Failure(kind=error.kind, message=error.message) if error is not None else None,
         after=t.transition.after,

@@ -24,8 +24,8 @@ from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.items import Carried
-from pathway.engine.selection import Checked, Fire, Wait, select
-from pathway.engine.timeline import Timeline
+from pathway.engine.selection import Checked, Fire, Wait, check_timer, select
+from pathway.engine.timeline import Timeline, Timer
 from pathway.expr import Scope
 from pathway.expr.durations import format_time
 from pathway.journey.check import Input, LoadedJourney, input_to_record
@@ -54,6 +54,7 @@ from pathway.trail.records import (
     RetiredRecord,
     StartRecord,
     SummaryRecord,
+    TimerRecord,
     TransitionRecord,
     WaitingRecord,
 )
@@ -75,7 +76,8 @@ class _Run:
         self.order = {state: n for n, state in enumerate(analysis.index.states)}
         self.records: list[Record] = []
         self.facts: dict[str, object] = {}
-        self.supplied: dict[str, int] = {}
+        self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
+        self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
@@ -122,7 +124,7 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        return check_of(c, self.analysis.derived, self.supplied)
+        return check_of(c, self.analysis.derived, self.supplied, self.given_by)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -139,7 +141,7 @@ class _Run:
         before = self.recommended()
         for name, value in inp.facts.items():
             self.facts[name] = value
-            self.supplied[name] = inp.seq
+            self.supplied[name] = self.given_by[name] = inp.seq
             self.timeline.give(name)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -163,6 +165,7 @@ class _Run:
     def wake(self, moment: datetime) -> None:
         """One wake-up: stale facts are forgotten, eventless transitions (timers among them) run to completion,
         recurring recommendations due again are issued again; then waits and guard errors are recorded."""
+        falling = [t for t in self.timeline.timers(self.active) if t.due == moment]
         self.timeline.now, self.at = moment, format_time(moment)
         for name in self.timeline.going_stale():
             if name in self.facts:
@@ -177,9 +180,21 @@ class _Run:
                 )
         self.complete(None)
         if self.error is None:
+            self.armed(falling)
             self.recur(moment)
         self.report_waits()
         self.report_errors()
+
+    def armed(self, falling: list[Timer]) -> None:
+        """Record each timer that fell due now and did not fire because its guard is false (it stays armed)."""
+        scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+        for timer in falling:
+            t = timer.transition
+            if t.source not in self.active or self.timeline.entered.get(t.source) != timer.entered:
+                continue  # its state was left (or left and entered again) at this moment
+            checked = check_timer(t, self.analysis, scope, self.timeline.clock())
+            if checked.outcome == "false":
+                self.emit(TimerRecord, state=t.source, check=self.checked(checked))
 
     def recur(self, moment: datetime) -> None:
         for (kind, action), item in self.items.items():
@@ -255,7 +270,7 @@ class _Run:
             trigger=t.event,
             guard=t.when,
             outcome=fire.chosen.outcome,
-            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied),
+            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by),
             alternatives=tuple(self.checked(c) for c in fire.before),
             evidence=tuple(t.evidence),
             exited=self.sorted_states(before - self.active),

@@ -127,6 +127,11 @@ def _check(
     return Checked(t, outcome(evaluation), evaluation)
 
 
+def check_timer(t: TransitionInfo, analysis: Analysis, scope: Scope, clock: Clock) -> Checked:
+    """A timer's transition checked on its own (as if every earlier transition of its state were false)."""
+    return _check(t, analysis.guards, scope, clock, True)
+
+
 def decide(
     index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope, clock: Clock
 ) -> Fire | Wait | None:

@@ -22,6 +22,7 @@ class Timer:
 
     due: datetime
     transition: TransitionInfo
+    entered: datetime  # when its state was entered
 
 
 class Timeline:
@@ -73,7 +74,7 @@ class Timeline:
                 if t.after is not None:
                     due = later(self.entered[state], t.after)
                     if due > self.now:
-                        yield Timer(due, t)
+                        yield Timer(due, t, self.entered[state])
 
     def next_wake(self, active: Iterable[str], recurrences: Iterable[datetime], limit: datetime) -> datetime | None:
         """The first moment after now and at or before ``limit`` when something falls due, or None."""

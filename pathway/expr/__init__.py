@@ -4,8 +4,10 @@ Guards (the ``when:`` of a transition) and derived facts are data, never code. A
 ``ast.parse`` against an allowlist, type-checked against the fact declarations and compiled once into nested
 closures; nothing a designer writes is ever passed to ``eval``, ``exec`` or ``compile``. Evaluation uses
 three-valued logic: a fact not yet known makes what depends on it :data:`UNKNOWN`; an expression that cannot be
-evaluated although its facts are known (a division by zero) carries an :class:`EvalError`. The language is described
-for designers in ``docs/guards.md``.
+evaluated although its facts are known (a division by zero) carries an :class:`EvalError`. Time (durations such as
+``72h``, dates and date-times, the clock) is the caller's, given through :class:`Scope` and
+:meth:`Compiled.evaluate`, never the computer's. The language is described for designers in ``docs/guards.md``, and
+its time in ``docs/time.md``.
 
 Modules: :mod:`~pathway.expr.types` (values, types, results), :mod:`~pathway.expr.lexical` (the words
 allowed), :mod:`~pathway.expr.parse` (text to tree, limits), :mod:`~pathway.expr.check` (type rules and

@@ -1,5 +1,6 @@
-"""The six functions an expression may call (max, min, abs, known, days_since, days_between), checked for arity
-and argument types."""
+"""The functions an expression may call, checked for arity and argument types: max, min, abs, known, and the
+functions of time (days_since, days_between, hours_since, time_since, time_in_state, last), whose rules
+``docs/time.md`` gives. A date counts as midnight at its start wherever a date-time is expected."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from pathway.diagnostics import did_you_mean
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
-from pathway.expr.checker import BOOL, FUNCTIONS, INT, NUMBER, CheckerBase, Typed
+from pathway.expr.checker import BOOL, DATETIME, DURATION, FUNCTIONS, INT, NUMBER, TIMES, CheckerBase, Typed
 from pathway.expr.parse import BOOL_LITERALS
 from pathway.expr.types import ValueType
 
@@ -31,6 +32,8 @@ class CallRules(CheckerBase):
             return None
         if func.id == "known":
             return self.known(node)
+        if func.id == "last":
+            return self.last_given(node)
         args = self.visit_all(node.args)
         return None if args is None else self._functions[func.id](node, args)
 
@@ -53,6 +56,25 @@ class CallRules(CheckerBase):
             return None
         return Typed(BOOL, closures.known(closures.slot(self.slots[arg.id])), node)
 
+    def last_given(self, node: ast.Call) -> Typed | None:
+        """``last(f)``: when fact ``f`` was last given a value (a date-time), read from the scope, not from ``f``."""
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(arg, ast.Name) or arg.id in BOOL_LITERALS:
+            message = f"last() takes one fact name, e.g. last(sensory_grade); not {self.quote(node)}"
+            self.report(Code.PW204, node, message)
+            return None
+        vt = self.symbols.get(arg.id)
+        if vt is None:
+            self.unknown_name(arg)
+            return None
+        if vt.derived:
+            message = f"last() reads when a fact was given a value, but '{arg.id}' is a derived fact: it is never given"
+            self.report(Code.PW204, arg, message, "write last() of a fact it reads")
+            return None
+        index = self.last.setdefault(arg.id, self.layout.last(len(self.last)))
+        self.leaves[id(node)] = index  # unknown, it needs the fact: the pathway asks for it
+        return Typed(DATETIME, closures.slot(index), node)
+
     def _extreme(self, node: ast.Call, args: list[Typed]) -> Typed | None:
         name = "max" if self.source.segment(node.func) == "max" else "min"
         if len(args) < 2:
@@ -71,24 +93,43 @@ class CallRules(CheckerBase):
             return None
         return Typed(ValueType(args[0].type.kind), closures.unary(abs, args[0].fn), node)
 
-    def dates(self, node: ast.Call, args: list[Typed], count: int) -> bool:
+    def moments(self, node: ast.Call, args: list[Typed], count: int) -> bool:
+        """Whether ``args`` are ``count`` dates or date-times (reported otherwise)."""
         if len(args) != count:
-            self.arity(node, "1 date" if count == 1 else f"{count} dates")
+            self.arity(node, "1 date or date-time" if count == 1 else f"{count} dates or date-times")
             return False
         ok = True
         for arg in args:
-            if arg.type.kind != "date":
+            if arg.type.kind not in TIMES:
                 what = self.source.segment(node.func)
-                self.report(Code.PW204, arg.node, f"{what}() needs a date, but {self.is_(arg)}")
+                hint = "it is a duration already: compare it, e.g. x >= 72h" if arg.type.kind == "duration" else None
+                self.report(Code.PW204, arg.node, f"{what}() needs a date or a date-time, but {self.is_(arg)}", hint)
                 ok = False
         return ok
 
-    def _days_since(self, node: ast.Call, args: list[Typed]) -> Typed | None:
-        if not self.dates(node, args, 1):
+    def _since(self, node: ast.Call, args: list[Typed]) -> Typed | None:
+        """days_since, hours_since and time_since: from a date or date-time to the clock's now."""
+        if not self.moments(node, args, 1):
             return None
-        return Typed(INT, closures.days_since(args[0].fn, self.today_index), node)
+        self.clock = True
+        name, fn, now = self.source.segment(node.func), args[0].fn, self.layout.now
+        if name == "time_since":
+            return Typed(DURATION, closures.time_since(fn, now), node)
+        return Typed(INT, (closures.days_since if name == "days_since" else closures.hours_since)(fn, now), node)
 
     def _days_between(self, node: ast.Call, args: list[Typed]) -> Typed | None:
-        if not self.dates(node, args, 2):
+        if not self.moments(node, args, 2):
             return None
         return Typed(INT, closures.days_between(args[0].fn, args[1].fn), node)
+
+    def _time_in_state(self, node: ast.Call, args: list[Typed]) -> Typed | None:
+        """``time_in_state()``: how long the guard's source state has been active, a duration (guards only)."""
+        if args:
+            self.arity(node, "no argument")
+            return None
+        if not self.guard:
+            message = "time_in_state() reads the state of the transition whose guard it is in; use it in a guard"
+            self.report(Code.PW204, node, message)
+            return None
+        self.clock = self.in_state = True
+        return Typed(DURATION, closures.slot(self.layout.in_state), node)

@@ -12,12 +12,25 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
 from pathway.expr.calls import CallRules
-from pathway.expr.checker import ARITHMETIC, BOOL, INT, LITERAL_NAMES, NUMBER, STR, Typed, literal_value
+from pathway.expr.checker import (
+    ARITHMETIC,
+    BOOL,
+    DURATION,
+    INT,
+    LITERAL_NAMES,
+    NUMBER,
+    STR,
+    TIMES,
+    UNIT_HINT,
+    Typed,
+    literal_value,
+)
 from pathway.expr.closures import NO_VALUE
 from pathway.expr.compare import CompareRules
 from pathway.expr.evaluate import Compiled, Plan
@@ -45,8 +58,11 @@ class _Checker(CompareRules, CallRules):
             "max": self._extreme,
             "min": self._extreme,
             "abs": self._abs,
-            "days_since": self._days_since,
+            "days_since": self._since,
             "days_between": self._days_between,
+            "hours_since": self._since,
+            "time_since": self._since,
+            "time_in_state": self._time_in_state,
         }
 
     def visit(self, node: ast.expr) -> Typed | None:
@@ -62,16 +78,19 @@ class _Checker(CompareRules, CallRules):
     def check_result(self, typed: Typed, want_bool: bool) -> None:
         kind = typed.type.kind
         if want_bool and kind != "bool":
-            example = {"int": " >= 3", "number": " >= 3", "enum": ' == "..."'}.get(kind)
+            example = {"int": " >= 3", "number": " >= 3", "enum": ' == "..."', "duration": " >= 72h"}.get(kind)
             hint = f"compare it, e.g. {self.source.segment(typed.node)}{example}" if example else None
             if kind == "date":
                 hint = "count days with days_since(...) and compare them"
+            elif kind == "datetime":
+                hint = "count the time with time_since(...) and compare it, e.g. time_since(x) >= 72h"
             self.report(Code.PW204, typed.node, f"a guard must be true or false, but {self.is_(typed)}", hint)
         elif not want_bool and kind in ("str", "list"):
             self.report(
                 Code.PW204,
                 typed.node,
-                f"an expression must give true/false, a number, an enum value or a date, but {self.is_(typed)}",
+                "an expression must give true/false, a number, an enum value, a date, a date-time or a duration, "
+                f"but {self.is_(typed)}",
             )
 
     def _constant(self, node: ast.Constant) -> Typed | None:
@@ -87,6 +106,8 @@ class _Checker(CompareRules, CallRules):
             return Typed(NUMBER, closures.constant(value), node, value)
         if isinstance(value, str):
             return Typed(STR, closures.constant(value), node, value)
+        if isinstance(value, timedelta):  # a duration literal (see pathway.expr.parse)
+            return Typed(DURATION, closures.constant(value), node, value)
         if value is None:
             self.report(
                 Code.PW202,
@@ -139,7 +160,11 @@ class _Checker(CompareRules, CallRules):
             return None
         symbol, op = entry
         operands = self.visit_all([node.left, node.right])
-        if operands is None or not self.numeric_operands(symbol, operands):
+        if operands is None:
+            return None
+        if symbol in "+-" and any(operand.type.kind == "duration" for operand in operands):
+            return self._durations(node, symbol, op, operands)
+        if not self.numeric_operands(symbol, operands):
             return None
         left, right = operands
         if symbol == "/" and right.value is not NO_VALUE and right.value == 0:
@@ -148,6 +173,18 @@ class _Checker(CompareRules, CallRules):
         both_int = left.type.kind == "int" and right.type.kind == "int"
         vt = INT if both_int and symbol != "/" else NUMBER
         return Typed(vt, closures.arithmetic(op, left.fn, right.fn), node)
+
+    def _durations(self, node: ast.BinOp, symbol: str, op: Any, operands: list[Typed]) -> Typed | None:
+        """``+`` and ``-`` of two durations give a duration; nothing else adds to a duration."""
+        left, right = operands
+        if left.type.kind == right.type.kind == "duration":
+            return Typed(DURATION, closures.arithmetic(op, left.fn, right.fn), node)
+        other = right if left.type.kind == "duration" else left
+        hint = UNIT_HINT if other.type.numeric else None
+        if other.type.kind in TIMES:
+            hint = "there is no date arithmetic: compare the time since it, e.g. time_since(x) >= 72h"
+        self.report(Code.PW204, other.node, f"'{symbol}' needs two durations here, but {self.is_(other)}", hint)
+        return None
 
     def _boolean(self, node: ast.BoolOp) -> Typed | None:
         word = "and" if isinstance(node.op, ast.And) else "or"
@@ -174,7 +211,7 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
     if isinstance(parsed, list):
         return parsed
     tree, source = parsed
-    names = sorted(source.names)
+    names = sorted(source.values)  # the slots; a fact read only through last(f) is read for its time alone
     checker = _Checker(source, symbols, {name: i for i, name in enumerate(names)}, want_bool)
     typed = checker.visit(tree)
     if typed is not None:
@@ -186,6 +223,16 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
     plan = Plan(
         slots=tuple((name, value_checker(symbols[name]), name in checker.value_names) for name in names),
         fn=typed.fn,
-        needs=closures.needs(tree, checker.fns, checker.slots),
+        needs=closures.needs(tree, checker.fns, checker.slots, checker.leaves),
+        last=tuple(checker.last),
+        in_state=checker.in_state,
     )
-    return Compiled(text=text, type=typed.type, names=frozenset(names), _plan=plan)
+    return Compiled(
+        text=text,
+        type=typed.type,
+        names=source.names,
+        _plan=plan,
+        clock=checker.clock,
+        in_state=checker.in_state,
+        last=frozenset(checker.last),
+    )

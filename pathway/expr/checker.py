@@ -2,7 +2,7 @@
 types, operators and refused constructs they share.
 
 The checker is split by concern: :mod:`~pathway.expr.compare` (comparisons, lists and membership) and
-:mod:`~pathway.expr.calls` (the six functions) are mixins over :class:`CheckerBase`; :mod:`~pathway.expr.check`
+:mod:`~pathway.expr.calls` (the functions) are mixins over :class:`CheckerBase`; :mod:`~pathway.expr.check`
 puts them together with names, literals, logic and arithmetic.
 """
 
@@ -15,18 +15,36 @@ from typing import Final, NamedTuple
 
 from pathway.diagnostics import did_you_mean
 from pathway.diagnostics.codes import Code
-from pathway.expr.closures import NO_VALUE, BinaryOp, Fn
+from pathway.expr.closures import NO_VALUE, BinaryOp, Fn, Layout
 from pathway.expr.parse import BOOL_LITERALS, Source, issue
 from pathway.expr.types import ExprIssue, Symbols, ValueType
 
-FUNCTIONS: Final = ("max", "min", "abs", "known", "days_since", "days_between")
+FUNCTIONS: Final = (
+    "max",
+    "min",
+    "abs",
+    "known",
+    "days_since",
+    "days_between",
+    "hours_since",
+    "time_since",
+    "time_in_state",
+    "last",
+)
 """The only functions an expression may call."""
+CLOCK: Final = frozenset({"days_since", "hours_since", "time_since", "time_in_state"})
+"""The functions that read the clock (the evaluation's now)."""
 
 BOOL: Final = ValueType("bool")
 INT: Final = ValueType("int")
 NUMBER: Final = ValueType("number")
 STR: Final = ValueType("str")
 LIST: Final = ValueType("list")
+DURATION: Final = ValueType("duration")
+DATETIME: Final = ValueType("datetime")
+TIMES: Final = frozenset({"date", "datetime"})
+"""The kinds that stand for a moment: a date counts as midnight at its start."""
+UNIT_HINT: Final = "write the unit, e.g. 72h or 3d"
 
 ARITHMETIC: Final[Mapping[type[ast.operator], tuple[str, BinaryOp]]] = {
     ast.Add: ("+", operator.add),
@@ -77,6 +95,13 @@ REFUSED: Final[Mapping[type[ast.AST], tuple[str, str | None]]] = {
 LITERAL_NAMES: Final[Mapping[type, str]] = {bytes: "a bytes literal", complex: "a complex number"}
 
 
+_NOT_A_NUMBER: Final = {
+    "date": "use days_between(a, b) for the days from date a to date b",
+    "datetime": "use days_between(a, b) for the days from a to b, or time_since(x) for the time from x to now",
+    "duration": "a duration compares with a duration (time_since(x) >= 72h), and adds to or subtracts from one",
+}
+
+
 class Typed(NamedTuple):
     """A checked subexpression: its type, its closure, and its literal value(s) when it is a literal. (A named
     tuple: one is made for every node of every guard, and a frozen dataclass is several times slower to make.)"""
@@ -109,12 +134,17 @@ class CheckerBase:
         self.source = source
         self.symbols = symbols
         self.slots = slots
-        self.today_index = len(slots)
+        self.layout = Layout(len(slots))  # where the clock values stand in env, after the name slots
+        self.guard = guard
         self.subject = "guard" if guard else "expression"
         self.where = "in a guard" if guard else "in an expression"
         self.issues: list[ExprIssue] = []
         self.value_names: set[str] = set()  # names read outside known()
         self.fns: dict[int, Fn] = {}  # id(node) -> closure, for every checked node (to derive the needs closure)
+        self.last: dict[str, int] = {}  # fact read through last() -> its slot in env, in the order first met
+        self.leaves: dict[int, int] = {}  # id(node) of each last(f) -> the slot it reads (for the needs closure)
+        self.clock = False  # calls days_since, hours_since, time_since or time_in_state
+        self.in_state = False  # calls time_in_state
 
     def visit(self, node: ast.expr) -> Typed | None:
         """Check one subexpression (the dispatch lives in :class:`pathway.expr.check.Checker`)."""
@@ -145,11 +175,7 @@ class CheckerBase:
         ok = True
         for operand in operands:
             if not operand.type.numeric:
-                hint = (
-                    "use days_between(a, b) for the days from date a to date b"
-                    if (operand.type.kind == "date")
-                    else None
-                )
+                hint = _NOT_A_NUMBER.get(operand.type.kind)
                 self.report(Code.PW204, operand.node, f"'{what}' needs numbers, but {self.is_(operand)}", hint)
                 ok = False
         return ok

@@ -1,8 +1,10 @@
 """Building blocks of compiled expressions: small closures over an environment list, never the syntax tree.
 
-A compiled expression is a tree of these closures. Each takes ``env``: the values of the expression's names in
-sorted order (already checked against their types, UNKNOWN when unknown or ill-typed; the :class:`EvalError` of a
-derived fact that could not be evaluated), followed by the evaluation's ``today``. Every closure returns a value or
+A compiled expression is a tree of these closures. Each takes ``env``: the values of the names the expression reads
+in sorted order (already checked against their types, UNKNOWN when unknown or ill-typed; the :class:`EvalError` of
+a derived fact that could not be evaluated), then the clock values (see :class:`Layout`): the evaluation's now (a
+naive datetime, or None), the time the guard's state has been active (``time_in_state()``), and for each fact read
+through ``last(f)`` when it was last given. Every closure returns a value or
 UNKNOWN, or raises when it cannot be evaluated: arithmetic that fails (division by zero, a result too large for a
 number) raises, and so does reading a derived fact that failed (:class:`Failed`). A failure propagates through
 every operator like a value would, so an error never hides behind ``unknown``.
@@ -18,10 +20,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from math import isfinite
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
+from pathway.expr.durations import DAY, HOUR
 from pathway.expr.types import UNKNOWN, EvalError
 
 Env = list[object]
@@ -31,6 +34,24 @@ BinaryOp = Callable[[Any, Any], Any]
 
 NO_VALUE: Final = object()
 """Marks 'not a literal' where a literal's value would be."""
+
+
+class Layout(NamedTuple):
+    """Where the clock values stand in ``env``, after the ``names`` slots: ``now``, then ``in_state`` (how long the
+    guard's source state has been active), then the time each fact of ``last`` (in this order) was last given."""
+
+    names: int
+
+    @property
+    def now(self) -> int:
+        return self.names
+
+    @property
+    def in_state(self) -> int:
+        return self.names + 1
+
+    def last(self, position: int) -> int:
+        return self.names + 2 + position
 
 
 class Failed(Exception):
@@ -221,28 +242,61 @@ def known(f: Fn) -> Fn:
     return is_known
 
 
-def days_since(f: Fn, today_index: int) -> Fn:
-    """Whole days from a date to the evaluation's today; unknown without today or without the date."""
+def moment(value: object) -> datetime | None:
+    """A date or date-time as a date-time (a date counts as midnight at its start); None for anything else."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return None
+
+
+def as_moment(f: Fn) -> Fn:
+    """A date operand compared with a date-time: the date counts as midnight."""
+
+    def promote(env: Env) -> object:
+        value = f(env)
+        when = moment(value)
+        return UNKNOWN if when is None else when
+
+    return promote
+
+
+def time_since(f: Fn, now_index: int, unit: timedelta | None = None) -> Fn:
+    """The time from a date or date-time to the evaluation's now: a duration, or (with ``unit``) the whole number
+    of units, rounded down (floor, also for a negative difference). Unknown without now or without the value."""
 
     def since(env: Env) -> object:
-        then = f(env)
-        today = env[today_index]
-        if then is UNKNOWN or not isinstance(today, date) or not isinstance(then, date):
+        then = moment(f(env))
+        now = env[now_index]
+        if then is None or not isinstance(now, datetime):
             return UNKNOWN
-        return (today - then).days
+        return now - then if unit is None else (now - then) // unit
 
     return since
 
 
+def days_since(f: Fn, now_index: int) -> Fn:
+    """Whole days from a date or date-time to now, rounded down. For a date this is ``(today - date).days``
+    whatever the time of day now is: the time since midnight is less than a day."""
+    return time_since(f, now_index, DAY)
+
+
+def hours_since(f: Fn, now_index: int) -> Fn:
+    """Whole hours from a date or date-time to now, rounded down."""
+    return time_since(f, now_index, HOUR)
+
+
 def days_between(first: Fn, second: Fn) -> Fn:
-    """Whole days from the first date to the second (second - first)."""
+    """Whole days from the first date or date-time to the second (second - first), rounded down; for two dates,
+    ``(second - first).days``."""
 
     def between(env: Env) -> object:
-        a = first(env)
-        b = second(env)
-        if not isinstance(a, date) or not isinstance(b, date):
+        a = moment(first(env))
+        b = moment(second(env))
+        if a is None or b is None:
             return UNKNOWN
-        return (b - a).days
+        return (b - a) // DAY
 
     return between
 
@@ -255,20 +309,26 @@ def _undecided(fn: Fn, env: Env) -> bool:
         return False
 
 
-def needs(node: ast.AST, fns: dict[int, Fn], slots: Mapping[str, int]) -> NeedsFn:
+def needs(
+    node: ast.AST, fns: dict[int, Fn], slots: Mapping[str, int], leaves: Mapping[int, int] | None = None
+) -> NeedsFn:
     """The slots whose values could still decide an undecided expression: a decided node needs nothing; an
     undecided node needs what its undecided parts need; an unknown name needs itself. So in
     ``off and worsening``, with ``off`` false, ``worsening`` is not needed, and ``known(x)`` never needs ``x``.
-    Only called when the whole expression is unknown, so decided evaluations cost nothing extra."""
-    if isinstance(node, ast.Name) and node.id in slots:
-        index = slots[node.id]
+    ``leaves`` maps other nodes that read one slot (``last(f)``: id of the node -> its slot) to that slot: unknown,
+    such a node needs it. Only called when the whole expression is unknown, so decided evaluations cost nothing
+    extra."""
+    leaves = leaves or {}
+    index = slots.get(node.id) if isinstance(node, ast.Name) else leaves.get(id(node))
+    if index is not None:
+        slot_index = index
 
-        def name_needs(env: Env) -> list[int]:
-            return [index] if env[index] is UNKNOWN else []
+        def leaf_needs(env: Env) -> list[int]:
+            return [slot_index] if env[slot_index] is UNKNOWN else []
 
-        return name_needs
+        return leaf_needs
     fn = fns.get(id(node))
-    parts = [needs(child, fns, slots) for child in ast.iter_child_nodes(node) if id(child) in fns]
+    parts = [needs(child, fns, slots, leaves) for child in ast.iter_child_nodes(node) if id(child) in fns]
 
     def node_needs(env: Env) -> list[int]:
         if fn is not None and not _undecided(fn, env):

@@ -1,5 +1,6 @@
 """Comparisons, list literals and membership in the expression checker: which operands may be compared, enum
-values checked against the enum, numbers against numbers."""
+values checked against the enum, numbers against numbers, durations against durations, and moments (dates and
+date-times, a date counting as midnight) against moments."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
-from pathway.expr.checker import BOOL, COMPARISONS, LIST, CheckerBase, Typed, literal_value
+from pathway.expr.checker import BOOL, COMPARISONS, LIST, TIMES, UNIT_HINT, CheckerBase, Typed, literal_value
 from pathway.expr.closures import NO_VALUE, Fn
 
 
@@ -54,21 +55,49 @@ class CompareRules(CheckerBase):
             ok = self.equality(symbol, left, right)
         else:
             ok = self.ordering(symbol, left, right)
-        return closures.compare(function, left.fn, right.fn, right.value) if ok else None
+        if not ok:
+            return None
+        if left.type.kind != right.type.kind and {left.type.kind, right.type.kind} == TIMES:
+            # a date with a date-time: the date counts as midnight at its start
+            if left.type.kind == "date":
+                return closures.compare(function, closures.as_moment(left.fn), right.fn)
+            return closures.compare(function, left.fn, closures.as_moment(right.fn))
+        return closures.compare(function, left.fn, right.fn, right.value)
 
     def ordering(self, symbol: str, left: Typed, right: Typed) -> bool:
         lt, rt = left.type, right.type
-        if (lt.numeric and rt.numeric) or (lt.kind == "date" and rt.kind == "date"):
+        if (lt.numeric and rt.numeric) or (lt.kind in TIMES and rt.kind in TIMES) or lt.kind == rt.kind == "duration":
             return True
+        if self.unit_missing(symbol, left, right):
+            return False
         hint = "enum values have no order; use == or 'in'" if "enum" in (lt.kind, rt.kind) else None
-        message = f"'{symbol}' needs two numbers or two dates, but {self.is_(left)} and {self.is_(right)}"
+        message = (
+            f"'{symbol}' needs two numbers, two durations, or two dates or date-times, but {self.is_(left)} and "
+            f"{self.is_(right)}"
+        )
         self.report(Code.PW204, left.node, message, hint, until=right.node)
         return False
 
+    def unit_missing(self, symbol: str, left: Typed, right: Typed) -> bool:
+        """Report a number compared with a duration (either way round): the number lacks its unit."""
+        lt, rt = left.type, right.type
+        if not ((lt.numeric and rt.kind == "duration") or (lt.kind == "duration" and rt.numeric)):
+            return False
+        message = (
+            f"'{symbol}' cannot compare {self.quote(left.node)} ({lt.describe()}) with "
+            f"{self.quote(right.node)} ({rt.describe()})"
+        )
+        self.report(Code.PW204, left.node, message, UNIT_HINT, until=right.node)
+        return True
+
     def equality(self, symbol: str, left: Typed, right: Typed) -> bool:
         lt, rt = left.type, right.type
-        if (lt.numeric and rt.numeric) or (lt.kind == rt.kind and lt.kind in ("bool", "date")):
+        if (lt.numeric and rt.numeric) or (lt.kind == rt.kind and lt.kind in ("bool", "duration")):
             return True
+        if lt.kind in TIMES and rt.kind in TIMES:
+            return True
+        if self.unit_missing(symbol, left, right):
+            return False
         if lt.kind == "enum" and rt.kind == "str":
             return self.enum_value(left, right.value, right.node)
         if rt.kind == "enum" and lt.kind == "str":

@@ -29,10 +29,17 @@ EXAMPLES: Final = "e.g. 72h, 3d, 2w, 90min, 1d12h, or ISO 8601 PT72H, P3D"
 def duration_hint(text: str) -> str:
     """What to write instead of a duration that :func:`parse_duration` refused."""
     stripped = text.strip()
+    match = _COMPACT.fullmatch(stripped) or _ISO.fullmatch(stripped)
+    if match is not None and any(match.groups()) and not any(int(part or 0) for part in match.groups()):
+        return "a duration is longer than zero, e.g. 1h or 1d"
     if re.fullmatch(r"-.*", stripped):
         return "a duration is longer than zero; write it without a sign"
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", stripped):
         return f"give the unit: {stripped}h for hours, {stripped}d for days, {stripped}w for weeks"
+    if re.fullmatch(r"[0-9]+\.[0-9]+\s*[A-Za-z]+", stripped):
+        return "durations count whole units: write the next smaller unit, e.g. 36h rather than 1.5d"
+    if re.fullmatch(r"P?T?(?:0+[A-Za-z]+)+", stripped):
+        return "a duration is longer than zero: at least 1min"
     if re.fullmatch(r"[0-9]+\s*(?:m|mo|month|months|y|yr|year|years)", stripped, re.IGNORECASE):
         return "months and years vary in length: write days (90d) or weeks (12w); minutes are 'min'"
     if re.fullmatch(r"P.*[YM].*", stripped) and "T" not in stripped.split("M")[0]:
@@ -56,7 +63,7 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"{text!r} counts seconds; durations count whole minutes at most")
     value = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
     if value <= timedelta(0):
-        raise ValueError(f"{text!r} is zero; a duration is longer than zero")
+        raise ValueError(f"{text!r} is zero, not a length of time")
     if value > LONGEST:
         raise ValueError(f"{text!r} is longer than any pathway needs (at most {LONGEST.days} days)")
     return value

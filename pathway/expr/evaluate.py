@@ -7,6 +7,10 @@ of operand order and of which operands decided the result. Derived facts are eva
 An expression that cannot be evaluated although its facts are known (a division by zero, a number too large, a
 derived fact it needs that failed, or a failure of the evaluator itself) gives an evaluation with an ``error``,
 never an exception and never a silent unknown.
+
+Time comes from the caller, never from the computer's clock (``docs/time.md``): the scope's ``now`` (for
+``days_since``, ``hours_since``, ``time_since``), when each fact was last given (for ``last(f)``), and, per
+evaluation, when the guard's source state was entered (for ``time_in_state()``).
 """
 
 from __future__ import annotations
@@ -14,44 +18,52 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Final
 
-from pathway.expr.closures import Env, Failed, Fn, NeedsFn
+from pathway.expr.closures import Env, Failed, Fn, Layout, NeedsFn, moment
 from pathway.expr.types import UNKNOWN, Checker, EvalError, Evaluation, ValueType
 
 _NOTHING: Final[frozenset[str]] = frozenset()
 _UNDECIDED: Final = Evaluation(value=UNKNOWN, read={}, missing=_NOTHING)
+_NEVER_GIVEN: Final[Mapping[str, datetime]] = MappingProxyType({})
+IN_STATE: Final = "time_in_state()"
+"""The key of ``Evaluation.read`` that holds what ``time_in_state()`` read."""
 
 
-def _as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
+def last_key(fact: str) -> str:
+    """The key of ``Evaluation.read`` that holds what ``last(fact)`` read."""
+    return f"last({fact})"
 
 
 class Scope:
     """What an evaluation sees. facts: name -> value (a name absent from the mapping is unknown).
-    derived: name -> Compiled for every derived fact. today: the virtual clock (None -> days_since is
-    unknown). Caches each derived fact's Evaluation, so many guards over one Scope are cheap.
+    derived: name -> Compiled for every derived fact. today: the virtual clock, a date (midnight at its start) or a
+    datetime; None -> what reads the clock is unknown. given: fact name -> when it was last given a value (for
+    ``last(f)``; a fact absent from it was never given). Caches each derived fact's Evaluation, so many guards over
+    one Scope are cheap; a derived fact cannot read ``time_in_state()``, so its evaluation is the same whatever
+    state a guard belongs to.
 
-    A scope belongs to one moment: build a new one when facts or today change. A derived name takes precedence
-    over a fact of the same name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
+    ``now`` is the full clock (a datetime, or None) and ``today`` its date. A scope belongs to one moment: build a
+    new one when facts, given times or the clock change. A derived name takes precedence over a fact of the same
+    name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
     """
 
-    __slots__ = ("facts", "derived", "today", "given", "_cache", "_active")
+    __slots__ = ("facts", "derived", "now", "today", "given", "_cache", "_active")
 
     def __init__(
         self,
         facts: Mapping[str, object],
         derived: Mapping[str, Compiled],
-        today: date | None = None,
+        today: date | datetime | None = None,
         *,
         given: Mapping[str, datetime] | None = None,
     ) -> None:
         self.facts = facts
         self.derived = derived
-        self.today = _as_date(today)
-        self.given = given or {}
+        self.now: datetime | None = moment(today)
+        self.today: date | None = None if self.now is None else self.now.date()
+        self.given: Mapping[str, datetime] = _NEVER_GIVEN if given is None else given
         self._cache: dict[str, Evaluation] = {}
         self._active: set[str] = set()
 
@@ -75,31 +87,47 @@ class Scope:
 @dataclass(frozen=True)
 class Plan:
     """How to evaluate: for each name (sorted) its type check and whether it is read outside ``known()``; the
-    closure; and the closure that names the slots an undecided result still needs."""
+    closure; the closure that names the slots an undecided result still needs; the facts read through ``last()``
+    (in the order of their slots) and whether ``time_in_state()`` is read. ``env`` is laid out as
+    :class:`~pathway.expr.closures.Layout` says."""
 
     slots: tuple[tuple[str, Checker, bool], ...]
     fn: Fn
     needs: NeedsFn
+    last: tuple[str, ...] = ()
+    in_state: bool = False
+
+    def fact_at(self, index: int) -> str:
+        """The fact whose value (or last given time) stands at ``index`` of env."""
+        count = len(self.slots)
+        return self.slots[index][0] if index < count else self.last[index - Layout(count).last(0)]
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """A checked expression compiled to closures. Build it with :func:`pathway.expr.compile_expr`."""
+    """A checked expression compiled to closures. Build it with :func:`pathway.expr.compile_expr`.
+
+    ``clock``, ``in_state`` and ``last`` say what the expression reads besides facts, directly: a derived fact it
+    reads may read the clock or ``last()`` too (look at the derived facts of ``names``), never ``time_in_state()``."""
 
     text: str
     type: ValueType
-    names: frozenset[str]  # names referenced directly (facts and derived), including inside known()
+    names: frozenset[str]  # names referenced directly (facts and derived), including inside known() and last()
     _plan: Plan = field(repr=False, compare=False)
+    clock: bool = False  # calls days_since, hours_since, time_since or time_in_state: reads the clock
+    in_state: bool = False  # calls time_in_state(): reads when its transition's source state was entered
+    last: frozenset[str] = frozenset()  # the facts f it reads through last(f)
 
     def evaluate(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
-        """Evaluate over ``scope``. Never raises: what cannot be decided yet is UNKNOWN, and what cannot be
-        evaluated carries its ``error``."""
+        """Evaluate over ``scope``; ``entered`` is when the guard's source state was entered (for
+        ``time_in_state()``: unknown when it or the clock is None). Never raises: what cannot be decided yet is
+        UNKNOWN, and what cannot be evaluated carries its ``error``."""
         try:
-            return self._evaluate(scope)
+            return self._evaluate(scope, entered)
         except Exception as error:  # a broken Mapping, exhausted memory or stack: an error, never a crash
             return self._failed(EvalError.of(error, self.text))
 
-    def _evaluate(self, scope: Scope) -> Evaluation:
+    def _evaluate(self, scope: Scope, entered: datetime | None) -> Evaluation:
         facts, derived = scope.facts, scope.derived
         env: Env = []
         read: dict[str, object] = {}
@@ -117,7 +145,11 @@ class Compiled:
                 value = check(facts.get(name, UNKNOWN))
             env.append(value)
             read[name] = value
-        env.append(scope.today)
+        timed = self._plan.in_state or bool(self._plan.last)
+        if timed:
+            self._clock(env, read, scope, entered)
+        else:
+            env.append(scope.now)
         error: EvalError | None = None
         try:
             result = self._plan.fn(env)
@@ -128,8 +160,27 @@ class Compiled:
         if inherited:
             inherited.update(read)
             read = dict(sorted(inherited.items()))
+        elif timed:
+            read = dict(sorted(read.items()))
         missing = self._needed(env, subs) if result is UNKNOWN and error is None else _NOTHING
         return Evaluation(value=result, read=read, missing=missing, error=error)
+
+    def _clock(self, env: Env, read: dict[str, object], scope: Scope, entered: datetime | None) -> None:
+        """Append the clock values to env (see Layout), and what time_in_state() and last() read to ``read``."""
+        now = scope.now
+        env.append(now)
+        in_state: object = UNKNOWN
+        if self._plan.in_state:
+            since = moment(entered)
+            in_state = UNKNOWN if now is None or since is None else now - since
+            read[IN_STATE] = in_state
+        env.append(in_state)
+        given = scope.given
+        for fact in self._plan.last:
+            when = moment(given.get(fact))
+            value = UNKNOWN if when is None else when
+            env.append(value)
+            read[last_key(fact)] = value
 
     def _needed(self, env: Env, subs: dict[int, Evaluation]) -> frozenset[str]:
         """The facts an undecided result still needs (through derived facts, the facts those need)."""
@@ -138,9 +189,12 @@ class Compiled:
             if index in subs:
                 needed |= subs[index].missing
             else:
-                needed.add(self._plan.slots[index][0])
+                needed.add(self._plan.fact_at(index))
         return frozenset(needed) if needed else _NOTHING
 
     def _failed(self, error: EvalError) -> Evaluation:
-        read = {name: UNKNOWN for name, _, _ in self._plan.slots}
-        return Evaluation(value=UNKNOWN, read=read, missing=_NOTHING, error=error)
+        read: dict[str, object] = {name: UNKNOWN for name, _, _ in self._plan.slots}
+        read.update((last_key(fact), UNKNOWN) for fact in self._plan.last)
+        if self._plan.in_state:
+            read[IN_STATE] = UNKNOWN
+        return Evaluation(value=UNKNOWN, read=dict(sorted(read.items())), missing=_NOTHING, error=error)

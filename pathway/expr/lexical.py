@@ -8,6 +8,11 @@ without showing it: a ``#`` starts a comment that silently drops the rest of the
 - names: ASCII letters, digits and ``_``, not starting with a digit;
 - numbers: ``12``, ``6.5``, ``0.25``: digits with an optional decimal part, at most :data:`MAX_DIGITS` digits
   (no ``0x10``, ``1_000``, ``1e3``, ``1j``, ``1.``, ``.5``, ``007``);
+- durations: digits and a unit, compact (``72h``, ``3d``, ``1d12h``, ``90min``) or ISO 8601 (``PT72H``, ``P3D``),
+  read by :func:`~pathway.expr.durations.parse_duration`. Python's tokenizer cannot read ``72h`` (and would read
+  ``PT72H`` as a name), so :func:`read_words` returns where each one stands and its value, for the parser to put in
+  its place; a digit run with letters that is not one of Python's number spellings is taken for a duration, and
+  refused with :func:`~pathway.expr.durations.duration_hint` when it is not one (``3x``, ``0h``, ``3m``);
 - strings: one pair of single or double quotes with no backslash inside, no prefix (``r``, ``b``, ``u``, ``f``),
   not triple-quoted, and never two side by side;
 - white space: spaces, tabs and line breaks; everything else outside quotes must be ASCII, with no ``#`` and no
@@ -21,9 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final
+from datetime import timedelta
+from typing import Final, NamedTuple
 
 from pathway.diagnostics.codes import Code
+from pathway.expr.durations import duration_hint, parse_duration
 from pathway.expr.types import ExprIssue
 
 MAX_DIGITS: Final = 15
@@ -33,9 +40,32 @@ _SPACE: Final = re.compile(r"[ \t\r\n]+")
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER_RUN: Final = re.compile(r"\.?[0-9][0-9A-Za-z_.]*")
 _NUMBER: Final = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_PYTHON_NUMBER: Final = re.compile(r"0[xXoObB][0-9A-Za-z_]*|[0-9]+(?:\.[0-9]*)?(?:[eE][0-9]*)?[jJ]?")
+"""Number spellings Python reads (``0x10``, ``1e3``, ``1j``): refused as numbers, never taken for durations."""
+_DURATION_RUN: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?[A-Za-z][0-9A-Za-z]*")
+_ISO_WORD: Final = re.compile(
+    r"P(?=[0-9A-Z]*[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?)?"
+)
+"""A name that is an ISO 8601 duration (with at least one number; months, years and seconds included, so that
+:func:`~pathway.expr.durations.parse_duration` refuses them with a reason rather than as an unknown name)."""
 _WORD: Final = re.compile(r"[\w.]+")  # a run of name-like characters, any script: what a non-ASCII name spans
 _PREFIXES: Final = frozenset({"r", "u", "b", "f", "br", "rb", "fr", "rf"})
 _STRING_HINT: Final = "write the value in plain quotes, e.g. \"mixed\" or 'mixed'"
+
+
+class Duration(NamedTuple):
+    """A duration literal: where it stands in the text, how many characters it spans, and its value."""
+
+    offset: int
+    length: int
+    value: timedelta
+
+
+class Words(NamedTuple):
+    """What :func:`read_words` finds: the refused words, and the duration literals (both in text order)."""
+
+    issues: list[ExprIssue]
+    durations: tuple[Duration, ...]
 
 
 def _issue(code: Code, offset: int, length: int, message: str, hint: str | None) -> ExprIssue:
@@ -61,19 +91,31 @@ def _number_hint(token: str) -> str:
     return "numbers are digits with an optional decimal part, e.g. 12 or 6.5"
 
 
-def _number(text: str, start: int) -> tuple[int, ExprIssue | None]:
+def _number(text: str, start: int) -> tuple[str, int, ExprIssue | None]:
+    """The kind ("number" or "duration"), end and problem of the digit run at ``start``."""
     token = _NUMBER_RUN.match(text, start)
     assert token is not None  # the caller saw a digit, or a point before a digit
     end, value = token.end(), token.group()
+    if _DURATION_RUN.fullmatch(value) and not _PYTHON_NUMBER.fullmatch(value):
+        return "duration", end, _duration(value, start)
     if not _NUMBER.fullmatch(value):
         message = f"'{value}' is not a number the guard language accepts"
-        return end, _issue(Code.PW202, start, end - start, message, _number_hint(value))
+        return "number", end, _issue(Code.PW202, start, end - start, message, _number_hint(value))
     digits = sum(c.isdigit() for c in value)
     if digits > MAX_DIGITS:
         shown = value if len(value) <= 20 else value[:17] + "..."
         message = f"the number '{shown}' has {digits} digits; a number in a guard has at most {MAX_DIGITS}"
-        return end, _issue(Code.PW205, start, end - start, message, "no clinical threshold needs more")
-    return end, None
+        return "number", end, _issue(Code.PW205, start, end - start, message, "no clinical threshold needs more")
+    return "number", end, None
+
+
+def _duration(word: str, start: int) -> ExprIssue | None:
+    """The problem with a duration literal, as the definition format reports it, or None."""
+    try:
+        parse_duration(word)
+    except ValueError as problem:
+        return _issue(Code.PW202, start, len(word), str(problem), duration_hint(word))
+    return None
 
 
 def _string(text: str, start: int, previous: tuple[str, int, int] | None) -> tuple[int, ExprIssue | None]:
@@ -142,8 +184,10 @@ def _token(text: str, at: int, previous: tuple[str, int, int] | None) -> tuple[s
     if not char.isascii():
         return ("name", *_non_ascii(text, at))
     if char.isdigit() or (char == "." and text[at + 1 : at + 2].isdigit()):
-        return ("number", *_number(text, at))
+        return _number(text, at)
     if (name := _NAME.match(text, at)) is not None:
+        if char == "P" and _ISO_WORD.fullmatch(name.group()):
+            return "duration", name.end(), _duration(name.group(), at)
         return "name", name.end(), None
     if char in "'\"":
         return ("string", *_string(text, at, previous))
@@ -152,7 +196,7 @@ def _token(text: str, at: int, previous: tuple[str, int, int] | None) -> tuple[s
 
 _CLEAN: Final = re.compile(
     r"""(?>[ \t\r\n]++
-    |[A-Za-z_][A-Za-z0-9_]*+
+    |(?!P[0-9T])[A-Za-z_][A-Za-z0-9_]*+
     |(?<![0-9A-Za-z_.])(?:0|[1-9][0-9]{0,14}+)(?![0-9A-Za-z_.])
     |(?<![0-9A-Za-z_.])(?=[0-9.]{3,16}(?![0-9A-Za-z_.]))(?:0|[1-9][0-9]*+)\.[0-9]++(?![0-9A-Za-z_.])
     |(?<![A-Za-z0-9_])(?:"[^"\\]*+"|'[^'\\]*+')(?![ \t\r\n]*+["'])
@@ -161,22 +205,34 @@ _CLEAN: Final = re.compile(
     )*+""",
     re.VERBOSE,
 )
-"""Text made only of words that :func:`scan` accepts: most guards, checked in one regular expression (a test
-keeps the two in step: whatever this accepts, the word-by-word scan accepts too). Every word is an atomic group
+"""Text made only of words that :func:`scan` accepts and no duration: most guards, checked in one regular
+expression (a test keeps the two in step: whatever this accepts, the word-by-word scan accepts too). A digit run
+with letters (``72h``) does not match, and neither does a name that may be an ISO duration (``P3D``, ``PT72H``), so
+that the word-by-word scan finds every duration. Every word is an atomic group
 and every repetition possessive, so a text that does not match fails in linear time: with backtracking, a name of
 30 letters followed by '#' took seconds, and each further letter doubled it."""
 
 
 def scan(text: str) -> list[ExprIssue]:
     """Every word of ``text`` the guard language does not accept, in text order ([] when all are fine)."""
+    return read_words(text).issues
+
+
+def read_words(text: str) -> Words:
+    """Every word of ``text`` the guard language does not accept, and every duration literal, in text order."""
     if _CLEAN.fullmatch(text):
-        return []
-    return scan_words(text)
+        return Words([], ())
+    return _words(text)
 
 
 def scan_words(text: str) -> list[ExprIssue]:
     """:func:`scan`, word by word: what each refused word is, and where."""
+    return _words(text).issues
+
+
+def _words(text: str) -> Words:
     found: list[ExprIssue] = []
+    durations: list[Duration] = []
     previous: tuple[str, int, int] | None = None  # kind, start and end of the last token
     at, size = 0, len(text)
     while at < size:
@@ -193,6 +249,8 @@ def scan_words(text: str) -> list[ExprIssue]:
             if found and found[-1].offset >= problem.offset:  # a word refused again, whole
                 found.pop()
             found.append(problem)
+        elif kind == "duration":
+            durations.append(Duration(at, end - at, parse_duration(text[at:end])))
         previous = (kind, at, end)
         at = end
-    return found
+    return Words(found, tuple(durations))

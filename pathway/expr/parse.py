@@ -1,19 +1,23 @@
 """From text to a syntax tree, within limits: length, nesting depth, and every parser failure as an issue.
 
 The text is first scanned word by word (:mod:`pathway.expr.lexical`: no comments, ASCII names, plain numbers
-and strings), then parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks (from YAML
-block scalars) are read as spaces, which keeps every character offset unchanged. Offsets in issues are 0-based
-character offsets into the text as the designer wrote it.
+and strings, durations), then parsed with ``ast.parse(text, mode="eval")`` and never compiled to code. Line breaks
+(from YAML block scalars) are read as spaces, and a compact duration, which Python cannot read, as a name of the
+same length (``72h`` as ``_2h``; no fact or derived name starts with ``_``), which keeps every character offset
+unchanged; each duration, compact or ISO (``PT72H`` reads as a name), then becomes a constant of the tree holding its
+value, at its place. Offsets in issues are 0-based character offsets into the text as the designer wrote it.
 """
 
 from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Final
 
 from pathway.diagnostics.codes import Code
-from pathway.expr.lexical import scan
+from pathway.expr.lexical import Duration, read_words
 from pathway.expr.teach import foreign_operator
 from pathway.expr.types import ExprIssue
 
@@ -31,6 +35,7 @@ class Source:
     def __init__(self, text: str, lead: int, parsed: str, names: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.names = names  # the names the expression reads (see names_in), found while parsing
+        self.values = names  # the names it reads for their values: all but those only given to last(f)
         self._lead = lead  # characters of leading white space stripped before parsing
         self._encoded = None if parsed.isascii() else parsed.encode("utf-8")
 
@@ -101,25 +106,94 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str]]:
+def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str], frozenset[str]]:
     """One pass over a syntax tree, without recursion: the first subexpression nested deeper than MAX_DEPTH (None
-    when there is none), and the names the tree reads (as :func:`names_in`)."""
+    when there is none), the names the tree reads (as :func:`names_in`), and those it reads for their values (all
+    but the fact ``f`` of ``last(f)``, which reads when ``f`` was given, not its value)."""
     names: set[str] = set()
+    values: set[str] = set()
     called: set[int] = set()
+    timed: set[int] = set()
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, ast.expr):
             if depth > MAX_DEPTH:
-                return node, frozenset()
+                return node, frozenset(), frozenset()
             if type(node) is ast.Name:
                 if id(node) not in called and node.id not in BOOL_LITERALS:
                     names.add(node.id)
+                    if id(node) not in timed:
+                        values.add(node.id)
                 continue
             if type(node) is ast.Call:
                 called.add(id(node.func))
+                if _is_last(node):
+                    timed.add(id(node.args[0]))
         stack.extend((child, depth + 1 if isinstance(child, ast.expr) else depth) for child in _children(node))
-    return None, frozenset(names)
+    return None, frozenset(names), frozenset(values)
+
+
+def _is_last(node: ast.Call) -> bool:
+    """Whether a call is ``last(name)``, well formed: its name is read for when it was given."""
+    func = node.func
+    return (
+        type(func) is ast.Name
+        and func.id == "last"
+        and len(node.args) == 1
+        and not node.keywords
+        and type(node.args[0]) is ast.Name
+    )
+
+
+class _Durations(ast.NodeTransformer):
+    """Replaces the name standing for each duration (``_2h`` for ``72h``, or ``PT72H``) with a constant holding
+    its value, at the same place."""
+
+    def __init__(self, source: Source, values: Mapping[int, timedelta]) -> None:
+        self._source = source
+        self._values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        value = self._values.get(self._source.span(node)[0])
+        if value is None:
+            return node
+        literal = ast.Constant(value=value)  # type: ignore[arg-type]  # typeshed lists Python's own constants only
+        return ast.copy_location(literal, node)
+
+
+def _placeholders(flat: str, durations: tuple[Duration, ...]) -> str:
+    """The text with each compact duration (``72h``) written as a name of the same length (``_2h``)."""
+    parts: list[str] = []
+    at = 0
+    for found in durations:
+        if flat[found.offset].isdigit():
+            parts += [flat[at : found.offset], "_", flat[found.offset + 1 : found.offset + found.length]]
+            at = found.offset + found.length
+    return "".join(parts) + flat[at:] if parts else flat
+
+
+def _syntax_tree(text: str, lead: int, body: str) -> ast.Expression | list[ExprIssue]:
+    """Python's syntax tree of ``body`` (the text from ``lead`` on), or the issue that stops it."""
+    try:
+        with warnings.catch_warnings():  # e.g. invalid escape sequences: not the designer's concern here
+            warnings.simplefilter("ignore")
+            return ast.parse(body, mode="eval")
+    except SyntaxError as error:
+        return [_syntax_issue(text, lead, error)]
+    except ValueError as error:  # e.g. an integer literal too long to convert
+        return [issue(Code.PW201, text, 0, len(text), f"cannot read the expression: {error}")]
+    except (RecursionError, MemoryError):
+        return [
+            issue(
+                Code.PW205,
+                text,
+                0,
+                len(text),
+                "the expression is too deeply nested to read",
+                "split it into derived facts",
+            )
+        ]
 
 
 def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
@@ -144,35 +218,25 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     lead = len(flat) - len(body)
     if not body:
         return [issue(Code.PW201, text, 0, len(text), "the expression is empty")]
-    words = scan(flat)
+    words, durations = read_words(flat)
     if words:
         return [issue(w.code, text, w.offset, w.length, w.message, w.hint) for w in words]
-    try:
-        with warnings.catch_warnings():  # e.g. invalid escape sequences: not the designer's concern here
-            warnings.simplefilter("ignore")
-            tree = ast.parse(body, mode="eval")
-    except SyntaxError as error:
-        return [_syntax_issue(text, lead, error)]
-    except ValueError as error:  # e.g. an integer literal too long to convert
-        return [issue(Code.PW201, text, 0, len(text), f"cannot read the expression: {error}")]
-    except (RecursionError, MemoryError):
-        return [
-            issue(
-                Code.PW205,
-                text,
-                0,
-                len(text),
-                "the expression is too deeply nested to read",
-                "split it into derived facts",
-            )
-        ]
-    deep, names = _walk(tree.body)
+    body = _placeholders(flat, durations)[lead:]
+    tree = _syntax_tree(text, lead, body)
+    if isinstance(tree, list):
+        return tree
+    deep, names, values = _walk(tree.body)
     source = Source(text, lead, body, names)
     if deep is not None:
         offset, length = source.span(deep)
         message = f"the expression is nested more than {MAX_DEPTH} levels deep at '{source.segment(deep)}'"
         return [issue(Code.PW205, text, offset, length, message, "split it into derived facts")]
-    return tree.body, source
+    if not durations:
+        source.values = values
+        return tree.body, source
+    body_tree = _Durations(source, {found.offset: found.value for found in durations}).visit(tree.body)
+    _, source.names, source.values = _walk(body_tree)
+    return body_tree, source
 
 
 def names_in(tree: ast.expr) -> frozenset[str]:

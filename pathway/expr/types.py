@@ -60,6 +60,7 @@ class ValueType:
     kind: Kind
     values: frozenset[str] = frozenset()  # for kind == "enum": the allowed values
     name: str | None = None  # the fact/derived name it came from, for messages
+    derived: bool = False  # the type of a derived fact (last() reads facts only: a derived fact is never given)
 
     @property
     def numeric(self) -> bool:
@@ -127,8 +128,9 @@ class Evaluation:
     ``error`` is set when the expression could not be evaluated (its value is then UNKNOWN and ``missing`` is
     empty: no fact could decide it): always test ``error`` before reading ``value`` as unknown."""
 
-    value: object  # True/False, int/float, str (enum value), datetime.date, or UNKNOWN
-    read: Mapping[str, object]  # every fact and derived name referenced (transitively), sorted, -> its value
+    value: object  # True/False, int/float, str (enum value), date, datetime, timedelta, or UNKNOWN
+    read: Mapping[str, object]  # every fact and derived name referenced (transitively), sorted, -> its value;
+    # also 'last(f)' -> when f was last given and 'time_in_state()' -> how long the state has been active, when used
     missing: frozenset[str]  # the fact names that were unknown and referenced outside known() (transitively)
     error: EvalError | None = None  # why it could not be evaluated; a derived fact that failed reads as its error
 

@@ -21,6 +21,7 @@ from pathway.linter import cycles as _cycles  # noqa: F401 - registers the event
 from pathway.linter import guards as _guards  # noqa: F401 - registers the guard rules
 from pathway.linter import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules
 from pathway.linter import structure as _structure  # noqa: F401 - registers the structural rules
+from pathway.linter import timers as _timers  # noqa: F401 - registers the time rules
 from pathway.linter.base import RULES, run_rules
 from pathway.source.locate import located
 from pathway.source.reader import SourceDocument

@@ -9,6 +9,9 @@ decided over the finite fact domains. The searches and the checks share one budg
 :data:`~pathway.linter.exhaustive.MAX_PER_FILE` steps (an edge followed, or a guard evaluated for one patient); a
 check beyond :data:`~pathway.linter.exhaustive.MAX_PER_CHECK`, or beyond what is left, is not made and the cycle
 counts as one that can loop, which its hint says; a search stopped by the budget is reported by PW519.
+
+A timer (``after``) is on no such cycle: it fires only once its state has been active for a while, never in the
+same instant the state was entered, and inside a loop a timer counts as false, as one not yet due.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import REFERENCE_DAY
 from pathway.definition.domains import assignments, combinations
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics.codes import Code
@@ -40,7 +44,7 @@ class Loops:
 def _eventless_edges(index: StateIndex) -> dict[str, list[TransitionInfo]]:
     edges: dict[str, list[TransitionInfo]] = {}
     for t in index.transitions:
-        if t.event is None:
+        if t.event is None and t.transition.after is None:
             edges.setdefault(t.source, []).append(t)
     return edges
 
@@ -123,7 +127,9 @@ def _cycle_from(start: str, edges: Edges, component: Mapping[str, int]) -> tuple
 
 def _taken(analysis: Analysis, t: TransitionInfo, scope: Scope) -> bool:
     """Whether the eventless transition t is enabled for these facts by the engine's rule (otherwise: every earlier
-    eventless guard of its state is false)."""
+    eventless guard of its state is false), in the instant its state is entered (a timer is not yet due)."""
+    if t.transition.after is not None:
+        return False
     if t.when is None:
         return True
     if t.when == OTHERWISE:
@@ -133,6 +139,8 @@ def _taken(analysis: Analysis, t: TransitionInfo, scope: Scope) -> bool:
 
 
 def _guard_value(analysis: Analysis, t: TransitionInfo, scope: Scope) -> object:
+    if t.transition.after is not None:
+        return False
     if t.when is None:
         return True
     if t.when == OTHERWISE:
@@ -149,16 +157,20 @@ def can_loop(analysis: Analysis, cycle: list[TransitionInfo], left: int) -> tupl
     if read is None:
         return True, 0, "a guard did not compile"
     names, derived = read
-    domains = tables(analysis).domains(involved, derived)
+    known = tables(analysis)
+    why = next((why for t in involved if (why := known.time(t)[1]) is not None), None)
+    if why is not None:
+        return True, 0, f"its guards read {why}, which lint does not enumerate"
+    domains = known.domains(involved, derived)
     count = combinations(names, domains, include_unknown=False)
     if count is None:
-        return True, 0, "its guards read a date, which has no finite set of values"
+        return True, 0, "its guards read a fact with no finite set of values"
     cost = count * max(len(involved), 1)
     if cost > min(MAX_PER_CHECK, left):
         limit = f"{MAX_PER_CHECK:,} per check" if cost > MAX_PER_CHECK else f"{MAX_PER_FILE:,} for the file"
         return True, 0, f"checking them would take {cost:,} evaluations, past the limit of {limit}"
     for facts in assignments(names, domains, include_unknown=False):
-        scope = Scope(facts, analysis.derived, None)
+        scope = Scope(facts, analysis.derived, REFERENCE_DAY)
         if all(_taken(analysis, t, scope) for t in cycle):
             return True, cost, None
     return False, cost, None

@@ -13,8 +13,14 @@ The work is counted in *evaluations*: one guard or derived fact evaluated for on
 of a state compared (PW511, PW513). Before anything is evaluated, every table of the definition is planned in
 document order with its cost: a table over :data:`MAX_PER_CHECK` evaluations or :data:`MAX_COMBINATIONS` rows, or
 one that would take the definition past :data:`MAX_PER_FILE`, is not built, and PW519 says which and why. The
-plan does not depend on which rule asks first, so every rule sees the same tables. Tables that read a date fact
-are not built either (dates have no finite domain); that is documented, not reported.
+plan does not depend on which rule asks first, so every rule sees the same tables.
+
+Time. A timer (``after``) counts as false until its state has been active that long, so the eventless table of a
+state with timers has one more column of rows, the time the state has been active (:data:`ELAPSED`: zero, and each
+timer's duration); the stuck check looks at a state that has waited long enough for every timer to be due. Guards
+are evaluated at :data:`~pathway.definition.clock.REFERENCE_DAY`, and a date read through ``days_since`` gets
+the dates that many days before it (:mod:`pathway.definition.clock`). A table whose guards read time in any other
+way is not built, and PW518 names each guard that was not analysed and why (:class:`Unanalysed`).
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import REFERENCE_DAY, guard_time, timer
 from pathway.definition.domains import MAX_COMBINATIONS, Compared, Domain, assignments, combinations, fact_domains
 from pathway.definition.index import StateInfo, TransitionInfo
-from pathway.expr import Scope
+from pathway.expr import UNKNOWN, Scope
 
 MAX_PER_CHECK = 250_000
 """The most evaluations one table may take (a state's guards for one trigger, or one stuck check)."""
@@ -34,6 +42,8 @@ MAX_PER_FILE = 1_000_000
 """The most evaluations all the tables of one definition may take together (PW503's cycles have as many again)."""
 
 Key = tuple[str, ...]  # the ids of a table's transitions
+ELAPSED = "(time in state)"
+"""The table column of how long the state has been active (not a fact name: facts are snake_case ids)."""
 
 
 @dataclass(frozen=True)
@@ -72,33 +82,61 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unanalysed:
+    """A table not built because of what its guards read of time: the state, which transitions (``which``, as in
+    :class:`Skipped`), the checks that skip them, and each guard that is the cause with why (PW518)."""
+
+    state: StateInfo
+    which: str
+    transitions: tuple[TransitionInfo, ...]
+    checks: str  # "PW510-PW513", or "PW512" for a stuck check
+    causes: tuple[tuple[TransitionInfo, str], ...]
+
+
 @dataclass
 class _Planned:
+    state: StateInfo
+    which: str
     transitions: tuple[TransitionInfo, ...]
     facts: tuple[str, ...]
     domains: Mapping[str, Domain | None]
     cost: int
+    stuck: bool  # a stuck check's table (PW512), else a state's transitions with one trigger (PW510-PW513)
 
 
 def guarded(t: TransitionInfo) -> bool:
     return t.when not in (None, OTHERWISE)
 
 
-def truths(analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope) -> tuple[bool, ...]:
-    """Whether each transition's guard is definitely true ('otherwise': every earlier one definitely false)."""
-    values: list[bool] = []
+def outcomes(
+    analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope, elapsed: timedelta | None = None
+) -> list[object]:
+    """Each transition's value by the engine's rule: its guard's value, True without one, 'otherwise' True when
+    every earlier one is definitely false; a timer not yet due (``elapsed`` shorter than its ``after``; None:
+    every timer is due) is False."""
+    values: list[object] = []
     all_false = True
     for t in transitions:
-        when = t.when
-        if when is None:
-            value: object = True
+        when, after = t.when, timer(t.transition)
+        if elapsed is not None and after is not None and elapsed < after:
+            value: object = False
+        elif when is None:
+            value = True
         elif when == OTHERWISE:
             value = all_false
         else:
             value = analysis.guards[t.id].evaluate(scope).value
-        values.append(value is True)
+        values.append(value)
         all_false = all_false and value is False
-    return tuple(values)
+    return values
+
+
+def truths(
+    analysis: Analysis, transitions: Sequence[TransitionInfo], scope: Scope, elapsed: timedelta | None = None
+) -> tuple[bool, ...]:
+    """Whether each transition is definitely true (see :func:`outcomes`)."""
+    return tuple(value is True for value in outcomes(analysis, transitions, scope, elapsed))
 
 
 def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
@@ -148,6 +186,27 @@ def stuck_transitions(analysis: Analysis, info: StateInfo) -> tuple[TransitionIn
     return tuple(t for s in chain for t in analysis.index.outgoing(s) if t.event is None)
 
 
+def _checks(stuck: bool) -> str:
+    return "PW512" if stuck else "PW510-PW513"
+
+
+def timed(transitions: Sequence[TransitionInfo]) -> bool:
+    """Eventless transitions among which are timers: their table has rows for the time in state."""
+    return all(t.event is None for t in transitions) and any(t.transition.after for t in transitions)
+
+
+def key_of(transitions: Sequence[TransitionInfo], stuck: bool) -> Key:
+    """A table's key: its transitions' ids, and :data:`ELAPSED` when it has rows for the time in state (a stuck
+    check has none: it looks at a state that waited for every timer)."""
+    ids = tuple(t.id for t in transitions)
+    return (*ids, ELAPSED) if not stuck and timed(transitions) else ids
+
+
+def elapsed_domain(transitions: Sequence[TransitionInfo]) -> Domain:
+    """The times in state that tell a state's timers apart: zero, and each timer's duration (shortest first)."""
+    return (timedelta(0), *sorted({after for t in transitions if (after := timer(t.transition)) is not None}))
+
+
 @dataclass
 class Tables:
     """The planned tables of one definition, built on first use; see the module docstring."""
@@ -155,41 +214,74 @@ class Tables:
     analysis: Analysis
     planned: dict[Key, _Planned] = field(default_factory=dict)
     skipped: dict[Key, Skipped] = field(default_factory=dict)
+    unanalysed: dict[Key, Unanalysed] = field(default_factory=dict)
     budget: int = 0  # the evaluations of every planned table
     spent: int = 0  # the evaluations of the tables built so far
     memo: dict[str, object] = field(default_factory=dict)  # other per-definition lint work (PW503's cycles)
     parsed: dict[str, Compared] = field(default_factory=dict)  # each expression's comparisons, parsed once
     _built: dict[Key, Table] = field(default_factory=dict)
+    _time: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
 
-    def plan(self, state: StateInfo, which: str, transitions: tuple[TransitionInfo, ...], pairs: bool) -> None:
-        """Plan the table of ``transitions`` (``pairs``: with the cost of comparing every two of them)."""
-        key = tuple(t.id for t in transitions)
-        if key in self.planned or key in self.skipped:
+    def time(self, t: TransitionInfo) -> tuple[bool, str | None]:
+        """Whether a guard reads time, and why the checks cannot enumerate it (:func:`guard_time`), once."""
+        if t.id not in self._time:
+            self._time[t.id] = guard_time(self.analysis, t.id, t.when)
+        return self._time[t.id]
+
+    def plan(self, state: StateInfo, which: str, transitions: tuple[TransitionInfo, ...], stuck: bool) -> None:
+        """Plan the table of a state's transitions with one trigger (with the cost of comparing every two of them,
+        and rows for the time in state when there are timers), or with ``stuck`` of a stuck check."""
+        key = key_of(transitions, stuck)
+        if key in self.planned or key in self.skipped or key in self.unanalysed:
             return
         read = read_by(self.analysis, transitions)
         if read is None:
             return  # a guard that did not compile: the loader reports it
+        causes = tuple(
+            (t, f"{why}, which lint cannot enumerate")
+            for t in transitions
+            if guarded(t) and (why := self.time(t)[1]) is not None
+        )
+        if causes:
+            self.unanalysed[key] = Unanalysed(state, which, transitions, _checks(stuck), causes)
+            return
         facts, derived = read
         size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
-        compared = size * (size - 1) // 2 if pairs else 0
+        compared = size * (size - 1) // 2 if not stuck else 0
         per_check = f"{MAX_PER_CHECK:,} per check"
         if evaluated + compared > MAX_PER_CHECK:  # too costly even for one patient: no need to find the domains
             self.skip(key, state, which, f"would take at least {evaluated + compared:,} evaluations", per_check)
             return
         domains = self.domains(transitions, derived)
+        if key[-1] == ELAPSED:
+            domains[ELAPSED] = elapsed_domain(transitions)
+            facts |= {ELAPSED}
         count = combinations(facts, domains, include_unknown=False)
-        if count is None:
-            return  # a date fact: nothing to decide
+        if count is None:  # a fact without values: not with a reference day, but never skipped silently
+            causes = tuple(self.valueless(transitions, domains))
+            self.unanalysed[key] = Unanalysed(state, which, transitions, _checks(stuck), causes)
+            return
         cost = count * evaluated + compared
         if count > MAX_COMBINATIONS:
-            self.skip(key, state, which, f"read {len(facts)} facts with {count} combinations", f"{MAX_COMBINATIONS}")
+            read_facts = len(facts - {ELAPSED})
+            self.skip(key, state, which, f"read {read_facts} facts with {count} combinations", f"{MAX_COMBINATIONS}")
         elif cost > MAX_PER_CHECK:
             self.skip(key, state, which, f"would take {cost:,} evaluations", per_check)
         elif self.budget + cost > MAX_PER_FILE:
             self.skip(key, state, which, f"would take {cost:,} more evaluations", f"{MAX_PER_FILE:,} for the file")
         else:
-            self.planned[key] = _Planned(transitions, tuple(sorted(facts)), domains, cost)
+            self.planned[key] = _Planned(state, which, transitions, tuple(sorted(facts)), domains, cost, stuck)
             self.budget += cost
+
+    def valueless(
+        self, transitions: Sequence[TransitionInfo], domains: Mapping[str, Domain | None]
+    ) -> Iterator[tuple[TransitionInfo, str]]:
+        """Each guard that reads a fact without a domain, with why (the first such fact)."""
+        for t in transitions:
+            read = read_by(self.analysis, [t]) if guarded(t) else None
+            missing = sorted(name for name in read[0] if domains.get(name) is None) if read else []
+            if missing:
+                yield t, f"'{missing[0]}', which has no finite set of values"
 
     def skip(self, key: Key, state: StateInfo, which: str, reason: str, limit: str) -> None:
         """Record a table that is not built, and why."""
@@ -197,34 +289,53 @@ class Tables:
 
     def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
         """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
-        boundaries that matter to these guards, and no others."""
+        boundaries that matter to these guards, and no others (dates: before the reference day)."""
         texts = [t.when for t in transitions if guarded(t) and t.when is not None]
         texts += [self.analysis.pathway.derived[name].expr for name in derived]
-        return fact_domains(self.analysis, texts, self.parsed)
+        return fact_domains(self.analysis, texts, self.parsed, REFERENCE_DAY)
 
-    def table(self, transitions: Sequence[TransitionInfo]) -> Table | None:
-        """The table of these transitions; None when it was not planned (skipped, or nothing to decide)."""
-        key = tuple(t.id for t in transitions)
+    def table(self, transitions: Sequence[TransitionInfo], stuck: bool = False) -> Table | None:
+        """The table of these transitions (``stuck``: of a stuck check); None when it was not planned (skipped,
+        unanalysed, or nothing to decide) or its guards turned out not to be decidable (PW518)."""
+        key = key_of(transitions, stuck)
         if key in self._built:
             return self._built[key]
         planned = self.planned.get(key)
-        if planned is None:
+        if planned is None or key in self.unanalysed:
             return None
         built = self._build(planned)
+        if built is None:
+            return None
         self._built[key] = built
         return built
 
-    def _build(self, planned: _Planned) -> Table:
+    def build_all(self) -> None:
+        """Build every planned table (PW518 reports the ones whose guards turn out undecidable)."""
+        for planned in list(self.planned.values()):
+            self.table(planned.transitions, planned.stuck)
+
+    def _build(self, planned: _Planned) -> Table | None:
         analysis, transitions = self.analysis, planned.transitions
         domains = tuple(planned.domains[name] or () for name in planned.facts)
         bits = [bytearray() for _ in transitions]
+        clocked = [i for i, t in enumerate(transitions) if guarded(t) and self.time(t)[0]]
         rows = 0
-        for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
-            row = truths(analysis, transitions, Scope(assignment, analysis.derived, None))
-            for column, value in zip(bits, row, strict=True):
-                column.append(49 if value else 48)  # b"1" / b"0"
-            rows += 1
         self.spent += planned.cost
+        for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
+            elapsed = assignment.pop(ELAPSED, None)
+            scope = Scope(assignment, analysis.derived, REFERENCE_DAY)
+            row = outcomes(analysis, transitions, scope, elapsed if isinstance(elapsed, timedelta) else None)
+            undecided = next((transitions[i] for i in clocked if row[i] is UNKNOWN), None)
+            if undecided is not None:  # it reads the clock in a way lint does not supply: not a finding
+                why = "the time in a way lint cannot evaluate: it is unknown with every fact known"
+                key, cause = key_of(transitions, planned.stuck), ((undecided, why),)
+                self.unanalysed[key] = Unanalysed(
+                    planned.state, planned.which, transitions, _checks(planned.stuck), cause
+                )
+                return None
+            for column, value in zip(bits, row, strict=True):
+                column.append(49 if value is True else 48)  # b"1" / b"0"
+            rows += 1
         columns = tuple(int(column[::-1], 2) if rows else 0 for column in bits)
         return Table(planned.facts, domains, columns, rows)
 
@@ -238,10 +349,10 @@ def tables(analysis: Analysis) -> Tables:
     if found is None:
         found = Tables(analysis)
         for info, trigger, transitions in groups(analysis):
-            found.plan(info, f"event '{trigger}'" if trigger else "no event", transitions, pairs=True)
+            found.plan(info, f"event '{trigger}'" if trigger else "no event", transitions, stuck=False)
         for info in analysis.index.states.values():
             if may_stick(analysis, info):
                 which = "no event, with the eventless transitions of the states around it"
-                found.plan(info, which, stuck_transitions(analysis, info), pairs=False)
+                found.plan(info, which, stuck_transitions(analysis, info), stuck=True)
         _TABLES[analysis] = found
     return found

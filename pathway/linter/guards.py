@@ -4,9 +4,10 @@ A state's transitions are grouped by trigger (an event, or none) in document ord
 is evaluated for every assignment of the facts the group reads (transitively through derived facts), all known,
 with the engine's decision rule (:mod:`pathway.engine.selection`): the first definitely true guard fires when
 every earlier one is definitely false; ``otherwise`` is true when all earlier are false; no ``when`` is always
-true. The truth tables are built once per definition, within a budget of evaluations, by
-:mod:`pathway.linter.exhaustive`; a group that reads a date fact is skipped (dates have no finite domain, and
-``days_since`` needs a clock); a group beyond the budget is skipped and reported once by PW519.
+true; a timer is false until it is due. The truth tables are built once per definition, within a budget of
+evaluations, by :mod:`pathway.linter.exhaustive`; a group beyond the budget is skipped and reported once by PW519;
+a group whose guards read time in a way lint cannot enumerate (anything but ``days_since`` of a date compared with
+numbers) is skipped and each of its guards reported by PW518, with why.
 """
 
 from __future__ import annotations
@@ -14,23 +15,25 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.clock import timer
 from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.linter import cycles
 from pathway.linter.base import LintFinding, rule
-from pathway.linter.exhaustive import Table, groups, guarded, may_stick, stuck_transitions, tables, truths
+from pathway.linter.exhaustive import Table, Unanalysed, groups, guarded, may_stick, stuck_transitions, tables, truths
 
-__all__ = ["never_true", "overlapping", "shadowed", "stuck", "too_large", "truths"]
+__all__ = ["never_true", "not_analysed", "overlapping", "shadowed", "shadowers", "stuck", "too_large", "truths"]
 
 
 def _trigger(trigger: str | None) -> str:
     return f"event '{trigger}'" if trigger else "no event"
 
 
-def _label(t: TransitionInfo) -> str:
-    when = t.when
-    return f"'{t.id}'" + (f" (when: {when})" if when is not None else " (no guard)")
+def label(t: TransitionInfo) -> str:
+    when, after = t.when, t.transition.after
+    timer = f"after {after}" + (", " if when is not None else "") if after is not None else ""
+    return f"'{t.id}'" + (f" ({timer}when: {when})" if when is not None else f" ({timer or 'no guard'})")
 
 
 def flow(facts: Mapping[str, object]) -> str:
@@ -59,12 +62,12 @@ def never_true(analysis: Analysis) -> Iterator[LintFinding]:
             if table is not None and guarded(t) and not table.columns[i]:
                 yield LintFinding(
                     (*t.path, "when"),
-                    f"transition {_label(t)} can never fire: its guard is false for every patient",
+                    f"transition {label(t)} can never fire: its guard is false for every patient",
                     "the conditions contradict each other; check the comparisons and the derived facts it reads",
                 )
 
 
-def _shadowers(transitions: tuple[TransitionInfo, ...], table: Table | None, i: int) -> list[str] | None:
+def shadowers(transitions: tuple[TransitionInfo, ...], table: Table | None, i: int) -> list[str] | None:
     """Earlier transitions that are true whenever transition i is; None when it is sometimes the first true."""
     if table is None:
         return None
@@ -89,10 +92,11 @@ def _shadow_message(trigger: str | None, t: TransitionInfo, by: list[str]) -> st
     names = ", ".join(f"'{b}'" for b in by)
     if t.when == OTHERWISE:
         return (
-            f"transition {_label(t)} never fires: the earlier guards {names} ({_trigger(trigger)}) cover every patient"
+            f"transition {label(t)} never fires: the earlier guards {names} ({_trigger(trigger)}) cover every patient"
         )
     which = f"{names} (earlier, {_trigger(trigger)}) is" if len(by) == 1 else f"one of {names} (earlier) is always"
-    return f"transition {_label(t)} never fires: whenever its guard is true, {which} true too and fires first"
+    whenever = "whenever it is due" if t.when is None and t.transition.after else "whenever its guard is true"
+    return f"transition {label(t)} never fires: {whenever}, {which} true too and fires first"
 
 
 @rule(Code.PW511)
@@ -101,7 +105,7 @@ def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
     for _, trigger, transitions in groups(analysis):
         table = known.table(transitions)
         for i, t in enumerate(transitions[1:], start=1):
-            by = _shadowers(transitions, table, i)
+            by = shadowers(transitions, table, i)
             if by is not None:
                 yield LintFinding((*t.path, "when"), _shadow_message(trigger, t, by), _SHADOW_HINT)
 
@@ -109,7 +113,7 @@ def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
 def stuck_assignment(analysis: Analysis, info_id: str) -> dict[str, object]:
     """A fully known patient for whom neither the state nor any ancestor has a true eventless guard; {} if none
     (or if the check is beyond the budget)."""
-    table = tables(analysis).table(stuck_transitions(analysis, analysis.index.states[info_id]))
+    table = tables(analysis).table(stuck_transitions(analysis, analysis.index.states[info_id]), stuck=True)
     if table is None:
         return {}
     anyone = 0
@@ -125,7 +129,7 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
             continue
         patient = stuck_assignment(analysis, info.id)
         if patient:
-            guards = ", ".join(_label(t) for t in analysis.index.outgoing(info.id) if t.event is None)
+            guards = ", ".join(label(t) for t in analysis.index.outgoing(info.id) if t.event is None)
             yield LintFinding(
                 info.path,
                 f"state '{info.id}' can get stuck with every fact it reads known: none of {guards} is true "
@@ -152,18 +156,53 @@ def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
         if trigger is not None or table is None:
             continue
         for j, second in enumerate(transitions):
-            if not guarded(second) or _shadowers(transitions, table, j) is not None:
+            if not guarded(second) or shadowers(transitions, table, j) is not None:
                 continue
             for i, first in enumerate(transitions[:j]):
+                if racing(first, second):
+                    continue  # two timers due together: PW542 reports them
                 both = table.columns[i] & table.columns[j] if guarded(first) else 0
                 if both:
                     patient = overlap(analysis, table, first, second, both)
                     yield LintFinding(
                         (*second.path, "when"),
-                        f"guards of {_label(first)} and {_label(second)} are both true for the patient "
+                        f"guards of {label(first)} and {label(second)} are both true for the patient "
                         f"{flow(patient)}; document order picks '{first.id}'",
                         "if this priority is intended, say so; as a journey event:\n" + journey_event(patient),
                     )
+
+
+def racing(first: TransitionInfo, second: TransitionInfo) -> bool:
+    """Two timers with the same duration (``72h`` and ``3d`` are the same)."""
+    a, b = timer(first.transition), timer(second.transition)
+    return a is not None and a == b
+
+
+def _unanalysed_message(t: TransitionInfo, skipped: Unanalysed) -> str:
+    cause, why = next(((c, w) for c, w in skipped.causes if c.id == t.id), skipped.causes[0])
+    head = f"the guard of '{t.id}' is not analysed by {skipped.checks}"
+    if cause.id == t.id:
+        return f"{head}: it reads {why}"
+    which = f"of state '{skipped.state.id}' ({skipped.which})"
+    return f"{head}: the guards {which} are checked together, and '{cause.id}' reads {why}"
+
+
+@rule(Code.PW518)
+def not_analysed(analysis: Analysis) -> Iterator[LintFinding]:
+    """Every guard that a table not built for what its guards read of time leaves out, once, with why."""
+    known = tables(analysis)
+    known.build_all()  # a guard may turn out undecidable only when evaluated
+    reported: set[str] = set()
+    for skipped in known.unanalysed.values():
+        for t in skipped.transitions:
+            if guarded(t) and t.id not in reported:
+                reported.add(t.id)
+                yield LintFinding(
+                    (*t.path, "when"),
+                    _unanalysed_message(t, skipped),
+                    "lint enumerates time only through days_since(date) compared with numbers; exercise these "
+                    "guards with scenarios (pathway test)",
+                )
 
 
 @rule(Code.PW519)

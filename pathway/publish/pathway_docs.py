@@ -31,13 +31,28 @@ def _catalogue_notes(analysis: Analysis) -> Iterator[tuple[str, str | None, list
     yield from ((f"action `{n}`", a.note, list(a.evidence)) for n, a in p.actions.items())
 
 
+def _trigger(after: str | None, when: str | None) -> str:
+    """``when `guard` ``, ``after `90d` `` for a timer, ``after `72h`, when `guard` `` for a guarded timer."""
+    if after is None:
+        return f"when `{when or 'always'}`"
+    return f"after `{after}`" + (f", when `{when}`" if when else "")
+
+
 def _notes(analysis: Analysis) -> Iterator[tuple[str, str, list[str]]]:
-    """(where, note, evidence) for every note in the definition, in document order."""
+    """(where, note, evidence) for every note in the definition, in document order (a state's timed
+    recommendations right after the state)."""
+    p = analysis.pathway
     located: list[tuple[str, str | None, list[str]]] = list(_catalogue_notes(analysis))
-    located += [(f"state `{s}`", i.state.note, list(i.state.evidence)) for s, i in analysis.index.states.items()]
+    for s, info in analysis.index.states.items():
+        located.append((f"state `{s}`", info.state.note, list(info.state.evidence)))
+        located += [
+            (f"recommendation `{r.action}` of state `{s}`", r.note, list(p.actions[r.action].evidence))
+            for r in info.state.recommendations
+            if r.note and r.action in p.actions
+        ]
     located += [
         (
-            f"transition `{t.id}` (when `{t.when or 'always'}`)",
+            f"transition `{t.id}` ({_trigger(t.transition.after, t.when)})",
             t.transition.note,
             list(t.evidence),
         )

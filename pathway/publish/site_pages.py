@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.index import StateInfo
-from pathway.definition.model import Fact
+from pathway.definition.index import StateInfo, TransitionInfo
+from pathway.definition.model import Fact, Recommendation
 from pathway.diagnostics.escape import escape
 from pathway.publish.pathway_docs import GENERATED, prose
 
@@ -71,20 +71,37 @@ def _allowed(fact: Fact) -> str:
 
 def facts_page(analysis: Analysis) -> str:
     p = analysis.pathway
+    stale = any(fact.valid_for for fact in p.facts.values())
     lines = header(
         f"Facts: {p.title}",
         "The fact dictionary: every piece of clinical data a guard may read, with its type and allowed values. "
-        "A fact not yet known is unknown, not false: a guard that needs it waits.",
+        "A fact not yet known is unknown, not false: a guard that needs it waits."
+        + (
+            " A fact with a time under *current for* goes stale that long after it was given: it is unknown "
+            "again, and the pathway asks for it."
+            if stale
+            else ""
+        ),
     )
     lines += ["## Facts", ""]
     lines += table(
-        ["fact", "type", "allowed values or range", "unit", "code", "description", "note"],
+        [
+            "fact",
+            "type",
+            "allowed values or range",
+            "unit",
+            *(["current for"] if stale else []),
+            "code",
+            "description",
+            "note",
+        ],
         (
             [
                 f"`{name}`",
                 fact.type,
                 _allowed(fact),
                 cell(fact.unit),
+                *([cell(fact.valid_for)] if stale else []),
                 f"{fact.code.system} `{cell(fact.code.code)}`" if fact.code else "-",
                 cell(fact.description),
                 cell(fact.note),
@@ -130,6 +147,20 @@ def actions_page(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _recommendation(rule: Recommendation) -> str:
+    """An action id, with its deadline and period when it has them: ``order_ncs`` (due 2w, every 3w)."""
+    timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value]
+    return f"`{rule.action}`" + (f" ({', '.join(timing)})" if timing else "")
+
+
+def _trigger(t: TransitionInfo) -> str:
+    if t.event:
+        return f"event `{t.event}`"
+    if t.transition.after:
+        return f"timer: after `{t.transition.after}` in this state"
+    return "facts change"
+
+
 def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     state = info.state
     facts = [
@@ -138,7 +169,7 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     ]
     if info.children:
         facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {codes(info.children)}")
-    facts.append(f"- **recommends**: {codes(state.recommended)}")
+    facts.append(f"- **recommends**: {', '.join(map(_recommendation, state.recommendations)) or '-'}")
     facts.append(f"- **concludes**: {codes(state.conclude)}")
     if state.evidence:
         facts.append(f"- **evidence**: {evidence_links(state.evidence)}")
@@ -156,7 +187,7 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
                 [
                     f"`{t.id}`",
                     f"[`{t.target}`](#{t.target})",
-                    f"event `{t.event}`" if t.event else "facts change",
+                    _trigger(t),
                     code(t.when) if t.when else "always",
                     evidence_links(t.evidence),
                     cell(t.transition.note),

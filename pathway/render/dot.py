@@ -2,10 +2,12 @@
 
 Compound states are clusters (``cluster_<id>``) with a small filled point marking their initial child; parallel
 states are dashed clusters labelled ``parallel`` whose regions are collapsed boxes (each region has its own view);
-final states have a double border; a state lists its recommendations (and conclusions) in a small font and marks
-its evidence with ``[n ev]``. Transitions carry their wrapped label and the full guard as tooltip; edges to or
-from clusters use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken transitions get
-their step numbers and a link ``#step-N``, visited states are outlined, current states filled, the rest greyed.
+final states have a double border; a state lists its recommendations (a period or a deadline after the id:
+``reassess · every 3w``) and conclusions in a small font and marks its evidence with ``[n ev]``. Transitions carry
+their wrapped label and the full guard as tooltip; a timer (``after``) is dashed, its label starting ``after 72h``;
+edges to or from clusters use ``lhead``/``ltail``. With an :class:`~pathway.render.overlay.Overlay`, taken
+transitions get their step numbers (the seq of their trail records, as the run output shows them) and a link
+``#step-N``, visited states are outlined, current states filled, the rest greyed.
 
 Output is deterministic: document order throughout, no ids, addresses or timestamps.
 """
@@ -57,7 +59,7 @@ def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
     node = ctx.graph.nodes[state_id]
     mark = f'<SUP><FONT POINT-SIZE="8">[{node.evidence} ev]</FONT></SUP>' if node.evidence else ""
     rows = [f"<TR><TD><B>{escape(heading)}</B>{mark}</TD></TR>"]
-    rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(a)}</FONT></TD></TR>' for a in node.recommend]
+    rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(a)}</FONT></TD></TR>' for a in node.recommend_labels]
     rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>= {escape(f)}</I></FONT></TD></TR>' for f in node.conclude]
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
@@ -149,11 +151,13 @@ def _edge(ctx: _Ctx, g: graphviz.Digraph, edge: Edge, stubs: list[str]) -> None:
         marker = f"[{len(edge.evidence)} ev]"
         lines = [*lines[:-1], f"{lines[-1]} {marker}"] if lines else [marker]
     attrs = {"id": f"transition:{edge.id}", "tooltip": graphviz.nohtml(edge.tooltip.replace("\n", "\\n"))}
+    if edge.after is not None:
+        attrs["style"] = "dashed"  # a timer: its label starts 'after 72h'
     if ctx.overlay is not None:
         steps = ctx.overlay.steps_of(edge.id)
         if steps:
             lines = [", ".join(f"#{s.number}" for s in steps), *lines]
-            when = "; ".join(f"at {visible(s.at)}, input #{s.input}" for s in steps)  # a trail's text
+            when = "; ".join(f"step #{s.number} at {visible(s.at)} (input {s.input})" for s in steps)  # trail text
             attrs.update(color=TAKEN, fontcolor=TAKEN, penwidth="2.5", URL=f"#step-{steps[0].number}")
             attrs["tooltip"] = graphviz.nohtml(f"{when}\\n{attrs['tooltip']}")
         else:

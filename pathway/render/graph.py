@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateKind
+from pathway.definition.model import Recommendation
 
 OVERVIEW = "overview"
 WRAP = 28
@@ -23,7 +24,8 @@ WRAP = 28
 
 @dataclass(frozen=True)
 class Node:
-    """One state: its kind and place in the tree, what it recommends and concludes, how much evidence it cites."""
+    """One state: its kind and place in the tree, what it recommends (ids, and as drawn: with the period or deadline)
+    and concludes, how much evidence it cites."""
 
     id: str
     kind: StateKind
@@ -34,11 +36,13 @@ class Node:
     recommend: tuple[str, ...]
     conclude: tuple[str, ...]
     evidence: int
+    recommend_labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Edge:
-    """One transition: ``label`` is the short readable form (event first), ``guard`` the full guard text."""
+    """One transition: ``label`` is the short readable form (event or timer first), ``guard`` the full guard text,
+    ``after`` the timer's duration as written (None: not a timer)."""
 
     id: str
     source: str
@@ -47,6 +51,7 @@ class Edge:
     guard: str | None
     label: str
     evidence: tuple[str, ...]
+    after: str | None = None
 
     @property
     def tooltip(self) -> str:
@@ -92,12 +97,20 @@ class Graph:
         return OVERVIEW
 
 
-def edge_label(event: str | None, guard: str | None) -> str:
-    """``on cycle_start``, ``on cycle_start: grade >= 3``, ``otherwise``, the guard, or '' when unconditional."""
-    head = f"on {event}" if event else ""
+def edge_label(event: str | None, guard: str | None, after: str | None = None) -> str:
+    """``on cycle_start``, ``on cycle_start: grade >= 3``, ``after 72h``, ``after 72h: not improved``,
+    ``otherwise``, the guard, or '' when unconditional."""
+    head = f"on {event}" if event else (f"after {after}" if after else "")
     if guard is None:
         return head
     return f"{head}: {guard}" if head else guard
+
+
+def recommend_label(item: Recommendation) -> str:
+    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, or the bare id."""
+    timing = [f"every {item.every}"] if item.every else []
+    timing += [f"due {item.due}"] if item.due else []
+    return " · ".join([item.action, ", ".join(timing)]) if timing else item.action
 
 
 def wrap(text: str, width: int = WRAP) -> list[str]:
@@ -120,6 +133,7 @@ def build_graph(analysis: Analysis) -> Graph:
             tuple(st.recommended),
             tuple(st.conclude),
             len(st.evidence),
+            tuple(recommend_label(r) for r in st.recommendations),
         )
     edges = tuple(
         Edge(
@@ -128,8 +142,9 @@ def build_graph(analysis: Analysis) -> Graph:
             t.target,
             t.event,
             t.when,
-            edge_label(t.event, t.when),
+            edge_label(t.event, t.when, t.transition.after),
             tuple(t.evidence),
+            t.transition.after,
         )
         for t in analysis.index.transitions
     )

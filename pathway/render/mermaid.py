@@ -3,13 +3,14 @@
 Compound states are nested ``state X { }`` blocks with ``[*] -->`` their initial child; a parallel state's regions
 are blocks separated by ``--``; final states get ``--> [*]``. Each transition is written once, in the innermost
 non-parallel block that holds both ends, labelled with its guard shortened to fit (Mermaid has no tooltips: the
-DOT/SVG diagrams carry the full text).
+DOT/SVG diagrams carry the full text). Mermaid cannot style one transition of a state diagram, so a timer shows as
+its label, which starts ``after 72h``.
 """
 
 from __future__ import annotations
 
 from pathway.definition.analysis import Analysis
-from pathway.render.graph import Graph
+from pathway.render.graph import Graph, edge_label
 
 SHORT = 40
 
@@ -93,6 +94,6 @@ def render_overview(analysis: Analysis) -> str:
         lines += block(state_id, 1)
     for t in index.transitions:
         if t.source in top and t.target in top:
-            label = short_label(t.when or (f"on {t.event}" if t.event else ""))
+            label = short_label(edge_label(t.event, t.when, t.transition.after))
             lines.append(f"    {t.source} --> {t.target}" + (f" : {label}" if label else ""))
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """A journey's path over the diagram, read from its trail records (plain data, no rendering).
 
-Steps are numbered 1, 2, ... in the order of the trail's ``transition`` records; a transition taken twice carries
-both numbers. Visited states are those of ``start.entered`` and of every transition's ``entered``; current states
-are the summary record's ``states`` (what was active when the journey ended).
+Each taken transition is numbered by its step: the ``seq`` of its ``transition`` record, the number the run output
+shows (``#12``) and ``explain --step`` takes; a transition taken twice carries both numbers. Visited states are
+those of ``start.entered`` and of every transition's ``entered``; current states are the summary record's
+``states`` (what was active when the journey ended).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathway.trail.records import Record, StartRecord, SummaryRecord, Transition
 
 @dataclass(frozen=True)
 class Step:
-    """One taken transition: its number in the journey, when and on which input."""
+    """One taken transition: its step (the record's seq), when and on which input."""
 
     number: int
     transition: str
@@ -44,7 +45,7 @@ def overlay_from_records(records: Sequence[Record]) -> Overlay:
         if isinstance(record, StartRecord):
             visited.update(dict.fromkeys(record.entered))
         elif isinstance(record, TransitionRecord):
-            steps.append(Step(len(steps) + 1, record.id, record.at, record.input))
+            steps.append(Step(record.seq, record.id, record.at, record.input))
             visited.update(dict.fromkeys(record.entered))
         elif isinstance(record, SummaryRecord):
             current = record.states

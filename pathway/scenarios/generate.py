@@ -2,20 +2,20 @@
 
 One breadth-first search over journeys finds, for every transition not yet fired, the shortest journey (within
 the bounds) that fires it. A journey is a list of steps in time order, one day apart from 2026-01-01; a step sets
-facts (values from the finite domains of :mod:`pathway.definition.domains`; a date or date-time fact takes values
-relative to the step's clock that cross the thresholds its guards test, such as 89 and 91 days before it for
-``days_since(x) > 90``) and optionally sends a declared event. From a journey the search tries, for every active
-state with a transition not yet fired and each of its triggers (no event, or one of its events), the first
-assignment (fewest changed facts first) of the facts its guards read that makes the decision rule choose each
-transition, checked on the guards alone at the step's clock, with the times the active states were entered. A
-timer (``after``) is pending until its due time, so for each timer of the state the search also checks the
-guards at that due time and, when they choose the timer, adds a **time point** at it: the facts a day after the
-journey's last step, then a step with no facts at the due time, when the clock's advance fires the timer (or,
-should the facts fire something else first, the facts at the due time itself). Every such candidate runs through
-the engine; it is kept when it fires a transition not fired before or enters a state not entered before. The
-search is bounded (:data:`MAX_DEPTH` extensions of a journey, :data:`MAX_RUNS` engine runs,
-:data:`MAX_ASSIGNMENTS` assignments per state, trigger and moment) and deterministic, so the same definition
-always gives the same file.
+facts and optionally sends a declared event. Fact values come from the finite domains of
+:mod:`pathway.definition.domains`; a date or date-time fact takes values relative to the step's clock that cross
+the thresholds its guards test (:func:`pathway.definition.clock.clock_domain`: 89, 90 and 91 days before it for
+``days_since(x) > 90``). From a journey the search tries, for every active state with a transition not yet fired
+and each of its triggers (no event, or one of its events), the first assignment (fewest changed facts first) of
+the facts its guards read that makes the decision rule choose each transition, checked on the guards alone at the
+step's clock, with the times the active states were entered. A timer (``after``) is pending until its due time,
+so for each timer of the state the search also checks the guards at that due time and, when they choose the
+timer, adds a **time point** at it: the facts a day after the journey's last step, then a step with no facts at
+the due time, when the clock's advance fires the timer (or, should the facts fire something else first or go
+stale by then, the facts at the due time itself). Every such candidate runs through the engine; it is kept when
+it fires a transition not fired before or enters a state not entered before. The search is bounded
+(:data:`MAX_DEPTH` extensions of a journey, :data:`MAX_RUNS` engine runs, :data:`MAX_ASSIGNMENTS` assignments
+per state, trigger and moment) and deterministic, so the same definition always gives the same file.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.domains import Domain, assignments, at_clock, clock_offsets, fact_domains, facts_read
+from pathway.definition.clock import clock_domain
+from pathway.definition.domains import Domain, assignments, boundary_literals, fact_domains, facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.engine.runner import Runner, RunResult
 from pathway.engine.selection import Clock, Fire, decide
@@ -179,7 +180,8 @@ class _Search:
     def __init__(self, analysis: Analysis, targets: set[str]) -> None:
         self.analysis, self.runner = analysis, Runner(analysis)
         self.domains = {k: v for k, v in fact_domains(analysis).items() if v is not None}
-        self.offsets = clock_offsets(analysis)
+        self.literals = boundary_literals(analysis)
+        self.dated = {name: f.type for name, f in analysis.pathway.facts.items() if f.type in ("date", "datetime")}
         self.valid_for = {
             name: parse_duration(fact.valid_for)
             for name, fact in analysis.pathway.facts.items()
@@ -223,6 +225,11 @@ class _Search:
         }
         return sorted(m for m in moments if node.next < m < datetime.max)
 
+    def dates_at(self, moment: datetime) -> dict[str, Domain]:
+        """The date and date-time facts' values at ``moment``: around each number they are compared with, that many
+        days (a date-time also hours) before it (:func:`pathway.definition.clock.clock_domain`)."""
+        return {name: clock_domain(kind, self.literals.get(name, ()), moment) for name, kind in self.dated.items()}
+
     def _known_at(self, node: _Node, moment: datetime) -> dict[str, object]:
         """The facts of the node still current at ``moment`` (a fact with valid_for goes stale)."""
         return {
@@ -234,7 +241,7 @@ class _Search:
     def _steps_for(self, node: _Node, state: str, trigger: str, moment: datetime) -> Iterator[tuple[Step, ...]]:
         guarded = [t for t in self.analysis.index.outgoing(state) if (t.event or "") == trigger]
         names = {n for t in guarded if t.id in self.analysis.guards for n in self.analysis.guards[t.id].names}
-        domains: dict[str, Domain] = {**self.domains, **at_clock(self.analysis, self.offsets, moment)}
+        domains: dict[str, Domain] = {**self.domains, **self.dates_at(moment)}
         facts = sorted(f for f in facts_read(self.analysis, names) if f in domains)
         known = self._known_at(node, moment)
         entered = node.entered if node.steps else {s: START for s in node.active}  # the first step starts the chart

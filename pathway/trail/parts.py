@@ -49,7 +49,7 @@ class Part(BaseModel):
 
 
 class ReadFact(Part):
-    """A fact the guard read, with its value."""
+    """A fact the guard read, with its value; for ``last(f)``, when fact f was last given, and by which input."""
 
     value: Value = Field(description="The fact's value.")
     from_: int = Field(alias="from", ge=1, description="The number of the input that supplied it.")
@@ -74,7 +74,14 @@ class ReadError(Part):
     error: Literal[True] = Field(description="Always `true`.")
 
 
-Read = ReadFact | ReadDerived | ReadUnknown | ReadError
+class ReadClock(Part):
+    """What the guard read from the clock: ``time_in_state()``, how long its state had been active."""
+
+    value: Value = Field(description="The duration, compact (`3d4h`).")
+    clock: Literal[True] = Field(description="Always `true`: the value came from the clock, not from an input.")
+
+
+Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock
 
 
 class Failure(Part):

@@ -164,6 +164,16 @@ class ExpiredRecord(Step):
     valid_for: str = Field(description="The fact's `valid_for`, as the definition writes it.")
 
 
+class TimerRecord(Step):
+    """A timer fell due but did not fire because its guard was false: it stays armed, and fires when a later input
+    makes its guard true while its state is active. (A timer that fires is a `transition`; one whose guard is
+    unknown makes its state wait: a `waiting` record.)"""
+
+    kind: Literal["timer"] = "timer"
+    state: str = Field(description="The state whose timer fell due.")
+    check: Check = Field(description="The timer's transition, checked at its due time: outcome `false`.")
+
+
 class DeviationRecord(Step):
     """Care recorded as `done` that the pathway did not recommend at that moment: neither just before the input
     nor once it was processed (an entry may record the care with the facts it changed)."""
@@ -225,6 +235,7 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     RetiredRecord,
     WaitingRecord,
     ExpiredRecord,
+    TimerRecord,
     DeviationRecord,
     ErrorRecord,
     SummaryRecord,
@@ -239,6 +250,7 @@ Record = Annotated[
     | RetiredRecord
     | WaitingRecord
     | ExpiredRecord
+    | TimerRecord
     | DeviationRecord
     | ErrorRecord
     | SummaryRecord,
@@ -298,4 +310,6 @@ def checks_in(record: Record) -> tuple[Check, ...]:
         return record.alternatives
     if isinstance(record, WaitingRecord | ErrorRecord):
         return record.blocked or ()
+    if isinstance(record, TimerRecord):
+        return (record.check,)
     return ()
