@@ -114,15 +114,15 @@ def test_the_cli_refuses_with_a_clear_message(definition: Path, capsys: pytest.C
 
 def test_date_facts_take_values_around_the_thresholds_their_guards_test() -> None:
     """The values the search gives a date fact at a step's clock: that day, and 89 to 91 days before it for
-    days_since(last_dose) > 90 (read through a derived fact); 13 to 15 days for days_between(surgery, biopsy) >= 14.
-    A date-time fact keeps the clock's time of day."""
+    days_since(last_dose) > 90 (read through a derived fact); 13 to 15 days for days_between(surgery, biopsy) >= 14;
+    for hours_since(seen_at) >= 6, 5 to 7 hours (and days) before the clock, whose time of day it keeps."""
     search = _Search(load_analysis(TIMED / "pathway.yaml"), set())
     clock = datetime(2026, 1, 4, 9, 30)
     dates = search.dates_at(clock)
     today = clock.date()
     assert dates["last_dose"] == tuple(today - timedelta(days=d) for d in (0, 89, 90, 91))
     assert dates["surgery"] == dates["biopsy"] == tuple(today - timedelta(days=d) for d in (0, 13, 14, 15))
-    assert dates["seen_at"] == (clock,)
+    assert {clock - timedelta(hours=h) for h in (0, 5, 6, 7)} <= set(dates["seen_at"])
     assert all(type(d) is date for d in dates["last_dose"])  # typed as a journey types a date fact
 
 
@@ -135,7 +135,7 @@ def test_generated_scenarios_cross_date_thresholds_and_fire_every_timer(timed: P
     text = written.read_text(encoding="utf-8")
     assert 'facts: {last_dose: "2025-10-02"}\n        expect: {states: [remote]}' in text  # 91 days before
     assert 'facts: {last_dose: "2026-01-01"}\n        expect: {states: [recent]}' in text
-    assert 'facts: {seen_at: "2026-01-02T00:00"}' in text
+    assert 'facts: {seen_at: "2026-01-01T18:00"}' in text  # hours_since(seen_at) >= 6 at 2026-01-02
 
 
 def test_a_timer_fires_at_a_time_point_added_at_its_due_time(timed: Path) -> None:
