@@ -2,11 +2,13 @@
 recommendations with deadlines, and facts that go stale.
 
 The journeys are drawn from each fixture's dictionary: times to the minute (gaps often whole hours or days, so that
-inputs land exactly on due times), random facts, events and care given, and sometimes ``until``.
+inputs land exactly on due times), random facts (a date or date-time near the entry's time), events and care
+given, and sometimes ``until``. The fixtures: timers, recurrence, one where timers, staleness, parallel regions
+and recurrence meet, and the one whose guards read the clock (hours_since, time_in_state(), last()).
 
 (a) A run never raises, ends ok, is deterministic (two runs write the same bytes), and replays as reproduced.
-(b) Inserting an empty input does not change which transitions are taken, nor when, nor any other record but its
-    own (stated exactly below).
+(b) Where guards do not read the clock, inserting an empty input does not change which transitions are taken, nor
+    when, nor any other record but its own (stated exactly below).
 (c) Timers fire in time order, each at or after its due time; every record's time is at or after the one before;
     the summary's pending timers are due when their state's entry says.
 (d) A guard reads a fact's latest value, and only while it is current: never after it went stale (until it is given
@@ -50,7 +52,9 @@ from tests.conftest import ROOT
 from tests.test_engine_properties import fact_values
 
 TIME = ROOT / "tests" / "fixtures" / "time"
-SUBJECTS = ["timers.yaml", "recurrence.yaml", "interplay.yaml"]
+CLOCKLESS = ["timers.yaml", "recurrence.yaml", "interplay.yaml"]
+"""The fixtures whose guards do not read the clock (property (b) needs that)."""
+SUBJECTS = [*CLOCKLESS, "clock.yaml"]
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -92,9 +96,24 @@ def subject(request: pytest.FixtureRequest) -> Subject:
     return Subject(request.param)
 
 
+@pytest.fixture(scope="module", params=CLOCKLESS)
+def clockless(request: pytest.FixtureRequest) -> Subject:
+    return Subject(request.param)
+
+
 def text(moment: datetime) -> str:
     """A journey time: the date alone at midnight (sometimes), else to the minute."""
     return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat(timespec="minutes")
+
+
+def when_before(moment: datetime, kind: str) -> st.SearchStrategy[str]:
+    """A date (``kind`` 'date') or date-time fact's value near an entry's time: mostly before it, as far as a
+    gap or a hundred days, sometimes a little after."""
+    back = st.one_of(GAPS, st.integers(-24 * 60, 100 * 24 * 60))
+    moments = back.map(lambda minutes: moment - minutes * MINUTE)
+    if kind == "date":
+        return moments.map(lambda m: m.date().isoformat())
+    return moments.map(lambda m: m.isoformat(timespec="minutes"))
 
 
 @st.composite
@@ -103,15 +122,18 @@ def timed_journeys(draw: st.DrawFn, analysis: Analysis) -> tuple[dict[str, Any],
     care given) and an ``until`` at or after its last entry, or None."""
     p = analysis.pathway
     values = {name: s for name, fact in p.facts.items() if (s := fact_values(fact)) is not None}
+    dated = {name: fact.type for name, fact in p.facts.items() if fact.type in ("date", "datetime")}
     moment = datetime(2026, 1, 1) + draw(st.integers(0, 365)) * DAY  # midnight often: entries dated alone
     moment += draw(st.one_of(st.just(0), st.integers(0, 24 * 60 - 1))) * MINUTE
     entries: list[dict[str, Any]] = []
     for _ in range(draw(st.integers(1, 12))):
         moment += draw(GAPS) * MINUTE
         entry: dict[str, Any] = {"at": text(moment)}
-        names = draw(st.lists(st.sampled_from(sorted(values)), unique=True, max_size=3))
+        names = draw(st.lists(st.sampled_from(sorted({*values, *dated})), unique=True, max_size=3))
         if names:
-            entry["facts"] = {name: draw(values[name]) for name in names}
+            entry["facts"] = {
+                name: draw(when_before(moment, dated[name])) if name in dated else draw(values[name]) for name in names
+            }
         if p.events and draw(st.integers(0, 2)) == 0:
             entry["event"] = draw(st.sampled_from(sorted(p.events)))
         if p.actions and draw(st.integers(0, 3)) == 0:
@@ -182,23 +204,24 @@ def contents(records: Sequence[Record], inserted: int = 0) -> list[dict[str, Any
 @pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
-def test_an_empty_input_changes_no_transition_nor_its_time(subject: Subject, data: st.DataObject) -> None:
+def test_an_empty_input_changes_no_transition_nor_its_time(clockless: Subject, data: st.DataObject) -> None:
     """Let J be a journey and J' the same journey with one more entry e: no facts, event or done, placed after
     J's first entry (before it, e would start the chart: earlier, or before the first entry's facts are known,
     which changes what fires by construction) at a time t between the entries around it, or up to J's until when
     it is the last entry. When e comes after J's last entry and J has no until, J' is compared with J run until t
     (else J' would run longer than J, by construction).
 
-    The time fixtures' guards do not read the clock, and e gives nothing; so at e nothing can become true that was
-    not already true at the moment before (every input and wake-up runs eventless transitions to completion), and
-    the moments the engine wakes at (timers, recurrences, facts going stale) are fixed by the entries that give
+    These fixtures' guards do not read the clock (the clock fixture's do: there ``time_in_state() >= 2d`` may
+    become true at e, by construction), and e gives nothing; so at e nothing can become true that was not already
+    true at the moment before (every input and wake-up runs eventless transitions to completion), and the moments
+    the engine wakes at (timers, recurrences, facts going stale) are fixed by the entries that give
     facts and by the times states are entered, never by the inputs in between. Hence J' takes no transition at e,
     and J and J' take the same transitions at the same times: in particular the same timers (records with
     ``after``) fire at the same moments. Indeed J' writes the same records as J, but for what depends on e by
     construction: e's input record, and the input numbers of later records (``input``, and ``from`` in what a guard
     read). (A guard that could not be evaluated would be re-stated at e, by design: the fixtures have none.)
     """
-    journey, until = data.draw(timed_journeys(subject.analysis), label="journey, until")
+    journey, until = data.draw(timed_journeys(clockless.analysis), label="journey, until")
     entries = journey["events"]
     k = data.draw(st.integers(1, len(entries)), label="insert after entry k")
     low = parse_time(entries[k - 1]["at"])[0]
@@ -210,7 +233,7 @@ def test_an_empty_input_changes_no_transition_nor_its_time(subject: Subject, dat
         high = parse_time(entries[k]["at"] if k < len(entries) else until or "")[0]
         t = low + data.draw(st.integers(0, (high - low) // MINUTE), label="minutes after entry k") * MINUTE
     ticked = {**journey, "events": [*entries[:k], {"at": text(t)}, *entries[k:]]}
-    plain, extra = subject.run(journey, until).records, subject.run(ticked, ticked_until).records
+    plain, extra = clockless.run(journey, until).records, clockless.run(ticked, ticked_until).records
     timers = [m for m in moves(plain) if m[2] is not None]
     assert [m for m in moves(extra) if m[2] is not None] == timers
     assert moves(extra) == moves(plain)
