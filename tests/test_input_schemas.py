@@ -138,3 +138,25 @@ def test_schema_for_writes_and_checks_one_pathways_schema(tmp_path: Path, capsys
     assert main(["schema", "--for", "example", "--out", str(out), "--check"]) == 1
     assert "run 'pathway schema --for example'" in capsys.readouterr().err
     assert main(["schema", "--for", "nosuch", "--out", str(out)]) == 2
+
+
+@pytest.mark.parametrize("fixture", ["timers", "recurrence"])
+def test_time_expectations_fit_the_schemas_and_name_only_timers_and_deadlines(fixture: str) -> None:
+    """The time fixtures' scenarios (due, not_due, overdue, time points) fit their pathway's schema and the generic
+    one; the pathway's schema offers only its timers and the actions recommended with a deadline."""
+    folder = ROOT / "tests" / "fixtures" / "time"
+    own = _validator(for_pathway(load_analysis(folder / f"{fixture}.yaml")))
+    data = _data(folder / "scenarios" / f"{fixture}.yaml")
+    assert _errors(own, data) == []
+    assert _errors(_validator(json.loads(scenario_schema())), data) == []
+    item = _part(own, "DueItem")
+    if fixture == "timers":
+        assert _errors(item, {"timer": "on_steroids->infliximab", "at": "2026-07-04T09:00"}) == []
+        assert _errors(item, {"timer": "before->on_steroids"})  # a transition, not a timer
+        assert _errors(item, {"action": "taper"})  # recommended without a deadline
+    else:
+        assert _errors(item, {"action": "order_ncs", "at": "2026-03-16"}) == []
+        assert _errors(item, {"action": "stop_drug"})
+        assert _errors(item, {"action": "order_ncs", "at": "16 March"})
+    assert _errors(item, {"timer": "on_steroids->infliximab", "action": "order_ncs"})  # one of the two
+    assert _errors(item, {"at": "2026-03-16"})

@@ -200,7 +200,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_scenarios_generate(args: argparse.Namespace) -> int:
     """Generate a scenario for every transition that no scenario fires yet (a journey found by a bounded search),
     for the designer to review and keep."""
-    from pathway.scenarios.generate import generate_file, report
+    from pathway.scenarios.generated_file import generate_file, report
 
     found = [resolve(args.pathway)] if args.pathway else find_definitions([])
     if len(found) != 1:

@@ -150,12 +150,14 @@ def _near(literals: Iterable[float], low: int, high: int) -> set[int]:
 
 def clock_domain(kind: str, literals: Iterable[float], today: date = REFERENCE_DAY) -> tuple[object, ...]:
     """The values that stand for a date (``kind`` 'date') or date-time fact read through :data:`ENUMERATED`: the
-    moments before ``today`` (at midnight) by 0 and by each number next to the ones it is compared with (in days;
-    for a date-time also in hours), latest first; within the calendar (years 1 to 9999)."""
-    ahead, back = (date.max - today).days, (today - date.min).days
+    moments before ``today`` by 0 and by each number next to the ones it is compared with (in days; for a date-time
+    also in hours), latest first; within the calendar (years 1 to 9999). ``today`` is a day (lint: its midnight) or
+    a date-time (scenario generation: the clock of a step, whose time of day a date-time fact keeps)."""
+    now = today if isinstance(today, datetime) else datetime(today.year, today.month, today.day)
+    day = now.date()
+    ahead, back = (date.max - day).days, (day - date.min).days
     days = _near(literals, -ahead, back)
     if kind == "date":
-        return tuple(today - DAY * k for k in sorted(days))
-    now = datetime(today.year, today.month, today.day)
+        return tuple(day - DAY * k for k in sorted(days))
     lengths = {DAY * k for k in days} | {HOUR * k for k in _near(literals, -ahead * 24, back * 24)}
     return tuple(now - length for length in sorted(lengths))

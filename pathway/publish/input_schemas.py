@@ -8,7 +8,8 @@ Two kinds, both generated from the pydantic models so that they cannot drift fro
   ``schema/pathways/<id>.schema.json``): the same models with that pathway's dictionary filled in. Its facts are
   properties with their types and ranges (``additionalProperties: false``, so a misspelt fact is flagged), enum
   facts list their values, ``event`` and ``done`` are enums of the declared events and actions, and an
-  expectation's states, actions, findings and facts are enums of the names that exist. An editor with the YAML
+  expectation's states, actions, findings and facts are enums of the names that exist (for ``due`` and
+  ``overdue``: the timers, and the actions recommended with a deadline). An editor with the YAML
   language server then completes ``sensory_grade:`` and flags ``ulcer`` where only ``ulceration`` exists.
 
 The schemas help while typing; ``pathway run`` and ``pathway test`` stay the judges (time order, ranges of derived
@@ -25,6 +26,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.model import Fact
 from pathway.journey.model import Journey
 from pathway.publish.schema import SCHEMA_ID, strict_keys
+from pathway.scenarios.due import deadline_actions, timer_ids
 from pathway.scenarios.model import ScenarioFile
 
 JOURNEY_SCHEMA_PATH = Path("schema") / "journey.schema.json"
@@ -45,7 +47,10 @@ _EXPECT_KINDS = {
     "not_needs": "facts",
     "deviations": "actions",
     "not_deviations": "actions",
+    "overdue": "actions with a deadline",
+    "not_overdue": "actions with a deadline",
 }
+_DUE_KEYS = ("due", "not_due")
 
 
 def pathway_schema_path(pathway_id: str, root: Path | None = None) -> Path:
@@ -97,7 +102,7 @@ def generic_schemas(root: Path) -> dict[Path, str]:
 def _one_of(names: list[str], description: str, what: str) -> dict[str, Any]:
     """An enum of names (or, with none declared, a schema nothing matches, saying so)."""
     if not names:
-        return {"description": f"{description} This pathway declares no {what}.", "not": {}}
+        return {"description": f"{description} This pathway declares no {what}.".lstrip(), "not": {}}
     return {"description": description, "enum": names}
 
 
@@ -110,6 +115,8 @@ def _fact_schema(fact: Fact) -> dict[str, Any]:
         return out | {"enum": list(fact.values or ())}
     if fact.type == "date":
         return out | {"type": "string", "pattern": _DATE}
+    if fact.type == "datetime":
+        return out | {"type": "string", "pattern": _TIME}
     out["type"] = {"bool": "boolean", "int": "integer", "number": "number"}[fact.type]
     for key, bound in (("minimum", fact.min), ("maximum", fact.max)):
         if bound is not None:
@@ -140,6 +147,8 @@ def _names(analysis: Analysis) -> dict[str, list[str]]:
         "actions": sorted(p.actions),
         "findings": sorted(p.findings),
         "facts": sorted(p.facts),
+        "timers": sorted(timer_ids(analysis)),
+        "actions with a deadline": sorted(deadline_actions(analysis)),
     }
 
 
@@ -148,11 +157,24 @@ def _expect(analysis: Analysis, expect: dict[str, Any]) -> dict[str, Any]:
     properties = {
         key: value | {"items": _one_of(names[_EXPECT_KINDS[key]], "", _EXPECT_KINDS[key])}
         for key, value in expect["properties"].items()
+        if key not in _DUE_KEYS
     }
     for value in properties.values():
         if not value["items"]["description"]:
             del value["items"]["description"]
-    return expect | {"properties": properties}
+    due = {key: expect["properties"][key] for key in _DUE_KEYS}
+    return expect | {"properties": {key: properties.get(key) or due[key] for key in expect["properties"]}}
+
+
+def _due_item(analysis: Analysis, item: dict[str, Any]) -> dict[str, Any]:
+    """A due expectation with the pathway's timers and the actions recommended with a deadline."""
+    names, given = _names(analysis), item["properties"]
+    properties = {
+        "timer": _one_of(names["timers"], given["timer"]["description"], "timers"),
+        "action": _one_of(names["actions with a deadline"], given["action"]["description"], "actions with a deadline"),
+        "at": {"description": given["at"]["description"], "type": "string", "pattern": _TIME},
+    }
+    return item | {"properties": properties}
 
 
 def _pin(pathway_id: str) -> str:
@@ -168,6 +190,7 @@ def for_pathway(analysis: Analysis) -> dict[str, Any]:
     for entry in ("JourneyEvent", "Step"):
         defs[entry] = defs[entry] | {"properties": _entry_properties(analysis, defs[entry]["properties"])}
     defs["Expect"] = _expect(analysis, defs["Expect"])
+    defs["DueItem"] = _due_item(analysis, defs["DueItem"])
     pin = journey["properties"]["pathway"]
     journey["properties"]["pathway"] = {"description": pin["description"], "type": "string", "pattern": _pin(p.id)}
     scenarios["properties"]["pathway"] = {

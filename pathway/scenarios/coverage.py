@@ -1,5 +1,6 @@
-"""Scenario coverage (``pathway test --coverage``): which states the scenarios visit, which transitions they fire,
-and which outcomes (true, false, unknown) each guard takes, with the ``path:line`` of everything not reached.
+"""Scenario coverage (``pathway test --coverage``): which states the scenarios visit, which transitions they fire
+(timers among them, also counted apart), and which outcomes (true, false, unknown) each guard takes, with the
+``path:line`` of everything not reached.
 
 Outcomes come from the trail (the transition taken, the alternatives checked before it, the guards a waiting state
 is blocked on) and from evaluating, after each input, the guards of every active state's transitions, so that a
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pathway.definition.analysis import Analysis
+from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.escape import escape
 from pathway.engine.selection import outcome
 from pathway.expr import Scope
@@ -68,6 +70,7 @@ class Coverage:
     states: tuple[str, ...]
     transitions: tuple[str, ...]
     guards: tuple[tuple[str, str], ...]  # every (guarded transition id, outcome)
+    timers: tuple[str, ...]  # the transitions with 'after', also among transitions
     visited: frozenset[str]
     fired: frozenset[str]
     outcomes: frozenset[tuple[str, str]]
@@ -85,11 +88,16 @@ class Coverage:
         return self.percent(sum(t in self.fired for t in self.transitions), len(self.transitions))
 
     @property
+    def timer_percent(self) -> float:
+        return self.percent(sum(t in self.fired for t in self.timers), len(self.timers))
+
+    @property
     def guard_percent(self) -> float:
         return self.percent(sum(g in self.outcomes for g in self.guards), len(self.guards))
 
     def to_json(self) -> dict[str, Any]:
-        """For states, transitions and guard outcomes: how many are reached, of how many, and those that are not."""
+        """For states, transitions, timers (transitions with 'after', counted among transitions too) and guard
+        outcomes: how many are reached, of how many, and those that are not."""
 
         def part(items: Sequence[Any], reached: frozenset[Any], missing: list[Any]) -> dict[str, Any]:
             count = sum(i in reached for i in items)
@@ -104,6 +112,7 @@ class Coverage:
         return {
             "states": part(self.states, self.visited, [s for s in self.states if s not in self.visited]),
             "transitions": part(self.transitions, self.fired, [t for t in self.transitions if t not in self.fired]),
+            "timers": part(self.timers, self.fired, [t for t in self.timers if t not in self.fired]),
             "guard_outcomes": part(self.guards, self.outcomes, guards),
         }
 
@@ -117,10 +126,17 @@ def coverage(
         tuple(index.states),
         tuple(t.id for t in index.transitions),
         guards,
+        tuple(t.id for t in index.transitions if t.after is not None),
         frozenset(visited),
         frozenset(fired),
         frozenset(outcomes),
     )
+
+
+def _transition(t: TransitionInfo) -> str:
+    """A transition as the coverage report names it: a timer says so, with its duration."""
+    after = t.transition.after
+    return f"timer '{t.id}' (after {after})" if after is not None else f"transition '{t.id}'"
 
 
 def render_coverage(cov: Coverage, analysis: Analysis, doc: SourceDocument, scenarios: int) -> str:
@@ -133,15 +149,19 @@ def render_coverage(cov: Coverage, analysis: Analysis, doc: SourceDocument, scen
         f"Coverage of {doc.path} by {scenarios} scenario(s):",
         f"  states          {count(sum(s in cov.visited for s in cov.states), len(cov.states))}",
         f"  transitions     {count(sum(t in cov.fired for t in cov.transitions), len(cov.transitions))}",
-        f"  guard outcomes  {count(sum(g in cov.outcomes for g in cov.guards), len(cov.guards))} (true/false/unknown)",
     ]
+    if cov.timers:
+        lines.append(f"  timers          {count(sum(t in cov.fired for t in cov.timers), len(cov.timers))}")
+    lines.append(
+        f"  guard outcomes  {count(sum(g in cov.outcomes for g in cov.guards), len(cov.guards))} (true/false/unknown)"
+    )
     missing = [
         f"  {doc.path}:{doc.mark(index.states[s].path, key=True).line}: state '{s}' is never entered"
         for s in cov.states
         if s not in cov.visited
     ]
     missing += [
-        f"  {doc.path}:{doc.mark(t.path).line}: transition '{t.id}' never fires"
+        f"  {doc.path}:{doc.mark(t.path).line}: {_transition(t)} never fires"
         for t in index.transitions
         if t.id not in cov.fired
     ]

@@ -1,5 +1,6 @@
 """Run designer scenarios (``pathway test``): each scenario's steps go through the engine, and after every step
-with an ``expect`` the active states, recommendations, findings, needs and deviations are compared with it.
+with an ``expect`` the active states, recommendations, findings, needs, deviations, and what is due and overdue
+(:mod:`pathway.scenarios.due`) are compared with it.
 
 Scenario steps are validated exactly like journey entries (same diagnostics, same positions), and every id an
 expectation names must exist in the pathway (PW320), so a typo cannot make a scenario pass by accident.
@@ -21,6 +22,7 @@ from pathway.engine.runner import Runner
 from pathway.errors import InvalidInputError
 from pathway.journey.check import LoadedJourney, check_journey_document
 from pathway.scenarios.coverage import guard_outcomes
+from pathway.scenarios.due import check_due, due_failures
 from pathway.scenarios.model import Expect, ScenarioFile
 from pathway.source.files import display_path
 from pathway.source.locate import located
@@ -92,6 +94,7 @@ def _check_expect(doc: SourceDocument, path: DocPath, expect: Expect, analysis: 
                 yield located(
                     doc, (*path, "expect", key, i), "PW320", f"expectation names unknown {kind} '{name}'", hint=hint
                 )
+    yield from check_due(doc, (*path, "expect"), expect, analysis)
 
 
 def load_scenarios(path: Path, analysis: Analysis) -> list[tuple[str, int, LoadedJourney, dict[int, Expect]]]:
@@ -147,7 +150,7 @@ def _failures(step: int, at: str, expect: Expect, summary: SummaryRecord, deviat
     for name in expect.not_deviations:
         if name in deviations:
             out.append(f"after step {step} ({at}): expected no deviation for '{name}', but it was not recommended")
-    return out
+    return out + due_failures(f"after step {step} ({at}): ", expect, summary)
 
 
 def run_scenario(
