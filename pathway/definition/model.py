@@ -69,6 +69,11 @@ def _absent(value: object) -> bool:
     return value is None
 
 
+def _empty(value: object) -> bool:
+    """Like :func:`_absent`, for a catalogue added after 0.1.0 that defaults to empty (``constraints``)."""
+    return not value
+
+
 class Model(BaseModel):
     """Base of every definition model: frozen, strict, no unknown keys."""
 
@@ -96,6 +101,19 @@ class Code(Model):
 
 
 FactType = Literal["bool", "int", "number", "enum", "date", "datetime"]
+AssumedValue = bool | int | Number | str
+"""A value a fact may be assumed to have: true/false, a number, or an enum value (never a date)."""
+
+
+class Assumption(Model):
+    """What to assume while a fact is unknown. Guards read the assumed value, every read of it is marked as
+    assumed in the trail and the run output, and the pathway still asks for the fact."""
+
+    value: AssumedValue = Field(
+        description="The value guards read while the fact is unknown; it must fit the fact's type, values and range."
+    )
+    note: Text = Field(description="Why this is safe to assume; shown wherever the assumed value is used.")
+    evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence supporting it.")
 
 
 class Fact(Model):
@@ -116,6 +134,12 @@ class Fact(Model):
         exclude_if=_absent,
         description="How long a value stays current after the input that gave it, e.g. '21d'; past that the fact is "
         "unknown again (the trail records the expiry) until a new value is given.",
+    )
+    assume: Assumption | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="What guards read while the fact is unknown ({value, note, evidence}); each such read is marked "
+        "as assumed, and the pathway still asks for the fact. Not for date and date-time facts.",
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
@@ -144,6 +168,20 @@ class Derived(Model):
     description: str | None = Field(default=None, description="What the derived value means.")
     unit: str | None = Field(default=None, description="Unit of a numeric result.")
     note: str | None = Field(default=None, description="A documented choice about this definition.")
+
+
+class Constraint(Model):
+    """A condition over facts that holds for every patient, such as 'no motor weakness and a motor grade of 3 or
+    more cannot both be true'. A journey whose facts make it definitely false is refused (PW311); while a fact it
+    reads is unknown it is not broken."""
+
+    expr: Text = Field(
+        description="A condition in the guard language over facts and derived facts, e.g. 'not (motor_weakness == "
+        '"none" and motor_grade >= 3)\'; it cannot read the clock.'
+    )
+    message: Text = Field(description="What is contradictory when it is broken, in a clinician's words.")
+    evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence behind it.")
+    note: str | None = Field(default=None, description="A documented choice about this constraint.")
 
 
 class EventDef(Model):
@@ -288,6 +326,11 @@ class Pathway(Model):
     evidence: dict[EvidenceId, Evidence] = Field(default_factory=dict, description="Citable sources by id.")
     facts: dict[Id, Fact] = Field(description="The data dictionary: every fact a guard may read.")
     derived: dict[Id, Derived] = Field(default_factory=dict, description="Named expressions over facts.")
+    constraints: dict[Id, Constraint] = Field(
+        default_factory=dict,
+        exclude_if=_empty,
+        description="Named conditions over facts that hold for every patient; a journey that breaks one is refused.",
+    )
     events: dict[Id, EventDef] = Field(default_factory=dict, description="Explicit triggers journeys may send.")
     actions: dict[Id, Action] = Field(default_factory=dict, description="The recommendation catalogue.")
     findings: dict[Id, Finding] = Field(default_factory=dict, description="The working-diagnosis catalogue.")

@@ -123,6 +123,7 @@ class Code(StrEnum):
     PW308 = "PW308", "journey time or date not valid"
     PW309 = "PW309", "journey pins another pathway"
     PW310 = "PW310", "journey reason without done"
+    PW311 = "PW311", "journey facts break a constraint of the pathway"
     PW320 = "PW320", "scenario expectation names an unknown id"
     # Trails and the engine
     PW401 = "PW401", "trail file unreadable", _E, _UNREADABLE

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
+from pathway.definition.constraints import assumed_values
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
@@ -32,12 +33,15 @@ from pathway.journey.check import Input, LoadedJourney, input_to_record
 from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
+    Assumed,
     Check,
     Due,
     EngineRef,
     FirstIssued,
     JourneyRef,
     PathwayRef,
+    Read,
+    ReadAssumed,
     StateWaiting,
 )
 from pathway.trail.records import (
@@ -78,6 +82,8 @@ class _Run:
         self.facts: dict[str, object] = {}
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
+        self.assumed: dict[str, object] = {}  # fact -> its assumed value, in the scope guards see now
+        self.in_force: dict[str, str] = {}  # fact -> when a recorded guard first read it as assumed
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
@@ -124,7 +130,23 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        return check_of(c, self.analysis.derived, self.supplied, self.given_by)
+        check = check_of(c, self.analysis.derived, self.supplied, self.given_by, self.assumed)
+        self.note_assumed(check.read)
+        return check
+
+    def scope(self) -> Scope:
+        """What guards see now: the facts given, the clock, and the assumed value of each fact with an ``assume``
+        that is not given (unless the facts given contradict it: :mod:`pathway.definition.constraints`), read only
+        where the facts alone leave a guard unknown and the assumption decides it (:mod:`pathway.expr.evaluate`)."""
+        self.assumed = assumed_values(self.analysis, self.facts)
+        now, given = self.timeline.now, self.timeline.given
+        return Scope(self.facts, self.analysis.derived, now, given=given, assumed=self.assumed)
+
+    def note_assumed(self, read: Mapping[str, Read] | None) -> None:
+        """An assumption is in force from the first recorded read of its value until its fact is given."""
+        for name, entry in (read or {}).items():
+            if isinstance(entry, ReadAssumed):
+                self.in_force.setdefault(name, self.at)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -142,6 +164,7 @@ class _Run:
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = self.given_by[name] = inp.seq
+            self.in_force.pop(name, None)
             self.timeline.give(name)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -187,7 +210,7 @@ class _Run:
 
     def armed(self, falling: list[Timer]) -> None:
         """Record each timer that fell due now and did not fire because its guard is false (it stays armed)."""
-        scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+        scope = self.scope()
         for timer in falling:
             t = timer.transition
             if t.source not in self.active or self.timeline.entered.get(t.source) != timer.entered:
@@ -240,7 +263,7 @@ class _Run:
             if self.machine.terminated:
                 self.waits = {}
                 return
-            scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+            scope = self.scope()
             selection = select(self.analysis, self.active, trigger, scope, self.timeline.clock())
             self.guard_errors.meet(selection.waits)
             if trigger is None:
@@ -262,6 +285,8 @@ class _Run:
         self.timeline.leave(before - self.active)
         self.timeline.enter(self.active - before)
         lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
+        read = read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by, self.assumed)
+        self.note_assumed(read)
         self.emit(
             TransitionRecord,
             id=t.id,
@@ -270,7 +295,7 @@ class _Run:
             trigger=t.event,
             guard=t.when,
             outcome=fire.chosen.outcome,
-            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by),
+            read=read,
             alternatives=tuple(self.checked(c) for c in fire.before),
             evidence=tuple(t.evidence),
             exited=self.sorted_states(before - self.active),
@@ -384,9 +409,21 @@ class _Run:
             sorted(overdue, key=lambda d: (d.at, d.id))
         )
 
+    def assumptions(self) -> tuple[Assumed, ...]:
+        """The assumptions in force, by fact: read as assumed by a recorded guard, not given since, and still
+        assumed (the facts given may have come to contradict one)."""
+        live = assumed_values(self.analysis, self.facts)
+        facts = self.analysis.pathway.facts
+        return tuple(
+            Assumed(fact=name, value=json_value(live[name]), since=since, note=assume.note)
+            for name, since in sorted(self.in_force.items())
+            if name in live and (assume := facts[name].assume) is not None
+        )
+
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
+        assumed = self.assumptions()
         due, overdue = self.deadlines()
         record = self.sealed(
             SummaryRecord,
@@ -394,13 +431,14 @@ class _Run:
             recommendations=self.active_items("recommendation"),
             findings=self.active_items("finding"),
             issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
-            needs=tuple(sorted({n for w in self.waits.values() for n in w.needs})),
+            needs=tuple(sorted({n for w in self.waits.values() for n in w.needs} | {a.fact for a in assumed})),
             waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,
             errors=self.guard_errors.summary(),
             due=due or None,
             overdue=overdue or None,
+            assumed=assumed or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

@@ -54,6 +54,7 @@ class RunResult:
             "findings": s["findings"],
             "issued": s["issued"],
             "needs": s["needs"],
+            "assumed": s.get("assumed", []),
             "due": s.get("due", []),
             "overdue": s.get("overdue", []),
         }

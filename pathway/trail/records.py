@@ -16,6 +16,7 @@ from pydantic import Field, TypeAdapter
 
 from pathway.trail.parts import (
     ActiveItem,
+    Assumed,
     Check,
     Due,
     EngineRef,
@@ -206,7 +207,9 @@ class SummaryRecord(Step):
     recommendations: tuple[ActiveItem, ...] = Field(description="The active recommendations.")
     findings: tuple[ActiveItem, ...] = Field(description="The active findings.")
     issued: tuple[FirstIssued, ...] = Field(description="Every recommendation ever issued, with its first time.")
-    needs: tuple[str, ...] = Field(description="The facts the pathway waits for, sorted.")
+    needs: tuple[str, ...] = Field(
+        description="The facts the pathway waits for, and those it reads as assumed (see `assumed`), sorted."
+    )
     waiting: tuple[StateWaiting, ...] = Field(description="The states that wait, with what each needs.")
     terminated: bool = Field(description="Whether the chart reached a final top-level state.")
     error: str | None = Field(description="Why the engine stopped early (PW410 or PW412), or null.")
@@ -219,6 +222,10 @@ class SummaryRecord(Step):
     )
     overdue: tuple[Due, ...] | None = optional(
         "Each active recommendation past its deadline and not done, in time order; absent when none is."
+    )
+    assumed: tuple[Assumed, ...] | None = optional(
+        "The assumptions in force, by fact: each fact a guard read as assumed and that no input has given since; "
+        "absent when there is none. Each is also listed in `needs`: the pathway still asks for it."
     )
     signature: Signature | None = optional(
         "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
