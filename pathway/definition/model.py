@@ -106,8 +106,9 @@ AssumedValue = bool | int | Number | str
 
 
 class Assumption(Model):
-    """What to assume while a fact is unknown. Guards read the assumed value, every read of it is marked as
-    assumed in the trail and the run output, and the pathway still asks for the fact."""
+    """What to assume while a fact is not recorded. A guard that the recorded facts leave undecided, and that the
+    assumed value decides, reads it; every such read is marked as assumed in the trail, the run output and explain,
+    and the pathway still asks for the fact."""
 
     value: AssumedValue = Field(
         description="The value guards read while the fact is unknown; it must fit the fact's type, values and range."
@@ -138,8 +139,9 @@ class Fact(Model):
     assume: Assumption | None = Field(
         default=None,
         exclude_if=_absent,
-        description="What guards read while the fact is unknown ({value, note, evidence}); each such read is marked "
-        "as assumed, and the pathway still asks for the fact. Not for date and date-time facts.",
+        description="The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
+        "note, evidence}); each such read is marked as assumed, and the pathway still asks for the fact. Not for "
+        "date and date-time facts.",
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 

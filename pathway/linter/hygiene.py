@@ -41,8 +41,9 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard or derived fact reads (known() included), from the expressions compiled at load time."""
-    compiled = [*analysis.guards.values(), *analysis.derived.values()]
+    """Every name a guard, derived fact or constraint reads (known() included), from the expressions compiled at
+    load time."""
+    compiled = [*analysis.guards.values(), *analysis.derived.values(), *analysis.constraints.values()]
     return {name for expression in compiled for name in expression.names}
 
 
@@ -53,7 +54,7 @@ def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
         if name not in read:
             yield LintFinding(
                 ("facts", name),
-                f"fact '{name}' is declared but no guard or derived fact reads it",
+                f"fact '{name}' is declared but no guard, derived fact or constraint reads it",
                 "remove it, or keep it as recorded context with '# pathway: allow PW521 because ...'",
                 key=True,
             )

@@ -11,7 +11,9 @@ from pydantic.fields import FieldInfo
 
 from pathway.definition.model import (
     Action,
+    Assumption,
     Code,
+    Constraint,
     Derived,
     Duration,
     EventDef,
@@ -35,7 +37,9 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (Evidence, "An entry of `evidence:`, keyed by its id."),
     (Fact, "An entry of `facts:`, keyed by the fact's name (the name guards use)."),
     (Code, "The `code:` of a fact."),
+    (Assumption, "The `assume:` of a fact: what guards read while it is not recorded (see Recommendations)."),
     (Derived, "An entry of `derived:`, keyed by its name."),
+    (Constraint, "An entry of `constraints:`, keyed by its name (see Recommendations)."),
     (EventDef, "An entry of `events:`, keyed by the event's name."),
     (Action, "An entry of `actions:`, keyed by the action id."),
     (Finding, "An entry of `findings:`, keyed by the finding id."),
