@@ -8,11 +8,13 @@ tree's shape) live in :mod:`pathway.definition.loader`, which reports them with 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -101,7 +103,21 @@ class Code(Model):
 
 
 FactType = Literal["bool", "int", "number", "enum", "date", "datetime"]
-AssumedValue = bool | int | Number | str
+
+
+def _one_value(value: object) -> object:
+    """One scalar, checked before the union so that a list or null gets one error, not one per member."""
+    if isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    what = {list: "a list", dict: "a mapping", type(None): "nothing (null)"}.get(type(value), repr(value))
+    raise PydanticCustomError(
+        "assumed_value",
+        "an assumed value is one value (true or false, a number, or an enum value), not {what}",
+        {"what": what, "hint": "write the value guards read while the fact is not recorded, e.g. 'value: false'"},
+    )
+
+
+AssumedValue = Annotated[bool | int | Number | str, BeforeValidator(_one_value)]
 """A value a fact may be assumed to have: true/false, a number, or an enum value (never a date)."""
 
 
@@ -115,6 +131,18 @@ class Assumption(Model):
     )
     note: Text = Field(description="Why this is safe to assume; shown wherever the assumed value is used.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence supporting it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return data
+        shown = "false" if data is False else "true" if data is True else "..."
+        raise PydanticCustomError(
+            "assume_mapping",
+            "'assume' takes the value and why it is safe to assume it, as a mapping",
+            {"hint": f"write assume: {{value: {shown}, note: why it is safe to assume while it is not recorded}}"},
+        )
 
 
 class Fact(Model):

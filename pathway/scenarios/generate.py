@@ -5,7 +5,8 @@ the bounds) that fires it. A journey is a list of steps; a step sets facts (valu
 :mod:`pathway.definition.domains`; date facts are never set) and optionally sends a declared event. From a journey the
 search tries, for every active state with a transition not yet fired and each of its triggers (no event, or one of
 its events), the first assignment (fewest changed facts first) of the facts its guards read that makes the
-decision rule choose each transition, checked on the guards alone. Every such step runs through the engine; it is
+decision rule choose each transition, checked on the guards alone; an assignment that breaks one of the pathway's
+constraints is never tried (a journey that gives it would be refused). Every such step runs through the engine; it is
 kept when it fires a transition not fired before or enters a state not entered before. The search is
 bounded (:data:`MAX_DEPTH` steps, :data:`MAX_RUNS` engine runs, :data:`MAX_ASSIGNMENTS` assignments per state
 and trigger) and deterministic, so the same definition always gives the same file.
@@ -23,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import assumed_values, forbidden
 from pathway.definition.domains import Domain, assignments, fact_domains, facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner, RunResult
 from pathway.engine.selection import Clock, Fire, decide
-from pathway.errors import ExitCode, UsageError
+from pathway.errors import ExitCode, InvalidInputError, UsageError
 from pathway.expr import Scope
 from pathway.journey.check import journey_from_data
 from pathway.scenarios.run import run_file
@@ -116,14 +118,18 @@ class _Search:
         self.reached: set[str] = set()
         self.runs = 0
 
-    def run(self, steps: Sequence[Step]) -> RunResult:
+    def run(self, steps: Sequence[Step]) -> RunResult | None:
+        """The run of a journey made of these steps; None when the journey is refused (it breaks a constraint)."""
         self.runs += 1
         events = []
         for day, step in enumerate(steps, start=1):
             entry: dict[str, object] = {"at": f"2026-01-{day:02d}", "facts": {k: v for k, v in step if k != "event"}}
             entry |= {k: v for k, v in step if k == "event"}
             events.append(entry)
-        return self.runner.run(journey_from_data({"journey": "gen", "events": events}, self.analysis))
+        try:
+            return self.runner.run(journey_from_data({"journey": "gen", "events": events}, self.analysis))
+        except InvalidInputError:
+            return None
 
     def steps_from(self, node: _Node) -> Iterator[Step]:
         """For each active state with a transition not yet fired and each of its triggers: the first step (fewest
@@ -142,7 +148,10 @@ class _Search:
         chosen: set[str] = set()
         changes = itertools.chain([()], _changes(facts, self.domains, node.known))
         for change in itertools.islice(changes, MAX_ASSIGNMENTS):
-            scope = Scope({**node.known, **dict(change)}, self.analysis.derived, None)
+            given = {**node.known, **dict(change)}
+            if forbidden(self.analysis, given):
+                continue
+            scope = Scope(given, self.analysis.derived, None, assumed=assumed_values(self.analysis, given))
             outcome = decide(self.analysis.index, self.analysis, state, trigger or None, scope, _ANY_TIME)
             if isinstance(outcome, Fire) and outcome.transition.id not in chosen:
                 chosen.add(outcome.transition.id)
@@ -156,7 +165,7 @@ class _Search:
                 return
             steps = (*node.steps, step)
             result = self.run(steps)
-            if not result.ok:
+            if result is None or not result.ok:
                 continue
             moves = [r for r in result.records if isinstance(r, TransitionRecord | StartRecord)]
             fired = [r.id for r in moves if isinstance(r, TransitionRecord)]
@@ -176,6 +185,8 @@ class _Search:
 
     def search(self) -> None:
         first = self.run([()])
+        if first is None:  # a step without facts breaks nothing: unreachable, kept for the type checker
+            return
         self.reached |= set(first.summary.states)
         self.seen |= self.reached
         frontier = [_Node((), first.summary.states, {})]
