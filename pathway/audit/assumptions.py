@@ -35,8 +35,9 @@ def assuming(name: str, value: object, note: str | None, since: str | None = Non
 
 
 def in_force(records: Sequence[Record]) -> dict[str, tuple[object, str]]:
-    """The assumptions the records show in force at their end, by fact: read at the assumed value (value, when
-    first read), not given by an input since and not read as unknown since (the facts given contradicted it)."""
+    """The assumptions the records show in force at their end, by fact name: read at the assumed value (value, when
+    first read), not given by an input since and not read as unknown since (the facts given contradicted it). An
+    assumption that keeps a guard false without a record (the engine's summary lists it) is not among them."""
     found: dict[str, tuple[object, str]] = {}
     for r in records:
         if isinstance(r, InputRecord):
@@ -49,7 +50,7 @@ def in_force(records: Sequence[Record]) -> dict[str, tuple[object, str]]:
                     found.setdefault(name, (entry.value, record_time(r)))
                 elif isinstance(entry, ReadUnknown):
                     found.pop(name, None)
-    return found
+    return dict(sorted(found.items()))
 
 
 def assumption_notes(analysis: Analysis | None, summary: SummaryRecord | None = None) -> dict[str, str]:

@@ -148,6 +148,19 @@ class _Run:
             if isinstance(entry, ReadAssumed):
                 self.in_force.setdefault(name, self.at)
 
+    def standing(self) -> None:
+        """An assumption is in force too while it decides an eventless guard of an active state that does not
+        fire (which no record shows): the patient stays where the assumption keeps them."""
+        if not self.analysis.assumptions or self.machine is None or self.machine.terminated:
+            return
+        scope, clock = self.scope(), self.timeline.clock()
+        for state in self.sorted_states(self.active):
+            for t in self.analysis.index.outgoing(state):
+                if t.event is None and t.id in self.analysis.guards:
+                    checked = check_timer(t, self.analysis, scope, clock)  # a timer not due yet reads nothing
+                    for name in checked.evaluation.assumed if checked.evaluation is not None else ():
+                        self.in_force.setdefault(name, self.at)
+
     # --- steps ----------------------------------------------------------------------------------------------
 
     def apply(self, inp: Input) -> None:
@@ -171,6 +184,7 @@ class _Run:
             self.complete(inp.event)
         if inp.done is not None:
             self.conformance(inp, before)
+        self.standing()
         self.report_waits()
         self.report_errors()
 
@@ -205,6 +219,7 @@ class _Run:
         if self.error is None:
             self.armed(falling)
             self.recur(moment)
+        self.standing()
         self.report_waits()
         self.report_errors()
 
