@@ -30,7 +30,7 @@ def assumed_reads(*reads: Mapping[str, Read] | None) -> dict[str, object]:
 
 def assuming(name: str, value: object, note: str | None, since: str | None = None) -> str:
     """``assuming ivig_contraindicated=false: not recorded (why)``: a fact read at its assumed value."""
-    why = f" ({note})" if note else ""
+    why = f" ({' '.join(note.split())})" if note else ""  # a folded YAML note ends with a line break
     return f"assuming {name}={_text(value)}: not recorded{why}" + (f", since {since}" if since else "")
 
 

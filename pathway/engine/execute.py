@@ -430,7 +430,7 @@ class _Run:
         live = assumed_values(self.analysis, self.facts)
         facts = self.analysis.pathway.facts
         return tuple(
-            Assumed(fact=name, value=json_value(live[name]), since=since, note=assume.note)
+            Assumed(fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
             for name, since in sorted(self.in_force.items())
             if name in live and (assume := facts[name].assume) is not None
         )
