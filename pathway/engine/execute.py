@@ -6,9 +6,10 @@ and the virtual clock (the input's ``at``; never the wall clock), run eventless 
 the input's ``event`` (if any) followed by eventless transitions to completion again; then record ``done`` care
 that the pathway did not recommend as a deviation, which states wait for which facts, and which are blocked by a
 guard that could not be evaluated (PW411; the run goes on, but it is not ok). ``docs/time.md`` states the rules of
-time. Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies each selected transition
-to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into
-trail parts.
+time. Guards see the facts given and, where those leave one undecided, the assumed values of the facts not given
+(:mod:`pathway.engine.assumed`, ``docs/recommendations.md``). Selection rules live in
+:mod:`pathway.engine.selection`; python-statemachine applies each selected transition to the configuration
+(:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into trail parts.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
-from pathway.definition.constraints import assumed_values
 from pathway.definition.model import Action, Finding, Recommendation
+from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.items import Carried
@@ -33,15 +34,12 @@ from pathway.journey.check import Input, LoadedJourney, input_to_record
 from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
-    Assumed,
     Check,
     Due,
     EngineRef,
     FirstIssued,
     JourneyRef,
     PathwayRef,
-    Read,
-    ReadAssumed,
     StateWaiting,
 )
 from pathway.trail.records import (
@@ -82,8 +80,7 @@ class _Run:
         self.facts: dict[str, object] = {}
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
-        self.assumed: dict[str, object] = {}  # fact -> its assumed value, in the scope guards see now
-        self.in_force: dict[str, str] = {}  # fact -> when a recorded guard first read it as assumed
+        self.assumptions = Assumptions(analysis)
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
@@ -130,36 +127,22 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        check = check_of(c, self.analysis.derived, self.supplied, self.given_by, self.assumed)
-        self.note_assumed(check.read)
+        check = check_of(c, self.analysis.derived, self.supplied, self.given_by, self.assumptions.now)
+        self.assumptions.note(check.read, self.at)
         return check
 
     def scope(self) -> Scope:
         """What guards see now: the facts given, the clock, and the assumed value of each fact with an ``assume``
         that is not given (unless the facts given contradict it: :mod:`pathway.definition.constraints`), read only
         where the facts alone leave a guard unknown and the assumption decides it (:mod:`pathway.expr.evaluate`)."""
-        self.assumed = assumed_values(self.analysis, self.facts)
-        now, given = self.timeline.now, self.timeline.given
-        return Scope(self.facts, self.analysis.derived, now, given=given, assumed=self.assumed)
-
-    def note_assumed(self, read: Mapping[str, Read] | None) -> None:
-        """An assumption is in force from the first recorded read of its value until its fact is given."""
-        for name, entry in (read or {}).items():
-            if isinstance(entry, ReadAssumed):
-                self.in_force.setdefault(name, self.at)
+        assumed = self.assumptions.current(self.facts)
+        return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given, assumed=assumed)
 
     def standing(self) -> None:
-        """An assumption is in force too while it decides an eventless guard of an active state that does not
-        fire (which no record shows): the patient stays where the assumption keeps them."""
-        if not self.analysis.assumptions or self.machine is None or self.machine.terminated:
-            return
-        scope, clock = self.scope(), self.timeline.clock()
-        for state in self.sorted_states(self.active):
-            for t in self.analysis.index.outgoing(state):
-                if t.event is None and t.id in self.analysis.guards:
-                    checked = check_timer(t, self.analysis, scope, clock)  # a timer not due yet reads nothing
-                    for name in checked.evaluation.assumed if checked.evaluation is not None else ():
-                        self.in_force.setdefault(name, self.at)
+        """The assumptions that keep the patient where they are: see :mod:`pathway.engine.assumed`."""
+        if self.analysis.assumptions and self.machine is not None and not self.machine.terminated:
+            transitions = (t for s in self.sorted_states(self.active) for t in self.analysis.index.outgoing(s))
+            self.assumptions.standing(transitions, self.scope(), self.timeline.clock(), self.at)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -177,7 +160,7 @@ class _Run:
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = self.given_by[name] = inp.seq
-            self.in_force.pop(name, None)
+            self.assumptions.given(name)
             self.timeline.give(name)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -300,8 +283,9 @@ class _Run:
         self.timeline.leave(before - self.active)
         self.timeline.enter(self.active - before)
         lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
-        read = read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by, self.assumed)
-        self.note_assumed(read)
+        assumed = self.assumptions.now
+        read = read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by, assumed)
+        self.assumptions.note(read, self.at)
         self.emit(
             TransitionRecord,
             id=t.id,
@@ -424,21 +408,10 @@ class _Run:
             sorted(overdue, key=lambda d: (d.at, d.id))
         )
 
-    def assumptions(self) -> tuple[Assumed, ...]:
-        """The assumptions in force, by fact: read as assumed by a recorded guard, not given since, and still
-        assumed (the facts given may have come to contradict one)."""
-        live = assumed_values(self.analysis, self.facts)
-        facts = self.analysis.pathway.facts
-        return tuple(
-            Assumed(fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
-            for name, since in sorted(self.in_force.items())
-            if name in live and (assume := facts[name].assume) is not None
-        )
-
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
-        assumed = self.assumptions()
+        assumed = self.assumptions.summary(self.facts)
         due, overdue = self.deadlines()
         record = self.sealed(
             SummaryRecord,
