@@ -16,6 +16,7 @@ import pathway
 from pathway.audit.explain import explain
 from pathway.audit.replay import replay
 from pathway.audit.report import render_run
+from pathway.cli.main import main
 from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
 from pathway.engine.runner import RunResult
@@ -168,3 +169,8 @@ def test_assumptions_do_not_change_the_hash_of_a_definition_that_does_not_use_th
     dumped = bundled.model_dump(mode="json")
     assert "constraints" not in dumped
     assert all("assume" not in fact for fact in dumped["facts"].values())
+
+
+def test_show_names_each_assumed_value(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(PATHWAY)]) == 0
+    assert "ivig_contraindicated         bool; assumed false while not recorded" in capsys.readouterr().out

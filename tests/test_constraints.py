@@ -5,6 +5,7 @@ golden trails for the fixture's journeys, and replay reproduces each."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,13 @@ def test_scenario_generation_never_gives_facts_that_break_a_constraint(analysis:
             given |= {k: v for k, v in step if k != "event"}
             assert breaches(analysis, given) == []
     assert {g.transition.id for g in found.generated} >= {"assess->severe", "assess->mild", "mild->severe"}
+
+
+def test_show_lists_the_constraints(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(PATHWAY)]) == 0
+    text = capsys.readouterr().out
+    assert "Constraints (2):" in text
+    assert 'motor_consistent             not (motor_weakness == "none" and severe_motor)' in text
+    assert main(["show", str(PATHWAY), "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["constraints"]
+    assert shown["never_treated"]["message"] == "never on bortezomib but bortezomib cycles completed"
