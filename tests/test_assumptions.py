@@ -174,3 +174,19 @@ def test_assumptions_do_not_change_the_hash_of_a_definition_that_does_not_use_th
 def test_show_names_each_assumed_value(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", str(PATHWAY)]) == 0
     assert "ivig_contraindicated         bool; assumed false while not recorded" in capsys.readouterr().out
+
+
+def test_explain_reads_a_pending_timer_s_guard_as_the_engine_would(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "pathway: p\nversion: 1.0.0\ntitle: P\nstatus: draft\nfacts:\n  go: {type: bool}\n"
+        "  protected: {type: bool, assume: {value: false, note: a reminder does no harm}}\n"
+        "states:\n  s:\n    initial: true\n    transitions:\n"
+        "      - {to: t, after: 3d, when: go and not protected}\n  t: {final: true}\n",
+        encoding="utf-8",
+    )
+    trail = tmp_path / "trail.jsonl"
+    pathway.run(path, {"journey": "j", "events": [{"at": "2026-03-02", "facts": {"go": True}}]}).write(trail)
+    lines = explain(trail, pathway=path).lines
+    guard = lines[next(i for i, line in enumerate(lines) if "s->t: after 3d" in line) + 1]
+    assert guard.strip() == "its guard go and not protected is true now  [go=true (#1), protected=false (assumed)]"
