@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from pathway.audit.replay import ReplayResult, replay
 from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import breaches
 from pathway.definition.loader import load_analysis
 from pathway.definition.model import Fact
 from pathway.engine.runner import Runner, RunResult
@@ -124,9 +125,11 @@ def later(moment: datetime, kind: int, amount: int) -> datetime:
 @st.composite
 def journeys(draw: st.DrawFn, analysis: Analysis, least: int = 1) -> dict[str, Any]:
     """A valid journey for ``analysis``: ``least`` to 15 events in time order, each with a random subset of facts
-    and sometimes an event, care given (with a reason) or a note."""
+    and sometimes an event, care given (with a reason) or a note. A fact that would break one of the pathway's
+    constraints is left out (see :func:`consistent`)."""
     p = analysis.pathway
     values = {name: s for name, fact in p.facts.items() if (s := fact_values(fact)) is not None}
+    given: dict[str, object] = {}
     moment = datetime.combine(draw(st.dates(date(2000, 1, 1), date(2040, 12, 31))), time(0))
     events: list[dict[str, Any]] = []
     for _ in range(draw(st.integers(least, 15))):
@@ -135,7 +138,7 @@ def journeys(draw: st.DrawFn, analysis: Analysis, least: int = 1) -> dict[str, A
         names = draw(st.lists(st.sampled_from(sorted(values)), unique=True)) if values else []
         empty = draw(st.booleans())  # 'facts: {}' is valid too
         if names or empty:
-            event["facts"] = {name: draw(values[name]) for name in names}
+            event["facts"] = consistent(analysis, given, {name: draw(values[name]) for name in names})
         if draw(st.booleans()) and p.events:
             event["event"] = draw(st.sampled_from(sorted(p.events)))
         if p.actions and draw(st.integers(0, 3)) == 0:
@@ -149,6 +152,19 @@ def journeys(draw: st.DrawFn, analysis: Analysis, least: int = 1) -> dict[str, A
     if draw(st.booleans()):
         journey["description"] = draw(TEXT)
     return journey
+
+
+def consistent(analysis: Analysis, given: dict[str, object], facts: Mapping[str, object]) -> dict[str, object]:
+    """``facts`` without those that would break a constraint with the facts ``given`` so far (updated). Values that
+    would have gone stale are kept in ``given``: with more facts known a constraint is broken more often, so the
+    journey check, which forgets stale values, refuses none of what is kept."""
+    kept: dict[str, object] = {}
+    for name, value in facts.items():
+        typed = date.fromisoformat(str(value)) if analysis.pathway.facts[name].type == "date" else value
+        if not breaches(analysis, {**given, name: typed}):
+            kept[name] = value
+            given[name] = typed
+    return kept
 
 
 class _QuotingDumper(yaml.SafeDumper):

@@ -28,6 +28,7 @@ from pathway.journey.check import (
     journey_from_data,
     load_journey,
 )
+from pathway.journey.read import read_pin
 from tests.conftest import FIXTURES, GOLDEN, assert_golden
 
 JOURNEYS = FIXTURES / "journeys"
@@ -65,9 +66,17 @@ def _one(at: str = "2026-03-02", **event: object) -> dict[str, object]:
 # Golden diagnostics: one fixture per code, each pointing at the offending key or value ----------------------------
 
 
+def _pathway_of(path: Path, tiny: Analysis) -> Analysis:
+    """The pathway an invalid fixture is checked against: the fixture under tests/fixtures/recommendations/ it pins
+    (for what tiny cannot show, such as constraints), else tiny."""
+    pin, _ = read_pin(path)
+    pinned = FIXTURES / "recommendations" / f"{pin}.yaml"
+    return load_analysis(pinned) if pin is not None and pinned.is_file() else tiny
+
+
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_journey_matches_golden(path: Path, tiny: Analysis) -> None:
-    loaded, diagnostics = check_journey(_rel(path), tiny)
+    loaded, diagnostics = check_journey(_rel(path), _pathway_of(path, tiny))
     assert loaded is None
     assert diagnostics
     assert all(d.code in CODES and d.file == _rel(path) for d in diagnostics)
@@ -78,7 +87,7 @@ def test_invalid_journey_matches_golden(path: Path, tiny: Analysis) -> None:
 def test_every_journey_code_has_an_invalid_fixture() -> None:
     golden = "\n".join(p.read_text(encoding="utf-8") for p in (GOLDEN / "journeys").glob("*.txt"))
     journey_codes = {c for c, title in CODES.items() if title.startswith("journey ")}
-    assert len(journey_codes) == 10
+    assert len(journey_codes) == 11
     assert {c for c in journey_codes if f": {c} " not in golden} == set()
 
 

@@ -162,9 +162,10 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run_cli(capsys, "run", journey, "--format", "json")
     assert code == 0
     summary = json.loads(text)
-    keys = ["due", "error", "errors", "findings", "issued", "journey", "needs", "overdue", "pathway", "recommendations"]
-    keys += ["states", "value_errors"]
+    keys = ["assumed", "due", "error", "errors", "findings", "issued", "journey", "needs", "overdue", "pathway"]
+    keys += ["recommendations", "states", "value_errors"]
     assert sorted(summary) == keys
+    assert summary["assumed"] == []
     assert summary["error"] is None
     assert summary["errors"] == []
     assert summary["value_errors"] == []

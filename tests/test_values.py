@@ -31,7 +31,7 @@ HERE = FIXTURES / "recommendations"
 VALUES = HERE / "values.yaml"
 JOURNEYS = HERE / "journeys"
 GOLDEN_VALUES = GOLDEN / "values"
-NAMES = sorted(p.stem for p in JOURNEYS.glob("*.yaml"))
+NAMES = sorted(p.stem for p in JOURNEYS.glob("*.yaml") if "pathway: values" in p.read_text(encoding="utf-8"))
 START = {"at": "2026-05-04", "event": "start", "facts": {"weight_kg": 82, "grade": 1, "infusion_hours": 2}}
 
 

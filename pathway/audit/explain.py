@@ -1,5 +1,5 @@
-"""Answer an auditor's questions from a trail: why is the patient in these states, why was this recommended,
-why was that not, and what is due when.
+"""Answer an auditor's questions from a trail: why is the patient in these states, why was this recommended, why was
+that not, and what is due when.
 
 ``explain(trail, step=N | at=TIME, why_not=ACTION)`` reads the records up to that point (``N`` is a step as the
 run output numbers it: a record's ``seq``). For each active state it walks back the chain of transitions that led
@@ -11,6 +11,8 @@ state was entered, and its evidence with the quality each entry states. Then wha
 moment: each timer of the active states with its due time and what its guard says now, and each deadline due or
 overdue. ``why_not`` looks the action up in the pinned pathway (found by sha256, or given): the states that would
 recommend it, the transitions into them and their last recorded outcome with the facts they read.
+A guard that read a fact at its assumed value (not recorded) says so, and the assumptions in force at
+that moment are listed with why (from the pathway when it is available).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pathway.audit.assumptions import assumed_reads, assuming, assumption_notes, in_force
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import evidence_text, read_text, stance_of
 from pathway.audit.timing import (
@@ -52,6 +55,7 @@ from pathway.trail.records import (
     TransitionRecord,
     checks_in,
     header_of,
+    summary_of,
 )
 
 Moves = StartRecord | TransitionRecord
@@ -69,6 +73,8 @@ class Explanation:
     lines: tuple[str, ...]
     timers: tuple[TimerAt, ...] = field(default=())
     deadlines: tuple[DeadlineAt, ...] = field(default=())
+    assumed: Mapping[str, tuple[object, str]] = field(default_factory=dict)
+    """The assumptions in force then: fact -> (the assumed value, when a guard first read it)."""
 
     @property
     def text(self) -> str:
@@ -81,13 +87,14 @@ class Explanation:
 
     def to_json(self) -> dict[str, Any]:
         """The answer as JSON-ready data: the step and time it is at, the active states, the timers and deadlines
-        standing then, the lines."""
+        standing then, the assumptions in force, the lines."""
         return {
             "upto": self.upto,
             "at": self.at,
             "states": list(self.states),
             "timers": [t.to_json() for t in self.timers],
             "deadlines": [d.to_json() for d in self.deadlines],
+            "assumed": [{"fact": n, "value": v, "since": since} for n, (v, since) in self.assumed.items()],
             "lines": list(self.lines),
         }
 
@@ -135,8 +142,11 @@ def _entered_by(records: Sequence[Record], state: str) -> Moves | None:
 class _Reader:
     """Lines about records, with inputs shown as the steps of their input records."""
 
-    def __init__(self, records: Sequence[Record], analysis: Analysis | None = None) -> None:
+    def __init__(
+        self, records: Sequence[Record], analysis: Analysis | None = None, notes: Mapping[str, str] | None = None
+    ) -> None:
         self.analysis = analysis
+        self.notes = notes or {}
         self.steps = input_steps(records)
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.width = len(f"#{records[-1].seq}")
@@ -166,6 +176,8 @@ class _Reader:
                 lines.append(f"      not {alt.target}: a timer after {alt.after}, not due until {alt.due}")
             else:
                 lines.append(f"      not {alt.target}: {alt.guard} was {alt.outcome}  [{self.read(alt.read)}]")
+        for name, value in assumed_reads(r.read, *(alt.read for alt in r.alternatives)).items():
+            lines.append(f"      {assuming(name, value, self.notes.get(name))}")
         if r.evidence:
             lines.append(f"      evidence: {evidence_text(r.evidence, self.analysis)}")
         return lines
@@ -304,7 +316,7 @@ def explain(
     records = intact_records(trail)
     analysis = as_analysis(pathway) if pathway is not None else find_by_sha(header_of(records).pathway.sha256, root)
     cut = _cut(records, step, at)
-    reader = _Reader(records, analysis)
+    reader = _Reader(records, analysis, assumption_notes(analysis, summary_of(records)))
     active = _active(cut)
     last = cut[-1]
     now = at if at is not None else record_time(last)
@@ -322,6 +334,10 @@ def explain(
     recommended = reader.recommended(cut, analysis)
     if recommended:
         lines += ["", "Recommended now:", *recommended]
+    assumed = in_force(cut)
+    if assumed:
+        lines += ["", "Assumed, not recorded (the pathway still asks for these):"]
+        lines += [f"  {assuming(n, value, reader.notes.get(n), since)}" for n, (value, since) in assumed.items()]
     standing = upcoming(cut, active, now, analysis, reader.steps)
     lines += standing.lines
     if why_not is not None:
@@ -329,4 +345,6 @@ def explain(
             message = "needs the pinned pathway, which is not available: pass it with --pathway"
             raise UsageError(message, parameter="why_not")
         lines += ["", *reader.why_not(cut, analysis, why_not)]
-    return Explanation(last.seq, now, tuple(active), tuple(map(escape, lines)), standing.timers, standing.deadlines)
+    return Explanation(
+        last.seq, now, tuple(active), tuple(map(escape, lines)), standing.timers, standing.deadlines, assumed
+    )

@@ -27,11 +27,12 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import check, find_definitions
 from pathway.diagnostics import Diagnostic, render_text
-from pathway.diagnostics.codes import UNREADABLE
+from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
+from pathway.journey.constraints import Given, contradictions
 from pathway.trail.io import Tamper, Trail, read_trail
 from pathway.trail.keys import TrustedKeys, as_trusted
 from pathway.trail.parts import EngineRef
@@ -148,13 +149,22 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
 
 
 def _journey(records: Sequence[Record], analysis: Analysis, shown: str) -> LoadedJourney:
-    """The recorded inputs, checked again against the pathway; a problem is located at its line of the trail."""
+    """The recorded inputs, checked again against the pathway, each alone and then together against its
+    constraints (PW311); a problem is located at its line of the trail."""
     header = header_of(records)
     inputs = tuple(
         input_from_record(r.to_dict(), analysis, r.input, name=shown, line=r.seq + 1)
         for r in records
         if isinstance(r, InputRecord)
     )
+    broken = contradictions(analysis, [Given(i.at, i.facts, i.line) for i in inputs])
+    if broken:
+        raise InvalidInputError(
+            [
+                Diagnostic(code=Code.PW311, message=c.message, hint=c.hint, file=shown, line=inputs[c.index].line)
+                for c in broken
+            ]
+        )
     return LoadedJourney(
         id=header.journey.id, path="<trail>", pin=None, description=header.journey.description, inputs=inputs
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+from pathway.audit.assumptions import assumed_reads, assuming, assumption_notes
 from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
 from pathway.audit.timing import StateClock, input_steps
 from pathway.audit.values import Latest, failures, headline, issue_details, outcome, revision_details, standing
@@ -17,7 +18,17 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.grading import Stance, quality_text
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
-from pathway.trail.parts import ActiveItem, Check, Due, Read, ReadClock, ReadDerived, ReadError, ReadFact
+from pathway.trail.parts import (
+    ActiveItem,
+    Check,
+    Due,
+    Read,
+    ReadAssumed,
+    ReadClock,
+    ReadDerived,
+    ReadError,
+    ReadFact,
+)
 from pathway.trail.records import (
     DeviationRecord,
     ErrorRecord,
@@ -79,6 +90,8 @@ def read_text(read: Mapping[str, Read], steps: Mapping[int, int]) -> str:
             parts.append(f"{name} could not be evaluated")
         elif isinstance(entry, ReadClock):
             parts.append(f"{name}={entry.value}")
+        elif isinstance(entry, ReadAssumed):
+            parts.append(f"{name}={value_text(entry.value)} (assumed)")
         else:
             parts.append(f"{name} unknown")
     return ", ".join(parts)
@@ -88,8 +101,11 @@ class _Steps:
     """Renders records one after the other: what each needs to know of the records before it (the steps of the
     inputs, when each state was entered, the items shown only in passing)."""
 
-    def __init__(self, records: Sequence[Record], analysis: Analysis | None = None) -> None:
+    def __init__(
+        self, records: Sequence[Record], analysis: Analysis | None = None, notes: Mapping[str, str] | None = None
+    ) -> None:
         self.analysis = analysis
+        self.notes = notes or {}
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
@@ -117,6 +133,7 @@ class _Steps:
             return [
                 f"timer {c.id} fell due (after {c.after}) but its guard is false: {c.guard}{read}",
                 f"it stays armed: it fires when its guard becomes true while {r.state} is active",
+                *self.assuming(c.read),
             ]
         if isinstance(r, DeviationRecord):
             reason = f" (reason: {r.reason})" if r.reason else ""
@@ -143,9 +160,14 @@ class _Steps:
         elif r.outcome == "otherwise":
             lines.append("because no earlier guard was true (otherwise)")
         lines += [self.alternative(alt) for alt in r.alternatives]
+        lines += self.assuming(r.read, *(alt.read for alt in r.alternatives))
         if r.evidence:
             lines.append(f"evidence: {evidence_text(r.evidence, self.analysis)}")
         return lines
+
+    def assuming(self, *reads: Mapping[str, Read] | None) -> list[str]:
+        """A line for each fact these reads took at its assumed value."""
+        return [assuming(name, value, self.notes.get(name)) for name, value in assumed_reads(*reads).items()]
 
     def alternative(self, alt: Check) -> str:
         if alt.outcome == "pending":
@@ -209,14 +231,17 @@ def _in_passing(records: Sequence[Record]) -> dict[int, int]:
     return paired
 
 
-def render_steps(records: Sequence[Record], analysis: Analysis | None = None) -> str:
+def render_steps(
+    records: Sequence[Record], analysis: Analysis | None = None, notes: Mapping[str, str] | None = None
+) -> str:
     """Every moment with its time, then each of its records labelled with its step (``#12``: the record's seq).
     Every line is escaped: a reason or a title cannot move the cursor, clear the screen or start a line of its
     own. An item issued and retired at one moment is shown once. An issued recommendation shows the strength and
     direction its record carries (``[strong for; evidence: ...]``); with the pathway's ``analysis``, each evidence
-    id shows the quality and grade its entry states."""
+    id shows the quality and grade its entry states. ``notes``: why each assumption is made (fact -> note), shown
+    where a guard read an assumed value."""
     width = len(f"#{records[-1].seq}") if records else 2
-    steps = _Steps(records, analysis)
+    steps = _Steps(records, analysis, notes)
     lines: list[str] = []
     for m in moments(records):
         label = f"#{m.input.seq}" if m.input is not None else ""
@@ -287,6 +312,8 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     ]
     for wait in summary.waiting:
         lines.append(f"  waiting in {wait.state} for: {', '.join(wait.needs)}")
+    for a in summary.assumed or ():
+        lines.append(f"  {assuming(a.fact, a.value, a.note, a.since)}")
     lines += _due_lines(summary, analysis)
     for failed in summary.errors or ():
         lines.append(f"  guard error in {failed.state} ({failed.id}, since {failed.first}): {failed.message}")
@@ -306,5 +333,6 @@ def render_run(records: Sequence[Record], analysis: Analysis | None = None) -> s
         "",
     ]
     failed = [escape(f"  {line}") for line in failures(records)]
-    body = [*head, render_steps(records, analysis), "", render_summary(header, summary, analysis), *failed]
+    notes = assumption_notes(analysis, summary)
+    body = [*head, render_steps(records, analysis, notes), "", render_summary(header, summary, analysis), *failed]
     return "\n".join(body)

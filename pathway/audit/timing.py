@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.constraints import assumed_values
 from pathway.engine.checks import read_entries
 from pathway.engine.selection import outcome
 from pathway.errors import InvalidInputError
@@ -161,7 +162,8 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
     the records give at that moment."""
     clock = StateClock.of(records)
     facts = _Facts.of(records, analysis)
-    scope = Scope(facts.values, analysis.derived, now, given=facts.given)
+    assumed = assumed_values(analysis, facts.values)  # what the engine's guards would read too
+    scope = Scope(facts.values, analysis.derived, now, given=facts.given, assumed=assumed)
     found: list[TimerAt] = []
     for state in analysis.index.states:
         entry = clock.entered.get(state)
@@ -178,7 +180,7 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
                 shown = _with(shown, "otherwise")
             elif t.when is not None and facts.readable:
                 evaluation = analysis.guards[t.id].evaluate(scope, moment(entry[0]))
-                read = read_entries(evaluation, analysis.derived, facts.supplied)
+                read = read_entries(evaluation, analysis.derived, facts.supplied, assumed=assumed)
                 missing = tuple(sorted(evaluation.missing)) if outcome(evaluation) == "unknown" else ()
                 shown = _with(shown, outcome(evaluation), read, missing)
             elif t.when is not None:

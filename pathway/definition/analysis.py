@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
+from pathway.definition.issues import Issue, expr_issues
 from pathway.definition.model import Pathway
 from pathway.definition.values import ValueRule, compile_values
 from pathway.diagnostics import did_you_mean, one_of
@@ -22,18 +24,6 @@ from pathway.expr.types import Symbols
 OTHERWISE = "otherwise"
 MAX_DERIVED_DEPTH = 40
 """The longest chain of derived facts, each reading the next (PW205): evaluation follows it on the stack."""
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A problem at a document path; ``span`` = (scalar text, offset, length) for a part of a scalar."""
-
-    path: DocPath
-    code: str
-    message: str
-    hint: str | None = None
-    key: bool = False
-    span: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +37,8 @@ class Analysis:
     guards: Mapping[str, Compiled]  # transition id -> compiled guard ('otherwise' and absent guards excluded)
     issues: tuple[Issue, ...] = field(default=())
     values: Mapping[str, Mapping[str, ValueRule]] = field(default_factory=dict)  # action id -> value name -> rule
+    constraints: Mapping[str, Compiled] = field(default_factory=dict)  # constraint name -> compiled condition
+    assumptions: Mapping[str, object] = field(default_factory=dict)  # fact -> the value assumed while unknown
 
     @property
     def ok(self) -> bool:
@@ -74,10 +66,22 @@ def analyse(pathway: Pathway) -> Analysis:
     guards = _compile_guards(index, table, broken, issues)
 
     def report(path: DocPath, text: str, found: Iterable[object]) -> None:
-        issues.extend(_expr_issues(path, text, found))
+        issues.extend(expr_issues(path, text, found))
 
     values = compile_values(pathway.actions, table, broken, report)
-    return Analysis(pathway, index, table, derived, guards, tuple(issues), values)
+    checked = check_consistency(pathway, index, table, derived, broken)
+    issues += checked.issues
+    return Analysis(
+        pathway,
+        index,
+        table,
+        derived,
+        guards,
+        tuple(issues),
+        values,
+        constraints=checked.constraints,
+        assumptions=checked.assumptions,
+    )
 
 
 def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
@@ -191,6 +195,7 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
             yield from _missing(value.evidence, ev, "evidence", ("actions", name, "values", value_name, "evidence"))
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
+    yield from _consistency_evidence(pathway, ev)
     for info in index.states.values():
         yield from _missing(info.state.recommended, actions, "action", (*info.path, "recommend"))
         yield from _missing(info.state.conclude, findings, "finding", (*info.path, "conclude"))
@@ -204,6 +209,15 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
                 yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
         yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
     yield from _otherwise_last(index)
+
+
+def _consistency_evidence(pathway: Pathway, ev: frozenset[str]) -> Iterator[Issue]:
+    """The evidence of constraints and assumptions."""
+    for name, constraint in pathway.constraints.items():
+        yield from _missing(constraint.evidence, ev, "evidence", ("constraints", name, "evidence"))
+    for name, fact in pathway.facts.items():
+        if fact.assume is not None:
+            yield from _missing(fact.assume.evidence, ev, "evidence", ("facts", name, "assume", "evidence"))
 
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
@@ -224,14 +238,6 @@ def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
                     )
                 )
         yield from reversed(found)
-
-
-def _expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[Issue]:
-    for item in found:
-        code, message, offset, length, hint = (
-            getattr(item, a) for a in ("code", "message", "offset", "length", "hint")
-        )
-        yield Issue(path, code, message, hint, span=(text, offset, length))
 
 
 def _cycle_text(names: list[str], shown: int = 8) -> str:
@@ -323,7 +329,7 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
             visible[name] = ValueType(kind=result.type.kind, values=result.type.values, name=name, derived=True)
         else:
             broken.add(name)
-            issues.extend(_expr_issues(("derived", name, "expr"), text, result))
+            issues.extend(expr_issues(("derived", name, "expr"), text, result))
     symbols.clear()
     symbols.update(visible)
     return compiled
@@ -343,5 +349,5 @@ def _compile_guards(
         if isinstance(result, Compiled):
             guards[t.id] = result
         else:
-            issues.extend(_expr_issues((*t.path, "when"), text, result))
+            issues.extend(expr_issues((*t.path, "when"), text, result))
     return guards

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -84,6 +85,11 @@ def _absent(value: object) -> bool:
     return value is None
 
 
+def _empty(value: object) -> bool:
+    """Like :func:`_absent`, for a catalogue added after 0.1.0 that defaults to empty (``constraints``)."""
+    return not value
+
+
 class Model(BaseModel):
     """Base of every definition model: frozen, strict, no unknown keys."""
 
@@ -125,6 +131,46 @@ class Code(Model):
 FactType = Literal["bool", "int", "number", "enum", "date", "datetime"]
 
 
+def _one_value(value: object) -> object:
+    """One scalar, checked before the union so that a list or null gets one error, not one per member."""
+    if isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    what = {list: "a list", dict: "a mapping", type(None): "nothing (null)"}.get(type(value), repr(value))
+    raise PydanticCustomError(
+        "assumed_value",
+        "an assumed value is one value (true or false, a number, or an enum value), not {what}",
+        {"what": what, "hint": "write the value guards read while the fact is not recorded, e.g. 'value: false'"},
+    )
+
+
+AssumedValue = Annotated[bool | int | Number | str, BeforeValidator(_one_value)]
+"""A value a fact may be assumed to have: true/false, a number, or an enum value (never a date)."""
+
+
+class Assumption(Model):
+    """What to assume while a fact is not recorded. A guard that the recorded facts leave undecided, and that the
+    assumed value decides, reads it; every such read is marked as assumed in the trail, the run output and explain,
+    and the pathway still asks for the fact."""
+
+    value: AssumedValue = Field(
+        description="The value guards read while the fact is unknown; it must fit the fact's type, values and range."
+    )
+    note: Text = Field(description="Why this is safe to assume; shown wherever the assumed value is used.")
+    evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence supporting it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return data
+        shown = "false" if data is False else "true" if data is True else "..."
+        raise PydanticCustomError(
+            "assume_mapping",
+            "'assume' takes the value and why it is safe to assume it, as a mapping",
+            {"hint": f"write assume: {{value: {shown}, note: why it is safe to assume while it is not recorded}}"},
+        )
+
+
 class Fact(Model):
     """A piece of clinical data that guards may read: its type, unit, range or allowed values."""
 
@@ -143,6 +189,13 @@ class Fact(Model):
         exclude_if=_absent,
         description="How long a value stays current after the input that gave it, e.g. '21d'; past that the fact is "
         "unknown again (the trail records the expiry) until a new value is given.",
+    )
+    assume: Assumption | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
+        "note, evidence}); each such read is marked as assumed, and the pathway still asks for the fact. Not for "
+        "date and date-time facts.",
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
@@ -171,6 +224,20 @@ class Derived(Model):
     description: str | None = Field(default=None, description="What the derived value means.")
     unit: str | None = Field(default=None, description="Unit of a numeric result.")
     note: str | None = Field(default=None, description="A documented choice about this definition.")
+
+
+class Constraint(Model):
+    """A condition over facts that holds for every patient, such as 'no motor weakness and a motor grade of 3 or
+    more cannot both be true'. A journey whose facts make it definitely false is refused (PW311); while a fact it
+    reads is unknown it is not broken."""
+
+    expr: Text = Field(
+        description="A condition in the guard language over facts and derived facts, e.g. 'not (motor_weakness == "
+        '"none" and motor_grade >= 3)\'; it cannot read the clock.'
+    )
+    message: Text = Field(description="What is contradictory when it is broken, in a clinician's words.")
+    evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence behind it.")
+    note: str | None = Field(default=None, description="A documented choice about this constraint.")
 
 
 class EventDef(Model):
@@ -490,6 +557,11 @@ class Pathway(Model):
     evidence: dict[EvidenceId, Evidence] = Field(default_factory=dict, description="Citable sources by id.")
     facts: dict[Id, Fact] = Field(description="The data dictionary: every fact a guard may read.")
     derived: dict[Id, Derived] = Field(default_factory=dict, description="Named expressions over facts.")
+    constraints: dict[Id, Constraint] = Field(
+        default_factory=dict,
+        exclude_if=_empty,
+        description="Named conditions over facts that hold for every patient; a journey that breaks one is refused.",
+    )
     events: dict[Id, EventDef] = Field(default_factory=dict, description="Explicit triggers journeys may send.")
     actions: dict[Id, Action] = Field(default_factory=dict, description="The recommendation catalogue.")
     findings: dict[Id, Finding] = Field(default_factory=dict, description="The working-diagnosis catalogue.")

@@ -31,6 +31,9 @@ def _fact_line(name: str, analysis: Analysis) -> str:
         detail += f" {fact.unit}"
     if fact.code:
         detail += f" ({fact.code.system} {fact.code.code})"
+    if fact.assume is not None:
+        value = fact.assume.value
+        detail += f"; assumed {str(value).lower() if isinstance(value, bool) else value} while not recorded"
     return f"  {name:<28} {detail}"
 
 
@@ -66,6 +69,9 @@ def render_summary(analysis: Analysis) -> str:
     lines += ["", f"Facts ({len(p.facts)}):"] + [_fact_line(n, analysis) for n in p.facts]
     if p.derived:
         lines += ["", f"Derived ({len(p.derived)}):"] + [f"  {n:<28} = {d.expr}" for n, d in p.derived.items()]
+    if p.constraints:
+        lines += ["", f"Constraints ({len(p.constraints)}):"]
+        lines += [f"  {n:<28} {' '.join(c.expr.split())}" for n, c in p.constraints.items()]
     if p.events:
         lines += ["", f"Events ({len(p.events)}):"] + [f"  {n:<28} {e.description}" for n, e in p.events.items()]
     lines += ["", f"Actions ({len(p.actions)}):"]
@@ -125,6 +131,7 @@ class Summary:
             "states": [_state_json(info, self.analysis) for info in self.analysis.index.states.values()],
             "facts": dump(p.facts),
             "derived": dump(p.derived),
+            "constraints": dump(p.constraints),
             "events": dump(p.events),
             "actions": dump(p.actions),
             "findings": dump(p.findings),

@@ -123,6 +123,7 @@ class Code(StrEnum):
     PW308 = "PW308", "journey time or date not valid"
     PW309 = "PW309", "journey pins another pathway"
     PW310 = "PW310", "journey reason without done"
+    PW311 = "PW311", "journey facts break a constraint of the pathway"
     PW320 = "PW320", "scenario expectation names an unknown id"
     # Trails and the engine
     PW401 = "PW401", "trail file unreadable", _E, _UNREADABLE
@@ -148,6 +149,8 @@ class Code(StrEnum):
     PW511 = "PW511", "lint: transition shadowed by earlier guards", _W
     PW512 = "PW512", "lint: state that can get stuck with every fact known", _W
     PW513 = "PW513", "lint: overlapping guards where document order decides", _W
+    PW514 = "PW514", "lint: constraint no patient can satisfy", _E
+    PW515 = "PW515", "lint: transition that fires only for patients the constraints forbid", _E
     PW518 = "PW518", "lint: guard not analysed exhaustively (it reads time in a way lint cannot enumerate)", _I
     PW519 = "PW519", "lint: state too large to check exhaustively", _I
     PW520 = "PW520", "lint: recommendation, finding or decision without evidence", _W

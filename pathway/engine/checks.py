@@ -21,6 +21,7 @@ from pathway.trail.parts import (
     Failure,
     GuardError,
     Read,
+    ReadAssumed,
     ReadClock,
     ReadDerived,
     ReadError,
@@ -44,10 +45,12 @@ def read_entries(
     derived: Mapping[str, object],
     supplied: Mapping[str, int],
     given_by: Mapping[str, int] | None = None,
+    assumed: Mapping[str, object] | None = None,
 ) -> dict[str, Read]:
     """Each fact or derived fact an evaluation read: its value and the input that supplied it, its derived value,
     unknown, or the error of a derived fact that could not be evaluated; ``last(f)`` with the input that last gave
-    f (``given_by``, which outlives a stale value), and ``time_in_state()`` as read from the clock."""
+    f (``given_by``, which outlives a stale value), ``time_in_state()`` as read from the clock, and a fact read at
+    its assumed value (``assumed``: the facts the scope assumed) as assumed."""
     if evaluation is None:
         return {}
     out: dict[str, Read] = {}
@@ -60,6 +63,8 @@ def read_entries(
             out[name] = ReadClock(value=json_value(value), clock=True)
         elif name in derived:
             out[name] = ReadDerived(value=json_value(value), derived=True)
+        elif assumed and name in assumed:
+            out[name] = ReadAssumed(value=json_value(value), assumed=True)
         elif name.startswith("last(") and given_by is not None:
             out[name] = ReadFact(value=json_value(value), from_=given_by[name[5:-1]])
         else:
@@ -68,7 +73,11 @@ def read_entries(
 
 
 def check_of(
-    c: Checked, derived: Mapping[str, object], supplied: Mapping[str, int], given_by: Mapping[str, int] | None = None
+    c: Checked,
+    derived: Mapping[str, object],
+    supplied: Mapping[str, int],
+    given_by: Mapping[str, int] | None = None,
+    assumed: Mapping[str, object] | None = None,
 ) -> Check:
     """A transition checked without firing, with what its guard read, what it misses or why it failed."""
     t, evaluation = c.transition, c.evaluation
@@ -79,7 +88,7 @@ def check_of(
         target=t.target,
         guard=t.when,
         outcome=cast(Any, c.outcome),
-        read=read_entries(evaluation, derived, supplied, given_by) if evaluation is not None else None,
+        read=read_entries(evaluation, derived, supplied, given_by, assumed) if evaluation is not None else None,
         missing=tuple(sorted(missing)) if missing else None,
         error=Failure(kind=error.kind, message=error.message) if error is not None else None,
         after=t.transition.after,

@@ -6,9 +6,10 @@ and the virtual clock (the input's ``at``; never the wall clock), run eventless 
 the input's ``event`` (if any) followed by eventless transitions to completion again; then record ``done`` care
 that the pathway did not recommend as a deviation, which states wait for which facts, and which are blocked by a
 guard that could not be evaluated (PW411; the run goes on, but it is not ok). ``docs/time.md`` states the rules of
-time. Selection rules live in :mod:`pathway.engine.selection`; python-statemachine applies each selected transition
-to the configuration (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into
-trail parts.
+time. Guards see the facts given and, where those leave one undecided, the assumed values of the facts not given
+(:mod:`pathway.engine.assumed`, ``docs/recommendations.md``). Selection rules live in
+:mod:`pathway.engine.selection`; python-statemachine applies each selected transition to the configuration
+(:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into trail parts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, TypeVar, cast
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
+from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.items import Carried
@@ -85,6 +87,7 @@ class _Run:
         self.facts: dict[str, object] = {}
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
+        self.assumptions = Assumptions(analysis)
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
@@ -132,23 +135,39 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        return check_of(c, self.analysis.derived, self.supplied, self.given_by)
+        check = check_of(c, self.analysis.derived, self.supplied, self.given_by, self.assumptions.now)
+        self.assumptions.note(check.read, self.at)
+        return check
 
     def scope(self) -> Scope:
-        """What guards and values see now: the facts, the clock, when each fact was given."""
+        """What guards see now: the facts given, the clock, and the assumed value of each fact with an ``assume``
+        that is not given (unless the facts given contradict it: :mod:`pathway.definition.constraints`), read only
+        where the facts alone leave a guard unknown and the assumption decides it (:mod:`pathway.expr.evaluate`)."""
+        assumed = self.assumptions.current(self.facts)
+        return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given, assumed=assumed)
+
+    def standing(self) -> None:
+        """The assumptions that keep the patient where they are: see :mod:`pathway.engine.assumed`."""
+        if self.analysis.assumptions and self.machine is not None and not self.machine.terminated:
+            transitions = (t for s in self.sorted_states(self.active) for t in self.analysis.index.outgoing(s))
+            self.assumptions.standing(transitions, self.scope(), self.timeline.clock(), self.at)
+
+    def value_scope(self) -> Scope:
+        """What computed values see now: the facts given, the clock, when each fact was given; never an assumption
+        (a dose is not worked out from a value nobody recorded)."""
         return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
 
     def valued(self, kind: str, action: str) -> dict[str, Any]:
         """The ``values`` and ``text`` of an issue of a recommendation, worked out now (none for a finding)."""
         if kind != "recommendation":
             return {}
-        return fields(self.values.issue(action, self.scope(), self.supplied, self.given_by))
+        return fields(self.values.issue(action, self.value_scope(), self.supplied, self.given_by))
 
     def revise(self) -> None:
         """Work out the values of the active recommendations again; record each recommendation whose values
         changed since they were last recorded."""
         active = [action for kind, action in self.items if kind == "recommendation"]
-        for action, changed, worked in self.values.revise(active, self.scope(), self.supplied, self.given_by):
+        for action, changed, worked in self.values.revise(active, self.value_scope(), self.supplied, self.given_by):
             item = self.items[("recommendation", action)]
             self.emit(
                 RevisedRecord, id=action, state=item.state, changed=changed, values=worked.values, text=worked.text
@@ -170,6 +189,7 @@ class _Run:
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = self.given_by[name] = inp.seq
+            self.assumptions.given(name)
             self.timeline.give(name)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -178,6 +198,7 @@ class _Run:
             self.conformance(inp, before)
         if self.error is None:
             self.revise()
+        self.standing()
         self.report_waits()
         self.report_errors()
 
@@ -213,12 +234,13 @@ class _Run:
             self.armed(falling)
             self.recur(moment)
             self.revise()
+        self.standing()
         self.report_waits()
         self.report_errors()
 
     def armed(self, falling: list[Timer]) -> None:
         """Record each timer that fell due now and did not fire because its guard is false (it stays armed)."""
-        scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+        scope = self.scope()
         for timer in falling:
             t = timer.transition
             if t.source not in self.active or self.timeline.entered.get(t.source) != timer.entered:
@@ -273,7 +295,7 @@ class _Run:
             if self.machine.terminated:
                 self.waits = {}
                 return
-            scope = Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
+            scope = self.scope()
             selection = select(self.analysis, self.active, trigger, scope, self.timeline.clock())
             self.guard_errors.meet(selection.waits)
             if trigger is None:
@@ -295,6 +317,9 @@ class _Run:
         self.timeline.leave(before - self.active)
         self.timeline.enter(self.active - before)
         lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
+        assumed = self.assumptions.now
+        read = read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by, assumed)
+        self.assumptions.note(read, self.at)
         self.emit(
             TransitionRecord,
             id=t.id,
@@ -303,7 +328,7 @@ class _Run:
             trigger=t.event,
             guard=t.when,
             outcome=fire.chosen.outcome,
-            read=read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by),
+            read=read,
             alternatives=tuple(self.checked(c) for c in fire.before),
             evidence=tuple(t.evidence),
             exited=self.sorted_states(before - self.active),
@@ -430,6 +455,7 @@ class _Run:
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
+        assumed = self.assumptions.summary(self.facts)
         due, overdue = self.deadlines()
         record = self.sealed(
             SummaryRecord,
@@ -437,13 +463,14 @@ class _Run:
             recommendations=self.active_items("recommendation"),
             findings=self.active_items("finding"),
             issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
-            needs=self.needs(),
+            needs=tuple(sorted({*self.needs(), *(a.fact for a in assumed)})),
             waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,
             errors=self.guard_errors.summary(),
             due=due or None,
             overdue=overdue or None,
+            assumed=assumed or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

@@ -55,6 +55,7 @@ class RunResult:
             "findings": s["findings"],
             "issued": s["issued"],
             "needs": s["needs"],
+            "assumed": s.get("assumed", []),
             "due": s.get("due", []),
             "overdue": s.get("overdue", []),
         }

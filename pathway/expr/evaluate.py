@@ -8,6 +8,11 @@ An expression that cannot be evaluated although its facts are known (a division 
 derived fact it needs that failed, or a failure of the evaluator itself) gives an evaluation with an ``error``,
 never an exception and never a silent unknown.
 
+Assumed values (a fact's ``assume``) come from the caller too, as the scope's ``assumed``: an expression is first
+evaluated over the facts alone; only when it is then unknown and an assumed fact could decide it is it evaluated
+again with the assumed values, and that result, when it is decided, is marked with the facts it assumed. So an
+assumption is read only where it decides, and never hides what the facts alone decide.
+
 Time comes from the caller, never from the computer's clock (``docs/time.md``): the scope's ``now`` (for
 ``days_since``, ``hours_since``, ``time_since``), when each fact was last given (for ``last(f)``), and, per
 evaluation, when the guard's source state was entered (for ``time_in_state()``).
@@ -47,9 +52,11 @@ class Scope:
     ``now`` is the full clock (a datetime, or None) and ``today`` its date. A scope belongs to one moment: build a
     new one when facts, given times or the clock change. A derived name takes precedence over a fact of the same
     name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
+
+    ``assumed``: fact name -> the value assumed while it is not in ``facts`` (see the module docstring).
     """
 
-    __slots__ = ("facts", "derived", "now", "today", "given", "_cache", "_active")
+    __slots__ = ("facts", "derived", "now", "today", "given", "assumed", "_cache", "_active", "_assuming")
 
     def __init__(
         self,
@@ -58,14 +65,23 @@ class Scope:
         today: date | datetime | None = None,
         *,
         given: Mapping[str, datetime] | None = None,
+        assumed: Mapping[str, object] | None = None,
     ) -> None:
         self.facts = facts
         self.derived = derived
         self.now: datetime | None = moment(today)
         self.today: date | None = None if self.now is None else self.now.date()
         self.given: Mapping[str, datetime] = _NEVER_GIVEN if given is None else given
+        self.assumed: Mapping[str, object] = {n: v for n, v in (assumed or {}).items() if n not in facts}
         self._cache: dict[str, Evaluation] = {}
         self._active: set[str] = set()
+        self._assuming: Scope | None = None
+
+    def assuming(self) -> Scope:
+        """This scope with the assumed values among its facts (built once)."""
+        if self._assuming is None:
+            self._assuming = Scope({**self.facts, **self.assumed}, self.derived, self.now, given=self.given)
+        return self._assuming
 
     def derived_evaluation(self, name: str) -> Evaluation:
         """The evaluation of derived fact ``name`` in this scope (computed once); unknown if not derived."""
@@ -77,7 +93,7 @@ class Scope:
             return _UNDECIDED
         self._active.add(name)
         try:
-            result = compiled.evaluate(self)
+            result = compiled.evaluate_once(self)
         finally:
             self._active.discard(name)
         self._cache[name] = result
@@ -121,7 +137,22 @@ class Compiled:
     def evaluate(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
         """Evaluate over ``scope``; ``entered`` is when the guard's source state was entered (for
         ``time_in_state()``: unknown when it or the clock is None). Never raises: what cannot be decided yet is
-        UNKNOWN, and what cannot be evaluated carries its ``error``."""
+        UNKNOWN, and what cannot be evaluated carries its ``error``. Unknown over the facts alone, it is evaluated
+        again with the scope's assumed values when one of them could decide it; decided so, its ``assumed`` names
+        them (else the first result stands: the assumptions decide nothing)."""
+        first = self.evaluate_once(scope, entered)
+        if first.value is not UNKNOWN or first.error is not None or not scope.assumed:
+            return first
+        deciding = first.missing & scope.assumed.keys()
+        if not deciding:
+            return first
+        again = self.evaluate_once(scope.assuming(), entered)
+        if again.value is UNKNOWN or again.error is not None:
+            return first
+        return Evaluation(again.value, again.read, again.missing, assumed=frozenset(deciding))
+
+    def evaluate_once(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
+        """Evaluate over the scope's facts alone (never its assumed values); see :meth:`evaluate`."""
         try:
             return self._evaluate(scope, entered)
         except Exception as error:  # a broken Mapping, exhausted memory or stack: an error, never a crash

@@ -133,6 +133,7 @@ class Evaluation:
     # also 'last(f)' -> when f was last given and 'time_in_state()' -> how long the state has been active, when used
     missing: frozenset[str]  # the fact names that were unknown and referenced outside known() (transitively)
     error: EvalError | None = None  # why it could not be evaluated; a derived fact that failed reads as its error
+    assumed: frozenset[str] = frozenset()  # the facts not recorded whose assumed values decided it (Scope.assumed)
 
 
 def _check_bool(value: object) -> object:

@@ -23,6 +23,7 @@ from pathway.diagnostics import Diagnostic, did_you_mean, one_of, sorted_diagnos
 from pathway.diagnostics.codes import Code
 from pathway.errors import InvalidInputError, invalid_input
 from pathway.expr.durations import format_time
+from pathway.journey.constraints import Given, contradictions
 from pathway.journey.model import (
     PIN,
     Journey,
@@ -82,7 +83,7 @@ class _Checker:
     """Checks a journey document's values against one pathway, collecting every diagnostic."""
 
     def __init__(self, doc: SourceDocument, analysis: Analysis) -> None:
-        self.doc, self.pathway = doc, analysis.pathway
+        self.doc, self.analysis, self.pathway = doc, analysis, analysis.pathway
         self.found: list[Diagnostic] = []
         self.times: list[_Timed | None] = []  # per event, None when its time is bad
         self.facts: list[dict[str, object]] = []  # per event, the typed values
@@ -178,6 +179,18 @@ class _Checker:
         code = Code.PW305 if key == "event" else Code.PW306
         self.report(path + (key,), code, f"unknown {what} '{name}'", f"{close} {known}" if close else known)
 
+    def contradictions(self) -> None:
+        """Each input that breaks a constraint (PW311), at the fact that completed the contradiction; checked once
+        every time is valid (staleness needs them), over the values that are."""
+        if any(t is None for t in self.times):
+            return
+        given = [
+            Given(t.at, f, t.line if self.doc.text else 0) for t, f in zip(self.times, self.facts, strict=True) if t
+        ]
+        for c in contradictions(self.analysis, given):
+            path: NodePath = ("events", c.index, "facts", c.field) if c.field else ("events", c.index, "at")
+            self.report(path, Code.PW311, c.message, c.hint, key=c.field is not None)
+
 
 def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[LoadedJourney | None, list[Diagnostic]]:
     """Schema first, then every value of every well-formed part: a bad key in one event hides nothing elsewhere."""
@@ -195,6 +208,7 @@ def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[Loa
     events = data.get("events")
     for index, raw in enumerate(events if isinstance(events, list) else []):
         checker.event(index, raw)
+    checker.contradictions()
     found = sorted_diagnostics(found + checker.found)
     if model is None or found:
         return None, found

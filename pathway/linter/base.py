@@ -1,7 +1,7 @@
 """The lint framework: rules with stable codes, registered by decorator, each a function from a checked pathway to
 the findings it makes. A rule declares its code once, in :func:`rule`; its description and severity come from
 :class:`~pathway.diagnostics.codes.Code`, and the decorator stamps the code on each finding, which makes it the
-same path-located :class:`~pathway.definition.analysis.Issue` the whole-file checks use. The runner in
+same path-located :class:`~pathway.definition.issues.Issue` the whole-file checks use. The runner in
 :mod:`pathway.linter` locates them, applies suppressions and renders them.
 
 Codes: PW50x structure (reachability, dead ends, cycles), PW51x guards (exhaustive over finite domains),
@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from pathway.definition.analysis import Analysis, Issue
+from pathway.definition.analysis import Analysis
 from pathway.definition.index import DocPath
+from pathway.definition.issues import Issue
 from pathway.diagnostics import Severity
 from pathway.diagnostics.codes import Code
 
 LintIssue = Issue
-"""A located lint finding with its rule's code (:class:`pathway.definition.analysis.Issue`)."""
+"""A located lint finding with its rule's code (:class:`pathway.definition.issues.Issue`)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,12 @@ document order with its cost: a table over :data:`MAX_PER_CHECK` evaluations or 
 one that would take the definition past :data:`MAX_PER_FILE`, is not built, and PW519 says which and why. The
 plan does not depend on which rule asks first, so every rule sees the same tables.
 
+Constraints. A row that breaks one of the pathway's constraints (definitely false for that patient) is a patient no
+journey can give: each table also has the bitset of the rows the constraints allow, so that the checks can leave the
+others out (PW512 and PW513 name only allowed patients; PW515 reports a transition that fires only for forbidden
+ones). The constraints evaluated for a table are those that read one of its facts; their literals join the facts'
+domains, so that a boundary a constraint draws is a boundary of the rows too; they count in the budget like guards.
+
 Time. A timer (``after``) counts as false until its state has been active that long, so the eventless table of a
 state with timers has one more column of rows, the time the state has been active (:data:`ELAPSED`: zero, and each
 timer's duration); the stuck check looks at a state that has waited long enough for every timer to be due. Guards
@@ -54,6 +60,7 @@ class Table:
     domains: tuple[Domain, ...]  # the domain of each fact
     columns: tuple[int, ...]  # per transition: bit r set when it is definitely true in row r
     rows: int
+    allowed: int = -1  # bit r set when no constraint forbids row r (-1: every row)
 
     @property
     def everyone(self) -> int:
@@ -103,6 +110,7 @@ class _Planned:
     domains: Mapping[str, Domain | None]
     cost: int
     stuck: bool  # a stuck check's table (PW512), else a state's transitions with one trigger (PW510-PW513)
+    constraints: tuple[str, ...] = ()  # the constraints that read one of its facts
 
 
 def guarded(t: TransitionInfo) -> bool:
@@ -137,6 +145,34 @@ def truths(
 ) -> tuple[bool, ...]:
     """Whether each transition is definitely true (see :func:`outcomes`)."""
     return tuple(value is True for value in outcomes(analysis, transitions, scope, elapsed))
+
+
+def relevant_constraints(analysis: Analysis, facts: frozenset[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The constraints that read one of ``facts`` (through derived facts too), and the derived facts they read."""
+    names: list[str] = []
+    derived: set[str] = set()
+    for name, compiled in analysis.constraints.items():
+        read, through = reads_of(analysis, compiled.names)
+        if read & facts:
+            names.append(name)
+            derived |= through
+    return tuple(names), sorted(derived)
+
+
+def reads_of(analysis: Analysis, names: frozenset[str]) -> tuple[frozenset[str], set[str]]:
+    """The facts ``names`` (facts or derived facts) read, and the derived facts on the way."""
+    stack, seen, facts, derived = list(names), set(), set(), set()
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in analysis.derived:
+            derived.add(name)
+            stack.extend(analysis.derived[name].names)
+        elif name in analysis.pathway.facts:
+            facts.add(name)
+    return frozenset(facts), derived
 
 
 def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
@@ -246,13 +282,16 @@ class Tables:
             self.unanalysed[key] = Unanalysed(state, which, transitions, _checks(stuck), causes)
             return
         facts, derived = read
-        size, evaluated = len(transitions), sum(1 for t in transitions if guarded(t)) + len(derived)
+        constraints, through = relevant_constraints(self.analysis, facts)
+        derived = sorted({*derived, *through})
+        size = len(transitions)
+        evaluated = sum(1 for t in transitions if guarded(t)) + len(derived) + len(constraints)
         compared = size * (size - 1) // 2 if not stuck else 0
         per_check = f"{MAX_PER_CHECK:,} per check"
         if evaluated + compared > MAX_PER_CHECK:  # too costly even for one patient: no need to find the domains
             self.skip(key, state, which, f"would take at least {evaluated + compared:,} evaluations", per_check)
             return
-        domains = self.domains(transitions, derived)
+        domains = self.domains(transitions, derived, constraints)
         if key[-1] == ELAPSED:
             domains[ELAPSED] = elapsed_domain(transitions)
             facts |= {ELAPSED}
@@ -270,7 +309,8 @@ class Tables:
         elif self.budget + cost > MAX_PER_FILE:
             self.skip(key, state, which, f"would take {cost:,} more evaluations", f"{MAX_PER_FILE:,} for the file")
         else:
-            self.planned[key] = _Planned(state, which, transitions, tuple(sorted(facts)), domains, cost, stuck)
+            ordered = tuple(sorted(facts))
+            self.planned[key] = _Planned(state, which, transitions, ordered, domains, cost, stuck, constraints)
             self.budget += cost
 
     def valueless(
@@ -287,11 +327,15 @@ class Tables:
         """Record a table that is not built, and why."""
         self.skipped[key] = Skipped(state, which, f"{reason}; PW510-PW513 skip it (the limit is {limit})")
 
-    def domains(self, transitions: Sequence[TransitionInfo], derived: Sequence[str]) -> dict[str, Domain | None]:
-        """The facts' domains from the literals of these transitions' guards and the derived facts they read: the
-        boundaries that matter to these guards, and no others (dates: before the reference day)."""
+    def domains(
+        self, transitions: Sequence[TransitionInfo], derived: Sequence[str], constraints: Sequence[str] = ()
+    ) -> dict[str, Domain | None]:
+        """The facts' domains from the literals of these transitions' guards, the constraints that read their facts
+        and the derived facts they read: the boundaries that matter to these guards, and no others (dates: before
+        the reference day)."""
+        p = self.analysis.pathway
         texts = [t.when for t in transitions if guarded(t) and t.when is not None]
-        texts += [self.analysis.pathway.derived[name].expr for name in derived]
+        texts += [p.derived[name].expr for name in derived] + [p.constraints[name].expr for name in constraints]
         return fact_domains(self.analysis, texts, self.parsed, REFERENCE_DAY)
 
     def table(self, transitions: Sequence[TransitionInfo], stuck: bool = False) -> Table | None:
@@ -319,6 +363,8 @@ class Tables:
         domains = tuple(planned.domains[name] or () for name in planned.facts)
         bits = [bytearray() for _ in transitions]
         clocked = [i for i, t in enumerate(transitions) if guarded(t) and self.time(t)[0]]
+        constraints = [analysis.constraints[name] for name in planned.constraints]
+        allowed = bytearray()
         rows = 0
         self.spent += planned.cost
         for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
@@ -335,9 +381,10 @@ class Tables:
                 return None
             for column, value in zip(bits, row, strict=True):
                 column.append(49 if value is True else 48)  # b"1" / b"0"
+            allowed.append(48 if any(c.evaluate(scope).value is False for c in constraints) else 49)
             rows += 1
         columns = tuple(int(column[::-1], 2) if rows else 0 for column in bits)
-        return Table(planned.facts, domains, columns, rows)
+        return Table(planned.facts, domains, columns, rows, int(allowed[::-1], 2) if rows else 0)
 
 
 _TABLES: weakref.WeakKeyDictionary[Analysis, Tables] = weakref.WeakKeyDictionary()

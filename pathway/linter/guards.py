@@ -7,7 +7,9 @@ every earlier one is definitely false; ``otherwise`` is true when all earlier ar
 true; a timer is false until it is due. The truth tables are built once per definition, within a budget of
 evaluations, by :mod:`pathway.linter.exhaustive`; a group beyond the budget is skipped and reported once by PW519;
 a group whose guards read time in a way lint cannot enumerate (anything but ``days_since`` of a date compared with
-numbers) is skipped and each of its guards reported by PW518, with why.
+numbers) is skipped and each of its guards reported by PW518, with why. A patient the pathway's constraints forbid
+is never named: PW512 and PW513 look at the patients the constraints allow (PW515, in
+:mod:`pathway.linter.consistency`, reports a transition that fires only for forbidden ones).
 """
 
 from __future__ import annotations
@@ -111,15 +113,15 @@ def shadowed(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def stuck_assignment(analysis: Analysis, info_id: str) -> dict[str, object]:
-    """A fully known patient for whom neither the state nor any ancestor has a true eventless guard; {} if none
-    (or if the check is beyond the budget)."""
+    """A fully known patient the constraints allow for whom neither the state nor any ancestor has a true
+    eventless guard; {} if none (or if the check is beyond the budget)."""
     table = tables(analysis).table(stuck_transitions(analysis, analysis.index.states[info_id]), stuck=True)
     if table is None:
         return {}
     anyone = 0
     for column in table.columns:
         anyone |= column
-    return table.first(table.everyone & ~anyone) or {}
+    return table.first(table.everyone & ~anyone & table.allowed) or {}
 
 
 @rule(Code.PW512)
@@ -161,7 +163,7 @@ def overlapping(analysis: Analysis) -> Iterator[LintFinding]:
             for i, first in enumerate(transitions[:j]):
                 if racing(first, second):
                     continue  # two timers due together: PW542 reports them
-                both = table.columns[i] & table.columns[j] if guarded(first) else 0
+                both = table.columns[i] & table.columns[j] & table.allowed if guarded(first) else 0
                 if both:
                     patient = overlap(analysis, table, first, second, both)
                     yield LintFinding(

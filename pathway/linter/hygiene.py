@@ -49,9 +49,9 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard, derived fact or computed value reads (known() included), from the expressions compiled
-    at load time."""
-    compiled = [*analysis.guards.values(), *analysis.derived.values()]
+    """Every name a guard, derived fact, constraint or computed value reads (known() included), from the
+    expressions compiled at load time."""
+    compiled = [*analysis.guards.values(), *analysis.derived.values(), *analysis.constraints.values()]
     read = {name for expression in compiled for name in expression.names}
     return read | {name for rules in analysis.values.values() for rule in rules.values() for name in rule.names}
 
@@ -63,7 +63,7 @@ def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
         if name not in read:
             yield LintFinding(
                 ("facts", name),
-                f"fact '{name}' is declared but no guard or derived fact reads it",
+                f"fact '{name}' is declared but no guard, derived fact or constraint reads it",
                 "remove it, or keep it as recorded context with '# pathway: allow PW521 because ...'",
                 key=True,
             )

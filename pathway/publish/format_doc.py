@@ -11,8 +11,10 @@ from pydantic.fields import FieldInfo
 
 from pathway.definition.model import (
     Action,
+    Assumption,
     Code,
     ComputedValue,
+    Constraint,
     Derived,
     Duration,
     EventDef,
@@ -38,7 +40,9 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (Evidence, "An entry of `evidence:`, keyed by its id."),
     (Fact, "An entry of `facts:`, keyed by the fact's name (the name guards use)."),
     (Code, "The `code:` of a fact."),
+    (Assumption, "The `assume:` of a fact: what guards read while it is not recorded (see Recommendations)."),
     (Derived, "An entry of `derived:`, keyed by its name."),
+    (Constraint, "An entry of `constraints:`, keyed by its name (see Recommendations)."),
     (EventDef, "An entry of `events:`, keyed by the event's name."),
     (Action, "An entry of `actions:`, keyed by the action id."),
     (ComputedValue, "An entry of an action's `values:`, keyed by the value's name (the name `text` shows in braces)."),

@@ -28,13 +28,25 @@ def prose(text: str) -> str:
 def _catalogue_notes(analysis: Analysis) -> Iterator[tuple[str, str | None, list[str]]]:
     p = analysis.pathway
     yield from ((f"fact `{n}`", f.note, []) for n, f in p.facts.items())
+    yield from (
+        (f"assumption of fact `{n}` (`{_value(f.assume.value)}` while not recorded)", f.assume.note, f.assume.evidence)
+        for n, f in p.facts.items()
+        if f.assume is not None
+    )
     yield from ((f"derived fact `{n}` = `{d.expr}`", d.note, []) for n, d in p.derived.items())
+    yield from (
+        (f"constraint `{n}` = `{' '.join(c.expr.split())}`", c.note, list(c.evidence)) for n, c in p.constraints.items()
+    )
     yield from ((f"action `{n}`", a.note, list(a.evidence)) for n, a in p.actions.items())
     yield from (
         (f"value `{v}` of action `{n}`", value.note, list(value.evidence))
         for n, a in p.actions.items()
         for v, value in (a.values or {}).items()
     )
+
+
+def _value(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _trigger(after: str | None, when: str | None) -> str:
@@ -99,6 +111,8 @@ def _citers(analysis: Analysis, evidence_id: str) -> list[str]:
         for v, value in (a.values or {}).items()
         if evidence_id in value.evidence
     ]
+    out += [f"constraint `{n}`" for n, c in p.constraints.items() if evidence_id in c.evidence]
+    out += [f"assumption of fact `{n}`" for n, f in p.facts.items() if f.assume and evidence_id in f.assume.evidence]
     out += [f"finding `{n}`" for n, f in p.findings.items() if evidence_id in f.evidence]
     out += [f"state `{s}`" for s, i in analysis.index.states.items() if evidence_id in i.state.evidence]
     out += [f"transition `{t.id}`" for t in analysis.index.transitions if evidence_id in t.evidence]

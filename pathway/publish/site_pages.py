@@ -74,6 +74,7 @@ def _allowed(fact: Fact) -> str:
 def facts_page(analysis: Analysis) -> str:
     p = analysis.pathway
     stale = any(fact.valid_for for fact in p.facts.values())
+    assumed = any(fact.assume for fact in p.facts.values())
     lines = header(
         f"Facts: {p.title}",
         "The fact dictionary: every piece of clinical data a guard may read, with its type and allowed values. "
@@ -82,6 +83,12 @@ def facts_page(analysis: Analysis) -> str:
             " A fact with a time under *current for* goes stale that long after it was given: it is unknown "
             "again, and the pathway asks for it."
             if stale
+            else ""
+        )
+        + (
+            " A fact with a value under *assumed* is read as that value while it is not recorded, only where it "
+            "decides a guard; every such read is marked as assumed, and the pathway still asks for the fact."
+            if assumed
             else ""
         ),
     )
@@ -93,6 +100,7 @@ def facts_page(analysis: Analysis) -> str:
             "allowed values or range",
             "unit",
             *(["current for"] if stale else []),
+            *(["assumed"] if assumed else []),
             "code",
             "description",
             "note",
@@ -104,6 +112,7 @@ def facts_page(analysis: Analysis) -> str:
                 _allowed(fact),
                 cell(fact.unit),
                 *([cell(fact.valid_for)] if stale else []),
+                *([_assumed(fact)] if assumed else []),
                 f"{fact.code.system} `{cell(fact.code.code)}`" if fact.code else "-",
                 cell(fact.description),
                 cell(fact.note),
@@ -119,7 +128,25 @@ def facts_page(analysis: Analysis) -> str:
         )
     else:
         lines.append("This pathway has no derived facts.")
+    if p.constraints:
+        lines += ["", "## Constraints", "", "Facts no patient has together: a journey that gives them is refused.", ""]
+        lines += table(
+            ["constraint", "must hold", "otherwise", "evidence", "note"],
+            (
+                [f"`{n}`", code(" ".join(c.expr.split())), cell(c.message), evidence_links(c.evidence), cell(c.note)]
+                for n, c in p.constraints.items()
+            ),
+        )
     return "\n".join(lines) + "\n"
+
+
+def _assumed(fact: Fact) -> str:
+    """An assumed value and why, for the facts table; ``-`` without one."""
+    if fact.assume is None:
+        return "-"
+    value = fact.assume.value
+    shown = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return f"`{shown}`: {cell(fact.assume.note)}"
 
 
 def actions_page(analysis: Analysis) -> str:

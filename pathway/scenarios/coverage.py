@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import assumed_values
 from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.escape import escape
 from pathway.engine.selection import outcome
@@ -29,7 +30,7 @@ OUTCOMES = ("true", "false", "unknown")
 def _evaluate_active(
     analysis: Analysis, active: set[str], facts: dict[str, object], today: date
 ) -> set[tuple[str, str]]:
-    scope = Scope(facts, analysis.derived, today)
+    scope = Scope(facts, analysis.derived, today, assumed=assumed_values(analysis, facts))  # as the engine sees
     seen: set[tuple[str, str]] = set()
     for state in active:
         for t in analysis.index.outgoing(state):

@@ -8,7 +8,9 @@ the thresholds its guards test (:func:`pathway.definition.clock.clock_domain`: 8
 ``days_since(x) > 90``). From a journey the search tries, for every active state with a transition not yet fired
 and each of its triggers (no event, or one of its events), the first assignment (fewest changed facts first) of
 the facts its guards read that makes the decision rule choose each transition, checked on the guards alone at the
-step's clock, with the times the active states were entered. A timer (``after``) is pending until its due time,
+step's clock, with the times the active states were entered; an assignment that breaks one of the pathway's
+constraints is never tried (a journey that gives it would be refused).
+A timer (``after``) is pending until its due time,
 so for each timer of the state the search also checks the guards at that due time and, when they choose the
 timer, adds a **time point** at it: the facts a day after the journey's last step, then a step with no facts at
 the due time, when the clock's advance fires the timer (or, should the facts fire something else first or go
@@ -29,11 +31,12 @@ from typing import Any
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.clock import clock_domain
+from pathway.definition.constraints import assumed_values, forbidden
 from pathway.definition.domains import Domain, assignments, boundary_literals, fact_domains, facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.engine.runner import Runner, RunResult
 from pathway.engine.selection import Clock, Fire, decide
-from pathway.errors import ExitCode
+from pathway.errors import ExitCode, InvalidInputError
 from pathway.expr import Scope
 from pathway.expr.durations import DAY, later, parse_duration
 from pathway.journey.check import journey_from_data
@@ -197,9 +200,13 @@ class _Search:
     def journey(self, steps: Sequence[Step]) -> dict[str, Any]:
         return {"journey": "gen", "events": [step.entry() for step in steps]}
 
-    def run(self, steps: Sequence[Step]) -> RunResult:
+    def run(self, steps: Sequence[Step]) -> RunResult | None:
+        """The run of a journey made of these steps; None when the journey is refused (it breaks a constraint)."""
         self.runs += 1
-        return self.runner.run(journey_from_data(self.journey(steps), self.analysis))
+        try:
+            return self.runner.run(journey_from_data(self.journey(steps), self.analysis))
+        except InvalidInputError:
+            return None
 
     def steps_from(self, node: _Node) -> Iterator[tuple[Step, ...]]:
         """For each active state with a transition not yet fired and each of its triggers: the first step (fewest
@@ -249,7 +256,11 @@ class _Search:
         chosen: set[str] = set()
         changes = itertools.chain([()], _changes(facts, domains, known))
         for change in itertools.islice(changes, MAX_ASSIGNMENTS):
-            scope = Scope({**known, **dict(change)}, self.analysis.derived, moment, given=node.given)
+            values = {**known, **dict(change)}
+            if forbidden(self.analysis, values):
+                continue
+            assumed = assumed_values(self.analysis, values)
+            scope = Scope(values, self.analysis.derived, moment, given=node.given, assumed=assumed)
             outcome = decide(self.analysis.index, self.analysis, state, trigger or None, scope, clock)
             if isinstance(outcome, Fire) and outcome.transition.id not in chosen:
                 chosen.add(outcome.transition.id)
@@ -276,7 +287,7 @@ class _Search:
                 return
             steps = (*node.steps, *candidate)
             result = self.run(steps)
-            if not result.ok:
+            if result is None or not result.ok:
                 continue
             moves = [r for r in result.records if isinstance(r, TransitionRecord | StartRecord)]
             fired = [r.id for r in moves if isinstance(r, TransitionRecord)]
@@ -304,6 +315,8 @@ class _Search:
 
     def search(self) -> None:
         first = self.run([Step(START)])
+        if first is None:  # a step without facts breaks nothing: unreachable, kept for the type checker
+            return
         self.reached |= set(first.summary.states)
         self.seen |= self.reached
         frontier = [_Node((), first.summary.states, {}, {}, {})]

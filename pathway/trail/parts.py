@@ -81,7 +81,14 @@ class ReadClock(Part):
     clock: Literal[True] = Field(description="Always `true`: the value came from the clock, not from an input.")
 
 
-Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock
+class ReadAssumed(Part):
+    """A fact the guard read while it was not recorded: the value the pathway assumes for it (its `assume`)."""
+
+    value: Value = Field(description="The assumed value.")
+    assumed: Literal[True] = Field(description="Always `true`: no input gave it; the pathway still asks for it.")
+
+
+Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock | ReadAssumed
 
 
 class Failure(Part):
@@ -212,6 +219,15 @@ class FirstIssued(Part):
 
     id: str = Field(description="The action id.")
     first: str = Field(description="When it was first issued.")
+
+
+class Assumed(Part):
+    """An assumption in force: a guard read the assumed value of a fact that no input has given since."""
+
+    fact: str = Field(description="The fact.")
+    value: Value = Field(description="The value assumed for it (its `assume`).")
+    since: str = Field(description="When a guard first read the assumed value (since the fact was last unknown).")
+    note: str = Field(description="Why the pathway assumes it (the assumption's note).")
 
 
 class StateWaiting(Part):

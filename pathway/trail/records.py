@@ -16,6 +16,7 @@ from pydantic import Field, TypeAdapter
 
 from pathway.trail.parts import (
     ActiveItem,
+    Assumed,
     Check,
     Computed,
     Due,
@@ -236,8 +237,8 @@ class SummaryRecord(Step):
     findings: tuple[ActiveItem, ...] = Field(description="The active findings.")
     issued: tuple[FirstIssued, ...] = Field(description="Every recommendation ever issued, with its first time.")
     needs: tuple[str, ...] = Field(
-        description="The facts the pathway waits for, sorted: for a decision (see `waiting`), or for a value of an "
-        "active recommendation that is unknown."
+        description="The facts the pathway waits for, sorted: for a decision (see `waiting`), for a value of an "
+        "active recommendation that is unknown, or read as assumed (see `assumed`)."
     )
     waiting: tuple[StateWaiting, ...] = Field(description="The states that wait, with what each needs.")
     terminated: bool = Field(description="Whether the chart reached a final top-level state.")
@@ -251,6 +252,10 @@ class SummaryRecord(Step):
     )
     overdue: tuple[Due, ...] | None = optional(
         "Each active recommendation past its deadline and not done, in time order; absent when none is."
+    )
+    assumed: tuple[Assumed, ...] | None = optional(
+        "The assumptions in force, by fact: each fact a guard read as assumed and that no input has given since; "
+        "absent when there is none. Each is also listed in `needs`: the pathway still asks for it."
     )
     signature: Signature | None = optional(
         "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "

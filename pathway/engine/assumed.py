@@ -1,0 +1,65 @@
+"""The assumptions of one run (a fact's ``assume``, ``docs/recommendations.md``): the assumed values the guards' scope
+holds now, and the assumptions in force, with since when.
+
+An assumption is in force from the first recorded read of its assumed value (a transition, a checked alternative, a
+timer, a wait, an error), or from the first moment it decides an eventless guard of an active state that does not
+fire (which no record shows, yet keeps the patient where they are), until an input gives the fact. The summary lists
+the ones still assumed; the facts given may have come to contradict one (:mod:`pathway.definition.constraints`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import assumed_values
+from pathway.definition.index import TransitionInfo
+from pathway.engine.checks import json_value
+from pathway.engine.selection import Clock, check_timer
+from pathway.expr import Scope
+from pathway.trail.parts import Assumed, Read, ReadAssumed
+
+
+class Assumptions:
+    """The assumed values of a run's scope (``now``) and the assumptions in force (fact -> since when)."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.now: dict[str, object] = {}
+        self.in_force: dict[str, str] = {}
+
+    def current(self, facts: Mapping[str, object]) -> dict[str, object]:
+        """The assumed values that hold with these facts given: what the next scope holds."""
+        self.now = assumed_values(self.analysis, facts)
+        return self.now
+
+    def given(self, fact: str) -> None:
+        """An input gave the fact: its assumption, if any, is no longer in force."""
+        self.in_force.pop(fact, None)
+
+    def note(self, read: Mapping[str, Read] | None, at: str) -> None:
+        """A recorded read: each assumed value it took is in force from ``at`` (unless it already was)."""
+        for name, entry in (read or {}).items():
+            if isinstance(entry, ReadAssumed):
+                self.in_force.setdefault(name, at)
+
+    def standing(self, transitions: Iterable[TransitionInfo], scope: Scope, clock: Clock, at: str) -> None:
+        """Each assumed value that decides one of these eventless transitions' guards now is in force from ``at``
+        (a timer not due yet reads nothing)."""
+        if not self.analysis.assumptions:
+            return
+        for t in transitions:
+            if t.event is None and t.id in self.analysis.guards:
+                checked = check_timer(t, self.analysis, scope, clock)
+                for name in checked.evaluation.assumed if checked.evaluation is not None else ():
+                    self.in_force.setdefault(name, at)
+
+    def summary(self, facts: Mapping[str, object]) -> tuple[Assumed, ...]:
+        """The assumptions in force and still assumed with these facts given, by fact name, with their notes."""
+        live = assumed_values(self.analysis, facts)
+        declared = self.analysis.pathway.facts
+        return tuple(
+            Assumed(fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
+            for name, since in sorted(self.in_force.items())
+            if name in live and (assume := declared[name].assume) is not None
+        )

@@ -1,0 +1,106 @@
+"""A journey's inputs against the pathway's constraints: which input contradicts what the earlier ones said.
+
+Facts accumulate over the inputs as the engine keeps them: each input's facts replace the earlier values, and a
+value goes stale ``valid_for`` after the input that gave it (``docs/time.md``), so a stale value contradicts
+nothing. After each input every constraint is evaluated over the facts then current; a constraint that becomes
+definitely false there is a :class:`Contradiction` of that input, located at the first of its facts (in the
+order written) that the constraint read, which is what completed the contradiction. Checking a journey
+(:mod:`pathway.journey.check`) and replaying a trail (:mod:`pathway.audit.replay`) both refuse one, so nothing
+runs on a patient the pathway says cannot exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import Breach, breaches
+from pathway.expr import UNKNOWN
+from pathway.expr.durations import format_time, parse_duration
+
+
+class Given(NamedTuple):
+    """An input as the check reads it: when, its typed facts (in the order written) and its source line (0 when
+    it has none)."""
+
+    at: datetime
+    facts: Mapping[str, object]
+    line: int
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A constraint broken by an input: ``index`` of the input (0-based), the fact key of that input that
+    completed it (None when none did: a value gone stale changed what ``known()`` says), and the sentence and hint
+    a reader sees."""
+
+    index: int
+    constraint: str
+    field: str | None
+    message: str
+    hint: str
+
+
+def value_text(value: object) -> str:
+    """A fact's value as a journey writes it: ``"none"``, ``true``, ``3``, ``2026-03-02``."""
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return json.dumps(value)
+
+
+def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradiction]:
+    """Each constraint that an input breaks while it held (or was undecided) after the input before, in input
+    order."""
+    if not analysis.constraints:
+        return []
+    facts = analysis.pathway.facts
+    lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None}
+    current: dict[str, tuple[object, int, datetime]] = {}  # fact -> value, index of the input, its time
+    broken: set[str] = set()
+    found: list[Contradiction] = []
+    for index, given in enumerate(inputs):
+        current.update((name, (value, index, given.at)) for name, value in given.facts.items())
+        live = {n: entry for n, entry in current.items() if _fresh(lasting.get(n), entry[2], given.at)}
+        now = breaches(analysis, {n: value for n, (value, _, _) in live.items()})
+        for breach in now:
+            if breach.name not in broken:
+                found.append(_contradiction(analysis, inputs, index, breach, live))
+        broken = {b.name for b in now}
+    return found
+
+
+def _fresh(lasts: timedelta | None, given: datetime, now: datetime) -> bool:
+    return lasts is None or now < given + lasts
+
+
+def _contradiction(
+    analysis: Analysis,
+    inputs: Sequence[Given],
+    index: int,
+    breach: Breach,
+    live: Mapping[str, tuple[object, int, datetime]],
+) -> Contradiction:
+    read = [n for n, v in breach.evaluation.read.items() if n in live and v is not UNKNOWN]
+    field = next((n for n in inputs[index].facts if n in read), None)
+    by_input: dict[int, list[str]] = {}
+    for name in sorted(read):
+        by_input.setdefault(live[name][1], []).append(f"{name}={value_text(live[name][0])}")
+    parts = [f"in this entry: {', '.join(by_input.pop(index))}"] if index in by_input else []
+    for source, values in sorted(by_input.items()):
+        line = inputs[source].line
+        parts.append(f"from input {source + 1}" + (f" on line {line}" if line else "") + f": {', '.join(values)}")
+    earlier = sorted(n for n in read if live[n][1] != index)
+    constraint = analysis.pathway.constraints[breach.name]
+    message = f"constraint '{breach.name}' is broken: {constraint.message} ({'; '.join(parts)})"
+    if earlier:
+        again = ", ".join(earlier)
+        fix = f"correct the value that is wrong; if the patient has changed, give the new value of {again} here too"
+    else:
+        fix = "correct the value that is wrong: no patient has all of these"
+    return Contradiction(index, breach.name, field, message, f"{fix} (the constraint: {constraint.expr})")
