@@ -74,7 +74,14 @@ class InputRecord(Step):
     facts: dict[str, Value] = Field(description="The facts it gives, by name (dates as ISO text).")
     event: str | None = optional("The event it sends, if any.")
     done: str | None = optional("The care it records as given, if any.")
-    reason: str | None = optional("Why that care was given, if said.")
+    declined: str | None = optional("The recommendation it records as declined, if any.")
+    reason_code: str | None = optional(
+        "Why that care was given or that recommendation declined: a CDS Hooks non-adherence reason code "
+        "(`http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes`), if given."
+    )
+    reason: str | None = optional("Why that care was given or that recommendation declined, in free text, if said.")
+    signed: str | None = optional("The action it records as signed off, if any.")
+    by: str | None = optional("The role that signed it off (never a person's name).")
     note: str | None = optional("A free-text note, if any.")
     until: Literal[True] | None = optional(
         "Present (`true`) on the input `pathway run --until` added: the clock advanced to its `at`, nothing more."
@@ -182,6 +189,7 @@ class DeviationRecord(Step):
     action: str = Field(description="The care given.")
     recommended: tuple[str, ...] = Field(description="What was recommended then.")
     reason: str | None = optional("The reason given with the care, if any.")
+    reason_code: str | None = optional("The reason code given with the care (a non-adherence reason code), if any.")
 
 
 class ErrorRecord(Step):
