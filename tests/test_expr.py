@@ -730,8 +730,8 @@ ESCAPES = [
         "import",
         "__import__('os')",
         "PW202",
-        "only max, min, abs, known, days_since, days_between, hours_since, time_since, time_in_state, last may be "
-        "called; not '__import__'",
+        "only max, min, abs, known, days_since, days_between, hours_since, time_since, time_in_state, last, done, "
+        "declined, signed, days_since_done may be called; not '__import__'",
     ),
     ("dunder-class", "().__class__", "PW202", "attribute access is not allowed in a guard"),
     ("subclasses", "().__class__.__bases__[0].__subclasses__()", "PW202", "may be called"),

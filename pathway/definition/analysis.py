@@ -69,7 +69,7 @@ def analyse(pathway: Pathway) -> Analysis:
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
     table = Symbols(symbols, broken)  # one frozen table for every guard
-    guards = _compile_guards(index, table, broken, issues)
+    guards = _compile_guards(index, table, broken, issues, frozenset(pathway.actions))
     return Analysis(pathway, index, table, derived, guards, tuple(issues))
 
 
@@ -321,16 +321,21 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
 
 
 def _compile_guards(
-    index: StateIndex, symbols: Mapping[str, ValueType], broken: frozenset[str], issues: list[Issue]
+    index: StateIndex,
+    symbols: Mapping[str, ValueType],
+    broken: frozenset[str],
+    issues: list[Issue],
+    actions: frozenset[str],
 ) -> dict[str, Compiled]:
-    """Compile every guard; a guard that reads a derived fact which failed to compile is skipped, since the
-    derived fact's own diagnostic is the one to fix (reporting 'unknown name' here would mislead)."""
+    """Compile every guard (which may read the decisions recorded about ``actions``); a guard that reads a derived
+    fact which failed to compile is skipped, since the derived fact's own diagnostic is the one to fix (reporting
+    'unknown name' here would mislead)."""
     guards: dict[str, Compiled] = {}
     for t in index.transitions:
         text = t.when
         if text is None or text == OTHERWISE or (broken and (referenced_names(text) or frozenset()) & broken):
             continue
-        result = compile_expr(text, symbols, want_bool=True)
+        result = compile_expr(text, symbols, want_bool=True, actions=actions)
         if isinstance(result, Compiled):
             guards[t.id] = result
         else:
