@@ -45,6 +45,7 @@ class Analysis:
     derived: Mapping[str, Compiled]
     guards: Mapping[str, Compiled]  # transition id -> compiled guard ('otherwise' and absent guards excluded)
     issues: tuple[Issue, ...] = field(default=())
+    applies_to: Mapping[str, Compiled] = field(default_factory=dict)  # action id -> its compiled 'applies_to'
 
     @property
     def ok(self) -> bool:
@@ -69,8 +70,10 @@ def analyse(pathway: Pathway) -> Analysis:
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
     table = Symbols(symbols, broken)  # one frozen table for every guard
-    guards = _compile_guards(index, table, broken, issues, frozenset(pathway.actions))
-    return Analysis(pathway, index, table, derived, guards, tuple(issues))
+    actions = frozenset(pathway.actions)
+    guards = _compile_guards(index, table, broken, issues, actions)
+    applies_to = _compile_applies_to(pathway, table, broken, issues, actions)
+    return Analysis(pathway, index, table, derived, guards, tuple(issues), applies_to)
 
 
 def _duplicate_ids(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
@@ -180,6 +183,7 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
     states, events = frozenset(index.states), frozenset(pathway.events)
     for name, action in pathway.actions.items():
         yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
+        yield from _fulfilled_by(pathway, name, action.fulfilled_by or ())
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     for info in index.states.values():
@@ -195,6 +199,20 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
                 yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
         yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
     yield from _otherwise_last(index)
+
+
+def _fulfilled_by(pathway: Pathway, action: str, facts: Iterable[str]) -> Iterator[Issue]:
+    """Each fact of an action's ``fulfilled_by`` is a declared fact: given by an input, so that its arrival can be
+    the action done (a derived fact is computed, never given)."""
+    for i, name in enumerate(facts):
+        path = ("actions", action, "fulfilled_by", i)
+        if name in pathway.derived:
+            message = f"'fulfilled_by' names derived fact '{name}': it is computed, never given by an input"
+            yield Issue(path, Code.PW120, message, "name the facts it reads, whose results arrive with an input")
+        elif name not in pathway.facts:
+            known = frozenset(pathway.facts)
+            hint = did_you_mean(name, known) or f"declared facts: {one_of(known)}"
+            yield Issue(path, Code.PW120, f"'fulfilled_by' names undeclared fact '{name}'", hint)
 
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
@@ -341,3 +359,33 @@ def _compile_guards(
         else:
             issues.extend(_expr_issues((*t.path, "when"), text, result))
     return guards
+
+
+def _compile_applies_to(
+    pathway: Pathway,
+    symbols: Mapping[str, ValueType],
+    broken: frozenset[str],
+    issues: list[Issue],
+    actions: frozenset[str],
+) -> dict[str, Compiled]:
+    """Compile each action's ``applies_to`` like a guard; it belongs to no transition, so ``time_in_state()`` has no
+    meaning in it."""
+    compiled: dict[str, Compiled] = {}
+    for name, action in pathway.actions.items():
+        text = action.applies_to
+        if text is None or (broken and (referenced_names(text) or frozenset()) & broken):
+            continue
+        path = ("actions", name, "applies_to")
+        result = compile_expr(text, symbols, want_bool=True, actions=actions)
+        if isinstance(result, Compiled) and result.in_state:
+            message = (
+                "'applies_to' says whom an action concerns, and belongs to no state: time_in_state() means nothing here"
+            )
+            issues.append(
+                Issue(path, Code.PW204, message, 'write a guard over facts, e.g. bortezomib_status != "never"')
+            )
+        elif isinstance(result, Compiled):
+            compiled[name] = result
+        else:
+            issues.extend(_expr_issues(path, text, result))
+    return compiled
