@@ -14,12 +14,26 @@ from pathway.audit.timing import StateClock, input_steps
 from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
-from pathway.trail.parts import ActiveItem, Check, Due, Read, ReadClock, ReadDerived, ReadError, ReadFact
+from pathway.journey.reasons import REASON_CODES
+from pathway.trail.parts import (
+    ActiveItem,
+    Check,
+    Due,
+    Read,
+    ReadClock,
+    ReadDecision,
+    ReadDerived,
+    ReadError,
+    ReadFact,
+)
 from pathway.trail.records import (
+    DeclinedRecord,
     DeviationRecord,
     ErrorRecord,
     ExpiredRecord,
+    FulfilledRecord,
     HeaderRecord,
+    InapplicableRecord,
     InputRecord,
     IssuedRecord,
     Record,
@@ -58,6 +72,9 @@ def read_text(read: Mapping[str, Read], steps: Mapping[int, int]) -> str:
             parts.append(f"{name} could not be evaluated")
         elif isinstance(entry, ReadClock):
             parts.append(f"{name}={entry.value}")
+        elif isinstance(entry, ReadDecision):
+            recorded = f"recorded ({step_of(entry.from_, steps)})" if entry.from_ is not None else "recorded"
+            parts.append(f"{name} {recorded if entry.value else 'not recorded'}")
         else:
             parts.append(f"{name} unknown")
     return ", ".join(parts)
@@ -71,6 +88,7 @@ class _Steps:
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
+        self.withheld = {r.seq for r in records if isinstance(r, RetiredRecord) and r.cause == "applies_to"}
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
 
     def record(self, r: Record) -> list[str]:
@@ -95,7 +113,9 @@ class _Steps:
             ]
         if isinstance(r, DeviationRecord):
             reason = f" (reason: {r.reason})" if r.reason else ""
-            return [f"! deviation: {r.action} was done but is not recommended now{reason}"]
+            return [f"! deviation: {r.action} was done but is not recommended now{reason}", *_coded(r.reason_code)]
+        if isinstance(r, DeclinedRecord | FulfilledRecord | InapplicableRecord):
+            return self.decision(r)
         if isinstance(r, ErrorRecord):
             blocked = [f"{c.id}: {c.guard}" + (f"  [{self.read(c.read)}]" if c.read else "") for c in r.blocked or ()]
             return [f"! error {r.code}: {r.message}", *blocked]
@@ -103,6 +123,22 @@ class _Steps:
 
     def read(self, read: Mapping[str, Read] | None) -> str:
         return read_text(read or {}, self.steps)
+
+    def decision(self, r: DeclinedRecord | FulfilledRecord | InapplicableRecord) -> list[str]:
+        """A recommendation declined, done by its result, or withheld because it does not apply."""
+        if isinstance(r, FulfilledRecord):
+            given = f"{r.fact}={value_text(r.value)} ({step_of(r.from_, self.steps)})"
+            return [f"= {r.action} done: fulfilled by its result, {given}"]
+        if isinstance(r, InapplicableRecord):
+            return [
+                f"- not recommending {r.id} in {r.state}: it does not apply ({r.guard} is false)",
+                f"with {self.read(r.read)}",
+            ]
+        reason = f" ({r.reason})" if r.reason else ""
+        if not r.recommended:
+            line = f"! declined {r.action}{reason}, which the pathway did not recommend then: kept, guards read it"
+            return [line, *_coded(r.reason_code)]
+        return [f"x declined {r.action}{reason}: a recorded decision, not a deviation", *_coded(r.reason_code)]
 
     def transition(self, r: TransitionRecord) -> list[str]:
         trigger = f" on {r.trigger}" if r.trigger else ""
@@ -131,14 +167,21 @@ class _Steps:
     def item(self, r: IssuedRecord | RetiredRecord) -> list[str]:
         verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
         if isinstance(r, RetiredRecord):
-            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}"]
+            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}" + _APPLIES_GONE.get(r.cause, "")]
         if r.seq in self.passing:
             left = self.passing[r.seq]
-            return [f"~ {verb} {r.id} only in passing: {r.state} was left again at #{left}  ({r.title})"]
+            why = f"{r.state} was left again at #{left}"
+            if left in self.withheld:
+                why = f"withheld at #{left}, once it was known not to apply"
+            return [f"~ {verb} {r.id} only in passing: {why}  ({r.title})"]
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
-        return [f"+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"]
+        line = f"+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"
+        applies = [_APPLIES[r.applies]] if r.applies in _APPLIES else []
+        if r.cause == "applies_to":
+            applies.insert(0, "it applies again: its applies_to is no longer false")
+        return [line, *applies]
 
     def heading(self, m: Moment) -> str:
         """The line a moment starts with: the input, or why the engine woke."""
@@ -149,14 +192,32 @@ class _Steps:
         return f"{m.at}  wake-up before {before}" + (f": {'; '.join(reasons)}" if reasons else "")
 
 
+_APPLIES = {
+    "unknown": "its applies_to is unknown: recommended until it is known not to apply",
+    "error": "its applies_to could not be evaluated: recommended, never withheld on an error",
+}
+_APPLIES_GONE = {"applies_to": " (it does not apply: see above)"}
+
+
+def _coded(code: str | None) -> list[str]:
+    """The detail line of a reason code: the code and what it means."""
+    return [f"reason code {code}: {REASON_CODES.get(code, 'not a known code')}"] if code else []
+
+
 def _input_text(r: InputRecord) -> str:
     if r.until:
         return f"clock advanced to {r.at} (--until)"
     parts = [f"{k}={value_text(v)}" for k, v in r.facts.items()]
     if r.event:
         parts.append(f"event {r.event}")
+    code = f" [{r.reason_code}]" if r.reason_code else ""
+    reason = f" ({r.reason})" if r.reason else ""
     if r.done:
-        parts.append(f"done {r.done}" + (f" ({r.reason})" if r.reason else ""))
+        parts.append(f"done {r.done}{code}{reason}")
+    if r.declined:
+        parts.append(f"declined {r.declined}{code}{reason}")
+    if r.signed:
+        parts.append(f"signed {r.signed} by {r.by}")
     return f"input {r.input}: {', '.join(parts) or 'clock tick'}"
 
 
@@ -233,6 +294,7 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     def ids(items: Sequence[ActiveItem], kind: str) -> str:
         def one(i: ActiveItem) -> str:
             done = f", done {i.done}" if i.done else ""
+            done += f", declined {i.declined}" if i.declined else ""
             return f"{i.id} (since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"
 
         return ", ".join(map(one, items)) or "none"

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.engine.checks import read_entries
+from pathway.engine.decisions import Decisions
 from pathway.engine.selection import outcome
 from pathway.errors import InvalidInputError
 from pathway.expr import Scope
@@ -24,6 +25,7 @@ from pathway.journey.model import parse_time
 from pathway.trail.parts import Read
 from pathway.trail.records import (
     ExpiredRecord,
+    FulfilledRecord,
     HeaderRecord,
     InputRecord,
     IssuedRecord,
@@ -131,11 +133,13 @@ class DeadlineAt:
 
 @dataclass
 class _Facts:
-    """The facts known at a moment, rebuilt from the records: each input's values, less those gone stale."""
+    """The facts known at a moment, rebuilt from the records: each input's values, less those gone stale; and the
+    decisions recorded so far."""
 
     values: dict[str, object] = field(default_factory=dict)
     supplied: dict[str, int] = field(default_factory=dict)
     given: dict[str, datetime] = field(default_factory=dict)
+    decisions: Decisions = field(default_factory=Decisions)
     readable: bool = True
 
     @classmethod
@@ -150,6 +154,9 @@ class _Facts:
                     continue
                 for name, value in typed.facts.items():
                     facts.values[name], facts.supplied[name], facts.given[name] = value, r.input, typed.at
+                facts.decisions.see(r, typed)
+            elif isinstance(r, FulfilledRecord):
+                facts.decisions.see(r)
             elif isinstance(r, ExpiredRecord):
                 facts.values.pop(r.fact, None)
                 facts.supplied.pop(r.fact, None)
@@ -161,7 +168,7 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
     the records give at that moment."""
     clock = StateClock.of(records)
     facts = _Facts.of(records, analysis)
-    scope = Scope(facts.values, analysis.derived, now, given=facts.given)
+    scope = Scope(facts.values, analysis.derived, now, given=facts.given, recorded=facts.decisions.at)
     found: list[TimerAt] = []
     for state in analysis.index.states:
         entry = clock.entered.get(state)
@@ -178,7 +185,7 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
                 shown = _with(shown, "otherwise")
             elif t.when is not None and facts.readable:
                 evaluation = analysis.guards[t.id].evaluate(scope, moment(entry[0]))
-                read = read_entries(evaluation, analysis.derived, facts.supplied)
+                read = read_entries(evaluation, analysis.derived, facts.supplied, recorded_by=facts.decisions.by)
                 missing = tuple(sorted(evaluation.missing)) if outcome(evaluation) == "unknown" else ()
                 shown = _with(shown, outcome(evaluation), read, missing)
             elif t.when is not None:

@@ -41,9 +41,11 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard or derived fact reads (known() included), from the expressions compiled at load time."""
-    compiled = [*analysis.guards.values(), *analysis.derived.values()]
-    return {name for expression in compiled for name in expression.names}
+    """Every name a guard, derived fact or action's ``applies_to`` reads (known() included), from the expressions
+    compiled at load time, and every fact an action's ``fulfilled_by`` names (its arrival is the action done)."""
+    compiled = [*analysis.guards.values(), *analysis.derived.values(), *analysis.applies_to.values()]
+    fulfilling = {name for action in analysis.pathway.actions.values() for name in action.fulfilled_by or ()}
+    return {name for expression in compiled for name in expression.names} | fulfilling
 
 
 @rule(Code.PW521)
@@ -53,7 +55,7 @@ def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
         if name not in read:
             yield LintFinding(
                 ("facts", name),
-                f"fact '{name}' is declared but no guard or derived fact reads it",
+                f"fact '{name}' is declared but no guard, derived fact, applies_to or fulfilled_by reads it",
                 "remove it, or keep it as recorded context with '# pathway: allow PW521 because ...'",
                 key=True,
             )

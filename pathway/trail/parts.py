@@ -81,7 +81,22 @@ class ReadClock(Part):
     clock: Literal[True] = Field(description="Always `true`: the value came from the clock, not from an input.")
 
 
-Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock
+class ReadDecision(Part):
+    """A decision the guard read (`done(a)`, `declined(a)`, `signed(a)`): whether the journey recorded it, and which
+    input last did. Never unknown: a decision not recorded is `false`."""
+
+    value: bool = Field(description="Whether the journey recorded it (`done(a)` also counts a `fulfilled` record).")
+    decision: Literal[True] = Field(description="Always `true`: the value is a recorded decision, not a fact.")
+    from_: int | None = Field(
+        default=None,
+        alias="from",
+        ge=1,
+        exclude_if=absent,
+        description="The number of the input that last recorded it (absent when none did).",
+    )
+
+
+Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock | ReadDecision
 
 
 class Failure(Part):
@@ -154,8 +169,10 @@ class ActiveItem(Part):
     evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
     due: str | None = optional("When it is due (its latest issue's deadline), when it has one.")
     done: str | None = optional(
-        "For a recommendation with a deadline: when care recorded it as done (`done:`) since its latest issue."
+        "For a recommendation with a deadline or a `fulfilled_by`: when care recorded it as done since its latest "
+        "issue (`done:`, or a result that fulfilled it)."
     )
+    declined: str | None = optional("When the journey recorded it as declined since its latest issue.")
 
 
 class Due(Part):
