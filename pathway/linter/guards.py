@@ -160,9 +160,11 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
 def overlap(
     analysis: Analysis, table: Table, first: TransitionInfo, second: TransitionInfo, both: int
 ) -> dict[str, object]:
-    """The first patient in the bitset ``both`` (where both guards are true), restricted to the facts they read."""
+    """The first patient in the bitset ``both`` (where both guards are true), restricted to the facts and decisions
+    they read."""
     witness = table.first(both) or {}
-    keep = facts_read(analysis, analysis.guards[first.id].names | analysis.guards[second.id].names)
+    a, b = analysis.guards[first.id], analysis.guards[second.id]
+    keep = facts_read(analysis, a.names | b.names) | a.recorded | b.recorded
     return {k: v for k, v in witness.items() if k in keep}
 
 
