@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import pathway
+from pathway.audit.explain import explain
 from pathway.audit.replay import replay
 from pathway.audit.report import render_run
 from pathway.definition.analysis import Analysis
@@ -286,3 +287,27 @@ def test_decisions_survive_a_trail_read_back_for_coverage(decisions: Analysis) -
     assert ("on_steroids->both_declined", "false") in seen
     assert ("choice->on_steroids", "true") not in seen  # declined(ivig) is true only once choice was left
     assert ("on_ivig->on_steroids", "true") in seen
+
+
+# --- explain reads decisions back from the trail -----------------------------------------------------------------
+
+
+def test_explain_does_not_call_a_fulfilled_or_declined_order_overdue() -> None:
+    definition = FIXTURE / "decisions.yaml"
+    fulfilled = explain(GOLDEN_DIR / "decisions-order-fulfilled.jsonl", pathway=definition)
+    assert [d.id for d in fulfilled.deadlines] == []
+    assert any("order_ncs" in line and "done at #11" in line for line in fulfilled.lines)
+    early = explain(GOLDEN_DIR / "decisions-order-fulfilled.jsonl", step=9, at="2026-03-20", pathway=definition)
+    assert [(d.id, d.status) for d in early.deadlines] == [("order_ncs", "overdue")]  # before the result arrived
+
+
+def test_explain_says_why_a_recommendation_is_withheld_or_was_declined() -> None:
+    definition = FIXTURE / "decisions.yaml"
+    withheld = explain(
+        GOLDEN_DIR / "decisions-applies-to.jsonl", step=12, why_not="zoster_prophylaxis", pathway=definition
+    )
+    text = "\n".join(withheld.lines)
+    assert "it does not apply since #11 (2026-03-03): on_bortezomib is false (on_bortezomib=false (#10))" in text
+    assert "It was withheld at #12 (2026-03-03): its applies_to became false in state on_treatment." in text
+    declined = explain(GOLDEN_DIR / "decisions-ivig-declined.jsonl", why_not="ivig", pathway=definition)
+    assert "  It was declined at #16 (2026-03-03), reason code patient-refuses." in declined.lines

@@ -24,6 +24,7 @@ from pathway.journey.check import input_from_record
 from pathway.journey.model import parse_time
 from pathway.trail.parts import Read
 from pathway.trail.records import (
+    DeclinedRecord,
     ExpiredRecord,
     FulfilledRecord,
     HeaderRecord,
@@ -211,22 +212,40 @@ def latest_issues(records: Sequence[Record]) -> dict[str, IssuedRecord]:
     return live
 
 
-def done_by(records: Sequence[Record], issue: IssuedRecord) -> InputRecord | None:
-    """The input that recorded an issued recommendation as done (``done:``), if any: one processed with that
-    issue or after it (a wake-up's issue carries the number of the input that follows it)."""
+def done_by(records: Sequence[Record], issue: IssuedRecord) -> InputRecord | FulfilledRecord | None:
+    """What recorded an issued recommendation as done, if anything: the input (``done:``) processed with that issue
+    or after it (a wake-up's issue carries the number of the input that follows it), or the ``fulfilled`` record of
+    a result that arrived after it."""
+    for r in records:
+        if isinstance(r, InputRecord) and r.done == issue.id and r.input >= issue.input:
+            return r
+        if isinstance(r, FulfilledRecord) and r.action == issue.id and r.seq > issue.seq:
+            return r
+    return None
+
+
+def declined_by(records: Sequence[Record], issue: IssuedRecord) -> DeclinedRecord | None:
+    """The ``declined`` record of an issued recommendation declined while it was active (after that issue), if any:
+    a recorded decision, so that it is neither due nor overdue."""
     return next(
-        (r for r in records if isinstance(r, InputRecord) and r.done == issue.id and r.input >= issue.input),
+        (
+            r
+            for r in records
+            if isinstance(r, DeclinedRecord) and r.action == issue.id and r.state is not None and r.seq > issue.seq
+        ),
         None,
     )
 
 
 def deadlines_at(records: Sequence[Record], now: datetime) -> list[DeadlineAt]:
-    """Every active recommendation with a due time that is not done at ``now``: ``overdue`` when the clock has
-    passed it (strictly), else ``due``; in time order."""
+    """Every active recommendation with a due time that is neither done nor declined at ``now``: ``overdue`` when
+    the clock has passed it (strictly), else ``due``; in time order."""
     found: list[tuple[datetime, DeadlineAt]] = []
     for action, issue in latest_issues(records).items():
         due = moment(issue.due) if issue.due is not None else None
         if issue.due is None or due is None or done_by(records, issue) is not None:
+            continue
+        if declined_by(records, issue) is not None:
             continue
         status: Literal["due", "overdue"] = "overdue" if now > due else "due"
         found.append((due, DeadlineAt(action, issue.title, issue.state, issue.due, status, issue.seq)))
