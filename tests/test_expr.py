@@ -946,9 +946,16 @@ def test_docs_have_examples() -> None:
     assert len(_doc_blocks("refused")) >= 3
 
 
+DOC_ACTIONS = frozenset({"ivig", "high_dose_steroids", "start_duloxetine", "switch_to_weekly_sc", "order_ncs"})
+"""The actions of the neuropathy pathway that guards.md's examples read decisions of."""
+
+
 @pytest.mark.parametrize("text", _doc_blocks("guard"))
 def test_docs_guard_examples_compile(text: str) -> None:
-    result = compile_expr(text, SYMBOLS, want_bool=True)
+    symbols = dict(SYMBOLS)
+    symbols["duloxetine_failed"] = ValueType("bool", name="duloxetine_failed")
+    symbols["ivig_contraindicated"] = ValueType("bool", name="ivig_contraindicated")
+    result = compile_expr(text, symbols, want_bool=True, actions=DOC_ACTIONS)
     assert isinstance(result, Compiled), result
 
 
