@@ -10,8 +10,11 @@ import pytest
 import pathway
 from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.canonical import canonical_json, sha256_of
+from pathway.definition.loader import load_analysis
 from pathway.definition.model import Pathway
 from pathway.linter.base import run_rules
+from pathway.scenarios.generate import generate
+from tests.conftest import ROOT
 
 BASE: dict[str, Any] = {
     "pathway": "orders",
@@ -287,3 +290,12 @@ def test_a_fact_read_only_by_applies_to_or_fulfilled_by_is_read() -> None:
     assert "eligible" not in unread  # applies_to
     assert "other_result" not in unread  # fulfilled_by only
     assert "divisor" in unread
+
+
+def test_scenario_generation_says_which_decision_it_cannot_record() -> None:
+    generation = generate(load_analysis(ROOT / "tests" / "fixtures" / "recommendations" / "decisions.yaml"), [])
+    reasons = {u.transition: u.reason for u in generation.unreachable}
+    assert reasons["on_ivig->on_steroids"] == (
+        "its guard reads recorded decision(s) declined(ivig), which the search does not record; write a scenario "
+        "step that records it (e.g. 'declined: ivig')"
+    )

@@ -199,6 +199,14 @@ def _why(analysis: Analysis, t: TransitionInfo, search: _Search) -> str:
     dates = sorted(f for f in facts_read(analysis, guard.names if guard else ()) if search.domains.get(f) is None)
     if dates:
         return f"its guard reads date fact(s) {', '.join(dates)}, which the search does not set"
+    if guard is not None and guard.recorded and t.source in search.reached:
+        first = sorted(guard.recorded)[0]
+        example = first[:-1].replace("(", ": ", 1)
+        decisions = ", ".join(sorted(guard.recorded))
+        return (
+            f"its guard reads recorded decision(s) {decisions}, which the search does not record; write a scenario "
+            f"step that records it (e.g. '{example}')"
+        )
     if t.source not in search.reached:
         return f"its source state '{t.source}' was not reached within {MAX_DEPTH} steps and {MAX_RUNS} runs"
     where = f"in state '{t.source}'" + (f" on event '{t.event}'" if t.event else "")
