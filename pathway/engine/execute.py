@@ -356,7 +356,7 @@ class _Run:
                 id=key[1],
                 title=entry.title,
                 state=state,
-                cause="applies_to" if self.inapplicable.pop(key[1], None) == state else cause,
+                cause=self.issued_by(key, state, cause),
                 evidence=tuple(entry.evidence),
                 due=item.due_text(),
                 every=item.every_text,
@@ -366,6 +366,12 @@ class _Run:
                 given = {name for name, seq in self.given_by.items() if seq == self.input_seq}
                 self.fulfil(key[1], item, given)
         self.inapplicable = {a: s for a, s in self.inapplicable.items() if ("recommendation", a) in withheld}
+
+    def issued_by(self, key: tuple[str, str], state: str, cause: str) -> str:
+        """Why an item is issued: its action's ``applies_to`` stopped being false while the state that recommends it
+        stayed active, else ``cause``."""
+        withheld = key[0] == "recommendation" and self.inapplicable.pop(key[1], None) == state
+        return "applies_to" if withheld else cause
 
     def retired_by(self, key: tuple[str, str], cause: str) -> str:
         """Why an item is retired: its action's ``applies_to`` turned false while its state still recommends it
