@@ -129,10 +129,19 @@ def actions_page(analysis: Analysis) -> str:
         "[evidence trace](evidence.md).",
     )
     lines += ["## Actions", ""]
+    decided = any(a.fulfilled_by or a.applies_to for a in p.actions.values())  # the columns only when used
     lines += table(
-        ["action", "kind", "title", "dose", "evidence", "note"],
+        ["action", "kind", "title", "dose", *(["fulfilled by", "applies to"] if decided else []), "evidence", "note"],
         (
-            [f"`{n}`", a.kind, cell(a.title), cell(a.dose), evidence_links(a.evidence), cell(a.note)]
+            [
+                f"`{n}`",
+                a.kind,
+                cell(a.title),
+                cell(a.dose),
+                *([codes(a.fulfilled_by or ()), code(a.applies_to)] if decided else []),
+                evidence_links(a.evidence),
+                cell(a.note),
+            ]
             for n, a in p.actions.items()
         ),
     )
