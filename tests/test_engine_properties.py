@@ -41,6 +41,7 @@ from pathway.definition.model import Fact
 from pathway.engine.runner import Runner, RunResult
 from pathway.journey.check import journey_from_data
 from pathway.journey.model import parse_time
+from pathway.journey.reasons import REASON_CODES
 from pathway.source.reader import parse_text
 from pathway.trail.io import KINDS, SCHEMA, canonical, verify_chain
 from tests.conftest import ROOT
@@ -49,6 +50,7 @@ SUBJECTS = [
     *sorted(p.relative_to(ROOT) for p in (ROOT / "definitions").glob("*/pathway.yaml")),
     Path("tests/fixtures/engine/semantics.yaml"),
     Path("tests/fixtures/engine/guard_errors/pathway.yaml"),  # guards that divide: zero divisors are errors
+    Path("tests/fixtures/recommendations/decisions.yaml"),  # guards that read decisions; fulfilled_by, applies_to
 ]
 SEEDS = ("0", "12345", "random")
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,8 +127,8 @@ def later(moment: datetime, kind: int, amount: int) -> datetime:
 @st.composite
 def journeys(draw: st.DrawFn, analysis: Analysis, least: int = 1) -> dict[str, Any]:
     """A valid journey for ``analysis``: ``least`` to 15 events in time order, each with a random subset of facts
-    and sometimes an event, care given (with a reason) or a note. A fact that would break one of the pathway's
-    constraints is left out (see :func:`consistent`)."""
+    and sometimes an event, care given or a recommendation declined (with a reason and a reason code), a sign-off
+    or a note. A fact that would break one of the pathway's constraints is left out (see :func:`consistent`)."""
     p = analysis.pathway
     values = {name: s for name, fact in p.facts.items() if (s := fact_values(fact)) is not None}
     given: dict[str, object] = {}
@@ -142,9 +144,14 @@ def journeys(draw: st.DrawFn, analysis: Analysis, least: int = 1) -> dict[str, A
         if draw(st.booleans()) and p.events:
             event["event"] = draw(st.sampled_from(sorted(p.events)))
         if p.actions and draw(st.integers(0, 3)) == 0:
-            event["done"] = draw(st.sampled_from(sorted(p.actions)))
+            event[draw(st.sampled_from(["done", "declined"]))] = draw(st.sampled_from(sorted(p.actions)))
             if draw(st.booleans()):
                 event["reason"] = draw(TEXT)
+            if draw(st.booleans()):
+                event["reason_code"] = draw(st.sampled_from(sorted(REASON_CODES)))
+        if p.actions and draw(st.integers(0, 5)) == 0:
+            event["signed"] = draw(st.sampled_from(sorted(p.actions)))
+            event["by"] = draw(st.sampled_from(["attending", "oncologist", "clinical_pharmacist"]))
         if draw(st.integers(0, 4)) == 0:
             event["note"] = draw(TEXT)
         events.append(event)

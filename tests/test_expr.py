@@ -730,8 +730,8 @@ ESCAPES = [
         "import",
         "__import__('os')",
         "PW202",
-        "only max, min, abs, known, days_since, days_between, hours_since, time_since, time_in_state, last may be "
-        "called; not '__import__'",
+        "only max, min, abs, known, days_since, days_between, hours_since, time_since, time_in_state, last, done, "
+        "declined, signed, days_since_done may be called; not '__import__'",
     ),
     ("dunder-class", "().__class__", "PW202", "attribute access is not allowed in a guard"),
     ("subclasses", "().__class__.__bases__[0].__subclasses__()", "PW202", "may be called"),
@@ -946,9 +946,16 @@ def test_docs_have_examples() -> None:
     assert len(_doc_blocks("refused")) >= 3
 
 
+DOC_ACTIONS = frozenset({"ivig", "high_dose_steroids", "start_duloxetine", "switch_to_weekly_sc", "order_ncs"})
+"""The actions of the neuropathy pathway that guards.md's examples read decisions of."""
+
+
 @pytest.mark.parametrize("text", _doc_blocks("guard"))
 def test_docs_guard_examples_compile(text: str) -> None:
-    result = compile_expr(text, SYMBOLS, want_bool=True)
+    symbols = dict(SYMBOLS)
+    symbols["duloxetine_failed"] = ValueType("bool", name="duloxetine_failed")
+    symbols["ivig_contraindicated"] = ValueType("bool", name="ivig_contraindicated")
+    result = compile_expr(text, symbols, want_bool=True, actions=DOC_ACTIONS)
     assert isinstance(result, Compiled), result
 
 

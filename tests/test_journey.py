@@ -87,7 +87,7 @@ def test_invalid_journey_matches_golden(path: Path, tiny: Analysis) -> None:
 def test_every_journey_code_has_an_invalid_fixture() -> None:
     golden = "\n".join(p.read_text(encoding="utf-8") for p in (GOLDEN / "journeys").glob("*.txt"))
     journey_codes = {c for c, title in CODES.items() if title.startswith("journey ")}
-    assert len(journey_codes) == 11
+    assert len(journey_codes) == 12
     assert {c for c in journey_codes if f": {c} " not in golden} == set()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -32,12 +33,21 @@ def issues(check: Check, name: str) -> list[LintIssue]:
 
 
 def counterexample(issue: LintIssue) -> dict[str, Any]:
-    """The journey event printed in the hint, parsed back."""
+    """The journey event printed in the hint, parsed back: its facts (decisions recorded come as entries of their
+    own, read by :func:`decided`)."""
     assert issue.hint is not None
     events = yaml.safe_load(issue.hint.split("\n", 1)[1])
-    assert len(events) == 1
+    assert len(events) == 1 + len(decided(issue))
     facts: dict[str, Any] = events[0]["facts"]
     return facts
+
+
+def decided(issue: LintIssue) -> dict[str, datetime]:
+    """The decisions the hint's journey records, as a Scope takes them (each recorded at the reference day)."""
+    assert issue.hint is not None
+    events = yaml.safe_load(issue.hint.split("\n", 1)[1])
+    kinds = ("done", "declined", "signed")
+    return {f"{k}({e[k]})": datetime(2026, 1, 1) for e in events for k in kinds if k in e}
 
 
 @pytest.mark.parametrize(
@@ -121,7 +131,7 @@ def test_bipn_findings_hold_for_the_patients_they_show() -> None:
         return [t.id for t in analysis.index.outgoing(state) if t.event is None]
 
     def values(ids: Iterable[str], issue: LintIssue) -> list[object]:
-        scope = Scope(counterexample(issue), analysis.derived, None)
+        scope = Scope(counterexample(issue), analysis.derived, None, recorded=decided(issue))
         return [analysis.guards[i].evaluate(scope).value for i in ids]
 
     assert [i.code for check in (never_true, shadowed, too_large) for i in check(analysis)] == []

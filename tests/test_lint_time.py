@@ -107,7 +107,9 @@ def test_a_guard_unknown_at_the_reference_moment_is_reported_not_taken_as_false(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """As a guard whose clock lint cannot supply would be: here days_since evaluated without a day."""
-    monkeypatch.setattr("pathway.linter.exhaustive.Scope", lambda facts, derived, _: Scope(facts, derived, None))
+    monkeypatch.setattr(
+        "pathway.linter.exhaustive.Scope", lambda facts, derived, _, **more: Scope(facts, derived, None, **more)
+    )
     analysis = load_analysis(TIME / "dates.yaml")
     assert list(never_true(analysis)) == []  # 'impossible' is unknown, not false: no error
     found = list(not_analysed(analysis))

@@ -159,8 +159,10 @@ def test_the_tutorial_works(
 def test_the_journeys_guide_shows_true_runs_and_explanations(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The guide's ```console blocks about time run against the time fixtures, in a copy: their output is real."""
-    shutil.copytree(ROOT / "tests" / "fixtures" / "time", tmp_path / "tests" / "fixtures" / "time")
+    """The guide's ```console blocks about time and decisions run against their fixtures, in a copy: their output
+    is real."""
+    for fixtures in ("time", "recommendations"):
+        shutil.copytree(ROOT / "tests" / "fixtures" / fixtures, tmp_path / "tests" / "fixtures" / fixtures)
     monkeypatch.chdir(tmp_path)
     blocks = [body for kind, body in BLOCK.findall((DOCS / "journeys.md").read_text(encoding="utf-8"))]
     consoles = [body for body in blocks if body.startswith("$ pathway ")]

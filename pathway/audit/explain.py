@@ -29,6 +29,7 @@ from pathway.audit.report import evidence_text, read_text, stance_of
 from pathway.audit.timing import (
     DeadlineAt,
     TimerAt,
+    declined_by,
     done_by,
     due_time,
     input_steps,
@@ -45,8 +46,10 @@ from pathway.engine.runner import as_analysis
 from pathway.errors import ExitCode, UsageError
 from pathway.journey.model import parse_time, time_hint
 from pathway.trail.records import (
+    DeclinedRecord,
     ErrorRecord,
     HeaderRecord,
+    InapplicableRecord,
     InputRecord,
     Record,
     RetiredRecord,
@@ -251,8 +254,7 @@ class _Reader:
             r = live[action]
             return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}."]
         lines = [f"{action} ({title}) is not recommended now."]
-        for gone in (r for r in records if isinstance(r, RetiredRecord) and r.id == action):
-            lines.append(f"  It was retired at #{gone.seq} ({gone.at}) when {gone.cause} left state {gone.state}.")
+        lines += [line for past in records if (line := self.gone(past, action, records)) is not None]
         index = analysis.index
         ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
         for state in (s for s, info in index.states.items() if action in info.state.recommended):
@@ -265,6 +267,22 @@ class _Reader:
                 lines.append("    no transition (only as an initial state)")
         return lines
 
+    @staticmethod
+    def gone(r: Record, action: str, records: Sequence[Record]) -> str | None:
+        """What a record says of why an action is not recommended: retired, withheld because it does not apply
+        (``applies_to``), or declined."""
+        if isinstance(r, RetiredRecord) and r.id == action:
+            if r.cause == "applies_to":
+                return f"  It was withheld at #{r.seq} ({r.at}): its applies_to became false in state {r.state}."
+            return f"  It was retired at #{r.seq} ({r.at}) when {r.cause} left state {r.state}."
+        if isinstance(r, InapplicableRecord) and r.id == action:
+            why = f"{r.guard} is false ({read_text(r.read, input_steps(records))})"
+            return f"  State {r.state} recommends it, but it does not apply since #{r.seq} ({r.at}): {why}."
+        if isinstance(r, DeclinedRecord) and r.action == action:
+            code = f", reason code {r.reason_code}" if r.reason_code else ""
+            return f"  It was declined at #{r.seq} ({r.at}){code}."
+        return None
+
     def recommended(self, records: Sequence[Record], analysis: Analysis | None) -> list[str]:
         lines = []
         for action, r in latest_issues(records).items():
@@ -273,6 +291,8 @@ class _Reader:
             done = done_by(records, r)
             due += f", done at #{done.seq} ({done.at})" if done is not None and r.due else ""
             stance = stance_of(r).words
+            declined = declined_by(records, r)
+            due += f", declined at #{declined.seq} ({declined.at})" if declined is not None else ""
             lines.append(
                 f"  {action}: {r.title}" + (f" [{stance}]" if stance else "") + f" - issued at #{r.seq} ({r.at}) "
                 f"by state {r.state} ({cause}{due}); evidence: {evidence_text(r.evidence, self.analysis)}"

@@ -18,6 +18,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.grading import Stance, quality_text
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
+from pathway.journey.reasons import REASON_CODES
 from pathway.trail.parts import (
     ActiveItem,
     Check,
@@ -25,15 +26,19 @@ from pathway.trail.parts import (
     Read,
     ReadAssumed,
     ReadClock,
+    ReadDecision,
     ReadDerived,
     ReadError,
     ReadFact,
 )
 from pathway.trail.records import (
+    DeclinedRecord,
     DeviationRecord,
     ErrorRecord,
     ExpiredRecord,
+    FulfilledRecord,
     HeaderRecord,
+    InapplicableRecord,
     InputRecord,
     IssuedRecord,
     Record,
@@ -92,6 +97,9 @@ def read_text(read: Mapping[str, Read], steps: Mapping[int, int]) -> str:
             parts.append(f"{name}={entry.value}")
         elif isinstance(entry, ReadAssumed):
             parts.append(f"{name}={value_text(entry.value)} (assumed)")
+        elif isinstance(entry, ReadDecision):
+            recorded = f"recorded ({step_of(entry.from_, steps)})" if entry.from_ is not None else "recorded"
+            parts.append(f"{name} {recorded if entry.value else 'not recorded'}")
         else:
             parts.append(f"{name} unknown")
     return ", ".join(parts)
@@ -109,6 +117,7 @@ class _Steps:
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
+        self.withheld = {r.seq for r in records if isinstance(r, RetiredRecord) and r.cause == "applies_to"}
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.latest = Latest()
 
@@ -120,24 +129,15 @@ class _Steps:
             return self.item(r)
         if isinstance(r, RevisedRecord):
             return self.revised(r)
-        if isinstance(r, WaitingRecord):
-            return [f"waiting in {r.state} for: {', '.join(r.needs) or '(nothing: see the blocked guards)'}"]
-        if isinstance(r, ExpiredRecord):
-            given = f"given {r.given} by {step_of(r.from_, self.steps)}, valid for {r.valid_for}"
-            return [f"{r.fact}={value_text(r.value)} went stale ({given})"]
-        if isinstance(r, StartRecord):
-            return [f"start in {', '.join(r.entered)}"]
+        if isinstance(r, WaitingRecord | ExpiredRecord | StartRecord):
+            return self.plain(r)
         if isinstance(r, TimerRecord):
-            c = r.check
-            read = f" ({self.read(c.read)})" if c.read else ""
-            return [
-                f"timer {c.id} fell due (after {c.after}) but its guard is false: {c.guard}{read}",
-                f"it stays armed: it fires when its guard becomes true while {r.state} is active",
-                *self.assuming(c.read),
-            ]
+            return self.timer(r)
         if isinstance(r, DeviationRecord):
             reason = f" (reason: {r.reason})" if r.reason else ""
-            return [f"! deviation: {r.action} was done but is not recommended now{reason}"]
+            return [f"! deviation: {r.action} was done but is not recommended now{reason}", *_coded(r.reason_code)]
+        if isinstance(r, DeclinedRecord | FulfilledRecord | InapplicableRecord):
+            return self.decision(r)
         if isinstance(r, ErrorRecord):
             blocked = [f"{c.id}: {c.guard}" + (f"  [{self.read(c.read)}]" if c.read else "") for c in r.blocked or ()]
             return [f"! error {r.code}: {r.message}", *blocked]
@@ -145,6 +145,41 @@ class _Steps:
 
     def read(self, read: Mapping[str, Read] | None) -> str:
         return read_text(read or {}, self.steps)
+
+    def plain(self, r: WaitingRecord | ExpiredRecord | StartRecord) -> list[str]:
+        """A wait, a fact gone stale, the start: one line each."""
+        if isinstance(r, WaitingRecord):
+            return [f"waiting in {r.state} for: {', '.join(r.needs) or '(nothing: see the blocked guards)'}"]
+        if isinstance(r, ExpiredRecord):
+            given = f"given {r.given} by {step_of(r.from_, self.steps)}, valid for {r.valid_for}"
+            return [f"{r.fact}={value_text(r.value)} went stale ({given})"]
+        return [f"start in {', '.join(r.entered)}"]
+
+    def timer(self, r: TimerRecord) -> list[str]:
+        """A timer that fell due with a false guard: it stays armed."""
+        c = r.check
+        read = f" ({self.read(c.read)})" if c.read else ""
+        return [
+            f"timer {c.id} fell due (after {c.after}) but its guard is false: {c.guard}{read}",
+            f"it stays armed: it fires when its guard becomes true while {r.state} is active",
+            *self.assuming(c.read),
+        ]
+
+    def decision(self, r: DeclinedRecord | FulfilledRecord | InapplicableRecord) -> list[str]:
+        """A recommendation declined, done by its result, or withheld because it does not apply."""
+        if isinstance(r, FulfilledRecord):
+            given = f"{r.fact}={value_text(r.value)} ({step_of(r.from_, self.steps)})"
+            return [f"= {r.action} done: fulfilled by its result, {given}"]
+        if isinstance(r, InapplicableRecord):
+            return [
+                f"- not recommending {r.id} in {r.state}: it does not apply ({r.guard} is false)",
+                f"with {self.read(r.read)}",
+            ]
+        reason = f" ({r.reason})" if r.reason else ""
+        if not r.recommended:
+            line = f"! declined {r.action}{reason}, which the pathway did not recommend then: kept, guards read it"
+            return [line, *_coded(r.reason_code)]
+        return [f"x declined {r.action}{reason}: a recorded decision, not a deviation", *_coded(r.reason_code)]
 
     def transition(self, r: TransitionRecord) -> list[str]:
         trigger = f" on {r.trigger}" if r.trigger else ""
@@ -178,10 +213,13 @@ class _Steps:
     def item(self, r: IssuedRecord | RetiredRecord) -> list[str]:
         verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
         if isinstance(r, RetiredRecord):
-            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}"]
+            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}" + _APPLIES_GONE.get(r.cause, "")]
         if r.seq in self.passing:
             left = self.passing[r.seq]
-            return [f"~ {verb} {r.id} only in passing: {r.state} was left again at #{left}  ({r.title})"]
+            why = f"{r.state} was left again at #{left}"
+            if left in self.withheld:
+                why = f"withheld at #{left}, once it was known not to apply"
+            return [f"~ {verb} {r.id} only in passing: {why}  ({r.title})"]
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
@@ -189,7 +227,10 @@ class _Steps:
         graded = f"{stance}; " if stance else ""
         title = headline(r.text, r.values or {}, self.read) or r.title
         line = f"+ {verb} {r.id}: {title}  [{graded}evidence: {evidence_text(r.evidence, self.analysis)}]{due}"
-        return [line, *issue_details(r.text, r.values or {})]
+        applies = [_APPLIES[r.applies]] if r.applies in _APPLIES else []
+        if r.cause == "applies_to":
+            applies.insert(0, "it applies again: its applies_to is no longer false")
+        return [line, *applies, *issue_details(r.text, r.values or {})]
 
     def revised(self, r: RevisedRecord) -> list[str]:
         """A recommendation whose values changed: its text (or the changed values), then each change."""
@@ -206,14 +247,32 @@ class _Steps:
         return f"{m.at}  wake-up before {before}" + (f": {'; '.join(reasons)}" if reasons else "")
 
 
+_APPLIES = {
+    "unknown": "its applies_to is unknown: recommended until it is known not to apply",
+    "error": "its applies_to could not be evaluated: recommended, never withheld on an error",
+}
+_APPLIES_GONE = {"applies_to": " (it does not apply: see above)"}
+
+
+def _coded(code: str | None) -> list[str]:
+    """The detail line of a reason code: the code and what it means."""
+    return [f"reason code {code}: {REASON_CODES.get(code, 'not a known code')}"] if code else []
+
+
 def _input_text(r: InputRecord) -> str:
     if r.until:
         return f"clock advanced to {r.at} (--until)"
     parts = [f"{k}={value_text(v)}" for k, v in r.facts.items()]
     if r.event:
         parts.append(f"event {r.event}")
+    code = f" [{r.reason_code}]" if r.reason_code else ""
+    reason = f" ({r.reason})" if r.reason else ""
     if r.done:
-        parts.append(f"done {r.done}" + (f" ({r.reason})" if r.reason else ""))
+        parts.append(f"done {r.done}{code}{reason}")
+    if r.declined:
+        parts.append(f"declined {r.declined}{code}{reason}")
+    if r.signed:
+        parts.append(f"signed {r.signed} by {r.by}")
     return f"input {r.input}: {', '.join(parts) or 'clock tick'}"
 
 
@@ -296,6 +355,7 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     def ids(items: Sequence[ActiveItem], kind: str) -> str:
         def one(i: ActiveItem) -> str:
             done = f", done {i.done}" if i.done else ""
+            done += f", declined {i.declined}" if i.declined else ""
             action = analysis.pathway.actions.get(i.id) if analysis is not None and kind == "recommendation" else None
             stance = f"{action.stance.short}, " if action is not None and action.stance.short else ""
             return f"{i.id} ({stance}since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"

@@ -16,6 +16,7 @@ from typing import Literal
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.constraints import assumed_values
 from pathway.engine.checks import read_entries
+from pathway.engine.decisions import Decisions
 from pathway.engine.selection import outcome
 from pathway.errors import InvalidInputError
 from pathway.expr import Scope
@@ -24,7 +25,9 @@ from pathway.journey.check import input_from_record
 from pathway.journey.model import parse_time
 from pathway.trail.parts import Read
 from pathway.trail.records import (
+    DeclinedRecord,
     ExpiredRecord,
+    FulfilledRecord,
     HeaderRecord,
     InputRecord,
     IssuedRecord,
@@ -132,11 +135,13 @@ class DeadlineAt:
 
 @dataclass
 class _Facts:
-    """The facts known at a moment, rebuilt from the records: each input's values, less those gone stale."""
+    """The facts known at a moment, rebuilt from the records: each input's values, less those gone stale; and the
+    decisions recorded so far."""
 
     values: dict[str, object] = field(default_factory=dict)
     supplied: dict[str, int] = field(default_factory=dict)
     given: dict[str, datetime] = field(default_factory=dict)
+    decisions: Decisions = field(default_factory=Decisions)
     readable: bool = True
 
     @classmethod
@@ -151,6 +156,9 @@ class _Facts:
                     continue
                 for name, value in typed.facts.items():
                     facts.values[name], facts.supplied[name], facts.given[name] = value, r.input, typed.at
+                facts.decisions.see(r, typed)
+            elif isinstance(r, FulfilledRecord):
+                facts.decisions.see(r)
             elif isinstance(r, ExpiredRecord):
                 facts.values.pop(r.fact, None)
                 facts.supplied.pop(r.fact, None)
@@ -163,7 +171,7 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
     clock = StateClock.of(records)
     facts = _Facts.of(records, analysis)
     assumed = assumed_values(analysis, facts.values)  # what the engine's guards would read too
-    scope = Scope(facts.values, analysis.derived, now, given=facts.given, assumed=assumed)
+    scope = Scope(facts.values, analysis.derived, now, given=facts.given, recorded=facts.decisions.at, assumed=assumed)
     found: list[TimerAt] = []
     for state in analysis.index.states:
         entry = clock.entered.get(state)
@@ -180,7 +188,9 @@ def timers_at(records: Sequence[Record], active: Sequence[str], now: datetime, a
                 shown = _with(shown, "otherwise")
             elif t.when is not None and facts.readable:
                 evaluation = analysis.guards[t.id].evaluate(scope, moment(entry[0]))
-                read = read_entries(evaluation, analysis.derived, facts.supplied, assumed=assumed)
+                read = read_entries(
+                    evaluation, analysis.derived, facts.supplied, assumed=assumed, recorded_by=facts.decisions.by
+                )
                 missing = tuple(sorted(evaluation.missing)) if outcome(evaluation) == "unknown" else ()
                 shown = _with(shown, outcome(evaluation), read, missing)
             elif t.when is not None:
@@ -206,22 +216,40 @@ def latest_issues(records: Sequence[Record]) -> dict[str, IssuedRecord]:
     return live
 
 
-def done_by(records: Sequence[Record], issue: IssuedRecord) -> InputRecord | None:
-    """The input that recorded an issued recommendation as done (``done:``), if any: one processed with that
-    issue or after it (a wake-up's issue carries the number of the input that follows it)."""
+def done_by(records: Sequence[Record], issue: IssuedRecord) -> InputRecord | FulfilledRecord | None:
+    """What recorded an issued recommendation as done, if anything: the input (``done:``) processed with that issue
+    or after it (a wake-up's issue carries the number of the input that follows it), or the ``fulfilled`` record of
+    a result that arrived after it."""
+    for r in records:
+        if isinstance(r, InputRecord) and r.done == issue.id and r.input >= issue.input:
+            return r
+        if isinstance(r, FulfilledRecord) and r.action == issue.id and r.seq > issue.seq:
+            return r
+    return None
+
+
+def declined_by(records: Sequence[Record], issue: IssuedRecord) -> DeclinedRecord | None:
+    """The ``declined`` record of an issued recommendation declined while it was active (after that issue), if any:
+    a recorded decision, so that it is neither due nor overdue."""
     return next(
-        (r for r in records if isinstance(r, InputRecord) and r.done == issue.id and r.input >= issue.input),
+        (
+            r
+            for r in records
+            if isinstance(r, DeclinedRecord) and r.action == issue.id and r.state is not None and r.seq > issue.seq
+        ),
         None,
     )
 
 
 def deadlines_at(records: Sequence[Record], now: datetime) -> list[DeadlineAt]:
-    """Every active recommendation with a due time that is not done at ``now``: ``overdue`` when the clock has
-    passed it (strictly), else ``due``; in time order."""
+    """Every active recommendation with a due time that is neither done nor declined at ``now``: ``overdue`` when
+    the clock has passed it (strictly), else ``due``; in time order."""
     found: list[tuple[datetime, DeadlineAt]] = []
     for action, issue in latest_issues(records).items():
         due = moment(issue.due) if issue.due is not None else None
         if issue.due is None or due is None or done_by(records, issue) is not None:
+            continue
+        if declined_by(records, issue) is not None:
             continue
         status: Literal["due", "overdue"] = "overdue" if now > due else "due"
         found.append((due, DeadlineAt(action, issue.title, issue.state, issue.due, status, issue.seq)))

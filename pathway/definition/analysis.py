@@ -39,6 +39,7 @@ class Analysis:
     values: Mapping[str, Mapping[str, ValueRule]] = field(default_factory=dict)  # action id -> value name -> rule
     constraints: Mapping[str, Compiled] = field(default_factory=dict)  # constraint name -> compiled condition
     assumptions: Mapping[str, object] = field(default_factory=dict)  # fact -> the value assumed while unknown
+    applies_to: Mapping[str, Compiled] = field(default_factory=dict)  # action id -> its compiled 'applies_to'
 
     @property
     def ok(self) -> bool:
@@ -63,7 +64,9 @@ def analyse(pathway: Pathway) -> Analysis:
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)
     table = Symbols(symbols, broken)  # one frozen table for every guard
-    guards = _compile_guards(index, table, broken, issues)
+    actions = frozenset(pathway.actions)
+    guards = _compile_guards(index, table, broken, issues, actions)
+    applies_to = _compile_applies_to(pathway, table, broken, issues, actions)
 
     def report(path: DocPath, text: str, found: Iterable[object]) -> None:
         issues.extend(expr_issues(path, text, found))
@@ -81,6 +84,7 @@ def analyse(pathway: Pathway) -> Analysis:
         values,
         constraints=checked.constraints,
         assumptions=checked.assumptions,
+        applies_to=applies_to,
     )
 
 
@@ -193,6 +197,7 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
         yield from _missing(action.evidence, ev, "evidence", ("actions", name, "evidence"))
         for value_name, value in (action.values or {}).items():
             yield from _missing(value.evidence, ev, "evidence", ("actions", name, "values", value_name, "evidence"))
+        yield from _fulfilled_by(pathway, name, action.fulfilled_by or ())
     for name, finding in pathway.findings.items():
         yield from _missing(finding.evidence, ev, "evidence", ("findings", name, "evidence"))
     yield from _consistency_evidence(pathway, ev)
@@ -218,6 +223,20 @@ def _consistency_evidence(pathway: Pathway, ev: frozenset[str]) -> Iterator[Issu
     for name, fact in pathway.facts.items():
         if fact.assume is not None:
             yield from _missing(fact.assume.evidence, ev, "evidence", ("facts", name, "assume", "evidence"))
+
+
+def _fulfilled_by(pathway: Pathway, action: str, facts: Iterable[str]) -> Iterator[Issue]:
+    """Each fact of an action's ``fulfilled_by`` is a declared fact: given by an input, so that its arrival can be
+    the action done (a derived fact is computed, never given)."""
+    for i, name in enumerate(facts):
+        path = ("actions", action, "fulfilled_by", i)
+        if name in pathway.derived:
+            message = f"'fulfilled_by' names derived fact '{name}': it is computed, never given by an input"
+            yield Issue(path, Code.PW120, message, "name the facts it reads, whose results arrive with an input")
+        elif name not in pathway.facts:
+            known = frozenset(pathway.facts)
+            hint = did_you_mean(name, known) or f"declared facts: {one_of(known)}"
+            yield Issue(path, Code.PW120, f"'fulfilled_by' names undeclared fact '{name}'", hint)
 
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
@@ -336,18 +355,53 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
 
 
 def _compile_guards(
-    index: StateIndex, symbols: Mapping[str, ValueType], broken: frozenset[str], issues: list[Issue]
+    index: StateIndex,
+    symbols: Mapping[str, ValueType],
+    broken: frozenset[str],
+    issues: list[Issue],
+    actions: frozenset[str],
 ) -> dict[str, Compiled]:
-    """Compile every guard; a guard that reads a derived fact which failed to compile is skipped, since the
-    derived fact's own diagnostic is the one to fix (reporting 'unknown name' here would mislead)."""
+    """Compile every guard (which may read the decisions recorded about ``actions``); a guard that reads a derived
+    fact which failed to compile is skipped, since the derived fact's own diagnostic is the one to fix (reporting
+    'unknown name' here would mislead)."""
     guards: dict[str, Compiled] = {}
     for t in index.transitions:
         text = t.when
         if text is None or text == OTHERWISE or (broken and (referenced_names(text) or frozenset()) & broken):
             continue
-        result = compile_expr(text, symbols, want_bool=True)
+        result = compile_expr(text, symbols, want_bool=True, actions=actions)
         if isinstance(result, Compiled):
             guards[t.id] = result
         else:
             issues.extend(expr_issues((*t.path, "when"), text, result))
     return guards
+
+
+def _compile_applies_to(
+    pathway: Pathway,
+    symbols: Mapping[str, ValueType],
+    broken: frozenset[str],
+    issues: list[Issue],
+    actions: frozenset[str],
+) -> dict[str, Compiled]:
+    """Compile each action's ``applies_to`` like a guard; it belongs to no transition, so ``time_in_state()`` has no
+    meaning in it."""
+    compiled: dict[str, Compiled] = {}
+    for name, action in pathway.actions.items():
+        text = action.applies_to
+        if text is None or (broken and (referenced_names(text) or frozenset()) & broken):
+            continue
+        path = ("actions", name, "applies_to")
+        result = compile_expr(text, symbols, want_bool=True, actions=actions)
+        if isinstance(result, Compiled) and result.in_state:
+            message = (
+                "'applies_to' says whom an action concerns, and belongs to no state: time_in_state() means nothing here"
+            )
+            issues.append(
+                Issue(path, Code.PW204, message, 'write a guard over facts, e.g. bortezomib_status != "never"')
+            )
+        elif isinstance(result, Compiled):
+            compiled[name] = result
+        else:
+            issues.extend(expr_issues(path, text, result))
+    return compiled

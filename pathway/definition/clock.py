@@ -29,7 +29,7 @@ from pathway.expr.parse import parse
 
 REFERENCE_DAY: Final = date(2026, 1, 1)
 """The moment lint evaluates guards that read the clock: midnight at the start of this day."""
-CLOCK: Final = ("days_since", "hours_since", "time_since", "time_in_state")
+CLOCK: Final = ("days_since", "hours_since", "time_since", "time_in_state", "days_since_done")
 """The functions that read the clock ("now"): their value changes while no fact does."""
 TIME: Final = (*CLOCK, "days_between", "last")
 """Every function that reads or returns a time."""

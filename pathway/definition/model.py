@@ -354,6 +354,20 @@ class Action(Model):
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence supporting it.")
     description: str | None = Field(default=None, description="What to do, in the clinician's words.")
     dose: str | None = Field(default=None, description="Dose range as the cited source states it.")
+    fulfilled_by: list[Id] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Facts whose value, given while the recommendation is active (or by the input that issues it), "
+        "counts as having done it, e.g. [ncs_pattern] for an order of nerve conduction studies: its result on file "
+        "is the test done. The trail records which fact fulfilled it and from which input.",
+    )
+    applies_to: Text | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="A guard saying whom the action concerns, e.g. 'bortezomib_status != \"never\"': while it is "
+        "definitely false the recommendation is not issued (and is retired if it was), recorded as not applicable; "
+        "while it is unknown the recommendation is issued.",
+    )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
     values: dict[Id, ComputedValue] | None = Field(
         default=None,
@@ -416,6 +430,19 @@ class Action(Model):
     def stance(self) -> Stance:
         """Its strength and direction, with the words every reader shows them in."""
         return Stance(self.strength, self.direction)
+
+    @field_validator("fulfilled_by")
+    @classmethod
+    def _distinct(cls, facts: list[str] | None) -> list[str] | None:
+        if facts is not None and not facts:
+            raise PydanticCustomError(
+                "empty_fulfilled_by", "'fulfilled_by' lists no fact", {"hint": "name a fact, or leave the key out"}
+            )
+        if facts is not None and len(set(facts)) != len(facts):
+            raise PydanticCustomError(
+                "repeated_fact", "'fulfilled_by' lists the same fact twice", {"hint": "list each fact once"}
+            )
+        return facts
 
 
 class Finding(Model):

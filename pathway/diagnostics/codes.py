@@ -104,6 +104,7 @@ class Code(StrEnum):
     PW108 = "PW108", "undeclared evidence"
     PW109 = "PW109", "undeclared event"
     PW110 = "PW110", "ill-formed state (final, parallel or region misuse)"
+    PW120 = "PW120", "an action's fulfilled_by names a fact that is not declared (or is derived)"
     # Guards and derived facts
     PW201 = "PW201", "guard syntax error"
     PW202 = "PW202", "construct not allowed in a guard"
@@ -118,13 +119,14 @@ class Code(StrEnum):
     PW303 = "PW303", "journey fact value out of range"
     PW304 = "PW304", "journey enum fact value not allowed"
     PW305 = "PW305", "journey sends an unknown event"
-    PW306 = "PW306", "journey records an unknown action as done"
+    PW306 = "PW306", "journey names an unknown action (done, declined or signed)"
     PW307 = "PW307", "journey time goes backwards"
     PW308 = "PW308", "journey time or date not valid"
     PW309 = "PW309", "journey pins another pathway"
-    PW310 = "PW310", "journey reason without done"
+    PW310 = "PW310", "journey reason, reason code or sign-off without what it qualifies"
     PW311 = "PW311", "journey facts break a constraint of the pathway"
     PW320 = "PW320", "scenario expectation names an unknown id"
+    PW331 = "PW331", "journey entry records both done and declined"
     # Trails and the engine
     PW401 = "PW401", "trail file unreadable", _E, _UNREADABLE
     PW402 = (

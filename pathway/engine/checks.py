@@ -16,6 +16,7 @@ from pathway.engine.selection import Checked, Wait
 from pathway.expr import UNKNOWN, EvalError, Evaluation
 from pathway.expr.durations import format_duration, format_time
 from pathway.expr.evaluate import IN_STATE
+from pathway.expr.parse import DECISIONS
 from pathway.trail.parts import (
     Check,
     Failure,
@@ -23,11 +24,15 @@ from pathway.trail.parts import (
     Read,
     ReadAssumed,
     ReadClock,
+    ReadDecision,
     ReadDerived,
     ReadError,
     ReadFact,
     ReadUnknown,
 )
+
+DECIDED = tuple(f"{kind}(" for kind in sorted(set(DECISIONS.values())))
+"""How the key of a decision a guard read starts: ``done(``, ``declined(``, ``signed(``."""
 
 
 def json_value(value: object) -> Any:
@@ -45,17 +50,23 @@ def read_entries(
     derived: Mapping[str, object],
     supplied: Mapping[str, int],
     given_by: Mapping[str, int] | None = None,
+    *,
     assumed: Mapping[str, object] | None = None,
+    recorded_by: Mapping[str, int] | None = None,
 ) -> dict[str, Read]:
     """Each fact or derived fact an evaluation read: its value and the input that supplied it, its derived value,
     unknown, or the error of a derived fact that could not be evaluated; ``last(f)`` with the input that last gave
-    f (``given_by``, which outlives a stale value), ``time_in_state()`` as read from the clock, and a fact read at
-    its assumed value (``assumed``: the facts the scope assumed) as assumed."""
+    f (``given_by``, which outlives a stale value), ``time_in_state()`` as read from the clock, a fact read at its
+    assumed value (``assumed``: the facts the scope assumed) as assumed, and each decision (``done(a)``...) as
+    recorded or not, with the input that last recorded it (``recorded_by``)."""
     if evaluation is None:
         return {}
     out: dict[str, Read] = {}
     for name, value in evaluation.read.items():
-        if value is UNKNOWN:
+        if name.endswith(")") and name.startswith(DECIDED):
+            seq = (recorded_by or {}).get(name) if value is not UNKNOWN else None
+            out[name] = ReadDecision(value=value is not UNKNOWN, decision=True, from_=seq)
+        elif value is UNKNOWN:
             out[name] = ReadUnknown(unknown=True)
         elif isinstance(value, EvalError):
             out[name] = ReadError(error=True)
@@ -77,18 +88,25 @@ def check_of(
     derived: Mapping[str, object],
     supplied: Mapping[str, int],
     given_by: Mapping[str, int] | None = None,
+    *,
     assumed: Mapping[str, object] | None = None,
+    recorded_by: Mapping[str, int] | None = None,
 ) -> Check:
     """A transition checked without firing, with what its guard read, what it misses or why it failed."""
     t, evaluation = c.transition, c.evaluation
     missing = evaluation.missing if evaluation is not None and c.outcome == "unknown" else None
     error = evaluation.error if evaluation is not None else None
+    read = (
+        read_entries(evaluation, derived, supplied, given_by, assumed=assumed, recorded_by=recorded_by)
+        if evaluation is not None
+        else None
+    )
     return Check(
         id=t.id,
         target=t.target,
         guard=t.when,
         outcome=cast(Any, c.outcome),
-        read=read_entries(evaluation, derived, supplied, given_by, assumed) if evaluation is not None else None,
+        read=read,
         missing=tuple(sorted(missing)) if missing else None,
         error=Failure(kind=error.kind, message=error.message) if error is not None else None,
         after=t.transition.after,

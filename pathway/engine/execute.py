@@ -1,20 +1,24 @@
 """Run a patient journey through a pathway and produce its audit trail.
 
-For each input, in order: first wake at every moment that falls due before it or at its ``at`` (a timer, a
-recurring recommendation, a fact going stale; :mod:`pathway.engine.timeline`), then record it, update the facts
-and the virtual clock (the input's ``at``; never the wall clock), run eventless transitions to completion, then
-the input's ``event`` (if any) followed by eventless transitions to completion again; then record ``done`` care
-that the pathway did not recommend as a deviation, which states wait for which facts, and which are blocked by a
-guard that could not be evaluated (PW411; the run goes on, but it is not ok). ``docs/time.md`` states the rules of
-time. Guards see the facts given and, where those leave one undecided, the assumed values of the facts not given
-(:mod:`pathway.engine.assumed`, ``docs/recommendations.md``). Selection rules live in
+For each input, in order: first wake at every moment that falls due before it or at its ``at`` (a timer, a recurring
+recommendation, a fact going stale; :mod:`pathway.engine.timeline`), then record it, update the facts and the
+virtual clock (the input's ``at``; never the wall clock), run eventless transitions to completion, then the input's
+``event`` (if any) followed by eventless transitions to completion again; then record ``done`` care that the pathway
+did not recommend as a deviation, a ``declined`` recommendation as a recorded decision, which states wait for which
+facts, and which are blocked by a guard that could not be evaluated (PW411; the run goes on, but it is not ok). The
+results an input gives that fulfil an active order (``fulfilled_by``) count before transitions run; the decisions it
+records (done, declined, signed) once its facts and event have run to completion, and then eventless transitions run
+to completion again, so that a decision answers what the entry brought up; an action's ``applies_to`` decides
+whether its recommendation is issued (:mod:`pathway.engine.decisions`, ``docs/recommendations.md``).
+``docs/time.md`` states the rules of time. Guards see the facts given and, where those leave one undecided, the
+assumed values of the facts not given (:mod:`pathway.engine.assumed`). Selection rules live in
 :mod:`pathway.engine.selection`; python-statemachine applies each selected transition to the configuration
 (:mod:`pathway.engine.compile`); :mod:`pathway.engine.checks` turns guard evaluations into trail parts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -25,8 +29,9 @@ from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
+from pathway.engine.decisions import Decisions
 from pathway.engine.items import Carried
-from pathway.engine.selection import Checked, Fire, Wait, check_timer, select
+from pathway.engine.selection import Checked, Fire, Wait, check_timer, outcome, select
 from pathway.engine.timeline import Timeline, Timer
 from pathway.engine.values import Values, fields
 from pathway.expr import Scope
@@ -46,11 +51,14 @@ from pathway.trail.parts import (
 from pathway.trail.records import (
     SCHEMA,
     UNSEALED,
+    DeclinedRecord,
     DeviationRecord,
     Entry,
     ErrorRecord,
     ExpiredRecord,
+    FulfilledRecord,
     HeaderRecord,
+    InapplicableRecord,
     InputRecord,
     IssuedRecord,
     Record,
@@ -91,6 +99,9 @@ class _Run:
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
+        self.decisions = Decisions()  # done, declined, signed: what guards read of them
+        self.inapplicable: dict[str, str] = {}  # action -> the state whose recommendation its applies_to withholds
+        self.issued_now: set[str] = set()  # the actions issued while the current input is processed
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
         self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -135,16 +146,31 @@ class _Run:
         return tuple(sorted(states, key=self.order.__getitem__))
 
     def checked(self, c: Checked) -> Check:
-        check = check_of(c, self.analysis.derived, self.supplied, self.given_by, self.assumptions.now)
+        check = check_of(
+            c,
+            self.analysis.derived,
+            self.supplied,
+            self.given_by,
+            assumed=self.assumptions.now,
+            recorded_by=self.decisions.by,
+        )
         self.assumptions.note(check.read, self.at)
         return check
 
     def scope(self) -> Scope:
-        """What guards see now: the facts given, the clock, and the assumed value of each fact with an ``assume``
-        that is not given (unless the facts given contradict it: :mod:`pathway.definition.constraints`), read only
-        where the facts alone leave a guard unknown and the assumption decides it (:mod:`pathway.expr.evaluate`)."""
+        """What guards see now: the facts given, the clock, the decisions recorded, and the assumed value of each fact
+        with an ``assume`` that is not given (unless the facts given contradict it:
+        :mod:`pathway.definition.constraints`), read only where the facts alone leave a guard unknown and the
+        assumption decides it (:mod:`pathway.expr.evaluate`)."""
         assumed = self.assumptions.current(self.facts)
-        return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given, assumed=assumed)
+        return Scope(
+            self.facts,
+            self.analysis.derived,
+            self.timeline.now,
+            given=self.timeline.given,
+            recorded=self.decisions.at,
+            assumed=assumed,
+        )
 
     def standing(self) -> None:
         """The assumptions that keep the patient where they are: see :mod:`pathway.engine.assumed`."""
@@ -182,6 +208,7 @@ class _Run:
             if self.error is not None:
                 return
         self.at, self.timeline.now = inp.at_text, inp.at
+        self.issued_now = set()
         self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
         if self.machine is None:
             self.start()
@@ -191,16 +218,34 @@ class _Run:
             self.supplied[name] = self.given_by[name] = inp.seq
             self.assumptions.given(name)
             self.timeline.give(name)
+        self.fulfil_active(inp)
         self.complete(None)
         if inp.event is not None and self.error is None:
             self.complete(inp.event)
-        if inp.done is not None:
-            self.conformance(inp, before)
+        if self.decisions.record_input(inp) and self.error is None:
+            self.complete(None)  # the decision answers what the entry's facts and event brought up
+        self.decided(inp, before)
         if self.error is None:
             self.revise()
         self.standing()
         self.report_waits()
         self.report_errors()
+
+    def decided(self, inp: Input, before: tuple[str, ...]) -> None:
+        """Once the input's transitions ran: what its facts changed of whom actions concern, the care it records
+        as done and the recommendation it records as declined, checked against what was recommended."""
+        if self.error is None:
+            self.sync_items("applies_to")
+        if inp.done is not None:
+            self.conformance(inp, before)
+        if inp.declined is not None:
+            self.decline(inp, before)
+
+    def fulfil_active(self, inp: Input) -> None:
+        """The active recommendations whose result this input gave (``fulfilled_by``)."""
+        for (kind, action), item in self.items.items():
+            if kind == "recommendation":
+                self.fulfil(action, item, inp.facts)
 
     def advance(self, limit: datetime) -> None:
         """Wake at every moment after the clock and at or before ``limit`` when something falls due, in order."""
@@ -231,6 +276,7 @@ class _Run:
                 )
         self.complete(None)
         if self.error is None:
+            self.sync_items("applies_to")
             self.armed(falling)
             self.recur(moment)
             self.revise()
@@ -318,7 +364,14 @@ class _Run:
         self.timeline.enter(self.active - before)
         lost = tuple(loser.transition.id for loser, winner in preempted if winner == t.id)
         assumed = self.assumptions.now
-        read = read_entries(fire.chosen.evaluation, self.analysis.derived, self.supplied, self.given_by, assumed)
+        read = read_entries(
+            fire.chosen.evaluation,
+            self.analysis.derived,
+            self.supplied,
+            self.given_by,
+            assumed=assumed,
+            recorded_by=self.decisions.by,
+        )
         self.assumptions.note(read, self.at)
         self.emit(
             TransitionRecord,
@@ -349,30 +402,94 @@ class _Run:
         return wanted
 
     def sync_items(self, cause: str) -> None:
+        """Issue what the active states recommend and conclude and retire what they no longer do; a recommendation
+        whose action's ``applies_to`` is definitely false is withheld (and retired, cause 'applies_to')."""
         wanted = self.wanted()
-        for key in [k for k in self.items if k not in wanted]:
+        applies = self.applicability(wanted)
+        withheld = {key for key in wanted if applies.get(key[1]) == "false" and key[0] == "recommendation"}
+        for key in [k for k in self.items if k not in wanted or k in withheld]:
             item = self.items.pop(key)
-            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=cause)
+            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=self.retired_by(key, cause))
         for key, state in wanted.items():
-            if key in self.items:
+            if key in self.items or key in withheld:
                 continue
             entry = self.catalogue(key[0])[key[1]]
             item = self.items[key] = Carried.issue(self.at, state, self.timeline.now, self.rules.get((state, key[1])))
             if key[0] == "recommendation":
                 self.first_issued.setdefault(key[1], self.at)
+                self.issued_now.add(key[1])
             self.emit(
                 IssuedRecord,
                 item=key[0],
                 id=key[1],
                 title=entry.title,
                 state=state,
-                cause=cause,
+                cause=self.issued_by(key, state, cause),
                 evidence=tuple(entry.evidence),
                 due=item.due_text(),
                 every=item.every_text,
                 **self.valued(*key),
                 **_stance(entry),
+                applies=applies.get(key[1]),
             )
+            if key[0] == "recommendation":
+                given = {name for name, seq in self.given_by.items() if seq == self.input_seq}
+                self.fulfil(key[1], item, given)
+        self.inapplicable = {a: s for a, s in self.inapplicable.items() if ("recommendation", a) in withheld}
+
+    def issued_by(self, key: tuple[str, str], state: str, cause: str) -> str:
+        """Why an item is issued: its action's ``applies_to`` stopped being false while the state that recommends it
+        stayed active, else ``cause``."""
+        withheld = key[0] == "recommendation" and self.inapplicable.pop(key[1], None) == state
+        return "applies_to" if withheld else cause
+
+    def retired_by(self, key: tuple[str, str], cause: str) -> str:
+        """Why an item is retired: its action's ``applies_to`` turned false while its state still recommends it
+        (the inapplicable record was just written), else ``cause``."""
+        return "applies_to" if key[0] == "recommendation" and key[1] in self.inapplicable else cause
+
+    def applicability(self, wanted: Mapping[tuple[str, str], str]) -> dict[str, str]:
+        """For each wanted recommendation whose action has ``applies_to``: its outcome now ('true', 'false',
+        'unknown', 'error'); an ``inapplicable`` record for each that has just become definitely false."""
+        found: dict[str, str] = {}
+        scope: Scope | None = None
+        for (kind, action), state in wanted.items():
+            guard = self.analysis.applies_to.get(action)
+            if kind != "recommendation" or guard is None:
+                continue
+            scope = scope or self.scope()
+            evaluation = guard.evaluate(scope)
+            found[action] = outcome(evaluation)
+            if found[action] == "false" and self.inapplicable.get(action) != state:
+                self.inapplicable[action] = state
+                entry = self.analysis.pathway.actions[action]
+                read = read_entries(
+                    evaluation, self.analysis.derived, self.supplied, self.given_by, recorded_by=self.decisions.by
+                )
+                self.emit(
+                    InapplicableRecord,
+                    id=action,
+                    title=entry.title,
+                    state=state,
+                    guard=guard.text,
+                    read=read,
+                )
+        return found
+
+    def fulfil(self, action: str, item: Carried, given: Iterable[str]) -> None:
+        """An active recommendation is done when a fact of its action's ``fulfilled_by`` was given by the input
+        being processed (its result arrived): recorded once per issue, with the fact and the input."""
+        facts = self.analysis.pathway.actions[action].fulfilled_by
+        if not facts or item.done is not None:
+            return
+        given = set(given)
+        fact = next((name for name in facts if name in given), None)
+        if fact is None or fact not in self.facts:
+            return
+        item.done = self.at
+        self.decisions.record("done", action, self.timeline.now, self.input_seq)
+        value = json_value(self.facts[fact])
+        self.emit(FulfilledRecord, action=action, state=item.state, fact=fact, value=value, from_=self.input_seq)
 
     def recommended(self) -> tuple[str, ...]:
         return tuple(sorted(k[1] for k in self.items if k[0] == "recommendation"))
@@ -385,7 +502,30 @@ class _Run:
         if item is not None:
             item.done = inp.at_text
         if inp.done not in before and inp.done not in after:
-            self.emit(DeviationRecord, action=inp.done, recommended=after, reason=inp.reason or None)
+            self.emit(
+                DeviationRecord,
+                action=inp.done,
+                recommended=after,
+                reason=inp.reason or None,
+                reason_code=inp.reason_code,
+            )
+
+    def decline(self, inp: Input, before: tuple[str, ...]) -> None:
+        """A recommendation declined is a recorded decision, not a deviation; declining one the pathway did not
+        recommend at any moment of this input is kept too (guards read it), and flagged (``recommended: false``)."""
+        action = inp.declined or ""
+        item = self.items.get(("recommendation", action))
+        if item is not None:
+            item.declined = inp.at_text
+        recommended = action in before or action in self.recommended() or action in self.issued_now
+        self.emit(
+            DeclinedRecord,
+            action=action,
+            recommended=recommended,
+            state=item.state if item is not None else None,
+            reason_code=inp.reason_code,
+            reason=inp.reason or None,
+        )
 
     def report_waits(self) -> None:
         for state, wait in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]]):
@@ -421,7 +561,8 @@ class _Run:
                 state=v.state,
                 evidence=tuple(catalogue[k[1]].evidence),
                 due=v.due_text(),
-                done=v.done if v.due is not None else None,
+                done=v.done if v.due is not None or self.fulfillable(k[1]) else None,
+                declined=v.declined,
                 **(self.values.now(k[1]) if kind == "recommendation" else {}),
             )
             for k, v in self.items.items()
@@ -434,6 +575,11 @@ class _Run:
         needed = {n for w in self.waits.values() for n in w.needs}
         needed |= self.values.needs(action for kind, action in self.items if kind == "recommendation")
         return tuple(sorted(needed))
+
+    def fulfillable(self, action: str) -> bool:
+        """Whether an action has ``fulfilled_by`` (its summary entry says when it was done, deadline or not)."""
+        entry = self.analysis.pathway.actions.get(action)
+        return entry is not None and bool(entry.fulfilled_by)
 
     def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:
         """(due, overdue) at the clock's time: pending timers and deadlines not done, each in time order."""

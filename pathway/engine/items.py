@@ -1,5 +1,6 @@
 """The recommendations and findings a run carries: since when, which state carries them, and for a recommendation
-with ``due`` or ``every`` its latest issue, its deadline and whether care recorded it as done (``docs/time.md``)."""
+with ``due`` or ``every`` its latest issue, its deadline and whether care recorded it as done or declined
+(``docs/time.md``, ``docs/recommendations.md``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class Carried:
     every: timedelta | None = None  # from its Recommendation: issued again each period
     every_text: str | None = None
     occurrence: int = 1
-    done: str | None = None  # when care recorded it as done since its latest issue
+    done: str | None = None  # when care recorded it as done since its latest issue (a done: entry, or fulfilled)
+    declined: str | None = None  # when the journey recorded it as declined since its latest issue
 
     @classmethod
     def issue(cls, since: str, state: str, now: datetime, rule: Recommendation | None) -> Carried:
@@ -44,16 +46,17 @@ class Carried:
         return later(self.issued, self.every) if self.every is not None else None
 
     def reissue(self, now: datetime) -> None:
-        self.issued, self.occurrence, self.done = now, self.occurrence + 1, None
+        self.issued, self.occurrence, self.done, self.declined = now, self.occurrence + 1, None, None
 
     def due_text(self) -> str | None:
         due = self.due
         return None if due is None or due == datetime.max else format_time(due)
 
     def deadline(self, action: str, now: datetime) -> tuple[str, Due] | None:
-        """('due' or 'overdue', the entry) for a recommendation with a deadline that is not done, else None."""
+        """('due' or 'overdue', the entry) for a recommendation with a deadline that is neither done nor declined
+        (a recorded decision, not a missed action), else None."""
         due = self.due
-        if due is None or due == datetime.max or self.done is not None:
+        if due is None or due == datetime.max or self.done is not None or self.declined is not None:
             return None
         entry = Due(kind="action", id=action, state=self.state, at=format_time(due))
         return ("overdue" if now > due else "due"), entry

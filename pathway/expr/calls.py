@@ -1,17 +1,19 @@
-"""The functions an expression may call, checked for arity and argument types: max, min, abs, known, and the
+"""The functions an expression may call, checked for arity and argument types: max, min, abs, known, the
 functions of time (days_since, days_between, hours_since, time_since, time_in_state, last), whose rules
-``docs/time.md`` gives. A date counts as midnight at its start wherever a date-time is expected."""
+``docs/time.md`` gives, and the functions of the decisions a journey records (done, declined, signed,
+days_since_done; ``docs/recommendations.md``). A date counts as midnight at its start wherever a date-time is
+expected."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
 
-from pathway.diagnostics import did_you_mean
+from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
 from pathway.expr import closures
 from pathway.expr.checker import BOOL, DATETIME, DURATION, FUNCTIONS, INT, NUMBER, TIMES, CheckerBase, Typed
-from pathway.expr.parse import BOOL_LITERALS
+from pathway.expr.parse import BOOL_LITERALS, DECISIONS, recorded_key
 from pathway.expr.types import ValueType
 
 
@@ -34,6 +36,8 @@ class CallRules(CheckerBase):
             return self.known(node)
         if func.id == "last":
             return self.last_given(node)
+        if func.id in DECISIONS:
+            return self.decision(node, func.id)
         args = self.visit_all(node.args)
         return None if args is None else self._functions[func.id](node, args)
 
@@ -74,6 +78,36 @@ class CallRules(CheckerBase):
         index = self.last.setdefault(arg.id, self.layout.last(len(self.last)))
         self.leaves[id(node)] = index  # unknown, it needs the fact: the pathway asks for it
         return Typed(DATETIME, closures.slot(index), node)
+
+    def decision(self, node: ast.Call, name: str) -> Typed | None:
+        """``done(a)``, ``declined(a)``, ``signed(a)``: whether the journey recorded that decision about action ``a``
+        (true or false, never unknown); ``days_since_done(a)``: the whole days since care last recorded ``a`` done
+        (unknown while it never was). Guards only: a derived fact is about the patient's facts."""
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(arg, ast.Name) or arg.id in BOOL_LITERALS or node.keywords:
+            message = f"{name}() takes one action id, e.g. {name}(order_ncs); not {self.quote(node)}"
+            self.report(Code.PW204, node, message, "write the action id bare, without quotes")
+            return None
+        if not self.guard:
+            message = f"{name}() reads the decisions a journey records, which belong to guards, not to derived facts"
+            self.report(Code.PW204, node, message, "write it in the guard of a transition")
+            return None
+        if arg.id not in self.actions:
+            self.unknown_action(arg, name)
+            return None
+        index = self.slots[recorded_key(name, arg.id)]
+        if name == "days_since_done":
+            self.clock = True
+            return Typed(INT, closures.days_since(closures.slot(index), self.layout.now), node)
+        return Typed(BOOL, closures.known(closures.slot(index)), node)
+
+    def unknown_action(self, arg: ast.Name, name: str) -> None:
+        close = did_you_mean(arg.id, self.actions)
+        declared = f"the pathway's actions are {one_of(self.actions, 20)}" if self.actions else "no action is declared"
+        hint = f"{close} {declared}" if close else declared
+        if arg.id in self.symbols:
+            hint = f"'{arg.id}' is a fact, and {name}() takes an action id: {hint}"
+        self.report(Code.PW203, arg, f"{name}() names unknown action '{arg.id}'", hint)
 
     def _extreme(self, node: ast.Call, args: list[Typed]) -> Typed | None:
         name = "max" if self.source.segment(node.func) == "max" else "min"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -41,8 +41,15 @@ from pathway.expr.types import ExprIssue, ValueType, value_checker
 class _Checker(CompareRules, CallRules):
     """Walks a syntax tree once: reports issues and returns typed closures."""
 
-    def __init__(self, source: Source, symbols: Mapping[str, ValueType], slots: Mapping[str, int], guard: bool) -> None:
-        super().__init__(source, symbols, slots, guard)
+    def __init__(
+        self,
+        source: Source,
+        symbols: Mapping[str, ValueType],
+        slots: Mapping[str, int],
+        guard: bool,
+        actions: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(source, symbols, slots, guard, actions)
         self._visitors: dict[type[ast.AST], Callable[[Any], Typed | None]] = {
             ast.Constant: self._constant,
             ast.Name: self._name,
@@ -203,16 +210,21 @@ class _Checker(CompareRules, CallRules):
         return Typed(BOOL, closures.kleene_and(fns) if word == "and" else closures.kleene_or(fns), node)
 
 
-def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool) -> Compiled | list[ExprIssue]:
+def compile_expr(
+    text: str, symbols: Mapping[str, ValueType], *, want_bool: bool, actions: Collection[str] = ()
+) -> Compiled | list[ExprIssue]:
     """Parse, check against the allowlist and the symbol types, and compile. Returns every issue found (not
     only the first) when the text is invalid. want_bool=True for guards: the result type must be bool (PW204
-    otherwise). Never raises, whatever the text."""
+    otherwise). ``actions``: the action ids the decisions a guard reads may name (``done(a)``). Never raises,
+    whatever the text."""
     parsed = parse(text)
     if isinstance(parsed, list):
         return parsed
     tree, source = parsed
     names = sorted(source.values)  # the slots; a fact read only through last(f) is read for its time alone
-    checker = _Checker(source, symbols, {name: i for i, name in enumerate(names)}, want_bool)
+    recorded = sorted(source.recorded)  # then the decisions it reads, each one slot ('done(a)' ...)
+    slots = {name: i for i, name in enumerate([*names, *recorded])}
+    checker = _Checker(source, symbols, slots, want_bool, frozenset(actions))
     typed = checker.visit(tree)
     if typed is not None:
         checker.check_result(typed, want_bool)
@@ -226,6 +238,7 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
         needs=closures.needs(tree, checker.fns, checker.slots, checker.leaves),
         last=tuple(checker.last),
         in_state=checker.in_state,
+        recorded=tuple(recorded),
     )
     return Compiled(
         text=text,
@@ -235,4 +248,5 @@ def compile_expr(text: str, symbols: Mapping[str, ValueType], *, want_bool: bool
         clock=checker.clock,
         in_state=checker.in_state,
         last=frozenset(checker.last),
+        recorded=frozenset(recorded),
     )

@@ -30,9 +30,13 @@ FUNCTIONS: Final = (
     "time_since",
     "time_in_state",
     "last",
+    "done",
+    "declined",
+    "signed",
+    "days_since_done",
 )
 """The only functions an expression may call."""
-CLOCK: Final = frozenset({"days_since", "hours_since", "time_since", "time_in_state"})
+CLOCK: Final = frozenset({"days_since", "hours_since", "time_since", "time_in_state", "days_since_done"})
 """The functions that read the clock (the evaluation's now)."""
 
 BOOL: Final = ValueType("bool")
@@ -130,10 +134,18 @@ def literal_value(node: ast.expr) -> object:
 class CheckerBase:
     """What every part of the checker shares: the source, the symbols, the issues found, and how to report one."""
 
-    def __init__(self, source: Source, symbols: Mapping[str, ValueType], slots: Mapping[str, int], guard: bool) -> None:
+    def __init__(
+        self,
+        source: Source,
+        symbols: Mapping[str, ValueType],
+        slots: Mapping[str, int],
+        guard: bool,
+        actions: frozenset[str] = frozenset(),
+    ) -> None:
         self.source = source
         self.symbols = symbols
-        self.slots = slots
+        self.slots = slots  # facts and derived facts by name, then the decisions read ('done(a)'...)
+        self.actions = actions  # the action ids that done(), declined(), signed() and days_since_done() may name
         self.layout = Layout(len(slots))  # where the clock values stand in env, after the name slots
         self.guard = guard
         self.subject = "guard" if guard else "expression"
@@ -184,6 +196,8 @@ class CheckerBase:
         hint = did_you_mean(node.id, self.symbols.names if isinstance(self.symbols, Symbols) else self.symbols)
         if node.id in FUNCTIONS:
             hint = f"'{node.id}' is a function: call it, e.g. {node.id}(...)"
+        elif node.id in self.actions:
+            hint = f"'{node.id}' is an action: read what the journey recorded of it, e.g. done({node.id})"
         elif (fact := self._enum_with_value(node.id)) is not None:
             hint = f'did you mean the value "{node.id}" of {fact!r}? quote it: "{node.id}"'
 

@@ -15,7 +15,9 @@ assumption is read only where it decides, and never hides what the facts alone d
 
 Time comes from the caller, never from the computer's clock (``docs/time.md``): the scope's ``now`` (for
 ``days_since``, ``hours_since``, ``time_since``), when each fact was last given (for ``last(f)``), and, per
-evaluation, when the guard's source state was entered (for ``time_in_state()``).
+evaluation, when the guard's source state was entered (for ``time_in_state()``). So do the decisions a journey
+recorded (``done(a)``, ``declined(a)``, ``signed(a)``, ``days_since_done(a)``; ``docs/recommendations.md``): the
+scope's ``recorded`` says when each was last recorded.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from types import MappingProxyType
 from typing import Final
 
 from pathway.expr.closures import Env, Failed, Fn, Layout, NeedsFn, moment
-from pathway.expr.types import UNKNOWN, Checker, EvalError, Evaluation, ValueType
+from pathway.expr.types import UNKNOWN, Checker, EvalError, Evaluation, ValueType, value_checker
 
 _NOTHING: Final[frozenset[str]] = frozenset()
 _UNDECIDED: Final = Evaluation(value=UNKNOWN, read={}, missing=_NOTHING)
 _NEVER_GIVEN: Final[Mapping[str, datetime]] = MappingProxyType({})
+_CHECK_TIME: Final = value_checker(ValueType("datetime"))
 IN_STATE: Final = "time_in_state()"
 """The key of ``Evaluation.read`` that holds what ``time_in_state()`` read."""
 
@@ -45,9 +48,11 @@ class Scope:
     """What an evaluation sees. facts: name -> value (a name absent from the mapping is unknown).
     derived: name -> Compiled for every derived fact. today: the virtual clock, a date (midnight at its start) or a
     datetime; None -> what reads the clock is unknown. given: fact name -> when it was last given a value (for
-    ``last(f)``; a fact absent from it was never given). Caches each derived fact's Evaluation, so many guards over
-    one Scope are cheap; a derived fact cannot read ``time_in_state()``, so its evaluation is the same whatever
-    state a guard belongs to.
+    ``last(f)``; a fact absent from it was never given). recorded: a decision the journey recorded (``done(a)``,
+    ``declined(a)``, ``signed(a)``: see :func:`~pathway.expr.parse.recorded_key`) -> when it was last recorded (a
+    decision absent from it was never recorded). Caches each derived fact's Evaluation, so many guards over one
+    Scope are cheap; a derived fact cannot read ``time_in_state()`` nor decisions, so its evaluation is the same
+    whatever state a guard belongs to.
 
     ``now`` is the full clock (a datetime, or None) and ``today`` its date. A scope belongs to one moment: build a
     new one when facts, given times or the clock change. A derived name takes precedence over a fact of the same
@@ -56,7 +61,7 @@ class Scope:
     ``assumed``: fact name -> the value assumed while it is not in ``facts`` (see the module docstring).
     """
 
-    __slots__ = ("facts", "derived", "now", "today", "given", "assumed", "_cache", "_active", "_assuming")
+    __slots__ = ("facts", "derived", "now", "today", "given", "recorded", "assumed", "_cache", "_active", "_assuming")
 
     def __init__(
         self,
@@ -66,6 +71,7 @@ class Scope:
         *,
         given: Mapping[str, datetime] | None = None,
         assumed: Mapping[str, object] | None = None,
+        recorded: Mapping[str, datetime] | None = None,
     ) -> None:
         self.facts = facts
         self.derived = derived
@@ -73,6 +79,7 @@ class Scope:
         self.today: date | None = None if self.now is None else self.now.date()
         self.given: Mapping[str, datetime] = _NEVER_GIVEN if given is None else given
         self.assumed: Mapping[str, object] = {n: v for n, v in (assumed or {}).items() if n not in facts}
+        self.recorded: Mapping[str, datetime] = _NEVER_GIVEN if recorded is None else recorded
         self._cache: dict[str, Evaluation] = {}
         self._active: set[str] = set()
         self._assuming: Scope | None = None
@@ -80,7 +87,9 @@ class Scope:
     def assuming(self) -> Scope:
         """This scope with the assumed values among its facts (built once)."""
         if self._assuming is None:
-            self._assuming = Scope({**self.facts, **self.assumed}, self.derived, self.now, given=self.given)
+            self._assuming = Scope(
+                {**self.facts, **self.assumed}, self.derived, self.now, given=self.given, recorded=self.recorded
+            )
         return self._assuming
 
     def derived_evaluation(self, name: str) -> Evaluation:
@@ -104,35 +113,43 @@ class Scope:
 class Plan:
     """How to evaluate: for each name (sorted) its type check and whether it is read outside ``known()``; the
     closure; the closure that names the slots an undecided result still needs; the facts read through ``last()``
-    (in the order of their slots) and whether ``time_in_state()`` is read. ``env`` is laid out as
-    :class:`~pathway.expr.closures.Layout` says."""
+    (in the order of their slots), whether ``time_in_state()`` is read, and the decisions read (sorted; their slots
+    follow the names'). ``env`` is laid out as :class:`~pathway.expr.closures.Layout` says, its names being the
+    names and then the decisions."""
 
     slots: tuple[tuple[str, Checker, bool], ...]
     fn: Fn
     needs: NeedsFn
     last: tuple[str, ...] = ()
     in_state: bool = False
+    recorded: tuple[str, ...] = ()
 
     def fact_at(self, index: int) -> str:
-        """The fact whose value (or last given time) stands at ``index`` of env."""
+        """The fact (or decision) whose value (or last given time) stands at ``index`` of env."""
         count = len(self.slots)
-        return self.slots[index][0] if index < count else self.last[index - Layout(count).last(0)]
+        if index < count:
+            return self.slots[index][0]
+        if index < count + len(self.recorded):
+            return self.recorded[index - count]
+        return self.last[index - Layout(count + len(self.recorded)).last(0)]
 
 
 @dataclass(frozen=True)
 class Compiled:
     """A checked expression compiled to closures. Build it with :func:`pathway.expr.compile_expr`.
 
-    ``clock``, ``in_state`` and ``last`` say what the expression reads besides facts, directly: a derived fact it
-    reads may read the clock or ``last()`` too (look at the derived facts of ``names``), never ``time_in_state()``."""
+    ``clock``, ``in_state``, ``last`` and ``recorded`` say what the expression reads besides facts, directly: a
+    derived fact it reads may read the clock or ``last()`` too (look at the derived facts of ``names``), never
+    ``time_in_state()`` nor a decision."""
 
     text: str
     type: ValueType
     names: frozenset[str]  # names referenced directly (facts and derived), including inside known() and last()
     _plan: Plan = field(repr=False, compare=False)
-    clock: bool = False  # calls days_since, hours_since, time_since or time_in_state: reads the clock
+    clock: bool = False  # calls days_since, hours_since, time_since, time_in_state or days_since_done
     in_state: bool = False  # calls time_in_state(): reads when its transition's source state was entered
     last: frozenset[str] = frozenset()  # the facts f it reads through last(f)
+    recorded: frozenset[str] = frozenset()  # the decisions it reads: 'done(a)', 'declined(a)', 'signed(a)'
 
     def evaluate(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
         """Evaluate over ``scope``; ``entered`` is when the guard's source state was entered (for
@@ -176,7 +193,9 @@ class Compiled:
                 value = check(facts.get(name, UNKNOWN))
             env.append(value)
             read[name] = value
-        timed = self._plan.in_state or bool(self._plan.last)
+        if self._plan.recorded:
+            self._decisions(env, read, scope)
+        timed = self._plan.in_state or bool(self._plan.last) or bool(self._plan.recorded)
         if timed:
             self._clock(env, read, scope, entered)
         else:
@@ -195,6 +214,14 @@ class Compiled:
             read = dict(sorted(read.items()))
         missing = self._needed(env, subs) if result is UNKNOWN and error is None else _NOTHING
         return Evaluation(value=result, read=read, missing=missing, error=error)
+
+    def _decisions(self, env: Env, read: dict[str, object], scope: Scope) -> None:
+        """Append when each decision read was last recorded (UNKNOWN: never) to env and to ``read``."""
+        recorded = scope.recorded
+        for key in self._plan.recorded:
+            value = _CHECK_TIME(recorded.get(key, UNKNOWN))
+            env.append(value)
+            read[key] = value
 
     def _clock(self, env: Env, read: dict[str, object], scope: Scope, entered: datetime | None) -> None:
         """Append the clock values to env (see Layout), and what time_in_state() and last() read to ``read``."""
@@ -225,6 +252,7 @@ class Compiled:
 
     def _failed(self, error: EvalError) -> Evaluation:
         read: dict[str, object] = {name: UNKNOWN for name, _, _ in self._plan.slots}
+        read.update((key, UNKNOWN) for key in self._plan.recorded)
         read.update((last_key(fact), UNKNOWN) for fact in self._plan.last)
         if self._plan.in_state:
             read[IN_STATE] = UNKNOWN

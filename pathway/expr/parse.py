@@ -14,7 +14,8 @@ import ast
 import warnings
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Final
+from types import MappingProxyType
+from typing import Final, NamedTuple
 
 from pathway.diagnostics.codes import Code
 from pathway.expr.lexical import Duration, read_words
@@ -36,6 +37,7 @@ class Source:
         self.text = text
         self.names = names  # the names the expression reads (see names_in), found while parsing
         self.values = names  # the names it reads for their values: all but those only given to last(f)
+        self.recorded: frozenset[str] = frozenset()  # the decisions it reads: 'done(a)', 'declined(a)', 'signed(a)'
         self._lead = lead  # characters of leading white space stripped before parsing
         self._encoded = None if parsed.isascii() else parsed.encode("utf-8")
 
@@ -106,12 +108,23 @@ def _children(node: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str], frozenset[str]]:
+class _Walked(NamedTuple):
+    """What one pass over a syntax tree found (see :func:`_walk`)."""
+
+    deep: ast.expr | None
+    names: frozenset[str]
+    values: frozenset[str]
+    recorded: frozenset[str]
+
+
+def _walk(tree: ast.expr) -> _Walked:
     """One pass over a syntax tree, without recursion: the first subexpression nested deeper than MAX_DEPTH (None
-    when there is none), the names the tree reads (as :func:`names_in`), and those it reads for their values (all
-    but the fact ``f`` of ``last(f)``, which reads when ``f`` was given, not its value)."""
+    when there is none), the names the tree reads (as :func:`names_in`), those it reads for their values (all
+    but the fact ``f`` of ``last(f)``, which reads when ``f`` was given, not its value), and the decisions it reads
+    (``done(a)``...: the action id ``a`` is not a name the expression reads, see :func:`recorded_key`)."""
     names: set[str] = set()
     values: set[str] = set()
+    recorded: set[str] = set()
     called: set[int] = set()
     timed: set[int] = set()
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
@@ -119,7 +132,7 @@ def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str], frozenset[st
         node, depth = stack.pop()
         if isinstance(node, ast.expr):
             if depth > MAX_DEPTH:
-                return node, frozenset(), frozenset()
+                return _Walked(node, frozenset(), frozenset(), frozenset())
             if type(node) is ast.Name:
                 if id(node) not in called and node.id not in BOOL_LITERALS:
                     names.add(node.id)
@@ -128,22 +141,35 @@ def _walk(tree: ast.expr) -> tuple[ast.expr | None, frozenset[str], frozenset[st
                 continue
             if type(node) is ast.Call:
                 called.add(id(node.func))
-                if _is_last(node):
+                function = _one_name_call(node)
+                if function == "last":
                     timed.add(id(node.args[0]))
+                elif function is not None and function in DECISIONS:
+                    action = node.args[0]
+                    called.add(id(action))  # an action id, not a name of the expression
+                    recorded.add(recorded_key(function, getattr(action, "id", "")))
         stack.extend((child, depth + 1 if isinstance(child, ast.expr) else depth) for child in _children(node))
-    return None, frozenset(names), frozenset(values)
+    return _Walked(None, frozenset(names), frozenset(values), frozenset(recorded))
 
 
-def _is_last(node: ast.Call) -> bool:
-    """Whether a call is ``last(name)``, well formed: its name is read for when it was given."""
+def _one_name_call(node: ast.Call) -> str | None:
+    """The function's name when a call is ``f(name)``, well formed (``last(f)``, ``done(a)``...), else None."""
     func = node.func
-    return (
-        type(func) is ast.Name
-        and func.id == "last"
-        and len(node.args) == 1
-        and not node.keywords
-        and type(node.args[0]) is ast.Name
-    )
+    if type(func) is ast.Name and len(node.args) == 1 and not node.keywords and type(node.args[0]) is ast.Name:
+        return func.id
+    return None
+
+
+DECISIONS: Final = MappingProxyType(
+    {"done": "done", "declined": "declined", "signed": "signed", "days_since_done": "done"}
+)
+"""The functions that read a decision the journey recorded about an action, and which decision each reads."""
+
+
+def recorded_key(function: str, action: str) -> str:
+    """The key of the decision a call reads: ``done(a)`` for ``done(a)`` and ``days_since_done(a)``, ``declined(a)``,
+    ``signed(a)``. It names the decision in :class:`~pathway.expr.evaluate.Scope` and in what an evaluation read."""
+    return f"{DECISIONS[function]}({action})"
 
 
 class _Durations(ast.NodeTransformer):
@@ -225,23 +251,29 @@ def parse(text: str) -> tuple[ast.expr, Source] | list[ExprIssue]:
     tree = _syntax_tree(text, lead, body)
     if isinstance(tree, list):
         return tree
-    deep, names, values = _walk(tree.body)
-    source = Source(text, lead, body, names)
-    if deep is not None:
+    walked = _walk(tree.body)
+    source = Source(text, lead, body, walked.names)
+    if walked.deep is not None:
+        deep = walked.deep
         offset, length = source.span(deep)
         message = f"the expression is nested more than {MAX_DEPTH} levels deep at '{source.segment(deep)}'"
         return [issue(Code.PW205, text, offset, length, message, "split it into derived facts")]
-    if not durations:
-        source.values = values
-        return tree.body, source
-    body_tree = _Durations(source, {found.offset: found.value for found in durations}).visit(tree.body)
-    _, source.names, source.values = _walk(body_tree)
+    if durations:
+        body_tree = _Durations(source, {found.offset: found.value for found in durations}).visit(tree.body)
+        walked = _walk(body_tree)
+    else:
+        body_tree = tree.body
+    source.names, source.values, source.recorded = walked.names, walked.values, walked.recorded
     return body_tree, source
 
 
 def names_in(tree: ast.expr) -> frozenset[str]:
-    """Names a syntax tree reads: every bare name except function names and the literals true/false."""
+    """Names a syntax tree reads: every bare name except function names, the action ids given to ``done()`` and
+    the other functions of decisions, and the literals true/false."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    called |= {
+        id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and _one_name_call(node) in DECISIONS
+    }
     return frozenset(
         node.id
         for node in ast.walk(tree)

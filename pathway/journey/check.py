@@ -56,6 +56,10 @@ class Input:
     note: str | None
     line: int = field(default=1, compare=False)  # source line of the event (1 when there is no source)
     until: bool = False  # the input ``--until`` added: the clock advances to ``at``, nothing more
+    declined: str | None = None  # a recommendation decided against (an action id)
+    reason_code: str | None = None  # why (done or declined), a CDS Hooks non-adherence reason code
+    signed: str | None = None  # an action a clinician signed off
+    by: str | None = None  # the role that signed it off
 
 
 @dataclass(frozen=True)
@@ -113,10 +117,29 @@ class _Checker:
         facts = raw.get("facts")
         self.facts.append(self.typed_facts(path, facts) if isinstance(facts, dict) else {})
         self.declared(path, "event", raw.get("event"))
-        self.declared(path, "done", raw.get("done"))
-        if raw.get("reason") is not None and raw.get("done") is None:
-            hint = "add 'done: <action id>' for the care given, or write the text under 'note'"
-            self.report(path + ("reason",), Code.PW310, "'reason' is only for an event with 'done'", hint, key=True)
+        for key in ("done", "declined", "signed"):
+            self.declared(path, key, raw.get(key))
+        self.decision(path, raw)
+
+    def decision(self, path: NodePath, raw: dict[object, object]) -> None:
+        """The keys that qualify a recorded decision stand with it: a reason with 'done' or 'declined' (not both in
+        one entry, or the reason would be ambiguous), 'by' with 'signed' and 'signed' with 'by'."""
+        if raw.get("done") is not None and raw.get("declined") is not None:
+            message = "an entry records either care given ('done') or a recommendation declined ('declined'), not both"
+            hint = "write two entries with the same 'at', each with its own reason"
+            self.report(path + ("declined",), Code.PW331, message, hint, key=True)
+        decided = raw.get("done") is not None or raw.get("declined") is not None
+        for key in ("reason", "reason_code"):
+            if raw.get(key) is not None and not decided:
+                hint = "add 'declined: <action id>' or 'done: <action id>', or write the text under 'note'"
+                message = f"'{key}' is only for an entry with 'done' or 'declined'"
+                self.report(path + (key,), Code.PW310, message, hint, key=True)
+        if raw.get("by") is not None and raw.get("signed") is None:
+            hint = "add 'signed: <action id>' for the action signed off"
+            self.report(path + ("by",), Code.PW310, "'by' is only for an entry with 'signed'", hint, key=True)
+        if raw.get("signed") is not None and raw.get("by") is None:
+            hint = "add 'by: <role>', e.g. by: attending (a role, never a person's name)"
+            self.report(path + ("signed",), Code.PW310, "'signed' needs 'by': the role that signed off", hint, key=True)
 
     def time(self, path: NodePath, at: object) -> _Timed | None:
         if not isinstance(at, str):
@@ -177,7 +200,10 @@ class _Checker:
         close = did_you_mean(name, declared)
         known = f"the pathway's {what}s are {one_of(declared, 20)}" if declared else f"the pathway has no {what}s"
         code = Code.PW305 if key == "event" else Code.PW306
-        self.report(path + (key,), code, f"unknown {what} '{name}'", f"{close} {known}" if close else known)
+        message = f"unknown {what} '{name}'"
+        if key not in ("event", "done"):
+            message = f"'{key}' names an unknown action '{name}'"
+        self.report(path + (key,), code, message, f"{close} {known}" if close else known)
 
     def contradictions(self) -> None:
         """Each input that breaks a constraint (PW311), at the fact that completed the contradiction; checked once
@@ -214,7 +240,21 @@ def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[Loa
         return None, found
     times = [t for t in checker.times if t is not None]  # every one: a bad or missing time is a finding
     inputs = tuple(
-        Input(i + 1, t.at, t.text, MappingProxyType(f), e.event, e.done, e.reason, e.note, t.line)
+        Input(
+            i + 1,
+            t.at,
+            t.text,
+            MappingProxyType(f),
+            e.event,
+            e.done,
+            e.reason,
+            e.note,
+            t.line,
+            declined=e.declined,
+            reason_code=e.reason_code,
+            signed=e.signed,
+            by=e.by,
+        )
         for i, (e, t, f) in enumerate(zip(model.events, times, checker.facts, strict=True))
     )
     return LoadedJourney(model.journey, doc.path, model.pathway, model.description, inputs), []
@@ -261,11 +301,21 @@ def _fact_text(value: object) -> object:
 
 
 def input_to_record(inp: Input) -> dict[str, object]:
-    """One input as JSON-ready data: at, facts (sorted by name, dates as ISO text), then event, done, reason and
-    note when present. :func:`input_from_record` reads it back."""
+    """One input as JSON-ready data: at, facts (sorted by name, dates as ISO text), then event, done, declined,
+    reason_code, reason, signed, by and note when present. :func:`input_from_record` reads it back."""
     facts = {k: _fact_text(v) for k, v in sorted(inp.facts.items())}
     record: dict[str, object] = {"at": inp.at_text, "facts": facts}
-    extra = {"event": inp.event, "done": inp.done, "reason": inp.reason, "note": inp.note, "until": inp.until or None}
+    extra = {
+        "event": inp.event,
+        "done": inp.done,
+        "declined": inp.declined,
+        "reason_code": inp.reason_code,
+        "reason": inp.reason,
+        "signed": inp.signed,
+        "by": inp.by,
+        "note": inp.note,
+        "until": inp.until or None,
+    }
     return record | {key: value for key, value in extra.items() if value is not None}
 
 
@@ -274,9 +324,9 @@ def input_from_record(
 ) -> Input:
     """The input a record of :func:`input_to_record` describes, checked again against the pathway (for replay).
 
-    Only the event's keys are read (at, facts, event, done, reason, note, and ``until: true``): the envelope of a
-    trail record (seq, kind, hash...) is the trail's business. Raises InvalidInputError with diagnostics at
-    ``name``:``line``.
+    Only the event's keys are read (at, facts, event, done, declined, reason_code, reason, signed, by, note, and
+    ``until: true``): the envelope of a trail record (seq, kind, hash...) is the trail's business. Raises
+    InvalidInputError with diagnostics at ``name``:``line``.
     """
     content: object = record
     if isinstance(record, Mapping):

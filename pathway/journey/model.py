@@ -13,12 +13,15 @@ from datetime import datetime
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from pathway.definition.model import Fact
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
+from pathway.journey.reasons import REASON_CODES, SYSTEM
 
 JOURNEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
+ROLE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 PIN = re.compile(r"[a-z][a-z0-9_]*(?:@[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)?|sha256:[0-9a-f]{64}")
 TIME_FORMATS = "'YYYY-MM-DD', 'YYYY-MM-DDTHH:MM' or 'YYYY-MM-DDTHH:MM:SS'"
 _TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
@@ -74,10 +77,42 @@ def _not_empty(events: list[JourneyEvent]) -> list[JourneyEvent]:
     return events
 
 
+def _reason_code(value: str) -> str:
+    if value not in REASON_CODES:
+        close = did_you_mean(value, REASON_CODES)
+        codes = f"the codes are {one_of(REASON_CODES, len(REASON_CODES))}"
+        raise PydanticCustomError(
+            "reason_code",
+            "'{value}' is not a non-adherence reason code (CDS Hooks, {system})",
+            {"value": value, "system": SYSTEM, "hint": f"{close} {codes}" if close else codes},
+        )
+    return value
+
+
+def _role(value: str) -> str:
+    if not ROLE.fullmatch(value):
+        raise PydanticCustomError(
+            "role",
+            "'by' takes a role such as 'attending' or 'oncologist', not '{value}'",
+            {
+                "value": value,
+                "hint": "write the role in lower case with '_' between words (at most 40 characters): a trail "
+                "never holds a person's name",
+            },
+        )
+    return value
+
+
 JourneyId = Annotated[
     str, AfterValidator(_journey_id), WithJsonSchema({"type": "string", "pattern": JOURNEY_ID.pattern})
 ]
 Pin = Annotated[str, AfterValidator(_pin), WithJsonSchema({"type": "string", "pattern": PIN.pattern})]
+ReasonCode = Annotated[
+    str, AfterValidator(_reason_code), WithJsonSchema({"type": "string", "enum": list(REASON_CODES)})
+]
+"""A CDS Hooks non-adherence reason code (:mod:`pathway.journey.reasons`)."""
+Role = Annotated[str, AfterValidator(_role), WithJsonSchema({"type": "string", "pattern": ROLE.pattern})]
+"""Who signed off: a role word, never a person's name."""
 FactValue = Annotated[Any, WithJsonSchema({"type": ["boolean", "integer", "number", "string"]})]
 """A fact's value as written; its type is checked against the pathway's fact dictionary, never coerced."""
 
@@ -105,9 +140,30 @@ class JourneyEvent(JourneyModel):
         default=None, description="An event declared in the pathway's 'events', e.g. 'cycle_start'."
     )
     done: str | None = Field(
-        default=None, description="Care actually given: an action id from the pathway's 'actions' (for conformance)."
+        default=None,
+        description="Care actually given: an action id from the pathway's 'actions' (for conformance; guards read "
+        "it with done(action)).",
     )
-    reason: str | None = Field(default=None, description="Why the care given was chosen; only with 'done'.")
+    declined: str | None = Field(
+        default=None,
+        description="A recommendation decided against (by the clinician or the patient): an action id from the "
+        "pathway's 'actions'. Not with 'done' in the same entry. Guards read it with declined(action).",
+    )
+    reason_code: ReasonCode | None = Field(
+        default=None,
+        description="Why, as a CDS Hooks non-adherence reason code (e.g. 'patient-refuses', "
+        "'patient-contraindication'); with 'declined' or 'done'.",
+    )
+    reason: str | None = Field(default=None, description="Why, in free text; with 'declined' or 'done'.")
+    signed: str | None = Field(
+        default=None,
+        description="A clinician's sign-off of an action (an action id from the pathway's 'actions'); with 'by'. "
+        "Guards read it with signed(action).",
+    )
+    by: Role | None = Field(
+        default=None,
+        description="Who signed off, as a role (e.g. 'attending', 'oncologist'), never a person's name; with 'signed'.",
+    )
     note: str | None = Field(default=None, description="Free text for readers; never read by the pathway.")
 
 

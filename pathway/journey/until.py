@@ -32,4 +32,5 @@ def with_until(journey: LoadedJourney, text: str) -> LoadedJourney | Diagnostic:
             **where,
         )
     until = replace(last, seq=last.seq + 1, at=at, at_text=shown, facts={}, event=None, done=None, reason=None)
-    return replace(journey, inputs=(*journey.inputs, replace(until, note=None, until=True)))
+    until = replace(until, declined=None, reason_code=None, signed=None, by=None, note=None, until=True)
+    return replace(journey, inputs=(*journey.inputs, until))

@@ -20,13 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pathway.definition.analysis import OTHERWISE, Analysis
-from pathway.definition.clock import REFERENCE_DAY
 from pathway.definition.domains import assignments, combinations
 from pathway.definition.index import StateIndex, TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.expr import Scope
 from pathway.linter.base import LintFinding, rule
-from pathway.linter.exhaustive import MAX_PER_CHECK, MAX_PER_FILE, read_by, tables
+from pathway.linter.exhaustive import MAX_PER_CHECK, MAX_PER_FILE, read_by, scope_of, tables
 
 Edges = Mapping[str, list[TransitionInfo]]
 
@@ -170,7 +169,7 @@ def can_loop(analysis: Analysis, cycle: list[TransitionInfo], left: int) -> tupl
         limit = f"{MAX_PER_CHECK:,} per check" if cost > MAX_PER_CHECK else f"{MAX_PER_FILE:,} for the file"
         return True, 0, f"checking them would take {cost:,} evaluations, past the limit of {limit}"
     for facts in assignments(names, domains, include_unknown=False):
-        scope = Scope(facts, analysis.derived, REFERENCE_DAY)
+        scope = scope_of(analysis, facts)
         if all(_taken(analysis, t, scope) for t in cycle):
             return True, cost, None
     return False, cost, None

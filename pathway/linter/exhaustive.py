@@ -27,6 +27,10 @@ timer's duration); the stuck check looks at a state that has waited long enough 
 are evaluated at :data:`~pathway.definition.clock.REFERENCE_DAY`, and a date read through ``days_since`` gets
 the dates that many days before it (:mod:`pathway.definition.clock`). A table whose guards read time in any other
 way is not built, and PW518 names each guard that was not analysed and why (:class:`Unanalysed`).
+
+Decisions. A guard may read what a journey recorded (``done(a)``, ``declined(a)``, ``signed(a)``): each such
+decision is one more column of the table, recorded or not (:data:`DECIDED`), named by the key the guard reads it by.
+``days_since_done(a)`` reads the clock in a way lint does not enumerate (PW518).
 """
 
 from __future__ import annotations
@@ -34,13 +38,15 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Final
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.clock import REFERENCE_DAY, guard_time, timer
 from pathway.definition.domains import MAX_COMBINATIONS, Compared, Domain, assignments, combinations, fact_domains
 from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.expr import UNKNOWN, Scope
+from pathway.expr.parse import DECISIONS
 
 MAX_PER_CHECK = 250_000
 """The most evaluations one table may take (a state's guards for one trigger, or one stuck check)."""
@@ -50,6 +56,22 @@ MAX_PER_FILE = 1_000_000
 Key = tuple[str, ...]  # the ids of a table's transitions
 ELAPSED = "(time in state)"
 """The table column of how long the state has been active (not a fact name: facts are snake_case ids)."""
+DECIDED: Final = (False, True)
+"""The values of a decision's column: not recorded, recorded."""
+_DECISION = tuple(f"{kind}(" for kind in sorted(set(DECISIONS.values())))
+
+
+def is_decision(name: str) -> bool:
+    """Whether a table column is a decision (``done(a)``...), not a fact."""
+    return name.startswith(_DECISION)
+
+
+def scope_of(analysis: Analysis, assignment: Mapping[str, object]) -> Scope:
+    """The scope of one row: its facts, and its decisions recorded (at the reference day) or not."""
+    facts = {name: value for name, value in assignment.items() if not is_decision(name)}
+    moment = datetime(REFERENCE_DAY.year, REFERENCE_DAY.month, REFERENCE_DAY.day)
+    recorded = {name: moment for name, value in assignment.items() if is_decision(name) and value is True}
+    return Scope(facts, analysis.derived, REFERENCE_DAY, recorded=recorded)
 
 
 @dataclass(frozen=True)
@@ -176,15 +198,16 @@ def reads_of(analysis: Analysis, names: frozenset[str]) -> tuple[frozenset[str],
 
 
 def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
-    """The facts the guards read (through derived facts too) and the derived facts that takes; None when a guard
-    did not compile (the loader reports it)."""
+    """The facts the guards read (through derived facts too; with the decisions they read, as ``done(a)``...) and
+    the derived facts that takes; None when a guard did not compile (the loader reports it)."""
     stack: list[str] = []
+    facts: set[str] = set()
     for t in transitions:
         if guarded(t):
             if t.id not in analysis.guards:
                 return None
             stack.extend(analysis.guards[t.id].names)
-    facts: set[str] = set()
+            facts |= analysis.guards[t.id].recorded
     seen: set[str] = set()
     derived: list[str] = []
     while stack:
@@ -336,7 +359,12 @@ class Tables:
         p = self.analysis.pathway
         texts = [t.when for t in transitions if guarded(t) and t.when is not None]
         texts += [p.derived[name].expr for name in derived] + [p.constraints[name].expr for name in constraints]
-        return fact_domains(self.analysis, texts, self.parsed, REFERENCE_DAY)
+        domains = fact_domains(self.analysis, texts, self.parsed, REFERENCE_DAY)
+        for t in transitions:
+            compiled = self.analysis.guards.get(t.id) if guarded(t) else None
+            if compiled is not None:
+                domains.update((key, DECIDED) for key in compiled.recorded)
+        return domains
 
     def table(self, transitions: Sequence[TransitionInfo], stuck: bool = False) -> Table | None:
         """The table of these transitions (``stuck``: of a stuck check); None when it was not planned (skipped,
@@ -369,7 +397,7 @@ class Tables:
         self.spent += planned.cost
         for assignment in assignments(planned.facts, planned.domains, include_unknown=False):
             elapsed = assignment.pop(ELAPSED, None)
-            scope = Scope(assignment, analysis.derived, REFERENCE_DAY)
+            scope = scope_of(analysis, assignment)
             row = outcomes(analysis, transitions, scope, elapsed if isinstance(elapsed, timedelta) else None)
             undecided = next((transitions[i] for i in clocked if row[i] is UNKNOWN), None)
             if undecided is not None:  # it reads the clock in a way lint does not supply: not a finding

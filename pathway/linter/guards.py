@@ -23,7 +23,17 @@ from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.codes import Code
 from pathway.linter import cycles
 from pathway.linter.base import LintFinding, rule
-from pathway.linter.exhaustive import Table, Unanalysed, groups, guarded, may_stick, stuck_transitions, tables, truths
+from pathway.linter.exhaustive import (
+    Table,
+    Unanalysed,
+    groups,
+    guarded,
+    is_decision,
+    may_stick,
+    stuck_transitions,
+    tables,
+    truths,
+)
 
 __all__ = ["never_true", "not_analysed", "overlapping", "shadowed", "shadowers", "stuck", "too_large", "truths"]
 
@@ -52,7 +62,15 @@ def flow(facts: Mapping[str, object]) -> str:
 
 
 def journey_event(facts: Mapping[str, object]) -> str:
-    return f"- at: 2026-01-01\n  facts: {flow(facts)}"
+    """The patient as journey entries: the facts, then one entry per decision recorded (``declined: a``...)."""
+    plain = {name: value for name, value in facts.items() if not is_decision(name)}
+    decided = sorted(name for name, value in facts.items() if is_decision(name) and value is True)
+    entries = [f"- at: 2026-01-01\n  facts: {flow(plain)}"] if plain or not decided else []
+    for name in decided:
+        kind, action = name[:-1].split("(")
+        role = "\n  by: attending" if kind == "signed" else ""
+        entries.append(f"- at: 2026-01-01\n  {kind}: {action}{role}")
+    return "\n".join(entries)
 
 
 @rule(Code.PW510)
@@ -144,9 +162,11 @@ def stuck(analysis: Analysis) -> Iterator[LintFinding]:
 def overlap(
     analysis: Analysis, table: Table, first: TransitionInfo, second: TransitionInfo, both: int
 ) -> dict[str, object]:
-    """The first patient in the bitset ``both`` (where both guards are true), restricted to the facts they read."""
+    """The first patient in the bitset ``both`` (where both guards are true), restricted to the facts and decisions
+    they read."""
     witness = table.first(both) or {}
-    keep = facts_read(analysis, analysis.guards[first.id].names | analysis.guards[second.id].names)
+    a, b = analysis.guards[first.id], analysis.guards[second.id]
+    keep = facts_read(analysis, a.names | b.names) | a.recorded | b.recorded
     return {k: v for k, v in witness.items() if k in keep}
 
 

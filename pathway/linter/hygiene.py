@@ -49,11 +49,18 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard, derived fact, constraint or computed value reads (known() included), from the
-    expressions compiled at load time."""
-    compiled = [*analysis.guards.values(), *analysis.derived.values(), *analysis.constraints.values()]
+    """Every name a guard, derived fact, constraint, computed value or action's ``applies_to`` reads (known()
+    included), from the expressions compiled at load time, and every fact an action's ``fulfilled_by`` names (its
+    arrival is the action done)."""
+    compiled = [
+        *analysis.guards.values(),
+        *analysis.derived.values(),
+        *analysis.constraints.values(),
+        *analysis.applies_to.values(),
+    ]
     read = {name for expression in compiled for name in expression.names}
-    return read | {name for rules in analysis.values.values() for rule in rules.values() for name in rule.names}
+    read |= {name for rules in analysis.values.values() for rule in rules.values() for name in rule.names}
+    return read | {name for action in analysis.pathway.actions.values() for name in action.fulfilled_by or ()}
 
 
 @rule(Code.PW521)
@@ -63,7 +70,8 @@ def unread_facts(analysis: Analysis) -> Iterator[LintFinding]:
         if name not in read:
             yield LintFinding(
                 ("facts", name),
-                f"fact '{name}' is declared but no guard, derived fact or constraint reads it",
+                f"fact '{name}' is declared but no guard, derived fact, constraint, value, applies_to or fulfilled_by "
+                "reads it",
                 "remove it, or keep it as recorded context with '# pathway: allow PW521 because ...'",
                 key=True,
             )

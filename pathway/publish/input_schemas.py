@@ -125,7 +125,8 @@ def _fact_schema(fact: Fact) -> dict[str, Any]:
 
 
 def _entry_properties(analysis: Analysis, properties: dict[str, Any]) -> dict[str, Any]:
-    """A journey entry's (or scenario step's) properties with the pathway's facts, events and actions filled in."""
+    """A journey entry's (or scenario step's) properties with the pathway's facts, events and actions (done,
+    declined, signed) filled in."""
     p = analysis.pathway
     out = dict(properties)
     out["at"] = properties["at"] | {"pattern": _TIME}
@@ -136,7 +137,8 @@ def _entry_properties(analysis: Analysis, properties: dict[str, Any]) -> dict[st
         "additionalProperties": False,
     }
     out["event"] = _one_of(sorted(p.events), properties["event"]["description"], "events")
-    out["done"] = _one_of(sorted(p.actions), properties["done"]["description"], "actions")
+    for key in ("done", "declined", "signed"):
+        out[key] = _one_of(sorted(p.actions), properties[key]["description"], "actions")
     return out
 
 

@@ -167,8 +167,18 @@ def actions_page(analysis: Analysis) -> str:
             "the [evidence trace](evidence.md).",
             "",
         ]
+    decided = any(a.fulfilled_by or a.applies_to for a in p.actions.values())  # the columns only when used
     lines += table(
-        ["action", "kind", "title", *(["strength"] if graded else []), "dose", "evidence", "note"],
+        [
+            "action",
+            "kind",
+            "title",
+            *(["strength"] if graded else []),
+            "dose",
+            *(["fulfilled by", "applies to"] if decided else []),
+            "evidence",
+            "note",
+        ],
         (
             [
                 f"`{n}`",
@@ -176,6 +186,7 @@ def actions_page(analysis: Analysis) -> str:
                 cell(a.title),
                 *([cell(a.stance.short)] if graded else []),
                 cell(a.dose),
+                *([codes(a.fulfilled_by or ()), code(a.applies_to)] if decided else []),
                 evidence_links(a.evidence),
                 cell(a.note),
             ]

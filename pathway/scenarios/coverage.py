@@ -18,19 +18,21 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import assumed_values
 from pathway.definition.index import TransitionInfo
 from pathway.diagnostics.escape import escape
+from pathway.engine.decisions import Decisions
 from pathway.engine.selection import outcome
 from pathway.expr import Scope
 from pathway.journey.check import input_from_record
 from pathway.source.reader import SourceDocument
-from pathway.trail.records import InputRecord, Record, StartRecord, TransitionRecord, checks_in
+from pathway.trail.records import FulfilledRecord, InputRecord, Record, StartRecord, TransitionRecord, checks_in
 
 OUTCOMES = ("true", "false", "unknown")
 
 
 def _evaluate_active(
-    analysis: Analysis, active: set[str], facts: dict[str, object], today: date
+    analysis: Analysis, active: set[str], facts: dict[str, object], today: date, decisions: Decisions
 ) -> set[tuple[str, str]]:
-    scope = Scope(facts, analysis.derived, today, assumed=assumed_values(analysis, facts))  # as the engine sees
+    assumed = assumed_values(analysis, facts)  # as the engine sees
+    scope = Scope(facts, analysis.derived, today, recorded=decisions.at, assumed=assumed)
     seen: set[tuple[str, str]] = set()
     for state in active:
         for t in analysis.index.outgoing(state):
@@ -43,15 +45,19 @@ def guard_outcomes(analysis: Analysis, records: Sequence[Record]) -> set[tuple[s
     """(transition id, outcome) for every guard outcome a run shows."""
     seen: set[tuple[str, str]] = set()
     facts: dict[str, object] = {}
+    decisions = Decisions()
     active: set[str] = set()
     today: date | None = None
     for r in records:
         if isinstance(r, InputRecord):
             if today is not None:  # what the previous input left the guards of the active states at
-                seen |= _evaluate_active(analysis, active, facts, today)
+                seen |= _evaluate_active(analysis, active, facts, today, decisions)
             recorded = input_from_record(r.to_dict(), analysis, r.input)  # typed exactly as replay types it
             facts.update(recorded.facts)
+            decisions.see(r, recorded)
             today = recorded.at.date()
+        elif isinstance(r, FulfilledRecord):
+            decisions.see(r)
         elif isinstance(r, StartRecord):
             active = set(r.entered)
         elif isinstance(r, TransitionRecord):
@@ -60,7 +66,7 @@ def guard_outcomes(analysis: Analysis, records: Sequence[Record]) -> set[tuple[s
                 seen.add((r.id, "true"))
         seen |= {(c.id, c.outcome) for c in checks_in(r) if c.id in analysis.guards}
     if today is not None:
-        seen |= _evaluate_active(analysis, active, facts, today)
+        seen |= _evaluate_active(analysis, active, facts, today, decisions)
     return seen
 
 

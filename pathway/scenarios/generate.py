@@ -335,7 +335,16 @@ def _changes(facts: Sequence[str], domains: Mapping[str, Domain], known: Mapping
                     yield tuple(sorted(values.items()))
 
 
-def _why(t: TransitionInfo, search: _Search) -> str:
+def _why(analysis: Analysis, t: TransitionInfo, search: _Search) -> str:
+    guard = analysis.guards.get(t.id)
+    if guard is not None and guard.recorded and t.source in search.reached:
+        first = sorted(guard.recorded)[0]
+        example = first[:-1].replace("(", ": ", 1)
+        decisions = ", ".join(sorted(guard.recorded))
+        return (
+            f"its guard reads recorded decision(s) {decisions}, which the search does not record; write a scenario "
+            f"step that records it (e.g. '{example}')"
+        )
     if t.source not in search.reached:
         return f"its source state '{t.source}' was not reached within {MAX_DEPTH} steps and {MAX_RUNS} runs"
     where = f"in state '{t.source}'" + (f" on event '{t.event}'" if t.event else "")
@@ -355,6 +364,6 @@ def generate(analysis: Analysis, existing: Sequence[Path]) -> Generation:
         search.search()
     generated = tuple(search.found[t.id] for t in transitions if t.id in search.found)
     left = [t for t in transitions if t.id in targets and t.id not in search.found]
-    unreachable = tuple(Unreachable(t.id, _why(t, search)) for t in left)
+    unreachable = tuple(Unreachable(t.id, _why(analysis, t, search)) for t in left)
     already = tuple(t.id for t in transitions if t.id in fired)
     return Generation(analysis.pathway.id, generated, unreachable, already)

@@ -88,7 +88,22 @@ class ReadAssumed(Part):
     assumed: Literal[True] = Field(description="Always `true`: no input gave it; the pathway still asks for it.")
 
 
-Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock | ReadAssumed
+class ReadDecision(Part):
+    """A decision the guard read (`done(a)`, `declined(a)`, `signed(a)`): whether the journey recorded it, and which
+    input last did. Never unknown: a decision not recorded is `false`."""
+
+    value: bool = Field(description="Whether the journey recorded it (`done(a)` also counts a `fulfilled` record).")
+    decision: Literal[True] = Field(description="Always `true`: the value is a recorded decision, not a fact.")
+    from_: int | None = Field(
+        default=None,
+        alias="from",
+        ge=1,
+        exclude_if=absent,
+        description="The number of the input that last recorded it (absent when none did).",
+    )
+
+
+Read = ReadFact | ReadDerived | ReadUnknown | ReadError | ReadClock | ReadAssumed | ReadDecision
 
 
 class Failure(Part):
@@ -196,12 +211,14 @@ class ActiveItem(Part):
     evidence: tuple[str, ...] = Field(description="The evidence ids it cites.")
     due: str | None = optional("When it is due (its latest issue's deadline), when it has one.")
     done: str | None = optional(
-        "For a recommendation with a deadline: when care recorded it as done (`done:`) since its latest issue."
+        "For a recommendation with a deadline or a `fulfilled_by`: when care recorded it as done since its latest "
+        "issue (`done:`, or a result that fulfilled it)."
     )
     values: dict[str, Computed] | None = optional(
         "For a recommendation with values: each value as it stands now (see `issued`)."
     )
     text: str | None = optional("For a recommendation with a `text`: the text with its values as they stand now.")
+    declined: str | None = optional("When the journey recorded it as declined since its latest issue.")
 
 
 class Due(Part):

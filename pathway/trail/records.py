@@ -76,7 +76,14 @@ class InputRecord(Step):
     facts: dict[str, Value] = Field(description="The facts it gives, by name (dates as ISO text).")
     event: str | None = optional("The event it sends, if any.")
     done: str | None = optional("The care it records as given, if any.")
-    reason: str | None = optional("Why that care was given, if said.")
+    declined: str | None = optional("The recommendation it records as declined, if any.")
+    reason_code: str | None = optional(
+        "Why that care was given or that recommendation declined: a CDS Hooks non-adherence reason code "
+        "(`http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes`), if given."
+    )
+    reason: str | None = optional("Why that care was given or that recommendation declined, in free text, if said.")
+    signed: str | None = optional("The action it records as signed off, if any.")
+    by: str | None = optional("The role that signed it off (never a person's name).")
     note: str | None = optional("A free-text note, if any.")
     until: Literal[True] | None = optional(
         "Present (`true`) on the input `pathway run --until` added: the clock advanced to its `at`, nothing more."
@@ -150,6 +157,11 @@ class IssuedRecord(Step):
         "`for`, or `against` for a recommendation not to do something; present when the action states a strength or "
         "a direction (`for` when it states only a strength), absent when it states neither."
     )
+    applies: Literal["true", "unknown", "error"] | None = optional(
+        "For an action with `applies_to`: its guard when the recommendation was issued, `true`, or `unknown` (issued "
+        "while it cannot be decided: a recommendation is withheld only when it definitely does not apply), or "
+        "`error` (it could not be evaluated: issued, never withheld silently)."
+    )
 
 
 class RevisedRecord(Step):
@@ -171,7 +183,54 @@ class RetiredRecord(Step):
     item: Literal["recommendation", "finding"] = Field(description="What stopped being active.")
     id: str = Field(description="The action or finding id.")
     state: str = Field(description="The state that carried it.")
-    cause: str = Field(description="The transition that left that state.")
+    cause: str = Field(
+        description="The transition that left that state; `applies_to` when its action's `applies_to` became "
+        "definitely false (an `inapplicable` record says why)."
+    )
+
+
+class InapplicableRecord(Step):
+    """A recommendation an active state makes that is not issued, or is retired, because its action's `applies_to`
+    is definitely false: the action cannot concern this patient. Recorded each time that becomes so, never silent;
+    once the guard is no longer false (true or unknown) while the state is active, the recommendation is issued
+    (cause `applies_to`)."""
+
+    kind: Literal["inapplicable"] = "inapplicable"
+    id: str = Field(description="The action id.")
+    title: str = Field(description="Its title.")
+    state: str = Field(description="The state that recommends it.")
+    guard: str = Field(description="The action's `applies_to`, as written.")
+    read: dict[str, Read] = Field(description="Each fact, derived fact or decision the guard read, with its value.")
+
+
+class FulfilledRecord(Step):
+    """An active recommendation done because a fact of its action's `fulfilled_by` was given: its result arrived
+    (while it was active, or with the input that issued it). It counts as done, like a `done:` entry: not due, not
+    overdue, and `done(action)` is true for guards."""
+
+    kind: Literal["fulfilled"] = "fulfilled"
+    action: str = Field(description="The action.")
+    state: str = Field(description="The state that carries the recommendation.")
+    fact: str = Field(description="The fact whose value fulfilled it (the first of `fulfilled_by` the input gave).")
+    value: Value = Field(description="The value given.")
+    from_: int = Field(alias="from", ge=1, description="The number of the input that gave it.")
+
+
+class DeclinedRecord(Step):
+    """A recommendation the journey records as declined (`declined:`), with its reason: a recorded decision, not a
+    deviation. A declined recommendation stays active while its state recommends it, but it is neither due nor
+    overdue; guards read the decision with `declined(action)`."""
+
+    kind: Literal["declined"] = "declined"
+    action: str = Field(description="The recommendation declined.")
+    recommended: bool = Field(
+        description="Whether the pathway recommended it then: just before the input, while it was processed or once "
+        "it was. `false` is a decision the pathway did not ask for (an advance decision, or a mistake): it is kept, "
+        "and guards read it, but the run shows it as a warning."
+    )
+    state: str | None = optional("The state that carries the recommendation, when it is active after the input.")
+    reason_code: str | None = optional("Why: a CDS Hooks non-adherence reason code, if given.")
+    reason: str | None = optional("Why, in free text, if said.")
 
 
 class WaitingRecord(Step):
@@ -212,6 +271,7 @@ class DeviationRecord(Step):
     action: str = Field(description="The care given.")
     recommended: tuple[str, ...] = Field(description="What was recommended then.")
     reason: str | None = optional("The reason given with the care, if any.")
+    reason_code: str | None = optional("The reason code given with the care (a non-adherence reason code), if any.")
 
 
 class ErrorRecord(Step):
@@ -274,6 +334,9 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     WaitingRecord,
     ExpiredRecord,
     TimerRecord,
+    InapplicableRecord,
+    FulfilledRecord,
+    DeclinedRecord,
     DeviationRecord,
     ErrorRecord,
     SummaryRecord,
@@ -290,6 +353,9 @@ Record = Annotated[
     | WaitingRecord
     | ExpiredRecord
     | TimerRecord
+    | InapplicableRecord
+    | FulfilledRecord
+    | DeclinedRecord
     | DeviationRecord
     | ErrorRecord
     | SummaryRecord,
