@@ -104,6 +104,7 @@ class Code(StrEnum):
     PW108 = "PW108", "undeclared evidence"
     PW109 = "PW109", "undeclared event"
     PW110 = "PW110", "ill-formed state (final, parallel or region misuse)"
+    PW120 = "PW120", "action supersedes or conflicts with itself, or supersessions in a cycle"
     # Guards and derived facts
     PW201 = "PW201", "guard syntax error"
     PW202 = "PW202", "construct not allowed in a guard"
