@@ -23,7 +23,7 @@ from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
-from pathway.engine.items import Carried
+from pathway.engine.items import Carried, ItemRules, Together
 from pathway.engine.selection import Checked, Fire, Wait, check_timer, select
 from pathway.engine.timeline import Timeline, Timer
 from pathway.expr import Scope
@@ -33,6 +33,7 @@ from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Conflict,
     Due,
     EngineRef,
     FirstIssued,
@@ -51,7 +52,6 @@ from pathway.trail.records import (
     InputRecord,
     IssuedRecord,
     Record,
-    RetiredRecord,
     StartRecord,
     SummaryRecord,
     TimerRecord,
@@ -66,7 +66,7 @@ MAX_WAKEUPS = 10_000
 E = TypeVar("E", bound=Entry)
 
 
-class _Run:
+class _Run(ItemRules):
     """The mutable state of one run; produces the records."""
 
     def __init__(self, analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> None:
@@ -81,6 +81,8 @@ class _Run:
         self.machine: Machine | None = None
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
+        self.blocked: dict[str, set[str]] = {}
+        self.together = Together(analysis.pathway.actions)
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
         self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -146,6 +148,9 @@ class _Run:
         self.complete(None)
         if inp.event is not None and self.error is None:
             self.complete(inp.event)
+        if self.error is None:
+            self.resolve()
+            self.record_conflicts()
         if inp.done is not None:
             self.conformance(inp, before)
         self.report_waits()
@@ -180,8 +185,10 @@ class _Run:
                 )
         self.complete(None)
         if self.error is None:
+            self.resolve()
             self.armed(falling)
             self.recur(moment)
+            self.record_conflicts()
         self.report_waits()
         self.report_errors()
 
@@ -197,9 +204,11 @@ class _Run:
                 self.emit(TimerRecord, state=t.source, check=self.checked(checked))
 
     def recur(self, moment: datetime) -> None:
+        issued: list[str] = []
         for (kind, action), item in self.items.items():
             if item.next_issue is None or item.next_issue > moment:
                 continue
+            issued.append(action)
             item.reissue(moment)
             entry = self.catalogue(kind)[action]
             self.emit(
@@ -213,7 +222,9 @@ class _Run:
                 due=item.due_text(),
                 every=item.every_text,
                 occurrence=item.occurrence,
+                until=item.until,
             )
+        self.supersede(issued, "every")
 
     def apply_safely(self, inp: Input) -> None:
         """Apply an input; an unexpected exception inside the engine (or python-statemachine) stops the run with
@@ -285,18 +296,25 @@ class _Run:
         for state in self.sorted_states(self.active):
             info = self.analysis.index.states[state].state
             for action in info.recommended:
-                wanted.setdefault(("recommendation", action), state)
+                if state not in self.blocked.get(action, ()):  # superseded while this state was active
+                    wanted.setdefault(("recommendation", action), state)
             for finding in info.conclude:
                 wanted.setdefault(("finding", finding), state)
         return wanted
 
     def sync_items(self, cause: str) -> None:
+        self.unblock()
         wanted = self.wanted()
-        for key in [k for k in self.items if k not in wanted]:
-            item = self.items.pop(key)
-            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=cause)
+        issuing = [
+            k[1] for k in wanted if k[0] == "recommendation" and (k not in self.items or self.items[k].persisting)
+        ]
+        superseding = self.superseded_by(issuing)
+        for key in [k for k, item in self.items.items() if k not in wanted and not item.persisting]:
+            if key[0] != "recommendation" or key[1] not in superseding:  # else retired as superseded below
+                self.leave(key, cause)
+        issued: list[str] = []
         for key, state in wanted.items():
-            if key in self.items:
+            if key in self.items and not self.items[key].persisting:  # a persisting one is issued again
                 continue
             entry = self.catalogue(key[0])[key[1]]
             item = self.items[key] = Carried.issue(self.at, state, self.timeline.now, self.rules.get((state, key[1])))
@@ -312,7 +330,11 @@ class _Run:
                 evidence=tuple(entry.evidence),
                 due=item.due_text(),
                 every=item.every_text,
+                until=item.until,
             )
+            if key[0] == "recommendation":
+                issued.append(key[1])
+        self.supersede(issued, cause)
 
     def recommended(self) -> tuple[str, ...]:
         return tuple(sorted(k[1] for k in self.items if k[0] == "recommendation"))
@@ -362,6 +384,8 @@ class _Run:
                 evidence=tuple(catalogue[k[1]].evidence),
                 due=v.due_text(),
                 done=v.done if v.due is not None else None,
+                until=v.until,
+                persisting=True if v.persisting else None,
             )
             for k, v in self.items.items()
             if k[0] == kind
@@ -384,6 +408,18 @@ class _Run:
             sorted(overdue, key=lambda d: (d.at, d.id))
         )
 
+    def conflicts(self) -> tuple[Conflict, ...]:
+        """The conflicting recommendations active together now, with since when."""
+        items = self.items
+        return tuple(
+            Conflict(
+                actions=p,
+                states=(items[("recommendation", p[0])].state, items[("recommendation", p[1])].state),
+                since=at,
+            )
+            for p, at in self.together.since.items()
+        )
+
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
@@ -401,6 +437,7 @@ class _Run:
             errors=self.guard_errors.summary(),
             due=due or None,
             overdue=overdue or None,
+            conflicts=self.conflicts() or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

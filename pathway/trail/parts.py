@@ -156,6 +156,12 @@ class ActiveItem(Part):
     done: str | None = optional(
         "For a recommendation with a deadline: when care recorded it as done (`done:`) since its latest issue."
     )
+    until: str | None = optional(
+        "For a recommendation that persists after its state is left: its `until` guard, as the definition writes it."
+    )
+    persisting: Literal[True] | None = optional(
+        "Present (`true`) when its states were all left: it persists until its `until` guard is true."
+    )
 
 
 class Due(Part):
@@ -166,6 +172,14 @@ class Due(Part):
     state: str = Field(description="The state whose timer it is, or that carries the recommendation.")
     at: str = Field(description="When it falls due.")
     after: str | None = optional("For a timer: its duration, as the definition writes it.")
+
+
+class Conflict(Part):
+    """Two conflicting recommendations active together at the end of the run."""
+
+    actions: tuple[str, str] = Field(description="The two actions, in the order of the action catalogue.")
+    states: tuple[str, str] = Field(description="The state that issued each.")
+    since: str = Field(description="When they became active together.")
 
 
 class FirstIssued(Part):

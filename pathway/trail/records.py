@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 from pathway.trail.parts import (
     ActiveItem,
     Check,
+    Conflict,
     Due,
     EngineRef,
     FirstIssued,
@@ -132,6 +133,9 @@ class IssuedRecord(Step):
     due: str | None = optional("When this issue is due, for a recommendation with `due` or `every`.")
     every: str | None = optional("The period of a recurring recommendation, as the definition writes it.")
     occurrence: int | None = optional("For a recurring recommendation issued again: 2 for the second issue, and on.")
+    until: str | None = optional(
+        "For a recommendation that persists after its state is left: its `until` guard, as the definition writes it."
+    )
 
 
 class RetiredRecord(Step):
@@ -140,8 +144,44 @@ class RetiredRecord(Step):
     kind: Literal["retired"] = "retired"
     item: Literal["recommendation", "finding"] = Field(description="What stopped being active.")
     id: str = Field(description="The action or finding id.")
-    state: str = Field(description="The state that carried it.")
-    cause: str = Field(description="The transition that left that state.")
+    state: str = Field(description="The state that carried it (for one that persisted, the state that issued it).")
+    cause: str = Field(
+        description="The transition that left that state, or that issued the recommendation that superseded it "
+        "(`start`, or `every` for a recurrence); `until` when its `until` guard became true after an input or a "
+        "wake-up."
+    )
+    why: Literal["superseded", "condition"] | None = optional(
+        "Why it was retired, when not because its state was left (absent): `superseded` (an action that supersedes "
+        "it was issued: see `by`) or `condition` (its `until` guard became true: see `until` and `read`)."
+    )
+    by: str | None = optional("For `superseded`: the action that superseded it.")
+    until: str | None = optional("For `condition`: the `until` guard that became true.")
+    read: dict[str, Read] | None = optional("For `condition`: each fact or derived fact the guard read.")
+
+
+class PersistingRecord(Step):
+    """A recommendation whose states were all left stays active: its `until` guard is not true (false, unknown,
+    or it could not be evaluated). It is retired when the guard becomes true (`retired` with `why: condition`),
+    when an action that supersedes it is issued, or issued again when a state that recommends it is entered."""
+
+    kind: Literal["persisting"] = "persisting"
+    item: Literal["recommendation"] = Field(description="Always `recommendation`.")
+    id: str = Field(description="The action id.")
+    state: str = Field(description="The state that issued it.")
+    cause: str = Field(description="The transition that left the last active state recommending it.")
+    until: str = Field(description="Its `until` guard, as the definition writes it.")
+    outcome: Literal["false", "unknown", "error"] = Field(description="What the guard gave when the state was left.")
+    read: dict[str, Read] = Field(description="Each fact or derived fact the guard read, with its value.")
+    missing: tuple[str, ...] | None = optional("For `unknown`: the facts whose values could still decide it.")
+
+
+class ConflictRecord(Step):
+    """Two actions declared conflicting (`conflicts`) are recommended together once an input or a wake-up has been
+    processed (recorded when that starts; the summary lists those that last to the end)."""
+
+    kind: Literal["conflict"] = "conflict"
+    actions: tuple[str, str] = Field(description="The two actions, in the order of the action catalogue.")
+    states: tuple[str, str] = Field(description="The state that issued each.")
 
 
 class WaitingRecord(Step):
@@ -220,6 +260,9 @@ class SummaryRecord(Step):
     overdue: tuple[Due, ...] | None = optional(
         "Each active recommendation past its deadline and not done, in time order; absent when none is."
     )
+    conflicts: tuple[Conflict, ...] | None = optional(
+        "Each pair of conflicting recommendations active together at the end, with since when; absent when none is."
+    )
     signature: Signature | None = optional(
         "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
         "the hash this summary has without it: see [Signatures](#signatures)."
@@ -233,6 +276,8 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     TransitionRecord,
     IssuedRecord,
     RetiredRecord,
+    PersistingRecord,
+    ConflictRecord,
     WaitingRecord,
     ExpiredRecord,
     TimerRecord,
@@ -248,6 +293,8 @@ Record = Annotated[
     | TransitionRecord
     | IssuedRecord
     | RetiredRecord
+    | PersistingRecord
+    | ConflictRecord
     | WaitingRecord
     | ExpiredRecord
     | TimerRecord
