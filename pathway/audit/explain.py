@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pathway.audit.recommendations import conflicts_at, retired_why, standing
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import read_text
 from pathway.audit.timing import (
@@ -225,10 +226,12 @@ class _Reader:
         live = latest_issues(records)
         if action in live:
             r = live[action]
-            return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}."]
+            kept = standing(records)[action].persisting
+            persists = f"; it persists after {r.state} was left (#{kept.seq}), until {kept.until}" if kept else ""
+            return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}{persists}."]
         lines = [f"{action} ({title}) is not recommended now."]
         for gone in (r for r in records if isinstance(r, RetiredRecord) and r.id == action):
-            lines.append(f"  It was retired at #{gone.seq} ({gone.at}) when {gone.cause} left state {gone.state}.")
+            lines.append(f"  It was retired at #{gone.seq} ({gone.at}){self.retired(gone)}.")
         index = analysis.index
         ever = {s for r in records if isinstance(r, TransitionRecord | StartRecord) for s in r.entered}
         for state in (s for s, info in index.states.items() if action in info.state.recommended):
@@ -241,8 +244,17 @@ class _Reader:
                 lines.append("    no transition (only as an initial state)")
         return lines
 
+    def retired(self, r: RetiredRecord) -> str:
+        """Why an item was retired (the end of a sentence), with what the guard that retired it read."""
+        if r.why == "condition":
+            return f": {retired_why(r)}  [{self.read(r.read)}]"
+        if r.why == "superseded":
+            return f": {retired_why(r)} (issued by {r.cause})"
+        return f" when {r.cause} left state {r.state}"
+
     def recommended(self, records: Sequence[Record]) -> list[str]:
         lines = []
+        persisting = {a: s.persisting for a, s in standing(records).items() if s.persisting is not None}
         for action, r in latest_issues(records).items():
             cause = f"issue {r.occurrence or 1}, every {r.every}" if r.every else f"cause {r.cause}"
             due = f"; due {r.due}" if r.due else ""
@@ -252,7 +264,20 @@ class _Reader:
                 f"  {action}: {r.title} - issued at #{r.seq} ({r.at}) by state {r.state} ({cause}{due}); "
                 f"evidence: {', '.join(r.evidence) or 'none'}"
             )
+            kept = persisting.get(action)
+            if kept is not None:
+                lines.append(
+                    f"      {kept.state} was left at #{kept.seq} ({kept.at}, {kept.cause}); it persists until "
+                    f"{kept.until}, which is not true yet"
+                )
         return lines
+
+    def conflicts(self, records: Sequence[Record]) -> list[str]:
+        """The conflicting recommendations active together, each since the record that noted it."""
+        return [
+            f"  {c.actions[0]} (from {c.states[0]}) and {c.actions[1]} (from {c.states[1]}), since #{c.seq} ({c.at})"
+            for c in conflicts_at(records)
+        ]
 
 
 def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
@@ -308,6 +333,9 @@ def explain(
     recommended = reader.recommended(cut)
     if recommended:
         lines += ["", "Recommended now:", *recommended]
+    conflicts = reader.conflicts(cut)
+    if conflicts:
+        lines += ["", "! Recommended together although the pathway says they conflict:", *conflicts]
     standing = upcoming(cut, active, now, analysis, reader.steps)
     lines += standing.lines
     if why_not is not None:

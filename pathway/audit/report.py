@@ -10,18 +10,21 @@ import json
 from collections.abc import Mapping, Sequence
 
 from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
+from pathway.audit.recommendations import VERB, conflict_text, persisting_text, retired_why, until_now
 from pathway.audit.timing import StateClock, input_steps
 from pathway.definition.analysis import Analysis
 from pathway.definition.summary import DISCLAIMER
 from pathway.diagnostics.escape import escape
 from pathway.trail.parts import ActiveItem, Check, Due, Read, ReadClock, ReadDerived, ReadError, ReadFact
 from pathway.trail.records import (
+    ConflictRecord,
     DeviationRecord,
     ErrorRecord,
     ExpiredRecord,
     HeaderRecord,
     InputRecord,
     IssuedRecord,
+    PersistingRecord,
     Record,
     RetiredRecord,
     StartRecord,
@@ -71,13 +74,14 @@ class _Steps:
         self.steps = input_steps(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
+        self.retired = {r.seq: r for r in records if isinstance(r, RetiredRecord)}
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
 
     def record(self, r: Record) -> list[str]:
         """The record's lines: the first is the record itself, the others its details."""
         if isinstance(r, TransitionRecord):
             return self.transition(r)
-        if isinstance(r, IssuedRecord | RetiredRecord):
+        if isinstance(r, IssuedRecord | RetiredRecord | PersistingRecord | ConflictRecord):
             return self.item(r)
         if isinstance(r, WaitingRecord):
             return [f"waiting in {r.state} for: {', '.join(r.needs) or '(nothing: see the blocked guards)'}"]
@@ -128,16 +132,25 @@ class _Steps:
         detail = f" ({self.read(alt.read)})" if alt.read else ""
         return f"not {alt.target}: {alt.guard} was {alt.outcome}{detail}"
 
-    def item(self, r: IssuedRecord | RetiredRecord) -> list[str]:
-        verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
+    def item(self, r: IssuedRecord | RetiredRecord | PersistingRecord | ConflictRecord) -> list[str]:
+        if isinstance(r, PersistingRecord):
+            return [f"= {persisting_text(r)}", until_now(r.outcome, r.missing, self.read(r.read))]
+        if isinstance(r, ConflictRecord):
+            return [conflict_text(r)]
+        verb = VERB[r.item]
         if isinstance(r, RetiredRecord):
-            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}"]
+            if r.seq in self.passing:
+                return []
+            read = [f"with {self.read(r.read)}"] if r.why == "condition" and r.read else []
+            return [f"- no longer {verb} {r.id}: {retired_why(r)}", *read]
         if r.seq in self.passing:
-            left = self.passing[r.seq]
-            return [f"~ {verb} {r.id} only in passing: {r.state} was left again at #{left}  ({r.title})"]
+            left = self.retired[self.passing[r.seq]]
+            how = f"{r.state} was left again" if left.why is None else retired_why(left)
+            return [f"~ {verb} {r.id} only in passing: {how} at #{left.seq}  ({r.title})"]
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
+        due += f"  persists until {r.until}" if r.until else ""
         return [f"+ {verb} {r.id}: {r.title}  [evidence: {', '.join(r.evidence) or 'none'}]{due}"]
 
     def heading(self, m: Moment) -> str:
@@ -233,6 +246,8 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
     def ids(items: Sequence[ActiveItem], kind: str) -> str:
         def one(i: ActiveItem) -> str:
             done = f", done {i.done}" if i.done else ""
+            if i.persisting:
+                return f"{i.id} (since {i.since}, persisting after {i.state} until {i.until}{done})"
             return f"{i.id} (since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"
 
         return ", ".join(map(one, items)) or "none"
@@ -244,6 +259,12 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
         f"  recommendations: {ids(summary.recommendations, 'recommendation')}",
         f"  findings:        {ids(summary.findings, 'finding')}",
     ]
+    for c in summary.conflicts or ():
+        (a, b), (sa, sb) = c.actions, c.states
+        lines.append(
+            f"  ! CONFLICT: {a} (from {sa}) and {b} (from {sb}) are recommended together since {c.since}; "
+            "the pathway says they conflict"
+        )
     for wait in summary.waiting:
         lines.append(f"  waiting in {wait.state} for: {', '.join(wait.needs)}")
     lines += _due_lines(summary, analysis)
