@@ -161,6 +161,8 @@ class Code(StrEnum):
     PW541 = "PW541", "lint: deadline, period or timer longer than its state can last", _W
     PW542 = "PW542", "lint: two timers of one state due at the same time", _W
     PW543 = "PW543", "lint: guard reads the clock but is not a timer", _W
+    PW550 = "PW550", "lint: conflicting recommendations can be recommended at once (with the patient's journey)", _E
+    PW551 = "PW551", "lint: conflicting recommendations that lint can neither rule out nor reach", _W
 
 
 CODES = MappingProxyType({str(code): code.description for code in Code})

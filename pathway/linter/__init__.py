@@ -17,6 +17,7 @@ from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.errors import ExitCode
+from pathway.linter import conflicts as _conflicts  # noqa: F401 - registers the conflict rules
 from pathway.linter import cycles as _cycles  # noqa: F401 - registers the eventless-cycle rule
 from pathway.linter import guards as _guards  # noqa: F401 - registers the guard rules
 from pathway.linter import hygiene as _hygiene  # noqa: F401 - registers the hygiene rules

@@ -5,7 +5,8 @@ same path-located :class:`~pathway.definition.analysis.Issue` the whole-file che
 :mod:`pathway.linter` locates them, applies suppressions and renders them.
 
 Codes: PW50x structure (reachability, dead ends, cycles), PW51x guards (exhaustive over finite domains),
-PW52x hygiene (evidence, unused declarations), PW53x suppressions, PW54x time (timers, deadlines, the clock).
+PW52x hygiene (evidence, unused declarations), PW53x suppressions, PW54x time (timers, deadlines, the clock), PW55x
+recommendations (conflicting ones recommended at once).
 """
 
 from __future__ import annotations

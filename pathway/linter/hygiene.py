@@ -41,8 +41,9 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard or derived fact reads (known() included), from the expressions compiled at load time."""
-    compiled = [*analysis.guards.values(), *analysis.derived.values()]
+    """Every name a guard, an until or a derived fact reads (known() included), from the expressions compiled at
+    load time."""
+    compiled = [*analysis.guards.values(), *analysis.untils.values(), *analysis.derived.values()]
     return {name for expression in compiled for name in expression.names}
 
 
