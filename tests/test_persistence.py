@@ -6,6 +6,7 @@ replay reproduces each."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -292,3 +293,20 @@ def test_explain_says_why_a_recommendation_persists_why_it_was_retired_and_what_
     )
     resolved = explain(golden / "persistence-resolved.jsonl", pathway=DEFINITION, why_not="hold_drug").lines
     assert "  It was retired at #23 (2026-03-23): resolved (grade <= 1)  [grade=1 (#19)]." in resolved
+
+
+def test_the_run_shown_in_the_recommendations_page_is_true(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console blocks of the persistence section of docs/recommendations.md run against the fixture, in a copy."""
+    from tests.test_site import BLOCK, _commands_of, _run_shown
+
+    page = (ROOT / "docs" / "recommendations.md").read_text(encoding="utf-8")
+    section = page.split("## Persistence, supersession and conflicts\n", 1)[1].split("\n## ", 1)[0]
+    shutil.copytree(FIXTURES, tmp_path / "tests" / "fixtures" / "recommendations")
+    monkeypatch.chdir(tmp_path)
+    consoles = [body for kind, body in BLOCK.findall(section) if kind == "console"]
+    assert consoles
+    for body in consoles:
+        for command, shown in _commands_of(body):
+            _run_shown(command, shown, capsys)
