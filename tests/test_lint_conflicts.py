@@ -212,3 +212,22 @@ def test_a_deadline_or_period_on_a_recommendation_that_persists_is_not_bounded_b
     before = [d.message for d in lint_file(_rel(LINT / "trigger" / "PW541.yaml")).diagnostics if d.code == "PW541"]
     after = [d.message for d in lint_file(persisting).diagnostics if d.code == "PW541"]
     assert len(after) == len(before) - 1
+
+
+def test_bipn_conflicts_are_proved_unreachable_and_weakening_the_stop_makes_lint_find_a_patient(
+    tmp_path: Path,
+) -> None:
+    bipn = ROOT / "definitions" / "bipn" / "pathway.yaml"
+    verdicts = conflicts.verdicts(load_analysis(bipn))
+    assert len(verdicts) == 4
+    assert [(v.witness, v.undecided) for v in verdicts] == [(None, None)] * 4
+    weakened = tmp_path / "pathway.yaml"
+    text = bipn.read_text(encoding="utf-8")
+    stop = "- action: discontinue_bortezomib\n                    until: on_bortezomib"
+    assert stop in text
+    weakened.write_text(text.replace(stop, stop.replace("on_bortezomib", 'bortezomib_status == "never"')), "utf-8")
+    found = {v.pair: v for v in conflicts.verdicts(load_analysis(weakened)) if v.witness is not None}
+    assert set(found) == {("switch_to_weekly_sc", "discontinue_bortezomib"), ("dose_reduce", "discontinue_bortezomib")}
+    restarted = found[("dose_reduce", "discontinue_bortezomib")].witness
+    assert restarted is not None
+    assert [e["facts"].get("bortezomib_status") for e in restarted] == ["active", "discontinued", "active"]  # type: ignore[union-attr]
