@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import StateInfo, TransitionInfo
-from pathway.definition.model import Fact, Recommendation
+from pathway.definition.model import Action, Fact, Recommendation
 from pathway.diagnostics.escape import escape
 from pathway.publish.pathway_docs import GENERATED, prose
 
@@ -132,7 +132,7 @@ def actions_page(analysis: Analysis) -> str:
     lines += table(
         ["action", "kind", "title", "dose", "evidence", "note"],
         (
-            [f"`{n}`", a.kind, cell(a.title), cell(a.dose), evidence_links(a.evidence), cell(a.note)]
+            [f"`{n}`", a.kind, cell(a.title), cell(a.dose), evidence_links(a.evidence), _note(a)]
             for n, a in p.actions.items()
         ),
     )
@@ -147,9 +147,22 @@ def actions_page(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _note(action: Action) -> str:
+    """An action's note, after what it supersedes and conflicts with: "Supersedes `a`. Conflicts with `b`. ..."."""
+    links = [
+        (verb, ids) for verb, ids in (("Supersedes", action.supersedes), ("Conflicts with", action.conflicts)) if ids
+    ]
+    said = " ".join(f"{verb} {codes(ids)}." for verb, ids in links)
+    if not said:
+        return cell(action.note)
+    return said + (f" {cell(action.note)}" if action.note else "")
+
+
 def _recommendation(rule: Recommendation) -> str:
-    """An action id, with its deadline and period when it has them: ``order_ncs`` (due 2w, every 3w)."""
+    """An action id, with its deadline, period and persistence when it has them: ``order_ncs`` (due 2w, every 3w),
+    ``hold_drug`` (until `grade <= 1`)."""
     timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value]
+    timing += [f"persists until {code(rule.until)}"] if rule.until else []
     return f"`{rule.action}`" + (f" ({', '.join(timing)})" if timing else "")
 
 

@@ -20,7 +20,7 @@ from html import escape
 import graphviz  # type: ignore[import-untyped]
 
 from pathway.diagnostics.escape import escape as visible
-from pathway.render.graph import OVERVIEW, Edge, Graph, View, wrap
+from pathway.render.graph import OVERVIEW, WRAP, Edge, Graph, View, wrap
 from pathway.render.overlay import Overlay
 
 FONT = "Helvetica"
@@ -55,11 +55,23 @@ class _Ctx:
         return {"color": DIM, "fontcolor": DIM}
 
 
+def _wrapped(label: str) -> list[str]:
+    """A recommendation's label on one line, or, when it persists until a long guard, the guard on lines of its
+    own (``until`` labels only, so that every other diagram keeps its bytes)."""
+    head, sep, guard = label.partition(" until ")
+    if not sep or len(label) <= 2 * WRAP:
+        return [label]
+    return [f"{head} until", *wrap(guard, 2 * WRAP)]
+
+
 def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
     node = ctx.graph.nodes[state_id]
     mark = f'<SUP><FONT POINT-SIZE="8">[{node.evidence} ev]</FONT></SUP>' if node.evidence else ""
     rows = [f"<TR><TD><B>{escape(heading)}</B>{mark}</TD></TR>"]
-    rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(a)}</FONT></TD></TR>' for a in node.recommend_labels]
+    rows += [
+        f'<TR><TD><FONT POINT-SIZE="{SMALL}">{"<BR/>".join(escape(line) for line in _wrapped(a))}</FONT></TD></TR>'
+        for a in node.recommend_labels
+    ]
     rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>= {escape(f)}</I></FONT></TD></TR>' for f in node.conclude]
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 

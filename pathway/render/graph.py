@@ -107,9 +107,11 @@ def edge_label(event: str | None, guard: str | None, after: str | None = None) -
 
 
 def recommend_label(item: Recommendation) -> str:
-    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, or the bare id."""
+    """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``,
+    ``hold · until grade <= 1``, or the bare id."""
     timing = [f"every {item.every}"] if item.every else []
     timing += [f"due {item.due}"] if item.due else []
+    timing += [f"until {item.until}"] if item.until else []
     return " · ".join([item.action, ", ".join(timing)]) if timing else item.action
 
 
