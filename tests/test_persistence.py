@@ -6,6 +6,7 @@ replay reproduces each."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -310,3 +311,15 @@ def test_the_run_shown_in_the_recommendations_page_is_true(
     for body in consoles:
         for command, shown in _commands_of(body):
             _run_shown(command, shown, capsys)
+
+
+def test_the_json_summary_of_a_run_lists_the_conflicts_that_stand(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathway.cli.main import main
+
+    assert main(["run", str(journey("conflict")), "--pathway", str(DEFINITION), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["conflicts"] == [
+        {"actions": ["hold_drug", "resume_drug"], "states": ["grade_2", "recovered"], "since": "2026-03-25"}
+    ]
+    hold = next(r for r in summary["recommendations"] if r["id"] == "hold_drug")
+    assert (hold["persisting"], hold["until"]) == (True, "grade <= 1")

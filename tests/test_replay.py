@@ -163,12 +163,13 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     summary = json.loads(text)
     keys = ["due", "error", "errors", "findings", "issued", "journey", "needs", "overdue", "pathway", "recommendations"]
-    keys += ["states"]
+    keys = sorted([*keys, "states", "conflicts"])
     assert sorted(summary) == keys
     assert summary["error"] is None
     assert summary["errors"] == []
     assert summary["pathway"]["id"] == "example"
     assert summary["needs"] == []
+    assert summary["conflicts"] == []
     assert [r["id"] for r in summary["recommendations"]] == ["switch_to_weekly_sc", "dose_reduce"]
 
 

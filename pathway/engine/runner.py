@@ -56,6 +56,7 @@ class RunResult:
             "needs": s["needs"],
             "due": s.get("due", []),
             "overdue": s.get("overdue", []),
+            "conflicts": s.get("conflicts", []),
         }
 
     def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:
