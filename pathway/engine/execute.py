@@ -33,12 +33,12 @@ from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
     Check,
-    Conflict,
     Due,
     EngineRef,
     FirstIssued,
     JourneyRef,
     PathwayRef,
+    StandingConflict,
     StateWaiting,
 )
 from pathway.trail.records import (
@@ -408,11 +408,11 @@ class _Run(ItemRules):
             sorted(overdue, key=lambda d: (d.at, d.id))
         )
 
-    def conflicts(self) -> tuple[Conflict, ...]:
+    def conflicts(self) -> tuple[StandingConflict, ...]:
         """The conflicting recommendations active together now, with since when."""
         items = self.items
         return tuple(
-            Conflict(
+            StandingConflict(
                 actions=p,
                 states=(items[("recommendation", p[0])].state, items[("recommendation", p[1])].state),
                 since=at,

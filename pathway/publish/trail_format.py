@@ -33,6 +33,7 @@ from pathway.trail.parts import (
     ReadFact,
     ReadUnknown,
     Signature,
+    StandingConflict,
     StateWaiting,
 )
 from pathway.trail.records import RECORD_TYPES, SCHEMA, Entry, HeaderRecord, Step, kind_of, record_schema
@@ -54,10 +55,9 @@ PARTS: tuple[type[BaseModel], ...] = (
     ActiveItem,
     Due,
     FirstIssued,
-    Due,
     StateWaiting,
     GuardError,
-    Due,
+    StandingConflict,
     Signature,
 )
 

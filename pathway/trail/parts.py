@@ -174,7 +174,7 @@ class Due(Part):
     after: str | None = optional("For a timer: its duration, as the definition writes it.")
 
 
-class Conflict(Part):
+class StandingConflict(Part):
     """Two conflicting recommendations active together at the end of the run."""
 
     actions: tuple[str, str] = Field(description="The two actions, in the order of the action catalogue.")

@@ -17,7 +17,6 @@ from pydantic import Field, TypeAdapter
 from pathway.trail.parts import (
     ActiveItem,
     Check,
-    Conflict,
     Due,
     EngineRef,
     FirstIssued,
@@ -27,6 +26,7 @@ from pathway.trail.parts import (
     PathwayRef,
     Read,
     Signature,
+    StandingConflict,
     StateWaiting,
     Value,
     optional,
@@ -260,7 +260,7 @@ class SummaryRecord(Step):
     overdue: tuple[Due, ...] | None = optional(
         "Each active recommendation past its deadline and not done, in time order; absent when none is."
     )
-    conflicts: tuple[Conflict, ...] | None = optional(
+    conflicts: tuple[StandingConflict, ...] | None = optional(
         "Each pair of conflicting recommendations active together at the end, with since when; absent when none is."
     )
     signature: Signature | None = optional(
