@@ -323,3 +323,40 @@ def test_the_json_summary_of_a_run_lists_the_conflicts_that_stand(capsys: pytest
     ]
     hold = next(r for r in summary["recommendations"] if r["id"] == "hold_drug")
     assert (hold["persisting"], hold["until"]) == (True, "grade <= 1")
+
+
+def test_after_an_engine_error_the_summary_lists_only_conflicts_whose_recommendations_are_still_active(
+    tmp_path: Path,
+) -> None:
+    definition = tmp_path / "p.yaml"
+    definition.write_text(
+        """
+pathway: conflict_then_cycle
+version: 1.0.0
+title: A conflict, then an eventless cycle
+status: draft
+facts: {loop: {type: bool}}
+actions:
+  give: {title: Give the drug, kind: medication, conflicts: [withhold]}
+  withhold: {title: Withhold the drug, kind: medication}
+states:
+  care:
+    initial: true
+    parallel: true
+    states:
+      r1:
+        states:
+          giving: {initial: true, recommend: [give], transitions: [{to: ping, when: loop}]}
+          ping: {transitions: [{to: pong, when: loop}]}
+          pong: {transitions: [{to: ping, when: loop}]}
+      r2:
+        states:
+          withholding: {initial: true, final: true, recommend: [withhold]}
+""",
+        encoding="utf-8",
+    )
+    events = [{"at": "2026-01-01", "facts": {"loop": False}}, {"at": "2026-01-02", "facts": {"loop": True}}]
+    result = pathway.run(definition, {"journey": "c", "events": events})
+    assert [r.kind for r in result.records if r.kind in ("conflict", "error")] == ["conflict", "error"]
+    assert result.summary.error is not None
+    assert result.summary.conflicts is None  # 'give' was retired on the way into the cycle

@@ -38,7 +38,6 @@ from pathway.trail.parts import (
     FirstIssued,
     JourneyRef,
     PathwayRef,
-    StandingConflict,
     StateWaiting,
 )
 from pathway.trail.records import (
@@ -408,18 +407,6 @@ class _Run(ItemRules):
             sorted(overdue, key=lambda d: (d.at, d.id))
         )
 
-    def conflicts(self) -> tuple[StandingConflict, ...]:
-        """The conflicting recommendations active together now, with since when."""
-        items = self.items
-        return tuple(
-            StandingConflict(
-                actions=p,
-                states=(items[("recommendation", p[0])].state, items[("recommendation", p[1])].state),
-                since=at,
-            )
-            for p, at in self.together.since.items()
-        )
-
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
@@ -437,7 +424,7 @@ class _Run(ItemRules):
             errors=self.guard_errors.summary(),
             due=due or None,
             overdue=overdue or None,
-            conflicts=self.conflicts() or None,
+            conflicts=self.standing_conflicts() or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

@@ -17,7 +17,7 @@ from pathway.engine.selection import outcome
 from pathway.engine.timeline import Timeline
 from pathway.expr import Evaluation, Scope
 from pathway.expr.durations import format_time, later, parse_duration
-from pathway.trail.parts import Due
+from pathway.trail.parts import Due, StandingConflict
 from pathway.trail.records import ConflictRecord, Entry, PersistingRecord, RetiredRecord
 
 E = TypeVar("E", bound=Entry)
@@ -202,3 +202,13 @@ class ItemRules:
         for first, second in self.together.update(active, self.at):
             states = (self.items[("recommendation", first)].state, self.items[("recommendation", second)].state)
             self.emit(ConflictRecord, actions=(first, second), states=states)
+
+    def standing_conflicts(self) -> tuple[StandingConflict, ...]:
+        """The conflicting recommendations active together, with since when (as of the end of the latest input or
+        wake-up; after an engine error, those of them still active)."""
+        items = self.items
+        return tuple(
+            StandingConflict(actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
+            for pair, at in self.together.since.items()
+            if (keys := (("recommendation", pair[0]), ("recommendation", pair[1])))[0] in items and keys[1] in items
+        )
