@@ -57,19 +57,26 @@ def initial_states(analysis: Analysis) -> frozenset[str]:
     return frozenset(default_entry(analysis.index, top))
 
 
+def subtree(index: StateIndex, state: str) -> set[str]:
+    """The state and every state inside it."""
+    return {s for s in index.states if s == state or state in set(index.ancestors(s))}
+
+
 def explored(analysis: Analysis, holders: Iterable[str]) -> frozenset[str]:
-    """The states whose configurations are explored: the regions (children of parallel states) that hold the
-    ``holders``, when every transition that enters or leaves their states starts inside them; else every state."""
+    """The states whose configurations are explored: every state but the regions (children of parallel states)
+    that hold none of the ``holders`` and whose transitions all stay inside them. Such a region changes nothing of
+    the others: its states are entered and left with its parallel state, by transitions that start elsewhere."""
     index = analysis.index
-    roots: set[str] = set()
-    for holder in holders:
-        line = [holder, *index.ancestors(holder)]
-        root = next((s for s in line if (p := index.states[s].parent) and index.states[p].kind == "parallel"), None)
-        if root is None:
-            return frozenset(index.states)
-        roots.add(root)
-    inside = {s for s in index.states if s in roots or roots & set(index.ancestors(s))}
-    above = {a for r in roots for a in index.ancestors(r)}
-    if any((d := domain(index, t)) is None or d in above for t in index.transitions):
-        return frozenset(index.states)  # a transition leaves or enters those regions from outside
-    return frozenset(inside)
+    held = set(holders)
+    dropped: set[str] = set()
+    for info in index.states.values():
+        if info.kind != "parallel":
+            continue
+        for region in info.children:
+            inside = subtree(index, region)
+            if held & inside:
+                continue
+            leaving = (t for s in inside for t in index.outgoing(s))
+            if all((d := domain(index, t)) is not None and d in inside for t in leaving):
+                dropped |= inside
+    return frozenset(index.states) - frozenset(dropped)

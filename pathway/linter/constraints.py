@@ -35,6 +35,7 @@ class Constraints:
         self.parsed: dict[str, Compared] = {}
         self.memo: dict[frozenset[Constraint], Facts | None] = {}
         self.free: dict[Key, bool] = {}
+        self.read: dict[Key, frozenset[str]] = {}
 
     def compiled(self, key: Key) -> Compiled | None:
         if key[0] == "guard":
@@ -96,11 +97,18 @@ class Constraints:
             self.memo[wants] = found
         return self.memo[wants]
 
+    def reads(self, key: Key) -> frozenset[str]:
+        """The facts a constraint reads, through derived facts too (once per constraint)."""
+        found = self.read.get(key)
+        if found is None:
+            found = self.read[key] = facts_read(self.analysis, self.names(key))
+        return found
+
     def _groups(self, wants: Sequence[Constraint]) -> list[list[Constraint]]:
         """The constraints in groups that share no fact, each decided on its own."""
-        reads = [facts_read(self.analysis, self.names(key)) for key, _ in wants]
         groups: list[tuple[set[str], list[Constraint]]] = []
-        for constraint, facts in zip(wants, reads, strict=True):
+        for constraint in wants:
+            facts = self.reads(constraint[0])
             joined = [g for g in groups if g[0] & facts]
             merged = (set(facts), [constraint])
             for g in joined:

@@ -16,8 +16,8 @@ the search cannot reach no run reaches. The converse does not hold: a path found
 it was given, or a timer that the next input preempts; :mod:`pathway.linter.conflicts` looks for a journey that
 follows it.
 
-Only the regions that carry the recommendations followed are explored (their state configurations), when no
-transition from elsewhere enters or leaves them; otherwise the whole chart is. The search is bounded
+A region of a parallel state that recommends none of the actions followed, and whose transitions all stay inside
+it, is left out (:func:`pathway.linter.chart.explored`): it changes nothing of the others. The search is bounded
 (:data:`MAX_NODES`, :data:`MAX_STEPS`); beyond, it says so rather than conclude. The state chart's rules are in
 :mod:`pathway.linter.chart`, the constraints' in :mod:`pathway.linter.constraints`.
 """
@@ -105,6 +105,7 @@ class Search:
         self.order = {s: n for n, s in enumerate(self.index.states)}
         self.rules = {(s, r.action): r for s, info in self.index.states.items() for r in info.state.recommendations}
         self.steps = 0
+        self.finals = frozenset(s for s in analysis.pathway.states if self.index.states[s].kind == "final")
 
     # the recommendations, as the engine keeps them
 
@@ -194,7 +195,8 @@ class Search:
         return frozenset(wants)
 
     def terminated(self, states: frozenset[str]) -> bool:
-        return any(s in self.analysis.pathway.states and self.index.states[s].kind == "final" for s in states)
+        """Whether a final top-level state is active: the chart has stopped."""
+        return not self.finals.isdisjoint(states)
 
     def takeable(self, micro: _Micro) -> Iterator[TransitionInfo]:
         if self.terminated(micro.states):
