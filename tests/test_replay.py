@@ -162,8 +162,8 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run_cli(capsys, "run", journey, "--format", "json")
     assert code == 0
     summary = json.loads(text)
-    keys = ["assumed", "due", "error", "errors", "findings", "issued", "journey", "needs", "overdue", "pathway"]
-    keys += ["recommendations", "states", "value_errors"]
+    keys = ["assumed", "conflicts", "due", "error", "errors", "findings", "issued", "journey", "needs", "overdue"]
+    keys += ["pathway", "recommendations", "states", "value_errors"]
     assert sorted(summary) == keys
     assert summary["assumed"] == []
     assert summary["error"] is None
@@ -171,6 +171,7 @@ def test_cli_run_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert summary["value_errors"] == []
     assert summary["pathway"]["id"] == "example"
     assert summary["needs"] == []
+    assert summary["conflicts"] == []
     assert [r["id"] for r in summary["recommendations"]] == ["switch_to_weekly_sc", "dose_reduce"]
 
 

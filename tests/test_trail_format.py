@@ -151,3 +151,26 @@ def test_replay_reports_a_record_that_does_not_fit_as_invalid(tmp_path: Path, re
     assert result.status == "invalid"
     assert [(d.code, d.line) for d in result.diagnostics] == [("PW402", 2)]
     assert "field 'facts.sensory_grade'" in result.diagnostics[0].message
+
+
+def test_the_reference_page_documents_every_part_a_record_holds_once() -> None:
+    """Every part model reachable from a record's fields has one section of its own (a part missing from the list
+    would leave a link in the page that leads nowhere)."""
+    from pydantic import BaseModel
+
+    from pathway.publish.trail_format import PARTS
+    from pathway.trail.records import RECORD_TYPES
+
+    def parts_of(annotation: Any) -> set[type[BaseModel]]:
+        found: set[type[BaseModel]] = set()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                found |= parts_of(field.annotation)
+        for arg in getattr(annotation, "__args__", ()):
+            found |= parts_of(arg)
+        return found
+
+    reachable = {p for record in RECORD_TYPES for f in record.model_fields.values() for p in parts_of(f.annotation)}
+    assert len(PARTS) == len(set(PARTS))
+    assert reachable == set(PARTS)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.audit.assumptions import assumed_reads, assuming, assumption_notes, in_force
+from pathway.audit.recommendations import conflicts_at, retired_why, standing
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.audit.report import evidence_text, read_text, stance_of
 from pathway.audit.timing import (
@@ -252,7 +253,9 @@ class _Reader:
         live = latest_issues(records)
         if action in live:
             r = live[action]
-            return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}."]
+            kept = standing(records)[action].persisting
+            persists = f"; it persists after {r.state} was left (#{kept.seq}), until {kept.until}" if kept else ""
+            return [f"{action} ({title}) IS recommended: issued at #{r.seq} ({r.at}) by state {r.state}{persists}."]
         lines = [f"{action} ({title}) is not recommended now."]
         lines += [line for past in records if (line := self.gone(past, action, records)) is not None]
         index = analysis.index
@@ -267,14 +270,13 @@ class _Reader:
                 lines.append("    no transition (only as an initial state)")
         return lines
 
-    @staticmethod
-    def gone(r: Record, action: str, records: Sequence[Record]) -> str | None:
+    def gone(self, r: Record, action: str, records: Sequence[Record]) -> str | None:
         """What a record says of why an action is not recommended: retired, withheld because it does not apply
         (``applies_to``), or declined."""
         if isinstance(r, RetiredRecord) and r.id == action:
             if r.cause == "applies_to":
                 return f"  It was withheld at #{r.seq} ({r.at}): its applies_to became false in state {r.state}."
-            return f"  It was retired at #{r.seq} ({r.at}) when {r.cause} left state {r.state}."
+            return f"  It was retired at #{r.seq} ({r.at}){self.retired(r)}."
         if isinstance(r, InapplicableRecord) and r.id == action:
             why = f"{r.guard} is false ({read_text(r.read, input_steps(records))})"
             return f"  State {r.state} recommends it, but it does not apply since #{r.seq} ({r.at}): {why}."
@@ -283,8 +285,17 @@ class _Reader:
             return f"  It was declined at #{r.seq} ({r.at}){code}."
         return None
 
+    def retired(self, r: RetiredRecord) -> str:
+        """Why an item was retired (the end of a sentence), with what the guard that retired it read."""
+        if r.why == "condition":
+            return f": {retired_why(r)}  [{self.read(r.read)}]"
+        if r.why == "superseded":
+            return f": {retired_why(r)} (issued by {r.cause})"
+        return f" when {r.cause} left state {r.state}"
+
     def recommended(self, records: Sequence[Record], analysis: Analysis | None) -> list[str]:
         lines = []
+        persisting = {a: s.persisting for a, s in standing(records).items() if s.persisting is not None}
         for action, r in latest_issues(records).items():
             cause = f"issue {r.occurrence or 1}, every {r.every}" if r.every else f"cause {r.cause}"
             due = f"; due {r.due}" if r.due else ""
@@ -298,7 +309,20 @@ class _Reader:
                 f"by state {r.state} ({cause}{due}); evidence: {evidence_text(r.evidence, self.analysis)}"
             )
             lines += value_reasons(records, action, self.read, analysis)
+            kept = persisting.get(action)
+            if kept is not None:
+                lines.append(
+                    f"      {kept.state} was left at #{kept.seq} ({kept.at}, {kept.cause}); it persists until "
+                    f"{kept.until}, which is not true yet"
+                )
         return lines
+
+    def conflicts(self, records: Sequence[Record]) -> list[str]:
+        """The conflicting recommendations active together, each since the record that noted it."""
+        return [
+            f"  {c.actions[0]} (from {c.states[0]}) and {c.actions[1]} (from {c.states[1]}), since #{c.seq} ({c.at})"
+            for c in conflicts_at(records)
+        ]
 
 
 def _leaves(active: Sequence[str], analysis: Analysis | None) -> list[str]:
@@ -358,6 +382,9 @@ def explain(
     if assumed:
         lines += ["", "Assumed, not recorded (the pathway still asks for these):"]
         lines += [f"  {assuming(n, value, reader.notes.get(n), since)}" for n, (value, since) in assumed.items()]
+    conflicts = reader.conflicts(cut)
+    if conflicts:
+        lines += ["", "! Recommended together although the pathway says they conflict:", *conflicts]
     standing = upcoming(cut, active, now, analysis, reader.steps)
     lines += standing.lines
     if why_not is not None:

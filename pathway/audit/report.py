@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from pathway.audit.assumptions import assumed_reads, assuming, assumption_notes
 from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
+from pathway.audit.recommendations import VERB, conflict_text, persisting_text, retired_why, until_now
 from pathway.audit.timing import StateClock, input_steps
 from pathway.audit.values import Latest, failures, headline, issue_details, outcome, revision_details, standing
 from pathway.definition.analysis import Analysis
@@ -32,6 +33,7 @@ from pathway.trail.parts import (
     ReadFact,
 )
 from pathway.trail.records import (
+    ConflictRecord,
     DeclinedRecord,
     DeviationRecord,
     ErrorRecord,
@@ -41,6 +43,7 @@ from pathway.trail.records import (
     InapplicableRecord,
     InputRecord,
     IssuedRecord,
+    PersistingRecord,
     Record,
     RetiredRecord,
     RevisedRecord,
@@ -118,6 +121,7 @@ class _Steps:
         self.clock = StateClock()
         self.passing = _in_passing(records)
         self.withheld = {r.seq for r in records if isinstance(r, RetiredRecord) and r.cause == "applies_to"}
+        self.retired = {r.seq: r for r in records if isinstance(r, RetiredRecord)}
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.latest = Latest()
 
@@ -125,7 +129,7 @@ class _Steps:
         """The record's lines: the first is the record itself, the others its details."""
         if isinstance(r, TransitionRecord):
             return self.transition(r)
-        if isinstance(r, IssuedRecord | RetiredRecord):
+        if isinstance(r, IssuedRecord | RetiredRecord | PersistingRecord | ConflictRecord):
             return self.item(r)
         if isinstance(r, RevisedRecord):
             return self.revised(r)
@@ -210,19 +214,41 @@ class _Steps:
         detail = f" ({self.read(alt.read)})" if alt.read else ""
         return f"not {alt.target}: {alt.guard} was {alt.outcome}{detail}"
 
-    def item(self, r: IssuedRecord | RetiredRecord) -> list[str]:
-        verb = {"recommendation": "recommend", "finding": "conclude"}[r.item]
+    def item(self, r: IssuedRecord | RetiredRecord | PersistingRecord | ConflictRecord) -> list[str]:
+        if isinstance(r, PersistingRecord):
+            return [f"= {persisting_text(r)}", until_now(r.outcome, r.missing, self.read(r.read))]
+        if isinstance(r, ConflictRecord):
+            return [conflict_text(r)]
         if isinstance(r, RetiredRecord):
-            return [] if r.seq in self.passing else [f"- no longer {verb} {r.id}" + _APPLIES_GONE.get(r.cause, "")]
+            return self.retirement(r)
+        return self.issue(r)
+
+    def retirement(self, r: RetiredRecord) -> list[str]:
+        """A recommendation or finding no longer active, and why (nothing for one issued only in passing)."""
+        verb = VERB[r.item]
         if r.seq in self.passing:
-            left = self.passing[r.seq]
-            why = f"{r.state} was left again at #{left}"
-            if left in self.withheld:
-                why = f"withheld at #{left}, once it was known not to apply"
-            return [f"~ {verb} {r.id} only in passing: {why}  ({r.title})"]
+            return []
+        if r.cause == "applies_to":
+            return [f"- no longer {verb} {r.id}" + _APPLIES_GONE.get(r.cause, "")]
+        read = [f"with {self.read(r.read)}"] if r.why == "condition" and r.read else []
+        return [f"- no longer {verb} {r.id}: {retired_why(r)}", *read]
+
+    def issue(self, r: IssuedRecord) -> list[str]:
+        """A recommendation or finding issued: its title (with its values), strength, evidence and timing."""
+        verb = VERB[r.item]
+        if r.seq in self.passing:
+            left = self.retired[self.passing[r.seq]]
+            if left.seq in self.withheld:
+                how = f"withheld at #{left.seq}, once it was known not to apply"
+            elif left.why is None:
+                how = f"{r.state} was left again at #{left.seq}"
+            else:
+                how = f"{retired_why(left)} at #{left.seq}"
+            return [f"~ {verb} {r.id} only in passing: {how}  ({r.title})"]
         due = f"  due {r.due}" if r.due else ""
         if r.every:
             due += f" (every {r.every}, issue {r.occurrence})" if r.occurrence else f" (every {r.every})"
+        due += f"  persists until {r.until}" if r.until else ""
         stance = stance_of(r).short
         graded = f"{stance}; " if stance else ""
         title = headline(r.text, r.values or {}, self.read) or r.title
@@ -358,6 +384,8 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
             done += f", declined {i.declined}" if i.declined else ""
             action = analysis.pathway.actions.get(i.id) if analysis is not None and kind == "recommendation" else None
             stance = f"{action.stance.short}, " if action is not None and action.stance.short else ""
+            if i.persisting:
+                return f"{i.id} ({stance}since {i.since}, persisting after {i.state} until {i.until}{done})"
             return f"{i.id} ({stance}since {i.since}, in {_carrier(i, kind, summary.states, analysis)}{done})"
 
         return ", ".join(map(one, items)) or "none"
@@ -370,6 +398,12 @@ def render_summary(header: HeaderRecord, summary: SummaryRecord, analysis: Analy
         *(f"    {i.id}: {standing(i.text, i.values)}" for i in summary.recommendations if i.values),
         f"  findings:        {ids(summary.findings, 'finding')}",
     ]
+    for c in summary.conflicts or ():
+        (first, second), (sa, sb) = c.actions, c.states
+        lines.append(
+            f"  ! CONFLICT: {first} (from {sa}) and {second} (from {sb}) are recommended together since {c.since}; "
+            "the pathway says they conflict"
+        )
     for wait in summary.waiting:
         lines.append(f"  waiting in {wait.state} for: {', '.join(wait.needs)}")
     for a in summary.assumed or ():

@@ -40,6 +40,8 @@ class Analysis:
     constraints: Mapping[str, Compiled] = field(default_factory=dict)  # constraint name -> compiled condition
     assumptions: Mapping[str, object] = field(default_factory=dict)  # fact -> the value assumed while unknown
     applies_to: Mapping[str, Compiled] = field(default_factory=dict)  # action id -> its compiled 'applies_to'
+    untils: Mapping[tuple[str, str], Compiled] = field(default_factory=dict)
+    """(state, action) -> the compiled ``until`` of a recommendation that persists after its state is left."""
 
     @property
     def ok(self) -> bool:
@@ -67,6 +69,7 @@ def analyse(pathway: Pathway) -> Analysis:
     actions = frozenset(pathway.actions)
     guards = _compile_guards(index, table, broken, issues, actions)
     applies_to = _compile_applies_to(pathway, table, broken, issues, actions)
+    untils = _compile_untils(index, table, broken, issues, actions)
 
     def report(path: DocPath, text: str, found: Iterable[object]) -> None:
         issues.extend(expr_issues(path, text, found))
@@ -85,6 +88,7 @@ def analyse(pathway: Pathway) -> Analysis:
         constraints=checked.constraints,
         assumptions=checked.assumptions,
         applies_to=applies_to,
+        untils=untils,
     )
 
 
@@ -213,6 +217,7 @@ def _references(pathway: Pathway, index: StateIndex) -> Iterator[Issue]:
             for issue in _missing([tr.event], events, "event", t.path):
                 yield Issue((*t.path, "event"), issue.code, issue.message, issue.hint)
         yield from _missing(tr.evidence, ev, "evidence", (*t.path, "evidence"))
+    yield from _action_links(pathway, actions)
     yield from _otherwise_last(index)
 
 
@@ -237,6 +242,53 @@ def _fulfilled_by(pathway: Pathway, action: str, facts: Iterable[str]) -> Iterat
             known = frozenset(pathway.facts)
             hint = did_you_mean(name, known) or f"declared facts: {one_of(known)}"
             yield Issue(path, Code.PW120, f"'fulfilled_by' names undeclared fact '{name}'", hint)
+
+
+def _action_links(pathway: Pathway, actions: frozenset[str]) -> Iterator[Issue]:
+    """``supersedes`` and ``conflicts`` name declared actions other than their own, and no action supersedes itself
+    through others (which of two actions issued together wins would be undefined)."""
+    for name, action in pathway.actions.items():
+        for key, ids in (("supersedes", action.supersedes), ("conflicts", action.conflicts)):
+            yield from _missing(ids or (), actions, "action", ("actions", name, key))
+            if name in (ids or ()):
+                verb = "supersedes" if key == "supersedes" else "conflicts with"
+                yield Issue(
+                    ("actions", name, key, (ids or []).index(name)),
+                    Code.PW121,
+                    f"action '{name}' {verb} itself",
+                    "remove it from the list",
+                )
+    yield from _supersession_cycles(pathway)
+
+
+def _supersession_cycles(pathway: Pathway) -> Iterator[Issue]:
+    """Each cycle of ``supersedes`` (a supersedes b, b supersedes a), once, at the first action of it in document
+    order."""
+    edges = {
+        name: [s for s in a.supersedes or () if s in pathway.actions and s != name]
+        for name, a in pathway.actions.items()
+    }
+    reported: set[frozenset[str]] = set()
+    for start in pathway.actions:
+        path, todo = [start], [iter(edges[start])]
+        while todo:
+            step = next(todo[-1], None)
+            if step is None:
+                path.pop()
+                todo.pop()
+            elif step == start:
+                members = frozenset(path)
+                if members not in reported:
+                    reported.add(members)
+                    yield Issue(
+                        ("actions", start, "supersedes", edges[start].index(path[1] if len(path) > 1 else start)),
+                        Code.PW121,
+                        f"actions supersede each other in a cycle: {_cycle_text([*path, start])}",
+                        "when they are issued together, which one is retired would be undefined; keep one direction",
+                    )
+            elif step not in path and len(path) <= len(edges):
+                path.append(step)
+                todo.append(iter(edges[step]))
 
 
 def _otherwise_last(index: StateIndex) -> Iterator[Issue]:
@@ -405,3 +457,41 @@ def _compile_applies_to(
         else:
             issues.extend(expr_issues(path, text, result))
     return compiled
+
+
+def _compile_untils(
+    index: StateIndex,
+    symbols: Mapping[str, ValueType],
+    broken: frozenset[str],
+    issues: list[Issue],
+    actions: frozenset[str] = frozenset(),
+) -> dict[tuple[str, str], Compiled]:
+    """Compile the ``until`` of every recommendation that persists after its state is left: a guard, checked when
+    its state has been left, so it cannot read ``time_in_state()``."""
+    untils: dict[tuple[str, str], Compiled] = {}
+    for info in index.states.values():
+        for i, item in enumerate(info.state.recommend):
+            if isinstance(item, str) or item.until is None:
+                continue
+            text = item.until
+            if broken and (referenced_names(text) or frozenset()) & broken:
+                continue
+            path = (*info.path, "recommend", i, "until")
+            result = compile_expr(text, symbols, want_bool=True, actions=actions)
+            if not isinstance(result, Compiled):
+                issues.extend(expr_issues(path, text, result))
+            elif result.in_state:
+                at = text.find("time_in_state")
+                issues.append(
+                    Issue(
+                        path,
+                        Code.PW204,
+                        "time_in_state() reads how long a transition's state has been active, but 'until' is checked "
+                        "once its state was left",
+                        "count from a date fact with days_since(), or let a timer ('after') leave the state",
+                        span=(text, max(at, 0), len("time_in_state()")),
+                    )
+                )
+            else:
+                untils[(info.id, item.action)] = result
+    return untils

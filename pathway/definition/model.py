@@ -368,6 +368,18 @@ class Action(Model):
         "definitely false the recommendation is not issued (and is retired if it was), recorded as not applicable; "
         "while it is unknown the recommendation is issued.",
     )
+    supersedes: list[Id] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Actions this one replaces: when it is issued, those of them that are active are retired as "
+        "superseded, e.g. discontinuing a drug supersedes reducing its dose.",
+    )
+    conflicts: list[Id] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Actions never to be recommended together with this one (symmetric: declare it on either side); "
+        "the engine records a conflict if they are, and lint looks for a patient for whom they can be.",
+    )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
     values: dict[Id, ComputedValue] | None = Field(
         default=None,
@@ -444,6 +456,19 @@ class Action(Model):
             )
         return facts
 
+    @field_validator("supersedes", "conflicts")
+    @classmethod
+    def _each_once(cls, ids: list[str] | None) -> list[str] | None:
+        if ids is not None:
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:
+                raise PydanticCustomError(
+                    "listed_twice",
+                    "'{action}' is listed twice",
+                    {"action": twice[0], "hint": "list each action once"},
+                )
+        return ids
+
 
 class Finding(Model):
     """A working-diagnosis conclusion that states may draw, e.g. 'typical_bipn'."""
@@ -489,7 +514,8 @@ class Transition(Model):
 
 
 class Recommendation(Model):
-    """A recommendation a state issues with a deadline or a period: ``{action: order_ncs, due: 2w}``."""
+    """A recommendation a state issues with a deadline, a period or persistence: ``{action: order_ncs, due: 2w}``,
+    ``{action: hold_drug, until: grade <= 1}``."""
 
     action: Id = Field(description="The action id (from 'actions').")
     due: Duration | None = Field(
@@ -499,6 +525,12 @@ class Recommendation(Model):
         default=None,
         description="Issued again each period while the state is active, e.g. '3w' (at least 1h); each issue is "
         "due within the period unless 'due' says otherwise.",
+    )
+    until: Text | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="A guard: once issued, the recommendation persists after its state is left, until this is true "
+        "(checked after each input and wake-up; unknown keeps it), e.g. 'sensory_grade <= 1'.",
     )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
 
@@ -535,8 +567,8 @@ class State(Model):
     states: dict[Id, State] | None = Field(default=None, description="Child states of a compound or parallel state.")
     recommend: list[RecommendItem] = Field(
         default_factory=list,
-        description="Recommended while the state is active: action ids, or {action, due, every} for a deadline or "
-        "a period.",
+        description="Recommended while the state is active: action ids, or {action, due, every, until} for a "
+        "deadline, a period, or persistence after the state is left.",
     )
     conclude: list[Id] = Field(default_factory=list, description="Finding ids concluded while the state is active.")
     transitions: list[Transition] = Field(default_factory=list, description="Outgoing transitions, in priority order.")

@@ -105,6 +105,7 @@ class Code(StrEnum):
     PW109 = "PW109", "undeclared event"
     PW110 = "PW110", "ill-formed state (final, parallel or region misuse)"
     PW120 = "PW120", "an action's fulfilled_by names a fact that is not declared (or is derived)"
+    PW121 = "PW121", "action supersedes or conflicts with itself, or supersessions in a cycle"
     # Guards and derived facts
     PW201 = "PW201", "guard syntax error"
     PW202 = "PW202", "construct not allowed in a guard"
@@ -169,6 +170,8 @@ class Code(StrEnum):
     PW541 = "PW541", "lint: deadline, period or timer longer than its state can last", _W
     PW542 = "PW542", "lint: two timers of one state due at the same time", _W
     PW543 = "PW543", "lint: guard reads the clock but is not a timer", _W
+    PW550 = "PW550", "lint: conflicting recommendations can be recommended at once (with the patient's journey)", _E
+    PW551 = "PW551", "lint: conflicting recommendations that lint can neither rule out nor reach", _W
 
 
 CODES = MappingProxyType({str(code): code.description for code in Code})

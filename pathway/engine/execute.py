@@ -30,7 +30,7 @@ from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
 from pathway.engine.decisions import Decisions
-from pathway.engine.items import Carried
+from pathway.engine.items import Carried, ItemRules, Together
 from pathway.engine.selection import Checked, Fire, Wait, check_timer, outcome, select
 from pathway.engine.timeline import Timeline, Timer
 from pathway.engine.values import Values, fields
@@ -83,7 +83,7 @@ def _stance(entry: Action | Finding) -> dict[str, str]:
     return entry.stance.record() if isinstance(entry, Action) else {}
 
 
-class _Run:
+class _Run(ItemRules):
     """The mutable state of one run; produces the records."""
 
     def __init__(self, analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> None:
@@ -102,6 +102,8 @@ class _Run:
         self.decisions = Decisions()  # done, declined, signed: what guards read of them
         self.inapplicable: dict[str, str] = {}  # action -> the state whose recommendation its applies_to withholds
         self.issued_now: set[str] = set()  # the actions issued while the current input is processed
+        self.blocked: dict[str, set[str]] = {}
+        self.together = Together(analysis.pathway.actions)
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
         self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -226,6 +228,8 @@ class _Run:
             self.complete(None)  # the decision answers what the entry's facts and event brought up
         self.decided(inp, before)
         if self.error is None:
+            self.resolve()
+            self.record_conflicts()
             self.revise()
         self.standing()
         self.report_waits()
@@ -277,8 +281,10 @@ class _Run:
         self.complete(None)
         if self.error is None:
             self.sync_items("applies_to")
+            self.resolve()
             self.armed(falling)
             self.recur(moment)
+            self.record_conflicts()
             self.revise()
         self.standing()
         self.report_waits()
@@ -296,9 +302,11 @@ class _Run:
                 self.emit(TimerRecord, state=t.source, check=self.checked(checked))
 
     def recur(self, moment: datetime) -> None:
+        issued: list[str] = []
         for (kind, action), item in self.items.items():
             if item.next_issue is None or item.next_issue > moment:
                 continue
+            issued.append(action)
             item.reissue(moment)
             entry = self.catalogue(kind)[action]
             self.emit(
@@ -314,7 +322,9 @@ class _Run:
                 occurrence=item.occurrence,
                 **self.valued(kind, action),
                 **_stance(entry),
+                until=item.until,
             )
+        self.supersede(issued, "every")
 
     def apply_safely(self, inp: Input) -> None:
         """Apply an input; an unexpected exception inside the engine (or python-statemachine) stops the run with
@@ -396,22 +406,36 @@ class _Run:
         for state in self.sorted_states(self.active):
             info = self.analysis.index.states[state].state
             for action in info.recommended:
-                wanted.setdefault(("recommendation", action), state)
+                if state not in self.blocked.get(action, ()):  # superseded while this state was active
+                    wanted.setdefault(("recommendation", action), state)
             for finding in info.conclude:
                 wanted.setdefault(("finding", finding), state)
         return wanted
 
     def sync_items(self, cause: str) -> None:
         """Issue what the active states recommend and conclude and retire what they no longer do; a recommendation
-        whose action's ``applies_to`` is definitely false is withheld (and retired, cause 'applies_to')."""
+        whose action's ``applies_to`` is definitely false is withheld (and retired, cause 'applies_to'); one with
+        ``until`` persists after its states are left (see :class:`~pathway.engine.items.ItemRules`); an action issued
+        retires the recommendations it supersedes."""
+        self.unblock()
         wanted = self.wanted()
         applies = self.applicability(wanted)
         withheld = {key for key in wanted if applies.get(key[1]) == "false" and key[0] == "recommendation"}
-        for key in [k for k in self.items if k not in wanted or k in withheld]:
+        for key in [k for k in self.items if k in withheld]:
             item = self.items.pop(key)
             self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=self.retired_by(key, cause))
+        issuing = [
+            k[1]
+            for k in wanted
+            if k[0] == "recommendation" and k not in withheld and (k not in self.items or self.items[k].persisting)
+        ]
+        superseding = self.superseded_by(issuing)
+        for key in [k for k, item in self.items.items() if k not in wanted and not item.persisting]:
+            if key[0] != "recommendation" or key[1] not in superseding:  # else retired as superseded below
+                self.leave(key, cause)
+        issued: list[str] = []
         for key, state in wanted.items():
-            if key in self.items or key in withheld:
+            if key in withheld or (key in self.items and not self.items[key].persisting):  # a persisting one: again
                 continue
             entry = self.catalogue(key[0])[key[1]]
             item = self.items[key] = Carried.issue(self.at, state, self.timeline.now, self.rules.get((state, key[1])))
@@ -431,11 +455,14 @@ class _Run:
                 **self.valued(*key),
                 **_stance(entry),
                 applies=applies.get(key[1]),
+                until=item.until,
             )
             if key[0] == "recommendation":
                 given = {name for name, seq in self.given_by.items() if seq == self.input_seq}
                 self.fulfil(key[1], item, given)
+                issued.append(key[1])
         self.inapplicable = {a: s for a, s in self.inapplicable.items() if ("recommendation", a) in withheld}
+        self.supersede(issued, cause)
 
     def issued_by(self, key: tuple[str, str], state: str, cause: str) -> str:
         """Why an item is issued: its action's ``applies_to`` stopped being false while the state that recommends it
@@ -564,6 +591,8 @@ class _Run:
                 done=v.done if v.due is not None or self.fulfillable(k[1]) else None,
                 declined=v.declined,
                 **(self.values.now(k[1]) if kind == "recommendation" else {}),
+                until=v.until,
+                persisting=True if v.persisting else None,
             )
             for k, v in self.items.items()
             if k[0] == kind
@@ -617,6 +646,7 @@ class _Run:
             due=due or None,
             overdue=overdue or None,
             assumed=assumed or None,
+            conflicts=self.standing_conflicts() or None,
         )
         assert isinstance(record, SummaryRecord)
         return record

@@ -1,15 +1,26 @@
 """The recommendations and findings a run carries: since when, which state carries them, and for a recommendation
 with ``due`` or ``every`` its latest issue, its deadline and whether care recorded it as done or declined
-(``docs/time.md``, ``docs/recommendations.md``)."""
+(``docs/time.md``); for one with ``until``, whether it persists after its states were left; which actions supersede
+which, and which conflicting recommendations are active together (``docs/recommendations.md``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
-from pathway.definition.model import Recommendation
+from pathway.definition.analysis import Analysis
+from pathway.definition.model import Action, Recommendation
+from pathway.engine.checks import read_entries
+from pathway.engine.selection import outcome
+from pathway.engine.timeline import Timeline
+from pathway.expr import Evaluation, Scope
 from pathway.expr.durations import format_time, later, parse_duration
-from pathway.trail.parts import Due
+from pathway.trail.parts import Due, StandingConflict
+from pathway.trail.records import ConflictRecord, Entry, PersistingRecord, RetiredRecord
+
+E = TypeVar("E", bound=Entry)
 
 
 @dataclass
@@ -25,13 +36,17 @@ class Carried:
     occurrence: int = 1
     done: str | None = None  # when care recorded it as done since its latest issue (a done: entry, or fulfilled)
     declined: str | None = None  # when the journey recorded it as declined since its latest issue
+    until: str | None = None  # from its Recommendation: it persists after its states are left until this is true
+    persisting: bool = False  # its states were all left and its until guard is not true yet
 
     @classmethod
     def issue(cls, since: str, state: str, now: datetime, rule: Recommendation | None) -> Carried:
-        """A new item; ``rule`` gives a recommendation's deadline and period (None for a finding)."""
+        """A new item; ``rule`` gives a recommendation's deadline, period and persistence (None for a finding)."""
         due_after = parse_duration(rule.due) if rule is not None and rule.due is not None else None
         every = parse_duration(rule.every) if rule is not None and rule.every is not None else None
-        return cls(since, state, now, due_after, every, rule.every if rule is not None else None)
+        item = cls(since, state, now, due_after, every, rule.every if rule is not None else None)
+        item.until = rule.until if rule is not None else None
+        return item
 
     @property
     def due(self) -> datetime | None:
@@ -60,3 +75,144 @@ class Carried:
             return None
         entry = Due(kind="action", id=action, state=self.state, at=format_time(due))
         return ("overdue" if now > due else "due"), entry
+
+
+Pair = tuple[str, str]
+
+
+def conflict_pairs(actions: Mapping[str, Action]) -> tuple[Pair, ...]:
+    """Every pair of actions declared conflicting (either side may declare it), each once, in the order of the
+    action catalogue."""
+    order = {name: n for n, name in enumerate(actions)}
+    pairs = {
+        tuple(sorted((name, other), key=order.__getitem__))
+        for name, action in actions.items()
+        for other in action.conflicts or ()
+        if other in order and other != name
+    }
+    return tuple(sorted((cast(Pair, p) for p in pairs), key=lambda p: (order[p[0]], order[p[1]])))
+
+
+class Together:
+    """The conflicting pairs active together, with since when: a pair is new when it was not together at the end of
+    the previous input or wake-up."""
+
+    def __init__(self, actions: Mapping[str, Action]) -> None:
+        self.pairs = conflict_pairs(actions)
+        self.since: dict[Pair, str] = {}
+
+    def update(self, active: Iterable[str], at: str) -> list[Pair]:
+        """The pairs active together now that were not before (in catalogue order); remembers them."""
+        current = set(active)
+        together = [p for p in self.pairs if p[0] in current and p[1] in current]
+        new = [p for p in together if p not in self.since]
+        self.since = {p: self.since.get(p, at) for p in together}
+        return new
+
+
+class ItemRules:
+    """Persistence, supersession and conflicts (``docs/recommendations.md``), as part of a run
+    (:class:`pathway.engine.execute._Run`, which provides the attributes below and ``emit``)."""
+
+    analysis: Analysis
+    items: dict[tuple[str, str], Carried]
+    blocked: dict[str, set[str]]  # action -> the active states that recommend it but were superseded while active
+    together: Together
+    active: frozenset[str]
+    facts: dict[str, object]
+    supplied: dict[str, int]
+    given_by: dict[str, int]
+    timeline: Timeline
+    at: str
+
+    def emit(self, kind: type[E], **fields: Any) -> None:
+        raise NotImplementedError  # the run's
+
+    def scope(self) -> Scope:
+        raise NotImplementedError  # the run's: what guards see now (facts, clock, decisions, assumptions)
+
+    def until_of(self, action: str, item: Carried) -> Evaluation:
+        """The item's ``until`` guard, evaluated as a guard is now (the facts, the clock, the decisions recorded)."""
+        return self.analysis.untils[(item.state, action)].evaluate(self.scope())
+
+    def leave(self, key: tuple[str, str], cause: str) -> None:
+        """No active state recommends the item any more (``cause`` left the last): it is retired, unless its
+        ``until`` guard is not true, and then it persists."""
+        item = self.items[key]
+        if item.until is None:
+            del self.items[key]
+            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=cause)
+            return
+        evaluation = self.until_of(key[1], item)
+        read = read_entries(evaluation, self.analysis.derived, self.supplied, self.given_by)
+        result = outcome(evaluation)
+        if result == "true":
+            del self.items[key]
+            fields = {"why": "condition", "until": item.until, "read": read}
+            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=cause, **fields)
+            return
+        item.persisting = True
+        missing = tuple(sorted(evaluation.missing)) if result == "unknown" and evaluation.missing else None
+        self.emit(
+            PersistingRecord,
+            item="recommendation",
+            id=key[1],
+            state=item.state,
+            cause=cause,
+            until=item.until,
+            outcome=result,
+            read=read,
+            missing=missing,
+        )
+
+    def superseded_by(self, issuing: Iterable[str]) -> set[str]:
+        """The actions that issuing these actions supersedes."""
+        actions = self.analysis.pathway.actions
+        return {other for a in issuing for other in actions[a].supersedes or ()}
+
+    def supersede(self, issued: Iterable[str], cause: str) -> None:
+        """Each action just issued retires the active recommendations it supersedes (every one issued applies its
+        own, even when another issued at the same time supersedes it). A superseded recommendation is not issued
+        again by the states that recommend it and are active now: only by entering one of them again."""
+        for action in issued:
+            for other in self.analysis.pathway.actions[action].supersedes or ():
+                item = self.items.pop(("recommendation", other), None)
+                if item is None:
+                    continue
+                holders = {s for s in self.active if other in self.analysis.index.states[s].state.recommended}
+                self.blocked.setdefault(other, set()).update(holders)
+                fields = {"why": "superseded", "by": action}
+                self.emit(RetiredRecord, item="recommendation", id=other, state=item.state, cause=cause, **fields)
+
+    def unblock(self) -> None:
+        """A state left is no longer held back by a supersession: entering it again issues its recommendation."""
+        self.blocked = {a: kept for a, states in self.blocked.items() if (kept := states & self.active)}
+
+    def resolve(self) -> None:
+        """After an input or a wake-up: each persisting recommendation whose ``until`` guard is true is retired."""
+        for key, item in list(self.items.items()):
+            if not item.persisting:
+                continue
+            evaluation = self.until_of(key[1], item)
+            if outcome(evaluation) == "true":
+                del self.items[key]
+                read = read_entries(evaluation, self.analysis.derived, self.supplied, self.given_by)
+                fields = {"why": "condition", "until": item.until, "read": read}
+                self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause="until", **fields)
+
+    def record_conflicts(self) -> None:
+        """After an input or a wake-up: each pair of conflicting recommendations that became active together."""
+        active = [k[1] for k in self.items if k[0] == "recommendation"]
+        for first, second in self.together.update(active, self.at):
+            states = (self.items[("recommendation", first)].state, self.items[("recommendation", second)].state)
+            self.emit(ConflictRecord, actions=(first, second), states=states)
+
+    def standing_conflicts(self) -> tuple[StandingConflict, ...]:
+        """The conflicting recommendations active together, with since when (as of the end of the latest input or
+        wake-up; after an engine error, those of them still active)."""
+        items = self.items
+        return tuple(
+            StandingConflict(actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
+            for pair, at in self.together.since.items()
+            if (keys := (("recommendation", pair[0]), ("recommendation", pair[1])))[0] in items and keys[1] in items
+        )

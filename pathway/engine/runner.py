@@ -58,6 +58,7 @@ class RunResult:
             "assumed": s.get("assumed", []),
             "due": s.get("due", []),
             "overdue": s.get("overdue", []),
+            "conflicts": s.get("conflicts", []),
         }
 
     def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:

@@ -17,6 +17,7 @@ from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, Severity, render_text, sorted_diagnostics, summary_line
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.errors import ExitCode
+from pathway.linter import conflicts as _conflicts  # noqa: F401 - registers the conflict rules
 from pathway.linter import consistency as _consistency  # noqa: F401 - registers the constraint rules
 from pathway.linter import cycles as _cycles  # noqa: F401 - registers the eventless-cycle rule
 from pathway.linter import grading as _grading  # noqa: F401 - registers the question, strength and quality rules

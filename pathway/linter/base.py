@@ -6,7 +6,8 @@ same path-located :class:`~pathway.definition.issues.Issue` the whole-file check
 
 Codes: PW50x structure (reachability, dead ends, cycles), PW51x guards (exhaustive over finite domains),
 PW52x hygiene (evidence, unused declarations, what the pathway requires: questions, strength, quality),
-PW53x suppressions, PW54x time (timers, deadlines, the clock).
+PW53x suppressions, PW54x time (timers, deadlines, the clock), PW55x recommendations (conflicting ones recommended
+at once).
 """
 
 from __future__ import annotations

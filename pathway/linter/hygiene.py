@@ -49,11 +49,12 @@ def missing_evidence(analysis: Analysis) -> Iterator[LintFinding]:
 
 
 def _read_names(analysis: Analysis) -> set[str]:
-    """Every name a guard, derived fact, constraint, computed value or action's ``applies_to`` reads (known()
-    included), from the expressions compiled at load time, and every fact an action's ``fulfilled_by`` names (its
-    arrival is the action done)."""
+    """Every name a guard, an until, a derived fact, a constraint, a computed value or an action's ``applies_to``
+    reads (known() included), from the expressions compiled at load time, and every fact an action's
+    ``fulfilled_by`` names (its arrival is the action done)."""
     compiled = [
         *analysis.guards.values(),
+        *analysis.untils.values(),
         *analysis.derived.values(),
         *analysis.constraints.values(),
         *analysis.applies_to.values(),

@@ -107,7 +107,7 @@ def longer_than_the_state(analysis: Analysis) -> Iterator[LintFinding]:
         if stay is None:
             continue
         for i, item in enumerate(info.state.recommend):
-            if isinstance(item, Recommendation):
+            if isinstance(item, Recommendation) and item.until is None:  # one with until outlives its state
                 yield from _recommendation(info, i, item, stay)
         length, ender = stay
         for t, after in _timers(analysis, info.id):

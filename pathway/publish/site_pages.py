@@ -188,7 +188,7 @@ def actions_page(analysis: Analysis) -> str:
                 cell(a.dose),
                 *([codes(a.fulfilled_by or ()), code(a.applies_to)] if decided else []),
                 evidence_links(a.evidence),
-                cell(a.note),
+                _note(a),
             ]
             for n, a in p.actions.items()
         ),
@@ -247,12 +247,24 @@ def _values_section(analysis: Analysis) -> list[str]:
     return lines
 
 
+def _note(action: Action) -> str:
+    """An action's note, after what it supersedes and conflicts with: "Supersedes `a`. Conflicts with `b`. ..."."""
+    links = [
+        (verb, ids) for verb, ids in (("Supersedes", action.supersedes), ("Conflicts with", action.conflicts)) if ids
+    ]
+    said = " ".join(f"{verb} {codes(ids)}." for verb, ids in links)
+    if not said:
+        return cell(action.note)
+    return said + (f" {cell(action.note)}" if action.note else "")
+
+
 def _recommendation(rule: Recommendation, actions: Mapping[str, Action]) -> str:
     """An action id, with its deadline and period when it has them and its strength and direction when its action
     states them: ``order_ncs`` (due 2w, every 3w), ``avoid_tca`` (weak against)."""
     action = actions.get(rule.action)
     stance = [action.stance.short] if action is not None and action.stance.short else []
     timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value] + stance
+    timing += [f"persists until {code(rule.until)}"] if rule.until else []
     return f"`{rule.action}`" + (f" ({', '.join(timing)})" if timing else "")
 
 

@@ -36,6 +36,7 @@ from pathway.trail.parts import (
     ReadFact,
     ReadUnknown,
     Signature,
+    StandingConflict,
     StateWaiting,
     ValueComputed,
     ValueFailed,
@@ -65,11 +66,10 @@ PARTS: tuple[type[BaseModel], ...] = (
     ActiveItem,
     Due,
     FirstIssued,
-    Due,
     StateWaiting,
     Assumed,
     GuardError,
-    Due,
+    StandingConflict,
     Signature,
 )
 

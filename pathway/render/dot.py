@@ -22,7 +22,7 @@ from html import escape
 import graphviz  # type: ignore[import-untyped]
 
 from pathway.diagnostics.escape import escape as visible
-from pathway.render.graph import OVERVIEW, Edge, Graph, View, wrap
+from pathway.render.graph import OVERVIEW, WRAP, Edge, Graph, View, wrap
 from pathway.render.overlay import Overlay
 
 FONT = "Helvetica"
@@ -58,6 +58,15 @@ class _Ctx:
         return {"color": DIM, "fontcolor": DIM}
 
 
+def _wrapped(label: str) -> list[str]:
+    """A recommendation's label on one line, or, when it persists until a long guard, the guard on lines of its
+    own (``until`` labels only, so that every other diagram keeps its bytes)."""
+    head, sep, guard = label.partition(" until ")
+    if not sep or len(label) <= 2 * WRAP:
+        return [label]
+    return [f"{head} until", *wrap(guard, 2 * WRAP)]
+
+
 def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
     node = ctx.graph.nodes[state_id]
     mark = f'<SUP><FONT POINT-SIZE="8">[{node.evidence} ev]</FONT></SUP>' if node.evidence else ""
@@ -66,7 +75,8 @@ def _html_label(ctx: _Ctx, state_id: str, heading: str) -> str:
         lines = wrap(visible(" ".join(node.question.split())))
         rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>{escape(line)}</I></FONT></TD></TR>' for line in lines]
     for i, label in enumerate(node.recommend_labels):
-        rows.append(f'<TR><TD><FONT POINT-SIZE="{SMALL}">{escape(label)}</FONT></TD></TR>')
+        shown = "<BR/>".join(escape(line) for line in _wrapped(label))
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{SMALL}">{shown}</FONT></TD></TR>')
         values = node.value_labels[i] if i < len(node.value_labels) else ()
         rows += [f'<TR><TD><FONT POINT-SIZE="{VALUE}"><I>{escape(v)}</I></FONT></TD></TR>' for v in values]
     rows += [f'<TR><TD><FONT POINT-SIZE="{SMALL}"><I>= {escape(f)}</I></FONT></TD></TR>' for f in node.conclude]

@@ -112,11 +112,13 @@ def edge_label(event: str | None, guard: str | None, after: str | None = None) -
 
 def recommend_label(item: Recommendation, action: Action | None = None) -> str:
     """A recommendation as a state lists it: ``order_ncs · due 2w``, ``reassess · every 3w``, the bare id; then the
-    strength and direction its action states: ``zoster_prophylaxis · strong for``, ``avoid_tca · against``."""
+    strength and direction its action states: ``zoster_prophylaxis · strong for``, ``avoid_tca · against``; last,
+    how long it persists: ``hold · until grade <= 1``."""
     timing = [f"every {item.every}"] if item.every else []
     timing += [f"due {item.due}"] if item.due else []
     stance = action.stance.short if action is not None else ""
-    return " · ".join([item.action, *([", ".join(timing)] if timing else []), *([stance] if stance else [])])
+    until = [f"until {item.until}"] if item.until else []
+    return " · ".join([item.action, *([", ".join(timing)] if timing else []), *([stance] if stance else []), *until])
 
 
 def value_label(name: str, rule: ValueRule, limit: int = 40) -> str:

@@ -219,6 +219,12 @@ class ActiveItem(Part):
     )
     text: str | None = optional("For a recommendation with a `text`: the text with its values as they stand now.")
     declined: str | None = optional("When the journey recorded it as declined since its latest issue.")
+    until: str | None = optional(
+        "For a recommendation that persists after its state is left: its `until` guard, as the definition writes it."
+    )
+    persisting: Literal[True] | None = optional(
+        "Present (`true`) when its states were all left: it persists until its `until` guard is true."
+    )
 
 
 class Due(Part):
@@ -229,6 +235,14 @@ class Due(Part):
     state: str = Field(description="The state whose timer it is, or that carries the recommendation.")
     at: str = Field(description="When it falls due.")
     after: str | None = optional("For a timer: its duration, as the definition writes it.")
+
+
+class StandingConflict(Part):
+    """Two conflicting recommendations active together at the end of the run."""
+
+    actions: tuple[str, str] = Field(description="The two actions, in the order of the action catalogue.")
+    states: tuple[str, str] = Field(description="The state that issued each.")
+    since: str = Field(description="When they became active together.")
 
 
 class FirstIssued(Part):

@@ -28,6 +28,7 @@ from pathway.trail.parts import (
     PathwayRef,
     Read,
     Signature,
+    StandingConflict,
     StateWaiting,
     Value,
     optional,
@@ -162,6 +163,9 @@ class IssuedRecord(Step):
         "while it cannot be decided: a recommendation is withheld only when it definitely does not apply), or "
         "`error` (it could not be evaluated: issued, never withheld silently)."
     )
+    until: str | None = optional(
+        "For a recommendation that persists after its state is left: its `until` guard, as the definition writes it."
+    )
 
 
 class RevisedRecord(Step):
@@ -182,11 +186,45 @@ class RetiredRecord(Step):
     kind: Literal["retired"] = "retired"
     item: Literal["recommendation", "finding"] = Field(description="What stopped being active.")
     id: str = Field(description="The action or finding id.")
-    state: str = Field(description="The state that carried it.")
+    state: str = Field(description="The state that carried it (for one that persisted, the state that issued it).")
     cause: str = Field(
-        description="The transition that left that state; `applies_to` when its action's `applies_to` became "
-        "definitely false (an `inapplicable` record says why)."
+        description="The transition that left that state, or that issued the recommendation that superseded it "
+        "(`start`, or `every` for a recurrence); `until` when its `until` guard became true after an input or a "
+        "wake-up; `applies_to` when its action's `applies_to` became definitely false (an `inapplicable` record "
+        "says why)."
     )
+    why: Literal["superseded", "condition"] | None = optional(
+        "Why it was retired, when not because its state was left (absent): `superseded` (an action that supersedes "
+        "it was issued: see `by`) or `condition` (its `until` guard became true: see `until` and `read`)."
+    )
+    by: str | None = optional("For `superseded`: the action that superseded it.")
+    until: str | None = optional("For `condition`: the `until` guard that became true.")
+    read: dict[str, Read] | None = optional("For `condition`: each fact or derived fact the guard read.")
+
+
+class PersistingRecord(Step):
+    """A recommendation whose states were all left stays active: its `until` guard is not true (false, unknown,
+    or it could not be evaluated). It is retired when the guard becomes true (`retired` with `why: condition`),
+    when an action that supersedes it is issued, or issued again when a state that recommends it is entered."""
+
+    kind: Literal["persisting"] = "persisting"
+    item: Literal["recommendation"] = Field(description="Always `recommendation`.")
+    id: str = Field(description="The action id.")
+    state: str = Field(description="The state that issued it.")
+    cause: str = Field(description="The transition that left the last active state recommending it.")
+    until: str = Field(description="Its `until` guard, as the definition writes it.")
+    outcome: Literal["false", "unknown", "error"] = Field(description="What the guard gave when the state was left.")
+    read: dict[str, Read] = Field(description="Each fact or derived fact the guard read, with its value.")
+    missing: tuple[str, ...] | None = optional("For `unknown`: the facts whose values could still decide it.")
+
+
+class ConflictRecord(Step):
+    """Two actions declared conflicting (`conflicts`) are recommended together once an input or a wake-up has been
+    processed (recorded when that starts; the summary lists those that last to the end)."""
+
+    kind: Literal["conflict"] = "conflict"
+    actions: tuple[str, str] = Field(description="The two actions, in the order of the action catalogue.")
+    states: tuple[str, str] = Field(description="The state that issued each.")
 
 
 class InapplicableRecord(Step):
@@ -317,6 +355,9 @@ class SummaryRecord(Step):
         "The assumptions in force, by fact: each fact a guard read as assumed and that no input has given since; "
         "absent when there is none. Each is also listed in `needs`: the pathway still asks for it."
     )
+    conflicts: tuple[StandingConflict, ...] | None = optional(
+        "Each pair of conflicting recommendations active together at the end, with since when; absent when none is."
+    )
     signature: Signature | None = optional(
         "The signature of the trail's writer (`pathway run --sign-key`); absent in an unsigned trail. It signs "
         "the hash this summary has without it: see [Signatures](#signatures)."
@@ -331,6 +372,8 @@ RECORD_TYPES: tuple[type[Entry], ...] = (
     IssuedRecord,
     RevisedRecord,
     RetiredRecord,
+    PersistingRecord,
+    ConflictRecord,
     WaitingRecord,
     ExpiredRecord,
     TimerRecord,
@@ -350,6 +393,8 @@ Record = Annotated[
     | IssuedRecord
     | RevisedRecord
     | RetiredRecord
+    | PersistingRecord
+    | ConflictRecord
     | WaitingRecord
     | ExpiredRecord
     | TimerRecord
