@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from pathway.definition.actions import GivenValue
 from pathway.definition.model import (
     Action,
     Assumption,
@@ -22,7 +23,6 @@ from pathway.definition.model import (
     EvidenceId,
     Fact,
     Finding,
-    GivenValue,
     Id,
     Number,
     Pathway,
