@@ -18,30 +18,29 @@ assumed values of the facts not given (:mod:`pathway.engine.assumed`). Selection
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
-from pathway.engine.checks import GuardErrors, blocked_message, check_of, json_value, read_entries
+from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
+from pathway.engine.decided import DecisionRules
 from pathway.engine.decisions import Decisions
 from pathway.engine.items import Carried, ItemRules, Together
-from pathway.engine.selection import Checked, Fire, Wait, check_timer, outcome, select
-from pathway.engine.timeline import Timeline, Timer
+from pathway.engine.selection import Checked, Fire, Wait, select
+from pathway.engine.timeline import Timeline
 from pathway.engine.values import Values, fields
+from pathway.engine.wakes import WakeRules, stance
 from pathway.expr import Scope
-from pathway.expr.durations import format_time
 from pathway.journey.check import Input, LoadedJourney, input_to_record
 from pathway.trail.io import seal
 from pathway.trail.parts import (
     ActiveItem,
     Check,
-    Due,
     EngineRef,
     FirstIssued,
     JourneyRef,
@@ -51,14 +50,9 @@ from pathway.trail.parts import (
 from pathway.trail.records import (
     SCHEMA,
     UNSEALED,
-    DeclinedRecord,
-    DeviationRecord,
     Entry,
     ErrorRecord,
-    ExpiredRecord,
-    FulfilledRecord,
     HeaderRecord,
-    InapplicableRecord,
     InputRecord,
     IssuedRecord,
     Record,
@@ -66,24 +60,16 @@ from pathway.trail.records import (
     RevisedRecord,
     StartRecord,
     SummaryRecord,
-    TimerRecord,
     TransitionRecord,
     WaitingRecord,
 )
 from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
-MAX_WAKEUPS = 10_000
-"""Most wake-ups (timers, recurrences, facts going stale) before one input: beyond, the run stops (PW413)."""
 E = TypeVar("E", bound=Entry)
 
 
-def _stance(entry: Action | Finding) -> dict[str, str]:
-    """An issued recommendation's strength and direction, as its action states them (none for a finding)."""
-    return entry.stance.record() if isinstance(entry, Action) else {}
-
-
-class _Run(ItemRules):
+class _Run(ItemRules, DecisionRules, WakeRules):
     """The mutable state of one run; produces the records."""
 
     def __init__(self, analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> None:
@@ -235,97 +221,6 @@ class _Run(ItemRules):
         self.report_waits()
         self.report_errors()
 
-    def decided(self, inp: Input, before: tuple[str, ...]) -> None:
-        """Once the input's transitions ran: what its facts changed of whom actions concern, the care it records
-        as done and the recommendation it records as declined, checked against what was recommended."""
-        if self.error is None:
-            self.sync_items("applies_to")
-        if inp.done is not None:
-            self.conformance(inp, before)
-        if inp.declined is not None:
-            self.decline(inp, before)
-
-    def fulfil_active(self, inp: Input) -> None:
-        """The active recommendations whose result this input gave (``fulfilled_by``)."""
-        for (kind, action), item in self.items.items():
-            if kind == "recommendation":
-                self.fulfil(action, item, inp.facts)
-
-    def advance(self, limit: datetime) -> None:
-        """Wake at every moment after the clock and at or before ``limit`` when something falls due, in order."""
-        for _ in range(MAX_WAKEUPS):
-            recurrences = (at for item in self.items.values() if (at := item.next_issue) is not None)
-            moment = self.timeline.next_wake(self.active, recurrences, limit)
-            if moment is None or self.error is not None:
-                return
-            self.wake(moment)
-        self.error = f"more than {MAX_WAKEUPS} wake-ups (timers, recurrences, stale facts) before one input"
-        self.emit(ErrorRecord, code="PW413", message=self.error)
-
-    def wake(self, moment: datetime) -> None:
-        """One wake-up: stale facts are forgotten, eventless transitions (timers among them) run to completion,
-        recurring recommendations due again are issued again; then waits and guard errors are recorded."""
-        falling = [t for t in self.timeline.timers(self.active) if t.due == moment]
-        self.timeline.now, self.at = moment, format_time(moment)
-        for name in self.timeline.going_stale():
-            if name in self.facts:
-                seq = self.supplied.pop(name)
-                self.emit(
-                    ExpiredRecord,
-                    fact=name,
-                    value=json_value(self.facts.pop(name)),
-                    given=self.journey.inputs[seq - 1].at_text,
-                    from_=seq,
-                    valid_for=self.analysis.pathway.facts[name].valid_for,
-                )
-        self.complete(None)
-        if self.error is None:
-            self.sync_items("applies_to")
-            self.resolve()
-            self.armed(falling)
-            self.recur(moment)
-            self.record_conflicts()
-            self.revise()
-        self.standing()
-        self.report_waits()
-        self.report_errors()
-
-    def armed(self, falling: list[Timer]) -> None:
-        """Record each timer that fell due now and did not fire because its guard is false (it stays armed)."""
-        scope = self.scope()
-        for timer in falling:
-            t = timer.transition
-            if t.source not in self.active or self.timeline.entered.get(t.source) != timer.entered:
-                continue  # its state was left (or left and entered again) at this moment
-            checked = check_timer(t, self.analysis, scope, self.timeline.clock())
-            if checked.outcome == "false":
-                self.emit(TimerRecord, state=t.source, check=self.checked(checked))
-
-    def recur(self, moment: datetime) -> None:
-        issued: list[str] = []
-        for (kind, action), item in self.items.items():
-            if item.next_issue is None or item.next_issue > moment:
-                continue
-            issued.append(action)
-            item.reissue(moment)
-            entry = self.catalogue(kind)[action]
-            self.emit(
-                IssuedRecord,
-                item=kind,
-                id=action,
-                title=entry.title,
-                state=item.state,
-                cause="every",
-                evidence=tuple(entry.evidence),
-                due=item.due_text(),
-                every=item.every_text,
-                occurrence=item.occurrence,
-                **self.valued(kind, action),
-                **_stance(entry),
-                until=item.until,
-            )
-        self.supersede(issued, "every")
-
     def apply_safely(self, inp: Input) -> None:
         """Apply an input; an unexpected exception inside the engine (or python-statemachine) stops the run with
         an error record (PW412), like an eventless cycle, instead of escaping as a traceback."""
@@ -453,7 +348,7 @@ class _Run(ItemRules):
                 due=item.due_text(),
                 every=item.every_text,
                 **self.valued(*key),
-                **_stance(entry),
+                **stance(entry),
                 applies=applies.get(key[1]),
                 until=item.until,
             )
@@ -463,96 +358,6 @@ class _Run(ItemRules):
                 issued.append(key[1])
         self.inapplicable = {a: s for a, s in self.inapplicable.items() if ("recommendation", a) in withheld}
         self.supersede(issued, cause)
-
-    def issued_by(self, key: tuple[str, str], state: str, cause: str) -> str:
-        """Why an item is issued: its action's ``applies_to`` stopped being false while the state that recommends it
-        stayed active, else ``cause``."""
-        withheld = key[0] == "recommendation" and self.inapplicable.pop(key[1], None) == state
-        return "applies_to" if withheld else cause
-
-    def retired_by(self, key: tuple[str, str], cause: str) -> str:
-        """Why an item is retired: its action's ``applies_to`` turned false while its state still recommends it
-        (the inapplicable record was just written), else ``cause``."""
-        return "applies_to" if key[0] == "recommendation" and key[1] in self.inapplicable else cause
-
-    def applicability(self, wanted: Mapping[tuple[str, str], str]) -> dict[str, str]:
-        """For each wanted recommendation whose action has ``applies_to``: its outcome now ('true', 'false',
-        'unknown', 'error'); an ``inapplicable`` record for each that has just become definitely false."""
-        found: dict[str, str] = {}
-        scope: Scope | None = None
-        for (kind, action), state in wanted.items():
-            guard = self.analysis.applies_to.get(action)
-            if kind != "recommendation" or guard is None:
-                continue
-            scope = scope or self.scope()
-            evaluation = guard.evaluate(scope)
-            found[action] = outcome(evaluation)
-            if found[action] == "false" and self.inapplicable.get(action) != state:
-                self.inapplicable[action] = state
-                entry = self.analysis.pathway.actions[action]
-                read = read_entries(
-                    evaluation, self.analysis.derived, self.supplied, self.given_by, recorded_by=self.decisions.by
-                )
-                self.emit(
-                    InapplicableRecord,
-                    id=action,
-                    title=entry.title,
-                    state=state,
-                    guard=guard.text,
-                    read=read,
-                )
-        return found
-
-    def fulfil(self, action: str, item: Carried, given: Iterable[str]) -> None:
-        """An active recommendation is done when a fact of its action's ``fulfilled_by`` was given by the input
-        being processed (its result arrived): recorded once per issue, with the fact and the input."""
-        facts = self.analysis.pathway.actions[action].fulfilled_by
-        if not facts or item.done is not None:
-            return
-        given = set(given)
-        fact = next((name for name in facts if name in given), None)
-        if fact is None or fact not in self.facts:
-            return
-        item.done = self.at
-        self.decisions.record("done", action, self.timeline.now, self.input_seq)
-        value = json_value(self.facts[fact])
-        self.emit(FulfilledRecord, action=action, state=item.state, fact=fact, value=value, from_=self.input_seq)
-
-    def recommended(self) -> tuple[str, ...]:
-        return tuple(sorted(k[1] for k in self.items if k[0] == "recommendation"))
-
-    def conformance(self, inp: Input, before: tuple[str, ...]) -> None:
-        """Care given conforms when it was recommended just before this input or once it was processed (an entry
-        may record the care together with the facts it changed)."""
-        after = self.recommended()
-        item = self.items.get(("recommendation", inp.done or ""))
-        if item is not None:
-            item.done = inp.at_text
-        if inp.done not in before and inp.done not in after:
-            self.emit(
-                DeviationRecord,
-                action=inp.done,
-                recommended=after,
-                reason=inp.reason or None,
-                reason_code=inp.reason_code,
-            )
-
-    def decline(self, inp: Input, before: tuple[str, ...]) -> None:
-        """A recommendation declined is a recorded decision, not a deviation; declining one the pathway did not
-        recommend at any moment of this input is kept too (guards read it), and flagged (``recommended: false``)."""
-        action = inp.declined or ""
-        item = self.items.get(("recommendation", action))
-        if item is not None:
-            item.declined = inp.at_text
-        recommended = action in before or action in self.recommended() or action in self.issued_now
-        self.emit(
-            DeclinedRecord,
-            action=action,
-            recommended=recommended,
-            state=item.state if item is not None else None,
-            reason_code=inp.reason_code,
-            reason=inp.reason or None,
-        )
 
     def report_waits(self) -> None:
         for state, wait in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]]):
@@ -604,28 +409,6 @@ class _Run(ItemRules):
         needed = {n for w in self.waits.values() for n in w.needs}
         needed |= self.values.needs(action for kind, action in self.items if kind == "recommendation")
         return tuple(sorted(needed))
-
-    def fulfillable(self, action: str) -> bool:
-        """Whether an action has ``fulfilled_by`` (its summary entry says when it was done, deadline or not)."""
-        entry = self.analysis.pathway.actions.get(action)
-        return entry is not None and bool(entry.fulfilled_by)
-
-    def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:
-        """(due, overdue) at the clock's time: pending timers and deadlines not done, each in time order."""
-        due = [
-            Due(kind="timer", id=t.transition.id, state=t.transition.source, at=format_time(t.due), after=a)
-            for t in self.timeline.timers(self.active)
-            if t.due != datetime.max and (a := t.transition.transition.after) is not None
-        ]
-        overdue: list[Due] = []
-        for (kind, action), item in self.items.items():
-            found = item.deadline(action, self.timeline.now) if kind == "recommendation" else None
-            if found is not None:
-                (overdue if found[0] == "overdue" else due).append(found[1])
-        order = {"timer": 0, "action": 1}
-        return tuple(sorted(due, key=lambda d: (d.at, order[d.kind], d.id))), tuple(
-            sorted(overdue, key=lambda d: (d.at, d.id))
-        )
 
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
