@@ -27,6 +27,7 @@ from cohort import cohort  # noqa: E402
 
 import pathway.engine.execute as engine_module  # noqa: E402
 from pathway.definition.analysis import Analysis  # noqa: E402
+from pathway.definition.constraints import assumed_values  # noqa: E402
 from pathway.definition.loader import load_analysis  # noqa: E402
 from pathway.engine.compile import CompiledChart, Machine, compile_chart  # noqa: E402
 from pathway.engine.execute import MAX_MICROSTEPS  # noqa: E402
@@ -126,7 +127,7 @@ class Bare:
         for _ in range(MAX_MICROSTEPS):
             if self.terminated(active):
                 return active
-            scope = Scope(facts, self.analysis.derived, now)
+            scope = Scope(facts, self.analysis.derived, now, assumed=assumed_values(self.analysis, facts))
             selection = select(self.analysis, active, trigger, scope, Clock(now, entered))
             if not selection.fire:
                 return active
@@ -141,7 +142,9 @@ class Bare:
 
     def run(self, journey: LoadedJourney) -> frozenset[str] | None:
         """The final configuration, or None when the run stopped on an eventless cycle. Keeps time as the engine
-        does (docs/time.md): wakes for timers and for facts going stale; recurrences change no state."""
+        does (docs/time.md): wakes for timers and for facts going stale; recurrences change no state. Reads the
+        pathway's assumptions as the engine does; the cohort records no decision a bundled guard reads (declined),
+        so the floor keeps none."""
         active: frozenset[str] | None = self.start
         facts: dict[str, object] = {}
         stale: dict[str, datetime] = {}
@@ -290,7 +293,7 @@ class Figures:
 
 def measure(path: Path, size: int, events: int, runs: int) -> Figures:
     analysis = load_analysis(path)
-    data = cohort(analysis.pathway, size, events)
+    data = cohort(analysis, size, events)
     journeys = [journey_from_data(d, analysis) for d in data]
     runner = Runner(analysis)
     check_bare_agrees(analysis, runner, journeys)

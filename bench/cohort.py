@@ -1,8 +1,9 @@
 """Generate a deterministic cohort of valid journeys for a pathway, from its fact dictionary (for benchmarks).
 
-Each event gives a few facts drawn from the dictionary (values within the declared type, range or values), now
-and then a declared event or care given; times only move forward, a date alone at midnight and a date-time
-otherwise. The journeys are random, not clinical: they exercise the engine, they do not tell a story.
+Each event gives a few facts drawn from the dictionary (values within the declared type, range or values), never
+a value that would break one of the pathway's constraints with the facts given before it, and now and then a
+declared event or care given; times only move forward, a date alone at midnight and a date-time otherwise. The
+journeys are random, not clinical: they exercise the engine, they do not tell a story.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pathway.definition.model import Fact, Pathway
+from pathway.definition.analysis import Analysis
+from pathway.definition.constraints import forbidden
+from pathway.definition.model import Fact
 
 
 def fact_value(rng: random.Random, fact: Fact) -> object:
@@ -23,6 +26,8 @@ def fact_value(rng: random.Random, fact: Fact) -> object:
         return rng.choice(fact.values or [])
     if fact.type == "date":
         return (date(2024, 1, 1) + timedelta(days=rng.randrange(730))).isoformat()
+    if fact.type == "datetime":
+        return (datetime(2024, 1, 1) + timedelta(minutes=30 * rng.randrange(35040))).isoformat("T", "minutes")
     low = fact.min if fact.min is not None else 0.0
     high = fact.max if fact.max is not None else 100.0
     if fact.type == "int":
@@ -30,9 +35,11 @@ def fact_value(rng: random.Random, fact: Fact) -> object:
     return min(max(round(rng.uniform(low, high), 2), low), high)
 
 
-def journey(rng: random.Random, pathway: Pathway, ident: str, events: int) -> dict[str, Any]:
+def journey(rng: random.Random, analysis: Analysis, ident: str, events: int) -> dict[str, Any]:
     """One journey of ``events`` events, shaped like a journey file."""
+    pathway = analysis.pathway
     facts = sorted(pathway.facts)
+    given: dict[str, object] = {}
     moment = datetime(2025, 1, 1) + timedelta(days=rng.randrange(365))
     out: list[dict[str, Any]] = []
     for _ in range(events):
@@ -40,8 +47,14 @@ def journey(rng: random.Random, pathway: Pathway, ident: str, events: int) -> di
         text = moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat("T", "minutes")
         event: dict[str, Any] = {"at": text}
         chosen = rng.sample(facts, min(len(facts), rng.choice((0, 1, 1, 2, 3))))
-        if chosen:
-            event["facts"] = {name: fact_value(rng, pathway.facts[name]) for name in chosen}
+        values: dict[str, object] = {}
+        for name in chosen:
+            value = fact_value(rng, pathway.facts[name])
+            if not forbidden(analysis, _typed(analysis, {**given, **values, name: value})):
+                values[name] = value
+        if values:
+            event["facts"] = values
+            given |= values
         if pathway.events and rng.random() < 0.2:
             event["event"] = rng.choice(sorted(pathway.events))
         if pathway.actions and rng.random() < 0.1:
@@ -50,7 +63,21 @@ def journey(rng: random.Random, pathway: Pathway, ident: str, events: int) -> di
     return {"journey": ident, "events": out}
 
 
-def cohort(pathway: Pathway, size: int = 1000, events: int = 20, seed: int = 2026) -> list[dict[str, Any]]:
+def _typed(analysis: Analysis, facts: dict[str, object]) -> dict[str, object]:
+    """The facts as the engine holds them (dates as dates), for the constraints to read."""
+    out: dict[str, object] = {}
+    for name, value in facts.items():
+        kind = analysis.pathway.facts[name].type
+        if kind == "date" and isinstance(value, str):
+            out[name] = date.fromisoformat(value)
+        elif kind == "datetime" and isinstance(value, str):
+            out[name] = datetime.fromisoformat(value)
+        else:
+            out[name] = value
+    return out
+
+
+def cohort(analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2026) -> list[dict[str, Any]]:
     """``size`` journeys of ``events`` events each; the same arguments always give the same cohort."""
     rng = random.Random(seed)
-    return [journey(rng, pathway, f"{pathway.pathway}-{n:04d}", events) for n in range(size)]
+    return [journey(rng, analysis, f"{analysis.pathway.pathway}-{n:04d}", events) for n in range(size)]

@@ -13,11 +13,14 @@ from collections.abc import Iterable, Mapping
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import assumed_values
+from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.engine.checks import json_value
 from pathway.engine.selection import Clock, check_timer
 from pathway.expr import Scope
 from pathway.trail.parts import Assumed, Read, ReadAssumed
+
+_UNSET = object()
 
 
 class Assumptions:
@@ -27,10 +30,27 @@ class Assumptions:
         self.analysis = analysis
         self.now: dict[str, object] = {}
         self.in_force: dict[str, str] = {}
+        assumed = frozenset(analysis.assumptions)
+        # What the assumed values depend on: the assumed facts and the facts the constraints read (exactly what
+        # assumed_values reads), so that they are worked out again only when one of those changes.
+        constrained = facts_read(analysis, {n for c in analysis.constraints.values() for n in c.names})
+        self._inputs = tuple(sorted(assumed | constrained))
+        self._last: tuple[object, ...] | None = None
+        # The eventless guards an assumed value can decide: those that read an assumed fact (through derived facts).
+        self._deciding = frozenset(
+            t.id
+            for t in analysis.index.transitions
+            if (guard := analysis.guards.get(t.id)) is not None and facts_read(analysis, guard.names) & assumed
+        )
 
     def current(self, facts: Mapping[str, object]) -> dict[str, object]:
-        """The assumed values that hold with these facts given: what the next scope holds."""
-        self.now = assumed_values(self.analysis, facts)
+        """The assumed values that hold with these facts given: what the next scope holds (worked out again only
+        when a fact they depend on changed)."""
+        if not self.analysis.assumptions:
+            return self.now
+        key = tuple(facts.get(name, _UNSET) for name in self._inputs)
+        if key != self._last:
+            self._last, self.now = key, assumed_values(self.analysis, facts)
         return self.now
 
     def given(self, fact: str) -> None:
@@ -49,7 +69,7 @@ class Assumptions:
         if not self.analysis.assumptions:
             return
         for t in transitions:
-            if t.event is None and t.id in self.analysis.guards:
+            if t.event is None and t.id in self._deciding:
                 checked = check_timer(t, self.analysis, scope, clock)
                 for name in checked.evaluation.assumed if checked.evaluation is not None else ():
                     self.in_force.setdefault(name, at)

@@ -48,7 +48,7 @@ class DecisionRules:
     def decided(self, inp: Input, before: tuple[str, ...]) -> None:
         """Once the input's transitions ran: what its facts changed of whom actions concern, the care it records
         as done and the recommendation it records as declined, checked against what was recommended."""
-        if self.error is None:
+        if self.error is None and self.analysis.applies_to:  # without applies_to, nothing can have changed
             self.sync_items("applies_to")
         if inp.done is not None:
             self.conformance(inp, before)

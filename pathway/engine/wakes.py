@@ -114,7 +114,8 @@ class WakeRules:
                 )
         self.complete(None)
         if self.error is None:
-            self.sync_items("applies_to")
+            if self.analysis.applies_to:  # what the stale facts or the clock changed of whom actions concern
+                self.sync_items("applies_to")
             self.resolve()
             self.armed(falling)
             self.recur(moment)
