@@ -360,3 +360,13 @@ states:
     assert [r.kind for r in result.records if r.kind in ("conflict", "error")] == ["conflict", "error"]
     assert result.summary.error is not None
     assert result.summary.conflicts is None  # 'give' was retired on the way into the cycle
+
+
+def test_show_prints_persistence_supersession_and_conflicts(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathway.cli.main import main
+
+    assert main(["show", str(DEFINITION)]) == 0
+    out = capsys.readouterr().out
+    assert "hold_drug (until grade <= 1)" in out
+    assert "supersedes: hold_drug, resume_drug" in out
+    assert "conflicts with: resume_drug" in out

@@ -346,3 +346,12 @@ def test_a_timer_whose_guard_is_false_at_its_due_time_is_recorded_as_armed(timer
     assert armed["check"]["read"] == {"response": {"value": "partial", "from": 1}}
     # a timer that fires, or whose guard is unknown, is not an armed-timer record
     assert of_kind(records_of(timers, [START, {"at": "2026-07-05"}]), "timer") == []
+
+
+def test_show_prints_timers_deadlines_and_periods(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathway.cli.main import main
+
+    assert main(["show", str(FIXTURES / "timers.yaml")]) == 0
+    assert '-> infliximab: after 72h when response == "none"' in capsys.readouterr().out
+    assert main(["show", str(FIXTURES / "recurrence.yaml")]) == 0
+    assert "recommends: reassess (every 1w), order_ncs (due 2w)" in capsys.readouterr().out

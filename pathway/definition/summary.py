@@ -9,6 +9,7 @@ from typing import Any
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.index import StateInfo
+from pathway.definition.model import Action, Recommendation
 from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode
 
@@ -37,6 +38,24 @@ def _fact_line(name: str, analysis: Analysis) -> str:
     return f"  {name:<28} {detail}"
 
 
+def _item(rule: Recommendation) -> str:
+    """A state's recommendation with its deadline, period and persistence: ``order_ncs (due 2w)``."""
+    timing = [f"{word} {value}" for word, value in (("due", rule.due), ("every", rule.every)) if value]
+    timing += [f"until {rule.until}"] if rule.until else []
+    return rule.action + (f" ({', '.join(timing)})" if timing else "")
+
+
+def _links(action: Action) -> list[str]:
+    """What an action supersedes, conflicts with, is fulfilled by and applies to, one line each."""
+    links = [
+        ("supersedes", ", ".join(action.supersedes or ())),
+        ("conflicts with", ", ".join(action.conflicts or ())),
+        ("fulfilled by", ", ".join(action.fulfilled_by or ())),
+        ("applies to", action.applies_to or ""),
+    ]
+    return [f"  {'':<28}   {word}: {text}" for word, text in links if text]
+
+
 def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
     indent = "  " * (info.depth + 1)
     marks = [info.kind] + (["initial"] if info.state.initial else [])
@@ -44,11 +63,12 @@ def _state_lines(info: StateInfo, analysis: Analysis) -> list[str]:
     if info.state.question:
         lines.append(f"{indent}  question: {info.state.question}")
     if info.state.recommended:
-        lines.append(f"{indent}  recommends: {', '.join(info.state.recommended)}")
+        lines.append(f"{indent}  recommends: {', '.join(_item(r) for r in info.state.recommendations)}")
     if info.state.conclude:
         lines.append(f"{indent}  concludes: {', '.join(info.state.conclude)}")
     for t in analysis.index.outgoing(info.id):
         parts = [f"on {t.event}"] if t.event else []
+        parts += [f"after {t.transition.after}"] if t.transition.after else []
         parts += [f"when {t.when}"] if t.when else []
         lines.append(f"{indent}  -> {t.target}: {' '.join(parts) or 'always'}")
     return lines
@@ -79,6 +99,7 @@ def render_summary(analysis: Analysis) -> str:
         stance = a.stance.short + "; " if a.stance.short else ""
         lines.append(f"  {n:<28} [{a.kind}] {a.title}  ({stance}evidence: {', '.join(a.evidence) or 'none'})")
         lines += [f"  {'':<28}   {v}: {rule.formula()}" for v, rule in analysis.values.get(n, {}).items()]
+        lines += _links(a)
     if p.findings:
         lines += ["", f"Findings ({len(p.findings)}):"]
         lines += [f"  {n:<28} {f.title}  (evidence: {', '.join(f.evidence) or 'none'})" for n, f in p.findings.items()]
