@@ -200,27 +200,16 @@ def reads_of(analysis: Analysis, names: frozenset[str]) -> tuple[frozenset[str],
 def read_by(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> tuple[frozenset[str], list[str]] | None:
     """The facts the guards read (through derived facts too; with the decisions they read, as ``done(a)``...) and
     the derived facts that takes; None when a guard did not compile (the loader reports it)."""
-    stack: list[str] = []
-    facts: set[str] = set()
+    names: set[str] = set()
+    decisions: set[str] = set()
     for t in transitions:
         if guarded(t):
             if t.id not in analysis.guards:
                 return None
-            stack.extend(analysis.guards[t.id].names)
-            facts |= analysis.guards[t.id].recorded
-    seen: set[str] = set()
-    derived: list[str] = []
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in analysis.derived:
-            derived.append(name)
-            stack.extend(analysis.derived[name].names)
-        elif name in analysis.pathway.facts:
-            facts.add(name)
-    return frozenset(facts), sorted(derived)
+            names |= analysis.guards[t.id].names
+            decisions |= analysis.guards[t.id].recorded
+    facts, derived = reads_of(analysis, frozenset(names))
+    return facts | decisions, sorted(derived)
 
 
 def groups(analysis: Analysis) -> Iterator[tuple[StateInfo, str | None, tuple[TransitionInfo, ...]]]:
