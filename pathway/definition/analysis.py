@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
-from pathway.definition.issues import Issue, expr_issues
+from pathway.definition.issues import Issue, expr_issues, reads_broken
 from pathway.definition.model import Pathway
 from pathway.definition.values import ValueRule, compile_values
 from pathway.diagnostics import did_you_mean, one_of
@@ -391,7 +391,7 @@ def _compile_derived(pathway: Pathway, symbols: dict[str, ValueType], issues: li
     broken: set[str] = set()
     for name in _derived_order(pathway, issues):
         text = pathway.derived[name].expr
-        if broken & (referenced_names(text) or frozenset()):
+        if reads_broken(text, broken):
             broken.add(name)
             continue
         result = compile_expr(text, visible, want_bool=False)
@@ -419,7 +419,7 @@ def _compile_guards(
     guards: dict[str, Compiled] = {}
     for t in index.transitions:
         text = t.when
-        if text is None or text == OTHERWISE or (broken and (referenced_names(text) or frozenset()) & broken):
+        if text is None or text == OTHERWISE or reads_broken(text, broken):
             continue
         result = compile_expr(text, symbols, want_bool=True, actions=actions)
         if isinstance(result, Compiled):
@@ -441,7 +441,7 @@ def _compile_applies_to(
     compiled: dict[str, Compiled] = {}
     for name, action in pathway.actions.items():
         text = action.applies_to
-        if text is None or (broken and (referenced_names(text) or frozenset()) & broken):
+        if text is None or reads_broken(text, broken):
             continue
         path = ("actions", name, "applies_to")
         result = compile_expr(text, symbols, want_bool=True, actions=actions)
@@ -474,7 +474,7 @@ def _compile_untils(
             if isinstance(item, str) or item.until is None:
                 continue
             text = item.until
-            if broken and (referenced_names(text) or frozenset()) & broken:
+            if reads_broken(text, broken):
                 continue
             path = (*info.path, "recommend", i, "until")
             result = compile_expr(text, symbols, want_bool=True, actions=actions)

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pathway.definition.index import StateIndex
-from pathway.definition.issues import Issue, expr_issues
+from pathway.definition.issues import Issue, expr_issues, reads_broken
 from pathway.definition.model import Fact, Pathway
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.diagnostics.codes import Code
@@ -122,7 +122,7 @@ def _compile(
     compiled: dict[str, Compiled] = {}
     for name, constraint in pathway.constraints.items():
         text, path = constraint.expr, ("constraints", name, "expr")
-        if broken and (referenced_names(text) or frozenset()) & broken:
+        if reads_broken(text, broken):
             continue
         result = compile_expr(text, symbols, want_bool=True)
         if not isinstance(result, Compiled):

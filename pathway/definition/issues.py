@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from pathway.definition.index import DocPath
+from pathway.expr import referenced_names
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,9 @@ def expr_issues(path: DocPath, text: str, found: Iterable[object]) -> Iterator[I
             getattr(item, a) for a in ("code", "message", "offset", "length", "hint")
         )
         yield Issue(path, code, message, hint, span=(text, offset, length))
+
+
+def reads_broken(text: str, broken: AbstractSet[str]) -> bool:
+    """Whether an expression reads a derived fact that failed to compile: it is then not compiled, since the derived
+    fact's own issue is the one to fix (reporting 'unknown name' here would mislead)."""
+    return bool(broken) and bool((referenced_names(text) or frozenset()) & broken)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from pathway.definition.index import DocPath
+from pathway.definition.issues import reads_broken
 from pathway.definition.model import Action, ComputedValue
 from pathway.diagnostics.codes import Code
-from pathway.expr import Compiled, ExprIssue, ValueType, compile_expr, referenced_names
+from pathway.expr import Compiled, ExprIssue, ValueType, compile_expr
 
 OTHERWISE = "otherwise"
 Number = int | float
@@ -138,7 +139,7 @@ def _expression(
     *,
     want_bool: bool,
 ) -> Compiled | None:
-    if broken and (referenced_names(text) or frozenset()) & broken:
+    if reads_broken(text, broken):
         return None
     result = compile_expr(text, symbols, want_bool=want_bool)
     if not isinstance(result, Compiled):
