@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pathway.definition.fields import Duration, EvidenceId, Id, Model, Text, absent
+from pathway.definition.fields import Duration, EvidenceId, Id, Model, Text, later
 from pathway.definition.grading import (
     STRENGTH_SYSTEM,
     Direction,
@@ -139,43 +139,31 @@ class Action(Model):
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence supporting it.")
     description: str | None = Field(default=None, description="What to do, in the clinician's words.")
     dose: str | None = Field(default=None, description="Dose range as the cited source states it.")
-    fulfilled_by: list[Id] | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="Facts whose value, given while the recommendation is active (or by the input that issues it), "
+    fulfilled_by: list[Id] | None = later(
+        "Facts whose value, given while the recommendation is active (or by the input that issues it), "
         "counts as having done it, e.g. [ncs_pattern] for an order of nerve conduction studies: its result on file "
-        "is the test done. The trail records which fact fulfilled it and from which input.",
+        "is the test done. The trail records which fact fulfilled it and from which input."
     )
-    applies_to: Text | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="A guard saying whom the action concerns, e.g. 'bortezomib_status != \"never\"': while it is "
+    applies_to: Text | None = later(
+        "A guard saying whom the action concerns, e.g. 'bortezomib_status != \"never\"': while it is "
         "definitely false the recommendation is not issued (and is retired if it was), recorded as not applicable; "
-        "while it is unknown the recommendation is issued.",
+        "while it is unknown the recommendation is issued."
     )
-    supersedes: list[Id] | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="Actions this one replaces: when it is issued, those of them that are active are retired as "
-        "superseded, e.g. discontinuing a drug supersedes reducing its dose.",
+    supersedes: list[Id] | None = later(
+        "Actions this one replaces: when it is issued, those of them that are active are retired as "
+        "superseded, e.g. discontinuing a drug supersedes reducing its dose."
     )
-    conflicts: list[Id] | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="Actions never to be recommended together with this one (symmetric: declare it on either side); "
-        "the engine records a conflict if they are, and lint looks for a patient for whom they can be.",
+    conflicts: list[Id] | None = later(
+        "Actions never to be recommended together with this one (symmetric: declare it on either side); "
+        "the engine records a conflict if they are, and lint looks for a patient for whom they can be."
     )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
-    values: dict[Id, ComputedValue] | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="Values the recommendation carries (a dose, a dose level), by name, computed when it is issued; "
-        "the trail records each with the facts it read.",
+    values: dict[Id, ComputedValue] | None = later(
+        "Values the recommendation carries (a dose, a dose level), by name, computed when it is issued; "
+        "the trail records each with the facts it read."
     )
-    text: Text | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="The recommendation as a clinician reads it, its values in braces: 'Prednisone {dose} once daily'.",
+    text: Text | None = later(
+        "The recommendation as a clinician reads it, its values in braces: 'Prednisone {dose} once daily'."
     )
 
     @field_validator("text")
@@ -210,17 +198,13 @@ class Action(Model):
             return None
         return PLACEHOLDER.sub(lambda m: shown.get(m.group(1), m.group(0)), self.text)
 
-    strength: Strength | None = Field(
-        default=None,
-        exclude_if=absent,
-        description=f"Strength of the recommendation as the source states it: strong or weak (the FHIR code system "
-        f"{STRENGTH_SYSTEM}; GRADE's 'conditional' is weak). Leave it out when the source does not state one.",
+    strength: Strength | None = later(
+        f"Strength of the recommendation as the source states it: strong or weak (the FHIR code system "
+        f"{STRENGTH_SYSTEM}; GRADE's 'conditional' is weak). Leave it out when the source does not state one."
     )
-    direction: Direction | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="'for' (the default: do it) or 'against' (a recommendation not to do it; its title says so, "
-        "e.g. 'Avoid tricyclic antidepressants').",
+    direction: Direction | None = later(
+        "'for' (the default: do it) or 'against' (a recommendation not to do it; its title says so, "
+        "e.g. 'Avoid tricyclic antidepressants')."
     )
 
     @property
@@ -277,11 +261,9 @@ class Recommendation(Model):
         description="Issued again each period while the state is active, e.g. '3w' (at least 1h); each issue is "
         "due within the period unless 'due' says otherwise.",
     )
-    until: Text | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="A guard: once issued, the recommendation persists after its state is left, until this is true "
-        "(checked after each input and wake-up; unknown keeps it), e.g. 'sensory_grade <= 1'.",
+    until: Text | None = later(
+        "A guard: once issued, the recommendation persists after its state is left, until this is true "
+        "(checked after each input and wake-up; unknown keeps it), e.g. 'sensory_grade <= 1'."
     )
     note: str | None = Field(default=None, description="A documented choice about this recommendation.")
 

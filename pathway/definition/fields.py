@@ -1,12 +1,12 @@
 """The building blocks of the definition models: identifiers, text, numbers, durations, and the base model.
 
-A key added to the format after 0.1.0 is written with ``exclude_if=absent`` (or ``empty`` for a catalogue), so that
-the canonical form, and so the hash, of a definition that does not use it stays what it was.
+A key added to the format after 0.1.0 is written with :func:`later` (``exclude_if=absent``; ``empty`` for a
+catalogue), so that the canonical form, and so the hash, of a definition that does not use it stays what it was.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -55,6 +55,12 @@ Duration = Annotated[
     ),
 ]
 """A length of time as the designer wrote it (kept as text; :func:`pathway.expr.durations.parse_duration` reads it)."""
+
+
+def later(description: str) -> Any:
+    """A key added after 0.1.0: optional, ``None`` when absent, and then left out of the canonical form (see
+    :func:`absent`)."""
+    return Field(default=None, exclude_if=absent, description=description)
 
 
 def absent(value: object) -> bool:

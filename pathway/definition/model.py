@@ -29,7 +29,7 @@ from pathway.definition.actions import (
     RecommendItem,
     ValueCase,
 )
-from pathway.definition.fields import Duration, EvidenceId, Id, Model, Number, Text, Version, absent, empty
+from pathway.definition.fields import Duration, EvidenceId, Id, Model, Number, Text, Version, empty, later
 from pathway.definition.grading import (
     QUALITY_SYSTEM,
     Quality,
@@ -75,17 +75,13 @@ class Evidence(Model):
     )
     url: str | None = Field(default=None, description="Where a reader can find the source.")
     note: str | None = Field(default=None, description="Caveats about this evidence (e.g. case series only).")
-    quality: Quality | None = Field(
-        default=None,
-        exclude_if=absent,
-        description=f"Quality of the evidence as the source states it: high, moderate, low or very-low (the FHIR "
-        f"code system {QUALITY_SYSTEM}). Leave it out when the source does not grade it.",
+    quality: Quality | None = later(
+        f"Quality of the evidence as the source states it: high, moderate, low or very-low (the FHIR "
+        f"code system {QUALITY_SYSTEM}). Leave it out when the source does not grade it."
     )
-    grade: Text | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="The source's own grade, verbatim as the source writes it (e.g. 'GRADE 1A', 'NCCN category "
-        "2A'); shown as written, never translated into a quality.",
+    grade: Text | None = later(
+        "The source's own grade, verbatim as the source writes it (e.g. 'GRADE 1A', 'NCCN category "
+        "2A'); shown as written, never translated into a quality."
     )
 
 
@@ -153,18 +149,14 @@ class Fact(Model):
     max: Number | None = Field(default=None, description="Largest allowed value (int and number facts).")
     values: list[Id] | None = Field(default=None, description="The allowed values of an enum fact.")
     code: Code | None = Field(default=None, description="Terminology code (e.g. LOINC) for data feeds.")
-    valid_for: Duration | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="How long a value stays current after the input that gave it, e.g. '21d'; past that the fact is "
-        "unknown again (the trail records the expiry) until a new value is given.",
+    valid_for: Duration | None = later(
+        "How long a value stays current after the input that gave it, e.g. '21d'; past that the fact is "
+        "unknown again (the trail records the expiry) until a new value is given."
     )
-    assume: Assumption | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
+    assume: Assumption | None = later(
+        "The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
         "note, evidence}); each such read is marked as assumed, and the pathway still asks for the fact. Not for "
-        "date and date-time facts.",
+        "date and date-time facts."
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
@@ -229,11 +221,9 @@ class Transition(Model):
         default=None,
         description="Explicit trigger (declared under 'events'); absent means checked whenever facts change.",
     )
-    after: Duration | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="A timer: the transition may fire only once its source state has been active this long, e.g. "
-        "'72h'; the engine wakes at that moment to check it. Not with 'event'.",
+    after: Duration | None = later(
+        "A timer: the transition may fire only once its source state has been active this long, e.g. "
+        "'72h'; the engine wakes at that moment to check it. Not with 'event'."
     )
     id: Id | None = Field(default=None, description="Stable id for trails; default '<source>-><target>'.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this decision.")
@@ -268,11 +258,9 @@ class State(Model):
     transitions: list[Transition] = Field(default_factory=list, description="Outgoing transitions, in priority order.")
     evidence: list[EvidenceId] = Field(default_factory=list, description="Ids of the evidence for this state.")
     note: str | None = Field(default=None, description="A documented choice about this state.")
-    question: Text | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="The clinical question the state's guarded transitions answer, e.g. 'IVIg contraindicated?'; "
-        "shown in the docs and diagrams. Only on a state with a guarded transition.",
+    question: Text | None = later(
+        "The clinical question the state's guarded transitions answer, e.g. 'IVIg contraindicated?'; "
+        "shown in the docs and diagrams. Only on a state with a guarded transition."
     )
 
     @field_validator("question")
@@ -319,12 +307,10 @@ class Pathway(Model):
     actions: dict[Id, Action] = Field(default_factory=dict, description="The recommendation catalogue.")
     findings: dict[Id, Finding] = Field(default_factory=dict, description="The working-diagnosis catalogue.")
     states: dict[Id, State] = Field(min_length=1, description="Top-level states; exactly one is initial.")
-    requires: list[Requirement] | None = Field(
-        default=None,
-        exclude_if=absent,
-        description="What the pathway commits to state everywhere, checked by lint: 'question' on each state with "
+    requires: list[Requirement] | None = later(
+        "What the pathway commits to state everywhere, checked by lint: 'question' on each state with "
         "two or more guarded transitions (PW526), 'strength' on each action (PW524), 'quality' on each evidence "
-        "entry (PW525).",
+        "entry (PW525)."
     )
 
     @field_validator("requires")
