@@ -6,44 +6,22 @@ result (``fulfilled_by``), and whom an action concerns (``applies_to``). ``docs/
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from pathway.definition.analysis import Analysis
 from pathway.engine.checks import json_value, read_entries
 from pathway.engine.decisions import Decisions
-from pathway.engine.items import Carried
+from pathway.engine.items import Carried, RunState
 from pathway.engine.selection import outcome
-from pathway.engine.timeline import Timeline
 from pathway.expr import Scope
 from pathway.journey.check import Input
 from pathway.trail.records import DeclinedRecord, DeviationRecord, FulfilledRecord, InapplicableRecord
 
 
-class DecisionRules:
-    """Recorded decisions, fulfilment and applicability, as part of a run (:class:`pathway.engine.execute._Run`,
-    which provides the attributes below, ``emit``, ``scope`` and ``sync_items``)."""
+class DecisionRules(RunState):
+    """Recorded decisions, fulfilment and applicability, as part of a run."""
 
-    analysis: Analysis
-    items: dict[tuple[str, str], Carried]
     inapplicable: dict[str, str]  # action -> the state whose recommendation its applies_to withholds
     issued_now: set[str]  # the actions issued while the current input is processed
     decisions: Decisions
-    facts: dict[str, object]
-    supplied: dict[str, int]
-    given_by: dict[str, int]
-    timeline: Timeline
-    at: str
-    input_seq: int
-    error: str | None
-
-    def emit(self, kind: Any, **fields: Any) -> None:
-        raise NotImplementedError  # the run's
-
-    def scope(self) -> Scope:
-        raise NotImplementedError  # the run's
-
-    def sync_items(self, cause: str) -> None:
-        raise NotImplementedError  # the run's
 
     def decided(self, inp: Input, before: tuple[str, ...]) -> None:
         """Once the input's transitions ran: what its facts changed of whom actions concern, the care it records

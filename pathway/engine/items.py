@@ -110,26 +110,37 @@ class Together:
         return new
 
 
-class ItemRules:
-    """Persistence, supersession and conflicts (``docs/recommendations.md``), as part of a run
-    (:class:`pathway.engine.execute._Run`, which provides the attributes below and ``emit``)."""
+class RunState:
+    """What the parts of a run (:class:`ItemRules`, :class:`pathway.engine.decided.DecisionRules`,
+    :class:`pathway.engine.wakes.WakeRules`) read and call of the run itself (:class:`pathway.engine.execute._Run`,
+    which provides all of it)."""
 
     analysis: Analysis
     items: dict[tuple[str, str], Carried]
-    blocked: dict[str, set[str]]  # action -> the active states that recommend it but were superseded while active
-    together: Together
     active: frozenset[str]
     facts: dict[str, object]
     supplied: dict[str, int]
     given_by: dict[str, int]
     timeline: Timeline
     at: str
+    input_seq: int
+    error: str | None
 
     def emit(self, kind: type[E], **fields: Any) -> None:
         raise NotImplementedError  # the run's
 
     def scope(self) -> Scope:
         raise NotImplementedError  # the run's: what guards see now (facts, clock, decisions, assumptions)
+
+    def sync_items(self, cause: str) -> None:
+        raise NotImplementedError  # the run's
+
+
+class ItemRules(RunState):
+    """Persistence, supersession and conflicts (``docs/recommendations.md``), as part of a run."""
+
+    blocked: dict[str, set[str]]  # action -> the active states that recommend it but were superseded while active
+    together: Together
 
     def until_of(self, action: str, item: Carried) -> Evaluation:
         """The item's ``until`` guard, evaluated as a guard is now (the facts, the clock, the decisions recorded)."""

@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action, Finding
 from pathway.engine.checks import json_value
-from pathway.engine.items import Carried
+from pathway.engine.items import RunState
 from pathway.engine.selection import Checked, check_timer
-from pathway.engine.timeline import Timeline, Timer
-from pathway.expr import Scope
+from pathway.engine.timeline import Timer
 from pathway.expr.durations import format_time
 from pathway.journey.check import LoadedJourney
 from pathway.trail.parts import Check, Due
@@ -29,33 +27,16 @@ def stance(entry: Action | Finding) -> dict[str, str]:
     return entry.stance.record() if isinstance(entry, Action) else {}
 
 
-class WakeRules:
-    """Wake-ups and deadlines, as part of a run (:class:`pathway.engine.execute._Run`, which provides the attributes
-    and the methods below)."""
+class WakeRules(RunState):
+    """Wake-ups and deadlines, as part of a run (:class:`pathway.engine.execute._Run`, which provides the methods
+    below)."""
 
-    analysis: Analysis
     journey: LoadedJourney
-    items: dict[tuple[str, str], Carried]
-    active: frozenset[str]
-    facts: dict[str, object]
-    supplied: dict[str, int]
-    timeline: Timeline
-    at: str
-    error: str | None
-
-    def emit(self, kind: Any, **fields: Any) -> None:
-        raise NotImplementedError  # the run's
-
-    def scope(self) -> Scope:
-        raise NotImplementedError  # the run's
 
     def checked(self, c: Checked) -> Check:
         raise NotImplementedError  # the run's
 
     def complete(self, trigger: str | None) -> None:
-        raise NotImplementedError  # the run's
-
-    def sync_items(self, cause: str) -> None:
         raise NotImplementedError  # the run's
 
     def resolve(self) -> None:
