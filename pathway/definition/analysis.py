@@ -429,6 +429,26 @@ def _compile_guards(
     return guards
 
 
+def _stateless(
+    text: str,
+    path: DocPath,
+    symbols: Mapping[str, ValueType],
+    issues: list[Issue],
+    actions: frozenset[str],
+    refusal: Issue,
+) -> Compiled | None:
+    """Compile a guard that belongs to no transition (``applies_to``, ``until``), so that ``time_in_state()``
+    means nothing in it: ``refusal`` is the issue when it reads it."""
+    result = compile_expr(text, symbols, want_bool=True, actions=actions)
+    if not isinstance(result, Compiled):
+        issues.extend(expr_issues(path, text, result))
+        return None
+    if result.in_state:
+        issues.append(refusal)
+        return None
+    return result
+
+
 def _compile_applies_to(
     pathway: Pathway,
     symbols: Mapping[str, ValueType],
@@ -444,18 +464,12 @@ def _compile_applies_to(
         if text is None or reads_broken(text, broken):
             continue
         path = ("actions", name, "applies_to")
-        result = compile_expr(text, symbols, want_bool=True, actions=actions)
-        if isinstance(result, Compiled) and result.in_state:
-            message = (
-                "'applies_to' says whom an action concerns, and belongs to no state: time_in_state() means nothing here"
-            )
-            issues.append(
-                Issue(path, Code.PW204, message, 'write a guard over facts, e.g. bortezomib_status != "never"')
-            )
-        elif isinstance(result, Compiled):
+        message = (
+            "'applies_to' says whom an action concerns, and belongs to no state: time_in_state() means nothing here"
+        )
+        refusal = Issue(path, Code.PW204, message, 'write a guard over facts, e.g. bortezomib_status != "never"')
+        if (result := _stateless(text, path, symbols, issues, actions, refusal)) is not None:
             compiled[name] = result
-        else:
-            issues.extend(expr_issues(path, text, result))
     return compiled
 
 
@@ -471,27 +485,17 @@ def _compile_untils(
     untils: dict[tuple[str, str], Compiled] = {}
     for info in index.states.values():
         for i, item in enumerate(info.state.recommend):
-            if isinstance(item, str) or item.until is None:
+            if isinstance(item, str) or item.until is None or reads_broken(item.until, broken):
                 continue
-            text = item.until
-            if reads_broken(text, broken):
-                continue
-            path = (*info.path, "recommend", i, "until")
-            result = compile_expr(text, symbols, want_bool=True, actions=actions)
-            if not isinstance(result, Compiled):
-                issues.extend(expr_issues(path, text, result))
-            elif result.in_state:
-                at = text.find("time_in_state")
-                issues.append(
-                    Issue(
-                        path,
-                        Code.PW204,
-                        "time_in_state() reads how long a transition's state has been active, but 'until' is checked "
-                        "once its state was left",
-                        "count from a date fact with days_since(), or let a timer ('after') leave the state",
-                        span=(text, max(at, 0), len("time_in_state()")),
-                    )
-                )
-            else:
+            text, path = item.until, (*info.path, "recommend", i, "until")
+            refusal = Issue(
+                path,
+                Code.PW204,
+                "time_in_state() reads how long a transition's state has been active, but 'until' is checked once its "
+                "state was left",
+                "count from a date fact with days_since(), or let a timer ('after') leave the state",
+                span=(text, max(text.find("time_in_state"), 0), len("time_in_state()")),
+            )
+            if (result := _stateless(text, path, symbols, issues, actions, refusal)) is not None:
                 untils[(info.id, item.action)] = result
     return untils
