@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from pathway.cli.cohort import add_cohort_commands
 from pathway.cli.commands import add_commands
 from pathway.cli.designer import add_designer_commands, add_schema_for, cmd_schema_for
 from pathway.cli.output import add_format, emit, print_freshness, print_json, wants_json
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_show)
 
     add_commands(sub)
+    add_cohort_commands(sub)
     add_designer_commands(sub)
 
     p = sub.add_parser("generate", help=cmd_generate.__doc__, description=cmd_generate.__doc__)

@@ -143,6 +143,9 @@ class Code(StrEnum):
     # Signatures and cohort manifests
     PW420 = "PW420", "not a valid cohort manifest (not JSON, or does not fit the manifest format)", _E, _UNREADABLE
     PW421 = "PW421", "key file missing, unreadable or not an Ed25519 key", _E, _UNREADABLE
+    # Cohorts
+    PW430 = "PW430", "a line of an NDJSON cohort is not one JSON object"
+    PW431 = "PW431", "a journey id used twice in one cohort"
     # Lint
     PW501 = "PW501", "lint: unreachable state", _W
     PW502 = "PW502", "lint: dead end (no way out, not final)", _W

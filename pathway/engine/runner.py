@@ -88,11 +88,19 @@ class RunResult:
         }
 
 
+ENGINES = ("reference", "compiled")
+"""The engines a cohort can run on: ``reference`` (python-statemachine) and ``compiled`` (no library in the hot
+path, byte-identical trails)."""
+
+
 class Runner:
     """Runs journeys against one checked pathway; compiles its chart once."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, engine: str = "reference") -> None:
+        if engine != "reference":
+            raise ValueError("the compiled engine is not available yet")
         self.analysis = analysis
+        self.engine = engine
         self.chart = compile_chart(analysis)
 
     def run(self, journey: LoadedJourney) -> RunResult:

@@ -1,0 +1,92 @@
+"""The cohort commands: ``pathway cohort run``, ``verify``, ``extract`` and ``generate``, thin wrappers over
+:mod:`pathway.cohort` (imported when a command runs: pyarrow and the engine are not paid for at start-up)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pathway.cli.output import add_format, emit
+from pathway.definition.loader import load_analysis, resolve
+from pathway.errors import UsageError
+
+ENGINES = ("reference", "compiled")  # pathway.engine.runner.ENGINES, without importing the engine at start-up
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
+    return value
+
+
+def cmd_cohort_run(args: argparse.Namespace) -> int:
+    """Run every journey of a cohort (folders of journey files, NDJSON files) through one pathway: a trail per
+    journey, journeys.parquet, records.parquet and cohort.json in the output folder."""
+    from pathway.cohort.parallel import executor_for
+    from pathway.cohort.run import run_cohort
+
+    if args.dask is not None and args.jobs is not None:
+        raise UsageError("give --jobs or --dask, not both")
+    analysis = load_analysis(resolve(args.pathway))
+    with executor_for(args.jobs, args.dask) as (executor, workers, scheduler):
+        result = run_cohort(
+            args.inputs,
+            analysis,
+            args.out,
+            executor,
+            workers=workers,
+            engine=args.engine,
+            resume=args.resume,
+            scheduler=scheduler,
+        )
+    return emit(args, result, result.to_text)
+
+
+def cmd_cohort_verify(args: argparse.Namespace) -> int:
+    """Check a cohort folder: every trail's chain, every trail replayed (in parallel), the trails cohort.json and
+    journeys.parquet list against the trails present."""
+    from pathway.cohort.parallel import executor_for
+    from pathway.cohort.verify import verify_cohort
+
+    with executor_for(args.jobs, None) as (executor, workers, _):
+        result = verify_cohort(args.dir, executor, workers=workers, pathway=args.pathway and resolve(args.pathway))
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_commands(sub: Any) -> None:
+    p = sub.add_parser("cohort", help="run and verify cohorts of journeys", description="Work with cohorts.")
+    commands = p.add_subparsers(dest="cohort_command", metavar="COMMAND", required=True)
+
+    r = commands.add_parser("run", help=cmd_cohort_run.__doc__, description=cmd_cohort_run.__doc__)
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="a folder of journey files, or an NDJSON file")
+    r.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway every journey runs through")
+    r.add_argument("--out", required=True, metavar="DIR", help="the cohort folder to write (new or empty)")
+    r.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use)"
+    )
+    r.add_argument(
+        "--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference"
+    )
+    r.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the cohort in DIR: keep each trail that is complete, intact and of this pathway; run the rest",
+    )
+    r.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run on a Dask cluster (tcp://host:8786), or 'local' for a local cluster of two worker processes",
+    )
+    add_format(r)
+    r.set_defaults(handler=cmd_cohort_run)
+
+    v = commands.add_parser("verify", help=cmd_cohort_verify.__doc__, description=cmd_cohort_verify.__doc__)
+    v.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    v.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores)")
+    v.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
+    add_format(v)
+    v.set_defaults(handler=cmd_cohort_verify)

@@ -1,0 +1,145 @@
+"""What ``pathway cohort run`` reports: :class:`CohortResult`, written as ``DIR/cohort.json`` (what the cohort is:
+the pathway, the engine, the inputs, the counts, every failure with its diagnostics; identical however the cohort
+was run) and ``DIR/timing.json`` (how this run went: seconds, rate, workers, scheduler, trails run and kept)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pathway.cohort.inputs import Item
+from pathway.definition.model import Pathway
+from pathway.diagnostics import Diagnostic, render_text
+from pathway.diagnostics.codes import Code
+from pathway.diagnostics.escape import escape
+from pathway.errors import ExitCode
+from pathway.version import __version__
+
+COHORT = "cohort.json"
+TIMING = "timing.json"
+FORMAT = "pathway-cohort/1"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A journey that did not run: where it is (file, and line for NDJSON), its id when it could be read, and why."""
+
+    source: str
+    line: int
+    journey: str | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "line": self.line,
+            "journey": self.journey,
+            "diagnostics": [d.model_dump(mode="json") for d in self.diagnostics],
+        }
+
+
+@dataclass(frozen=True)
+class Counts:
+    journeys: int  # read from the inputs
+    trails: int  # run (or kept by --resume): one trail each
+    ok: int  # trails whose run is ok (no engine error, no guard or value error)
+    failed: int  # journeys that did not check (or reused an id): no trail
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "journeys": self.journeys,
+            "trails": self.trails,
+            "ok": self.ok,
+            "not_ok": self.trails - self.ok,
+            "failed": self.failed,
+        }
+
+
+def duplicate(item: Item, first: str) -> Diagnostic:
+    """PW431 at the journey id of a journey whose id an earlier journey of the cohort has."""
+    from pathway.cohort.inputs import locate_id
+
+    line, column = locate_id(item)
+    message = f"journey id used twice in this cohort: first at {first}"
+    hint = "give every journey of a cohort its own id (its trail is trails/<id>.jsonl)"
+    return Diagnostic(code=Code.PW431, message=message, file=item.source, line=line, column=column, hint=hint)
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """A cohort run: what ``cohort.json`` and ``timing.json`` hold. Exit code 1 when a journey failed or a run is
+    not ok (as ``pathway run`` exits 1 for it), else 0."""
+
+    out: str
+    pathway: Pathway
+    sha256: str
+    engine: str
+    inputs: tuple[tuple[str, int], ...]
+    counts: Counts
+    failures: tuple[Failure, ...]
+    ran: int
+    kept: int
+    seconds: float
+    workers: int
+    scheduler: str
+
+    @property
+    def exit_code(self) -> ExitCode:
+        ok = not self.failures and self.counts.ok == self.counts.trails
+        return ExitCode.OK if ok else ExitCode.FINDINGS
+
+    def cohort_json(self) -> dict[str, Any]:
+        p = self.pathway
+        return {
+            "format": FORMAT,
+            "pathway": {"id": p.pathway, "version": p.version, "sha256": self.sha256, "title": p.title},
+            "engine": self.engine,
+            "package": {"pathway": __version__},
+            "inputs": [{"path": path, "journeys": n} for path, n in self.inputs],
+            "counts": self.counts.to_json(),
+            "store": "files",
+            "failures": [f.to_json() for f in self.failures],
+        }
+
+    def timing_json(self) -> dict[str, Any]:
+        rate = self.counts.journeys / self.seconds if self.seconds > 0 else None
+        return {
+            "seconds": round(self.seconds, 3),
+            "journeys_per_second": None if rate is None else round(rate, 1),
+            "workers": self.workers,
+            "scheduler": self.scheduler,
+            "ran": self.ran,
+            "kept": self.kept,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return self.cohort_json() | {"out": self.out, "timing": self.timing_json(), "exit_code": int(self.exit_code)}
+
+    def write(self, folder: Path) -> None:
+        write_json(folder / COHORT, self.cohort_json())
+        write_json(folder / TIMING, self.timing_json())
+
+    def to_text(self) -> str:
+        c, t = self.counts, self.timing_json()
+        shown = [render_text([d for f in self.failures for d in f.diagnostics])] if self.failures else []
+        kept = f", {self.kept} kept from before" if self.kept else ""
+        rate = f", {t['journeys_per_second']:,.0f} journeys/s" if t["journeys_per_second"] else ""
+        line = (
+            f"cohort {self.out}: {c.journeys} journeys, {c.trails} trails ({c.ok} ok, {c.trails - c.ok} not ok{kept}), "
+            f"{c.failed} failed; {self.seconds:.1f} s{rate} on {self.workers} {self.scheduler} worker(s)"
+        )
+        return "\n".join([*shown, escape(line)])
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    """A JSON file written atomically (sorted keys, two-space indent, a final line break)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

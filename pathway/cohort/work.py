@@ -1,0 +1,79 @@
+"""What a worker does with one batch of journeys: check each, run it, write its trail as a pending file.
+
+A worker process (or a Dask worker) gets a :class:`Plan` and a :class:`Batch`, both plain picklable data: the
+pathway travels as its canonical JSON (compiled guards are closures, which do not pickle), and each worker builds
+the analysis and the runner from it once (:func:`_runner` keeps the last ones). The result of a batch is one
+:class:`Outcome` per journey, in the batch's order; the coordinating process decides what becomes of each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pathway.cohort.inputs import Item, check_item
+from pathway.cohort.store import complete, pending_path, write_pending
+from pathway.definition.analysis import Analysis
+from pathway.definition.canonical import sha256_of
+from pathway.definition.loader import analysis_of
+from pathway.definition.model import Pathway
+from pathway.diagnostics import Diagnostic
+from pathway.engine.runner import Runner
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every batch of one cohort run shares."""
+
+    pathway: str  # the definition's canonical JSON
+    sha256: str
+    engine: str
+    out: str  # the cohort folder
+    resume: bool
+
+
+@dataclass(frozen=True)
+class Batch:
+    index: int  # its place in the cohort: batches are numbered in input order
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One journey of a batch: its id once read, its problems, and its trail (pending, or kept by --resume)."""
+
+    item: Item
+    journey: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    pending: str | None = None  # the pending trail file, to be put in place
+    kept: bool = False  # --resume: the trail already there is complete
+
+
+@lru_cache(maxsize=2)
+def _runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Runner]:
+    """The analysis and runner of a pathway given as canonical JSON, built once per worker process."""
+    model = Pathway.model_validate_json(pathway)
+    if sha256_of(model) != sha256:  # the canonical form must read back as the same pathway
+        raise RuntimeError(f"the pathway read back with sha256 {sha256_of(model)}, not {sha256}")
+    analysis = analysis_of(model, "<cohort pathway>")
+    return analysis, Runner(analysis, engine=engine)
+
+
+def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
+    """Check and run every journey of the batch; each trail is written to its own pending file."""
+    analysis, runner = _runner(plan.pathway, plan.sha256, plan.engine)
+    out = Path(plan.out)
+    outcomes = []
+    for n, item in enumerate(batch.items):
+        journey, found = check_item(item, analysis)
+        if journey is None:
+            outcomes.append(Outcome(item, diagnostics=tuple(found)))
+            continue
+        if plan.resume and complete(out, journey.id, plan.sha256):
+            outcomes.append(Outcome(item, journey.id, kept=True))
+            continue
+        pending = pending_path(out, journey.id, batch.index, n)
+        write_pending(pending, runner.run(journey).records)
+        outcomes.append(Outcome(item, journey.id, pending=pending.name))
+    return outcomes
