@@ -57,6 +57,31 @@ def cmd_cohort_verify(args: argparse.Namespace) -> int:
     return emit(args, result, result.to_text)
 
 
+def cmd_cohort_generate(args: argparse.Namespace) -> int:
+    """Write a generated cohort as NDJSON: random valid journeys drawn from a pathway's fact dictionary (the same
+    seed always gives the same file); for trying cohorts out and for benchmarks, not clinical stories."""
+    from pathway.cli.output import print_json, wants_json
+    from pathway.cohort.generate import write_ndjson
+    from pathway.diagnostics.escape import escape
+
+    count = write_ndjson(args.out, load_analysis(resolve(args.pathway)), args.count, args.events, args.seed)
+    if wants_json(args):
+        print_json({"out": args.out, "journeys": count, "events": args.events, "seed": args.seed, "exit_code": 0})
+    else:
+        print(escape(f"wrote {args.out}: {count} journeys of {args.events} events (seed {args.seed})"))
+    return 0
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
 def add_cohort_commands(sub: Any) -> None:
     p = sub.add_parser("cohort", help="run and verify cohorts of journeys", description="Work with cohorts.")
     commands = p.add_subparsers(dest="cohort_command", metavar="COMMAND", required=True)
@@ -65,12 +90,8 @@ def add_cohort_commands(sub: Any) -> None:
     r.add_argument("inputs", nargs="+", metavar="INPUT", help="a folder of journey files, or an NDJSON file")
     r.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway every journey runs through")
     r.add_argument("--out", required=True, metavar="DIR", help="the cohort folder to write (new or empty)")
-    r.add_argument(
-        "--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use)"
-    )
-    r.add_argument(
-        "--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference"
-    )
+    r.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use)")
+    r.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
     r.add_argument(
         "--resume",
         action="store_true",
@@ -90,3 +111,12 @@ def add_cohort_commands(sub: Any) -> None:
     v.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
     add_format(v)
     v.set_defaults(handler=cmd_cohort_verify)
+
+    g = commands.add_parser("generate", help=cmd_cohort_generate.__doc__, description=cmd_cohort_generate.__doc__)
+    g.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway whose facts the journeys give")
+    g.add_argument("--count", type=_count, required=True, metavar="N", help="how many journeys")
+    g.add_argument("--events", type=_count, default=20, metavar="N", help="events per journey (default: 20)")
+    g.add_argument("--seed", type=int, default=2026, metavar="S", help="the random seed (default: 2026)")
+    g.add_argument("--out", required=True, metavar="FILE.ndjson", help="the NDJSON file to write (atomically)")
+    add_format(g)
+    g.set_defaults(handler=cmd_cohort_generate)

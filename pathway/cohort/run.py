@@ -12,14 +12,12 @@ An interrupted run leaves complete trails only: pending trails and temporary tab
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
-from itertools import islice
 from pathlib import Path
-from typing import TypeVar
 
 from pathway.cohort.inputs import Item, count_inputs, read_inputs
-from pathway.cohort.parallel import ordered
+from pathway.cohort.parallel import batched, ordered
 from pathway.cohort.progress import Progress
 from pathway.cohort.report import CohortResult, Counts, Failure, duplicate
 from pathway.cohort.store import clear_pending, commit, discard, trails_dir
@@ -34,13 +32,6 @@ from pathway.source.files import display_path
 BATCH = 200
 """Journeys per batch sent to a worker: large enough that shipping a batch costs little against running it, small
 enough to keep every worker busy until the end. Fixed, so that nothing written depends on ``--jobs``."""
-T = TypeVar("T")
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
-    iterator = iter(items)
-    while chunk := tuple(islice(iterator, size)):
-        yield chunk
 
 
 class _Collector:

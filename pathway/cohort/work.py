@@ -2,7 +2,7 @@
 
 A worker process (or a Dask worker) gets a :class:`Plan` and a :class:`Batch`, both plain picklable data: the
 pathway travels as its canonical JSON (compiled guards are closures, which do not pickle), and each worker builds
-the analysis and the runner from it once (:func:`_runner` keeps the last ones). The result of a batch is one
+the analysis and the runner from it once (:func:`pathway_runner` keeps the last ones). The result of a batch is one
 :class:`Outcome` per journey, in the batch's order; the coordinating process decides what becomes of each.
 """
 
@@ -51,7 +51,7 @@ class Outcome:
 
 
 @lru_cache(maxsize=2)
-def _runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Runner]:
+def pathway_runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Runner]:
     """The analysis and runner of a pathway given as canonical JSON, built once per worker process."""
     model = Pathway.model_validate_json(pathway)
     if sha256_of(model) != sha256:  # the canonical form must read back as the same pathway
@@ -62,7 +62,7 @@ def _runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Runner]:
 
 def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
     """Check and run every journey of the batch; each trail is written to its own pending file."""
-    analysis, runner = _runner(plan.pathway, plan.sha256, plan.engine)
+    analysis, runner = pathway_runner(plan.pathway, plan.sha256, plan.engine)
     out = Path(plan.out)
     outcomes = []
     for n, item in enumerate(batch.items):

@@ -1,0 +1,138 @@
+"""``pathway cohort verify``: a cohort folder checked against itself, trail by trail, in parallel.
+
+The journeys ``journeys.parquet`` lists (with the sha256 of each trail's bytes) are compared with the trails in the
+folder: a listed trail that is absent is ``missing``, a trail that is not listed is ``extra``. Every listed trail
+present is replayed (:func:`pathway.audit.replay.replay`: its chain, then its inputs re-run against the pathway the
+cohort ran): ``tampered`` (where the chain breaks), ``diverged`` (the first record that differs), ``invalid``, or
+``replaced`` (it reproduces, but it is not the file the cohort wrote: its sha256 differs from the table's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pathway.audit.replay import find_by_sha, replay
+from pathway.cohort.parallel import batched, ordered
+from pathway.cohort.report import COHORT, read_json
+from pathway.cohort.store import listed_trails, trail_path
+from pathway.cohort.tables import CHUNK, JOURNEYS, arrow
+from pathway.cohort.work import pathway_runner
+from pathway.definition.analysis import Analysis
+from pathway.definition.canonical import canonical_json, sha256_of
+from pathway.diagnostics.escape import escape
+from pathway.engine.runner import as_analysis
+from pathway.errors import ExitCode, UsageError
+from pathway.source.files import display_path
+
+Problem = Literal["missing", "extra", "tampered", "diverged", "invalid", "replaced"]
+
+
+@dataclass(frozen=True)
+class TrailProblem:
+    """One trail that does not verify, and the first difference found."""
+
+    journey: str
+    problem: Problem
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"journey": self.journey, "problem": self.problem, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CohortVerification:
+    """What verify found: how many trails were replayed, and each problem, by journey id."""
+
+    out: str
+    listed: int
+    replayed: int
+    problems: tuple[TrailProblem, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FINDINGS if self.problems else ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out": self.out,
+            "listed": self.listed,
+            "replayed": self.replayed,
+            "ok": not self.problems,
+            "problems": [p.to_json() for p in self.problems],
+            "exit_code": int(self.exit_code),
+        }
+
+    def to_text(self) -> str:
+        lines = [escape(f"{p.journey}: {p.problem}: {p.message}") for p in self.problems]
+        verdict = f"{len(self.problems)} problem(s)" if self.problems else "every trail reproduced"
+        lines.append(escape(f"cohort {self.out}: {self.listed} trails listed, {self.replayed} replayed: {verdict}"))
+        return "\n".join(lines)
+
+
+def _listed(folder: Path) -> dict[str, str]:
+    """journey id -> sha256 of its trail, from journeys.parquet."""
+    pa = arrow()
+    path = folder / JOURNEYS
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)} is missing: the cohort's tables list its trails", parameter="dir")
+    table = pa.parquet.read_table(path, columns=["journey", "trail_sha256"])
+    return dict(zip(table.column("journey").to_pylist(), table.column("trail_sha256").to_pylist(), strict=True))
+
+
+def _pathway(folder: Path, given: Analysis | str | Path | None) -> Analysis:
+    path = folder / COHORT
+    if not path.is_file():
+        raise UsageError(f"{display_path(folder)} is not a cohort folder: it has no {COHORT}", parameter="dir")
+    pinned = read_json(path)["pathway"]
+    analysis = as_analysis(given) if given is not None else find_by_sha(pinned["sha256"])
+    if analysis is None:
+        raise UsageError(
+            f"pathway {pinned['id']} {pinned['version']} (sha256 {pinned['sha256'][:12]}) is not available: pass it "
+            "with --pathway"
+        )
+    return analysis
+
+
+def verify_chunk(out: str, pathway: str, sha: str, chunk: Sequence[tuple[str, str]]) -> list[TrailProblem]:
+    """Replay each trail of the chunk (journey, expected sha256 of its bytes); the problems found."""
+    analysis, _ = pathway_runner(pathway, sha, "reference")
+    problems = []
+    for journey, expected in chunk:
+        path = trail_path(Path(out), journey)
+        result = replay(path, analysis)
+        if result.status != "reproduced":
+            kind: Problem = result.status if result.status in ("tampered", "diverged") else "invalid"
+            problems.append(TrailProblem(journey, kind, result.message.removeprefix(f"{result.status}: ")))
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            message = "it reproduces, but it is not the trail the cohort wrote (its sha256 differs from the table's)"
+            problems.append(TrailProblem(journey, "replaced", message))
+    return problems
+
+
+def verify_cohort(
+    out: str | Path, executor: Executor, *, workers: int = 1, pathway: Analysis | str | Path | None = None
+) -> CohortVerification:
+    """Verify a cohort folder (see the module's description). Raises UsageError for a folder that is not a
+    cohort's, or whose pathway is not available."""
+    folder = Path(out)
+    analysis = _pathway(folder, pathway)
+    listed = _listed(folder)
+    present = set(listed_trails(folder))
+    problems = [TrailProblem(j, "missing", "listed in journeys.parquet, but its trail is absent") for j in listed]
+    problems = [p for p in problems if p.journey not in present]
+    problems += [
+        TrailProblem(j, "extra", "a trail the cohort does not list in journeys.parquet")
+        for j in sorted(present - set(listed))
+    ]
+    check = sorted((j, sha) for j, sha in listed.items() if j in present)
+    text, sha = canonical_json(analysis.pathway), sha256_of(analysis.pathway)
+    tasks = ((str(folder), text, sha, chunk) for chunk in batched(check, CHUNK))
+    for found in ordered(executor, verify_chunk, tasks, max(2, 2 * workers)):
+        problems += found
+    problems.sort(key=lambda p: (p.journey, p.problem))
+    return CohortVerification(display_path(folder), len(listed), len(check), tuple(problems))
