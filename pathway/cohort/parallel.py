@@ -69,6 +69,14 @@ def processes(jobs: int) -> Iterator[Executor]:
     pool.shutdown(wait=True)
 
 
+def stop(executor: Executor) -> None:
+    """Cancel what has not started and wait for what has (a Dask executor cancels nothing: it waits)."""
+    try:
+        executor.shutdown(wait=True, cancel_futures=True)
+    except TypeError:
+        executor.shutdown(wait=True)
+
+
 def ordered(executor: Executor, fn: Callable[..., R], args: Iterable[tuple[Any, ...]], window: int) -> Iterator[R]:
     """``fn(*a)`` for each ``a`` of ``args``, run on the executor with at most ``window`` calls in flight, yielded in
     the order of ``args``."""

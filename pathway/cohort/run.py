@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, count_inputs, read_inputs
-from pathway.cohort.parallel import batched, ordered
+from pathway.cohort.parallel import batched, ordered, stop
 from pathway.cohort.progress import Progress
 from pathway.cohort.report import CohortResult, Counts, Failure, duplicate
 from pathway.cohort.store import clear_pending, commit, discard, trails_dir
@@ -122,7 +122,8 @@ def run_cohort(
                     collector.take(outcome)
                 progress.advance(len(outcomes))
         ok = build_tables(executor, folder, collector.entries(), window)
-    except BaseException:
+    except BaseException:  # Ctrl-C above all: stop the workers first, then remove what they left
+        stop(executor)
         clear_pending(folder)
         raise
     seconds = time.monotonic() - started

@@ -1,0 +1,259 @@
+"""pathway cohort run | verify | generate, in one process (--jobs 1): inputs, failures located, trails identical to
+single runs, resume, verify. The tests that start worker processes or a Dask cluster are in test_cohort_slow.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pathway.cli.main import main
+from pathway.cohort.generate import journeys
+from pathway.definition.loader import load_analysis
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "definitions" / "example" / "pathway.yaml"
+RUN = ["cohort", "run", "--pathway", "example", "--engine", "reference", "--jobs", "1"]
+
+
+def generated(count: int, seed: int = 5, events: int = 6) -> list[dict[str, object]]:
+    return list(journeys(load_analysis(EXAMPLE), count, events, seed))
+
+
+def write_ndjson(path: Path, rows: list[str]) -> Path:
+    path.write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def files_of(folder: Path, skip: frozenset[str] = frozenset({"timing.json"})) -> dict[str, bytes]:
+    """Every file under the folder by relative path, with its bytes (timing.json left out: it is the run's)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
+
+
+@pytest.fixture
+def ndjson(tmp_path: Path) -> Path:
+    """Twelve journeys, the seventh with a grade out of range (line 7) and the ninth not JSON (line 9)."""
+    rows = [json.dumps(j) for j in generated(12)]
+    bad = generated(12)[6]
+    bad["events"][2]["facts"] = {"sensory_grade": 7}  # type: ignore[index]
+    rows[6] = json.dumps(bad)
+    rows[8] = '{"journey": "broken",'
+    return write_ndjson(tmp_path / "cohort.ndjson", rows)
+
+
+def test_a_bad_journey_in_the_middle_of_an_ndjson_file_is_located_and_the_rest_runs(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main([*RUN, str(ndjson), "--out", str(out)]) == 1
+    text = capsys.readouterr().out
+    lines = ndjson.read_text().splitlines()
+    column = lines[6].index('"sensory_grade": 7') + len('"sensory_grade": ') + 1
+    assert f"{ndjson}:7:{column}: PW303 fact 'sensory_grade' is 7, outside its range: 0 to 4" in text
+    assert f"{ndjson}:9:1: PW430 line 9 is not valid JSON: Expecting property name enclosed in double quotes" in text
+    assert "12 journeys, 10 trails (10 ok" in text
+    cohort = json.loads((out / "cohort.json").read_text())
+    assert cohort["counts"] == {"journeys": 12, "trails": 10, "ok": 10, "not_ok": 0, "failed": 2}
+    assert [(f["line"], [d["code"] for d in f["diagnostics"]]) for f in cohort["failures"]] == [
+        (7, ["PW303"]),
+        (9, ["PW430"]),
+    ]
+    assert cohort["inputs"] == [{"path": str(ndjson), "journeys": 12}]
+    trails = sorted(p.name for p in (out / "trails").iterdir())
+    assert trails == [f"example-{n:04d}.jsonl" for n in range(12) if n not in (6, 8)]
+
+
+def test_a_bad_journey_file_in_a_folder_is_located_and_the_rest_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    for n, journey in enumerate(generated(5)):
+        (folder / f"j{n}.yaml").write_text(yaml.safe_dump(journey, sort_keys=False), encoding="utf-8")
+    (folder / "j2.yaml").write_text("journey: bad\nevents:\n  - at: 2025-01-01\n    facts: {sensory_grad: 1}\n")
+    (folder / "notes.txt").write_text("not a journey")
+    out = tmp_path / "out"
+    assert main([*RUN, str(folder), "--out", str(out), "--format", "json"]) == 1
+    failures = json.loads(capsys.readouterr().out)["failures"]
+    assert failures == [
+        {
+            "source": str(folder / "j2.yaml"),
+            "line": 1,
+            "journey": None,
+            "diagnostics": [
+                {
+                    "code": "PW301",
+                    "severity": "error",
+                    "message": "unknown fact 'sensory_grad'",
+                    "file": str(folder / "j2.yaml"),
+                    "line": 4,
+                    "column": 13,
+                    "end_column": 25,
+                    "hint": failures[0]["diagnostics"][0]["hint"],
+                }
+            ],
+        }
+    ]
+    assert "did you mean 'sensory_grade'?" in failures[0]["diagnostics"][0]["hint"]
+    assert len(list((out / "trails").iterdir())) == 4
+
+
+def test_a_journey_id_used_twice_is_an_error_at_the_second(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [json.dumps(j) for j in generated(3)]
+    source = write_ndjson(tmp_path / "twice.ndjson", [*rows, rows[0]])
+    out = tmp_path / "out"
+    assert main([*RUN, str(source), "--out", str(out)]) == 1
+    expected = f"{source}:4:13: PW431 journey id used twice in this cohort: first at {source}:1"
+    assert expected in capsys.readouterr().out
+    assert (out / "trails" / "example-0000.jsonl").read_bytes() == _single_run(tmp_path, generated(3)[0])
+
+
+def _single_run(tmp_path: Path, journey: dict[str, object]) -> bytes:
+    """The trail ``pathway run JOURNEY --trail`` writes for this journey (as a YAML file)."""
+    file = tmp_path / f"single-{journey['journey']}.yaml"
+    file.write_text(yaml.safe_dump(journey, sort_keys=False), encoding="utf-8")
+    trail = tmp_path / f"single-{journey['journey']}.jsonl"
+    assert main(["run", str(file), "--pathway", "example", "--trail", str(trail), "--format", "json"]) in (0, 1)
+    return trail.read_bytes()
+
+
+def test_every_trail_is_byte_identical_to_a_single_run(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main([*RUN, str(ndjson), "--out", str(out)])
+    for journey in generated(12)[:6]:
+        assert (out / "trails" / f"{journey['journey']}.jsonl").read_bytes() == _single_run(tmp_path, journey)
+
+
+def test_the_tables_hold_a_row_per_journey_and_per_record(ndjson: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    main([*RUN, str(ndjson), "--out", str(out)])
+    journeys_table = pq.read_table(out / "journeys.parquet").to_pylist()
+    assert [r["journey"] for r in journeys_table] == sorted(r["journey"] for r in journeys_table)
+    first = journeys_table[0]
+    trail = (out / "trails" / f"{first['journey']}.jsonl").read_text().splitlines()
+    summary = json.loads(trail[-1])
+    assert first["states"] == summary["states"]
+    assert first["final_hash"] == summary["hash"]
+    assert (first["source"], first["line"], first["records"]) == (str(ndjson), 1, len(trail))
+    records = [r for r in pq.read_table(out / "records.parquet").to_pylist() if r["journey"] == first["journey"]]
+    assert [r["record"] for r in records] == trail
+    row = next(r for r in records if r["kind"] == "transition")
+    record = json.loads(row["record"])
+    assert (row["transition"], row["source"], row["target"]) == (record["id"], record["source"], record["target"])
+    assert row["at"].isoformat().startswith(record["at"])
+
+
+def test_resume_after_an_interruption_gives_the_same_folder(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    main([*RUN, str(ndjson), "--out", str(whole)])
+    main([*RUN, str(ndjson), "--out", str(resumed)])
+    trails = resumed / "trails"
+    (trails / "example-0001.jsonl").unlink()  # never written
+    truncated = trails / "example-0002.jsonl"
+    truncated.write_bytes(b"".join(truncated.read_bytes().splitlines(keepends=True)[:4]))  # cut short
+    (trails / ".example-0003.7-1.pending").write_text("left by a killed worker")
+    for name in ("journeys.parquet", "records.parquet", "cohort.json"):
+        (resumed / name).unlink()
+    capsys.readouterr()
+    assert main([*RUN, str(ndjson), "--out", str(resumed), "--resume"]) == 1
+    assert "8 kept from before" in capsys.readouterr().out
+    assert files_of(resumed) == files_of(whole)
+    timing = json.loads((resumed / "timing.json").read_text())
+    assert (timing["ran"], timing["kept"]) == (2, 8)
+
+
+def test_a_used_folder_is_refused_without_resume(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "something").write_text("")
+    assert main([*RUN, str(ndjson), "--out", str(out)]) == 2
+    assert "--out: " in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["something"]
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("missing.ndjson", "no such folder or NDJSON file"),
+        ("README.md", "an input file must be NDJSON"),
+    ],
+)
+def test_inputs_that_are_not_cohorts_are_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argument: str, message: str
+) -> None:
+    out = tmp_path / "out"
+    assert main([*RUN, argument, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_compiled_engine_is_refused_while_it_is_not_available(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["cohort", "run", str(ndjson), "--pathway", "example", "--jobs", "1", "--out", str(out)])
+    assert (code, capsys.readouterr().err.strip()) == (2, "pathway: --engine: the compiled engine is not available yet")
+
+
+def test_verify_reports_a_tampered_a_deleted_and_an_extra_trail(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main([*RUN, str(ndjson), "--out", str(out)])
+    capsys.readouterr()
+    assert main(["cohort", "verify", str(out), "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.endswith("10 trails listed, 10 replayed: every trail reproduced\n")
+    trails = out / "trails"
+    (trails / "example-0004.jsonl").unlink()
+    tampered = trails / "example-0005.jsonl"
+    lines = tampered.read_text().splitlines(keepends=True)
+    lines[3] = lines[3].replace('"at":"', '"at":"1', 1)
+    tampered.write_text("".join(lines))
+    (trails / "stray.jsonl").write_bytes((trails / "example-0000.jsonl").read_bytes())
+    assert main(["cohort", "verify", str(out), "--jobs", "1"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "example-0004: missing: listed in journeys.parquet, but its trail is absent",
+        "example-0005: tampered: record 3 (line 4): its content does not match its hash",
+        "stray: extra: a trail the cohort does not list in journeys.parquet",
+        f"cohort {out}: 10 trails listed, 9 replayed: 3 problem(s)",
+    ]
+
+
+def test_verify_finds_a_trail_replaced_by_another_that_reproduces(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main([*RUN, str(ndjson), "--out", str(out)])
+    first = generated(1)[0]
+    shorter = {**first, "events": first["events"][:2]}  # type: ignore[index]
+    (out / "trails" / "example-0000.jsonl").write_bytes(_single_run(tmp_path, shorter))
+    capsys.readouterr()
+    assert main(["cohort", "verify", str(out), "--jobs", "1", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(p["journey"], p["problem"]) for p in problems] == [("example-0000", "replaced")]
+
+
+def test_generate_writes_the_same_cohort_for_the_same_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = tmp_path / "a.ndjson", tmp_path / "b.ndjson"
+    for path in (a, b):
+        assert (
+            main(["cohort", "generate", "--pathway", "example", "--count", "4", "--seed", "9", "--out", str(path)]) == 0
+        )
+    assert a.read_bytes() == b.read_bytes()
+    assert [json.loads(line)["journey"] for line in a.read_text().splitlines()] == [
+        f"example-{n:04d}" for n in range(4)
+    ]
