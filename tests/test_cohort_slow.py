@@ -67,7 +67,8 @@ def test_an_interrupted_run_leaves_complete_trails_only_and_resumes(
     _, err = process.communicate(timeout=120)
     assert (process.returncode, err) == (130, b"")
     left = sorted(p.name for p in out.rglob("*") if p.is_file())
-    assert left and all(name.endswith(".jsonl") and not name.startswith(".") for name in left)
+    assert left
+    assert all(name.endswith(".jsonl") and not name.startswith(".") for name in left)
     for trail in trails.iterdir():  # every trail present is whole
         assert trail.read_bytes() == (one_process / "trails" / trail.name).read_bytes()
     assert main([*RUN, str(cohort), "--out", str(out), "--resume"]) in (0, 1)
