@@ -26,6 +26,7 @@ LAYERS = (
     "trail",
     "engine",
     "audit",
+    "cohort",
     "scenarios",
     "linter",
     "render",

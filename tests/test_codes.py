@@ -26,6 +26,8 @@ GENERATED = {
     "PW413": "tests/test_time.py::test_too_many_wake_ups_stop_the_run_with_an_error",
     "PW420": "tests/test_manifest.py::test_a_file_that_is_not_a_manifest_is_a_located_error",
     "PW421": "tests/test_signing.py::test_key_files_of_the_wrong_kind_are_located_errors",
+    "PW430": "tests/test_cohort.py::test_a_bad_journey_in_the_middle_of_an_ndjson_file_is_located_and_the_rest_runs",
+    "PW431": "tests/test_cohort.py::test_a_journey_id_used_twice_is_an_error_at_the_second",
 }
 
 
