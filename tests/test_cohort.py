@@ -257,3 +257,53 @@ def test_generate_writes_the_same_cohort_for_the_same_seed(tmp_path: Path, capsy
     assert [json.loads(line)["journey"] for line in a.read_text().splitlines()] == [
         f"example-{n:04d}" for n in range(4)
     ]
+
+
+def test_the_shard_store_holds_the_same_trails_and_tables(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files, shards = tmp_path / "files", tmp_path / "shards"
+    main([*RUN, str(ndjson), "--out", str(files)])
+    main([*RUN, str(ndjson), "--out", str(shards), "--store", "shards"])
+    assert sorted(p.name for p in (shards / "trails").iterdir()) == ["index.parquet", "shard-00000.jsonl"]
+    for name in ("journeys.parquet", "records.parquet"):
+        assert (shards / name).read_bytes() == (files / name).read_bytes()
+    one = files / "trails" / "example-0003.jsonl"
+    shard = (shards / "trails" / "shard-00000.jsonl").read_bytes()
+    assert shard == b"".join(
+        (files / "trails" / f"example-{n:04d}.jsonl").read_bytes() for n in range(12) if n not in (6, 8)
+    )
+    target = tmp_path / "extracted.jsonl"
+    assert main(["cohort", "extract", str(shards), "example-0003", "--out", str(target)]) == 0
+    assert target.read_bytes() == one.read_bytes()
+    assert main(["cohort", "extract", str(shards), "example-0006", "--out", str(target)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"pathway: JOURNEY: the cohort in {shards} has no trail of journey 'example-0006'"
+    )
+
+
+def test_verify_and_resume_work_on_the_shard_store(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole, out = tmp_path / "whole", tmp_path / "out"
+    for folder in (whole, out):
+        main([*RUN, str(ndjson), "--out", str(folder), "--store", "shards"])
+    shard = out / "trails" / "shard-00000.jsonl"
+    data = shard.read_bytes()
+    second = data.index(b'{"engine"', 1)  # the second trail's header
+    at = data.index(b'"kind":"input"', second)
+    shard.write_bytes(data[:at] + b'"kind":"inputs"' + data[at + len(b'"kind":"input"') :])
+    capsys.readouterr()
+    assert main(["cohort", "verify", str(out), "--jobs", "1"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "example-0001: tampered: record 1 (line 2): its content does not match its hash"
+    )
+    shard.unlink()
+    assert main(["cohort", "verify", str(out), "--jobs", "1", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert {p["problem"] for p in problems} == {"missing"}
+    assert len(problems) == 10
+    assert main([*RUN, str(ndjson), "--out", str(out), "--store", "shards", "--resume"]) == 1
+    assert files_of(out) == files_of(whole)
+    assert main([*RUN, str(ndjson), "--out", str(out), "--resume"]) == 2
+    assert "--store: the cohort in" in capsys.readouterr().err

@@ -42,6 +42,7 @@ def cmd_cohort_run(args: argparse.Namespace) -> int:
             engine=args.engine,
             resume=args.resume,
             scheduler=scheduler,
+            store=args.store,
         )
     return emit(args, result, result.to_text)
 
@@ -82,6 +83,15 @@ def _count(text: str) -> int:
     return value
 
 
+def cmd_cohort_extract(args: argparse.Namespace) -> int:
+    """Write one journey's trail from a cohort folder (either store) as its own file, byte-identical to what
+    'pathway run --trail' writes."""
+    from pathway.cohort.extract import extract
+
+    result = extract(args.dir, args.journey, args.out)
+    return emit(args, result, result.to_text)
+
+
 def add_cohort_commands(sub: Any) -> None:
     p = sub.add_parser("cohort", help="run and verify cohorts of journeys", description="Work with cohorts.")
     commands = p.add_subparsers(dest="cohort_command", metavar="COMMAND", required=True)
@@ -102,6 +112,13 @@ def add_cohort_commands(sub: Any) -> None:
         metavar="SCHEDULER",
         help="run on a Dask cluster (tcp://host:8786), or 'local' for a local cluster of two worker processes",
     )
+    r.add_argument(
+        "--store",
+        choices=("files", "shards"),
+        default="files",
+        help="files: trails/<journey>.jsonl each; shards: trails/shard-NNNNN.jsonl of a batch each, with "
+        "trails/index.parquet (for large cohorts) (default: files)",
+    )
     add_format(r)
     r.set_defaults(handler=cmd_cohort_run)
 
@@ -111,6 +128,13 @@ def add_cohort_commands(sub: Any) -> None:
     v.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
     add_format(v)
     v.set_defaults(handler=cmd_cohort_verify)
+
+    x = commands.add_parser("extract", help=cmd_cohort_extract.__doc__, description=cmd_cohort_extract.__doc__)
+    x.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    x.add_argument("journey", metavar="JOURNEY", help="the journey id")
+    x.add_argument("--out", required=True, metavar="FILE", help="where to write the trail (atomically)")
+    add_format(x)
+    x.set_defaults(handler=cmd_cohort_extract)
 
     g = commands.add_parser("generate", help=cmd_cohort_generate.__doc__, description=cmd_cohort_generate.__doc__)
     g.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway whose facts the journeys give")

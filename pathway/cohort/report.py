@@ -77,6 +77,7 @@ class CohortResult:
     pathway: Pathway
     sha256: str
     engine: str
+    store: str
     inputs: tuple[tuple[str, int], ...]
     counts: Counts
     failures: tuple[Failure, ...]
@@ -100,7 +101,7 @@ class CohortResult:
             "package": {"pathway": __version__},
             "inputs": [{"path": path, "journeys": n} for path, n in self.inputs],
             "counts": self.counts.to_json(),
-            "store": "files",
+            "store": self.store,
             "failures": [f.to_json() for f in self.failures],
         }
 

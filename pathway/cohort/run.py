@@ -19,9 +19,20 @@ from pathlib import Path
 from pathway.cohort.inputs import Item, count_inputs, read_inputs
 from pathway.cohort.parallel import batched, ordered, stop
 from pathway.cohort.progress import Progress
-from pathway.cohort.report import CohortResult, Counts, Failure, duplicate
-from pathway.cohort.store import clear_pending, commit, discard, trails_dir
-from pathway.cohort.tables import CHUNK, JOURNEYS, RECORDS, TableWriter, arrow, chunk_tables, schemas
+from pathway.cohort.report import COHORT, CohortResult, Counts, Failure, duplicate, read_json
+from pathway.cohort.store import INDEX, STORES, clear_pending, commit, discard, shard_name, trails_dir, write_atomic
+from pathway.cohort.tables import (
+    CHUNK,
+    JOURNEYS,
+    RECORDS,
+    Entry,
+    TableWriter,
+    arrow,
+    chunk_tables,
+    index_rows,
+    index_schema,
+    schemas,
+)
 from pathway.cohort.work import Batch, Outcome, Plan, run_batch
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import canonical_json, sha256_of
@@ -35,19 +46,30 @@ enough to keep every worker busy until the end. Fixed, so that nothing written d
 
 
 class _Collector:
-    """What the coordinating process keeps of the outcomes: every journey id with where it came from (for the
-    tables and for PW431), the failures in input order, and how many journeys each input held."""
+    """What the coordinating process keeps of the outcomes: every journey id with where it came from and where its
+    trail is (for the tables and for PW431), the failures in input order, and how many journeys each input held."""
 
-    def __init__(self, out: Path, inputs: int) -> None:
-        self.out = out
-        self.seen: dict[str, tuple[int, int]] = {}  # id -> (source index, line): small per journey
+    def __init__(self, out: Path, inputs: int, store: str) -> None:
+        self.out, self.store = out, store
+        self.seen: dict[str, tuple[int, int, int, int, int]] = {}  # id -> (source, line, shard, offset, length)
         self.names: list[str] = []
         self.index: dict[str, int] = {}
         self.failures: list[Failure] = []
         self.per_input = [0] * inputs
-        self.ran = self.kept = self.runs_not_ok = 0
+        self.ran = self.kept = 0
 
-    def take(self, outcome: Outcome) -> None:
+    def take(self, batch: int, outcomes: list[Outcome]) -> None:
+        shard = bytearray()
+        for outcome in outcomes:
+            self._take(batch, outcome, shard)
+        if self.store == "shards":
+            path = trails_dir(self.out) / shard_name(batch)
+            if shard:
+                write_atomic(path, bytes(shard))
+            else:
+                discard(path)
+
+    def _take(self, batch: int, outcome: Outcome, shard: bytearray) -> None:
         item = outcome.item
         if item.source not in self.index:
             self.index[item.source] = len(self.names)
@@ -57,25 +79,33 @@ class _Collector:
         if outcome.journey is None:
             self.failures.append(Failure(item.source, item.line, None, outcome.diagnostics))
         elif outcome.journey in self.seen:
-            source, line = self.seen[outcome.journey]
+            source, line = self.seen[outcome.journey][:2]
             first = self.names[source] + (f":{line}" if item.text is not None else "")
             self.failures.append(Failure(item.source, item.line, outcome.journey, (duplicate(item, first),)))
             if pending is not None:
                 discard(pending)
         else:
-            self.seen[outcome.journey] = (self.index[item.source], item.line)
+            trail = outcome.trail or b""
+            self.seen[outcome.journey] = (self.index[item.source], item.line, batch, len(shard), len(trail))
+            shard += trail
             if pending is not None:
                 commit(pending, outcome.journey, self.out)
-            self.ran += pending is not None
-            self.kept += pending is None
+            self.kept += outcome.kept
+            self.ran += not outcome.kept
 
-    def entries(self) -> list[tuple[str, str, int]]:
-        return [(j, self.names[s], line) for j, (s, line) in sorted(self.seen.items())]
+    def entries(self) -> list[Entry]:
+        shards = self.store == "shards"
+        return [
+            (j, self.names[s], line, shard_name(b) if shards else None, offset, length)
+            for j, (s, line, b, offset, length) in sorted(self.seen.items())
+        ]
 
 
-def prepare(out: Path, resume: bool) -> None:
-    """The output folder: new or empty; with ``resume``, the folder of the cohort to continue (leftovers of an
-    interrupted run removed)."""
+def prepare(out: Path, resume: bool, store: str) -> None:
+    """The output folder: new or empty; with ``resume``, the folder of the cohort to continue, in the same store
+    (leftovers of an interrupted run removed)."""
+    if store not in STORES:
+        raise UsageError(f"expected one of {', '.join(STORES)}, got {store!r}", parameter="store")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{display_path(out)} is not a folder", parameter="out")
     if out.is_dir() and any(out.iterdir()) and not resume:
@@ -83,6 +113,11 @@ def prepare(out: Path, resume: bool) -> None:
             f"{display_path(out)} is not empty: pass --resume to continue the cohort there, or choose another folder",
             parameter="out",
         )
+    before = out / COHORT
+    if resume and before.is_file():
+        stored = read_json(before).get("store")
+        if stored != store:
+            raise UsageError(f"the cohort in {display_path(out)} keeps its trails as {stored}", parameter="store")
     trails_dir(out).mkdir(parents=True, exist_ok=True)
     clear_pending(out)
 
@@ -97,48 +132,47 @@ def run_cohort(
     engine: str = "reference",
     resume: bool = False,
     scheduler: str = "processes",
+    store: str = "files",
 ) -> CohortResult:
-    """Run the cohort on ``executor`` (``workers`` of them: two batches in flight per worker) and write its folder.
-    Raises UsageError for inputs that are not folders or NDJSON files and for a folder that is not empty (without
-    ``resume``), before running anything."""
+    """Run the cohort on ``executor`` (``workers`` of them: two batches in flight per worker) and write its folder,
+    trails in ``store`` (``files`` or ``shards``). Raises UsageError for inputs that are not folders or NDJSON files,
+    for a folder that is not empty (without ``resume``) and for an engine that is not available, before running
+    anything."""
     arrow()  # pyarrow is needed for the tables: say so before running anything
     _check_engine(analysis, engine)
     started = time.monotonic()
     folder = Path(out)
-    items = read_inputs(inputs)  # checks the inputs before the folder is touched
-    first = next(items, None)
-    prepare(folder, resume)
-    pathway = analysis.pathway
-    sha = sha256_of(pathway)
-    plan = Plan(canonical_json(pathway), sha, engine, str(folder), resume)
-    collector = _Collector(folder, len(inputs))
+    items = read_inputs(inputs)
+    first = next(items, None)  # the inputs are checked before the folder is touched
+    prepare(folder, resume, store)
+    sha = sha256_of(analysis.pathway)
+    plan = Plan(canonical_json(analysis.pathway), sha, engine, str(folder), resume, store)
+    collector = _Collector(folder, len(inputs), store)
     window = max(2, 2 * workers)
-    stream = items if first is None else _chain(first, items)
     try:
         with Progress(lambda: count_inputs(inputs), "journeys") as progress:
+            stream = items if first is None else _chain(first, items)
             batches = ((plan, Batch(n, chunk)) for n, chunk in enumerate(batched(stream, BATCH)))
-            for outcomes in ordered(executor, run_batch, batches, window):
-                for outcome in outcomes:
-                    collector.take(outcome)
+            for n, outcomes in enumerate(ordered(executor, run_batch, batches, window)):
+                collector.take(n, outcomes)
                 progress.advance(len(outcomes))
         ok = build_tables(executor, folder, collector.entries(), window)
     except BaseException:  # Ctrl-C above all: stop the workers first, then remove what they left
         stop(executor)
         clear_pending(folder)
         raise
-    seconds = time.monotonic() - started
-    counts = Counts(sum(collector.per_input), len(collector.seen), ok, len(collector.failures))
     result = CohortResult(
         out=display_path(folder),
-        pathway=pathway,
+        pathway=analysis.pathway,
         sha256=sha,
         engine=engine,
+        store=store,
         inputs=tuple((display_path(Path(i)), n) for i, n in zip(inputs, collector.per_input, strict=True)),
-        counts=counts,
+        counts=Counts(sum(collector.per_input), len(collector.seen), ok, len(collector.failures)),
         failures=tuple(collector.failures),
         ran=collector.ran,
         kept=collector.kept,
-        seconds=seconds,
+        seconds=time.monotonic() - started,
         workers=workers,
         scheduler=scheduler,
     )
@@ -158,22 +192,27 @@ def _chain(first: Item, rest: Iterator[Item]) -> Iterator[Item]:
     yield from rest
 
 
-def build_tables(executor: Executor, out: Path, entries: list[tuple[str, str, int]], window: int) -> int:
-    """journeys.parquet and records.parquet from the trails, in journey id order, each written atomically; returns
-    how many of the journeys ran ok."""
+def build_tables(executor: Executor, out: Path, entries: list[Entry], window: int) -> int:
+    """journeys.parquet and records.parquet from the trails (and the shard store's index), in journey id order,
+    each written atomically; returns how many of the journeys ran ok."""
     ok = 0
     j_schema, r_schema = schemas()
-    journeys, records = TableWriter(out / JOURNEYS, j_schema), TableWriter(out / RECORDS, r_schema)
+    writers = [TableWriter(out / JOURNEYS, j_schema), TableWriter(out / RECORDS, r_schema)]
+    shards = bool(entries) and entries[0][3] is not None
+    if shards:
+        writers.append(TableWriter(trails_dir(out) / INDEX, index_schema()))
     try:
         chunks = ((str(out), chunk) for chunk in batched(entries, CHUNK))
-        for j, r in ordered(executor, chunk_tables, chunks, window):
-            journeys.add(j)
-            records.add(r)
+        for chunk, (j, r) in zip(batched(entries, CHUNK), ordered(executor, chunk_tables, chunks, window), strict=True):
+            writers[0].add(j)
+            writers[1].add(r)
+            if shards:
+                writers[2].add(index_rows(chunk, j))
             ok += sum(j.column("ok").to_pylist())
     except BaseException:
-        journeys.abandon()
-        records.abandon()
+        for writer in writers:
+            writer.abandon()
         raise
-    journeys.close()
-    records.close()
+    for writer in writers:
+        writer.close()
     return ok

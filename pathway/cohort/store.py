@@ -9,12 +9,13 @@ interrupted run leaves complete trails and pending files, which the next run rem
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from pathway.errors import InvalidInputError
-from pathway.trail.io import read_trail, write_trail
+from pathway.trail.io import canonical, read_trail, verify_chain, write_trail
 from pathway.trail.parts import Part
 from pathway.trail.records import header_of
 
@@ -59,7 +60,7 @@ def clear_pending(out: Path) -> None:
 
 
 def listed_trails(out: Path) -> list[str]:
-    """The journey ids of every trail file in the folder, sorted."""
+    """The journey ids of every trail file in the folder (the file store), sorted."""
     folder = trails_dir(out)
     if not folder.is_dir():
         return []
@@ -77,3 +78,82 @@ def complete(out: Path, journey: str, sha256: str) -> bool:
     except InvalidInputError:
         return False
     return read.tamper is None and header_of(read.records).pathway.sha256 == sha256
+
+
+# The shard store ---------------------------------------------------------------------------------------------
+# ``--store shards``: the trails of batch k in one file, ``DIR/trails/shard-<k>.jsonl`` (each trail's lines as the
+# single-run trail has them, one trail after another), and ``DIR/trails/index.parquet`` mapping each journey to its
+# shard, byte offset, length and final hash. A shard is written atomically by the coordinating process once the
+# batch's outcomes are in, with only the trails that belong to the cohort.
+
+STORES = ("files", "shards")
+INDEX = "index.parquet"
+
+
+def shard_name(batch: int) -> str:
+    return f"shard-{batch:05d}{SUFFIX}"
+
+
+def trail_bytes(records: Iterable[Part]) -> bytes:
+    """A trail's bytes, exactly as :func:`pathway.trail.io.write_trail` writes them."""
+    return "".join(canonical(r) + "\n" for r in records).encode("utf-8")
+
+
+def split_shard(data: bytes) -> dict[str, bytes]:
+    """The trails of a shard by journey id: each starts at a header line."""
+    trails: dict[str, list[bytes]] = {}
+    current: list[bytes] | None = None
+    for line in data.splitlines(keepends=True):
+        record = json.loads(line)
+        if record.get("kind") == "header":
+            current = trails.setdefault(record["journey"]["id"], [])
+            current.clear()
+        if current is not None:
+            current.append(line)
+    return {journey: b"".join(lines) for journey, lines in trails.items()}
+
+
+def intact(raw: bytes, sha256: str) -> bool:
+    """Whether a trail's bytes hold a whole chain, header to summary, of the pathway with this sha256."""
+    try:
+        records = [json.loads(line) for line in raw.splitlines()]
+    except ValueError:
+        return False
+    if not records or records[0].get("pathway", {}).get("sha256") != sha256:
+        return False
+    return verify_chain(records) is None
+
+
+def kept_shard(out: Path, batch: int, sha256: str) -> dict[str, bytes]:
+    """For ``--resume``: the intact trails of this batch's shard, if it was written."""
+    path = trails_dir(out) / shard_name(batch)
+    if not path.is_file():
+        return {}
+    try:
+        trails = split_shard(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {journey: raw for journey, raw in trails.items() if intact(raw, sha256)}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Bytes written to a temporary file in the same folder, flushed, then renamed over ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def read_trail_bytes(out: Path, journey: str, shard: str | None, offset: int, length: int) -> bytes:
+    """One journey's trail: its file, or its bytes in a shard."""
+    if shard is None:
+        return trail_path(out, journey).read_bytes()
+    with (trails_dir(out) / shard).open("rb") as stream:
+        stream.seek(offset)
+        return stream.read(length)

@@ -17,12 +17,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pathway.cohort.store import trail_path
+from pathway.cohort.store import read_trail_bytes
 from pathway.errors import UsageError
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+Entry = tuple[str, str, int, str | None, int, int]
+"""A journey that has a trail: id, source, line, and where its trail is (its shard, offset and length; no shard in
+the file store)."""
 JOURNEYS = "journeys.parquet"
 RECORDS = "records.parquet"
 ROW_GROUP = 65_536
@@ -128,12 +131,32 @@ def schemas() -> tuple[pa.Schema, pa.Schema]:
     return journeys, records
 
 
-def chunk_tables(out: str, entries: Sequence[tuple[str, str, int]]) -> tuple[pa.Table, pa.Table]:
-    """The rows of both tables for these journeys (id, source, line), read from their trails, in the given order."""
+def index_schema() -> pa.Schema:
+    """The shard store's index, ``trails/index.parquet``: where each journey's trail is."""
+    pa = arrow()
+    return pa.schema(
+        [("journey", pa.string()), ("shard", pa.string()), ("offset", pa.int64()), ("length", pa.int64()),
+         ("final_hash", pa.string())]
+    )  # fmt: skip
+
+
+def index_rows(entries: Sequence[Entry], journeys: pa.Table) -> pa.Table:
+    """The index rows of these journeys (their final hashes from their rows of journeys.parquet)."""
+    pa = arrow()
+    rows = [
+        {"journey": e[0], "shard": e[3], "offset": e[4], "length": e[5], "final_hash": h}
+        for e, h in zip(entries, journeys.column("final_hash").to_pylist(), strict=True)
+    ]
+    return pa.Table.from_pylist(rows, schema=index_schema())
+
+
+def chunk_tables(out: str, entries: Sequence[Entry]) -> tuple[pa.Table, pa.Table]:
+    """The rows of both tables for these journeys (id, source, line, and where the trail is), read from their
+    trails, in the given order."""
     pa = arrow()
     journeys, records = [], []
-    for journey, source, line in entries:
-        raw = trail_path(Path(out), journey).read_bytes()
+    for journey, source, line, shard, offset, length in entries:
+        raw = read_trail_bytes(Path(out), journey, shard, offset, length)
         lines = raw.decode("utf-8").splitlines()
         parsed = [json.loads(text) for text in lines]
         journeys.append(_journey_row(journey, source, line, raw, parsed))

@@ -10,6 +10,7 @@ cohort ran): ``tampered`` (where the chain breaks), ``diverged`` (the first reco
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any, Literal
 from pathway.audit.replay import find_by_sha, replay
 from pathway.cohort.parallel import batched, ordered
 from pathway.cohort.report import COHORT, read_json
-from pathway.cohort.store import listed_trails, trail_path
+from pathway.cohort.store import INDEX, listed_trails, read_trail_bytes, trail_path, trails_dir
 from pathway.cohort.tables import CHUNK, JOURNEYS, arrow
 from pathway.cohort.work import pathway_runner
 from pathway.definition.analysis import Analysis
@@ -84,11 +85,40 @@ def _listed(folder: Path) -> dict[str, str]:
     return dict(zip(table.column("journey").to_pylist(), table.column("trail_sha256").to_pylist(), strict=True))
 
 
-def _pathway(folder: Path, given: Analysis | str | Path | None) -> Analysis:
+Location = tuple[str | None, int, int]
+"""Where a trail is: its shard, offset and length (no shard: its own file)."""
+
+
+def _present(folder: Path, store: str) -> tuple[dict[str, Location], list[TrailProblem]]:
+    """The trails in the folder by journey id; for shards, from the index (a shard no entry names is a problem)."""
+    if store != "shards":
+        return {j: (None, 0, 0) for j in listed_trails(folder)}, []
+    pa = arrow()
+    path = trails_dir(folder) / INDEX
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)} is missing: it says where each trail is", parameter="dir")
+    rows = pa.parquet.read_table(path).to_pylist()
+    sizes = {p.name: p.stat().st_size for p in trails_dir(folder).glob("shard-*.jsonl")}
+    present = {
+        r["journey"]: (r["shard"], r["offset"], r["length"])
+        for r in rows
+        if r["offset"] + r["length"] <= sizes.get(r["shard"], -1)  # its shard is there, and long enough
+    }
+    named = {r["shard"] for r in rows}
+    stray = [TrailProblem(name, "extra", "a shard the index does not name") for name in sorted(set(sizes) - named)]
+    return present, stray
+
+
+def _cohort(folder: Path) -> dict[str, Any]:
     path = folder / COHORT
     if not path.is_file():
         raise UsageError(f"{display_path(folder)} is not a cohort folder: it has no {COHORT}", parameter="dir")
-    pinned = read_json(path)["pathway"]
+    document: dict[str, Any] = read_json(path)
+    return document
+
+
+def _pathway(cohort: dict[str, Any], given: Analysis | str | Path | None) -> Analysis:
+    pinned = cohort["pathway"]
     analysis = as_analysis(given) if given is not None else find_by_sha(pinned["sha256"])
     if analysis is None:
         raise UsageError(
@@ -98,20 +128,33 @@ def _pathway(folder: Path, given: Analysis | str | Path | None) -> Analysis:
     return analysis
 
 
-def verify_chunk(out: str, pathway: str, sha: str, chunk: Sequence[tuple[str, str]]) -> list[TrailProblem]:
-    """Replay each trail of the chunk (journey, expected sha256 of its bytes); the problems found."""
+def verify_chunk(out: str, pathway: str, sha: str, chunk: Sequence[tuple[str, str, Location]]) -> list[TrailProblem]:
+    """Replay each trail of the chunk (journey, expected sha256 of its bytes, where it is); the problems found."""
     analysis, _ = pathway_runner(pathway, sha, "reference")
     problems = []
-    for journey, expected in chunk:
-        path = trail_path(Path(out), journey)
-        result = replay(path, analysis)
-        if result.status != "reproduced":
-            kind: Problem = result.status if result.status in ("tampered", "diverged") else "invalid"
-            problems.append(TrailProblem(journey, kind, result.message.removeprefix(f"{result.status}: ")))
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != expected:
-            message = "it reproduces, but it is not the trail the cohort wrote (its sha256 differs from the table's)"
-            problems.append(TrailProblem(journey, "replaced", message))
+    with tempfile.TemporaryDirectory(prefix="pathway-verify-") as scratch:
+        for journey, expected, location in chunk:
+            problems += _verify_one(Path(out), Path(scratch), analysis, journey, expected, location)
     return problems
+
+
+def _verify_one(
+    out: Path, scratch: Path, analysis: Analysis, journey: str, expected: str, location: Location
+) -> list[TrailProblem]:
+    shard, offset, length = location
+    if shard is None:
+        path = trail_path(out, journey)
+    else:  # replay reads a file: the trail's bytes, as `cohort extract` writes them
+        path = scratch / f"{journey}.jsonl"
+        path.write_bytes(read_trail_bytes(out, journey, shard, offset, length))
+    result = replay(path, analysis)
+    if result.status != "reproduced":
+        kind: Problem = result.status if result.status in ("tampered", "diverged") else "invalid"
+        return [TrailProblem(journey, kind, result.message.removeprefix(f"{result.status}: "))]
+    if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        message = "it reproduces, but it is not the trail the cohort wrote (its sha256 differs from the table's)"
+        return [TrailProblem(journey, "replaced", message)]
+    return []
 
 
 def verify_cohort(
@@ -120,16 +163,17 @@ def verify_cohort(
     """Verify a cohort folder (see the module's description). Raises UsageError for a folder that is not a
     cohort's, or whose pathway is not available."""
     folder = Path(out)
-    analysis = _pathway(folder, pathway)
+    cohort = _cohort(folder)
+    analysis = _pathway(cohort, pathway)
     listed = _listed(folder)
-    present = set(listed_trails(folder))
-    problems = [TrailProblem(j, "missing", "listed in journeys.parquet, but its trail is absent") for j in listed]
-    problems = [p for p in problems if p.journey not in present]
+    present, problems = _present(folder, cohort.get("store", "files"))
+    absent = "listed in journeys.parquet, but its trail is absent"
+    problems += [TrailProblem(j, "missing", absent) for j in listed if j not in present]
     problems += [
         TrailProblem(j, "extra", "a trail the cohort does not list in journeys.parquet")
-        for j in sorted(present - set(listed))
+        for j in sorted(set(present) - set(listed))
     ]
-    check = sorted((j, sha) for j, sha in listed.items() if j in present)
+    check = sorted((j, sha, present[j]) for j, sha in listed.items() if j in present)
     text, sha = canonical_json(analysis.pathway), sha256_of(analysis.pathway)
     tasks = ((str(folder), text, sha, chunk) for chunk in batched(check, CHUNK))
     for found in ordered(executor, verify_chunk, tasks, max(2, 2 * workers)):

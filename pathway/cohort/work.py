@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, check_item
-from pathway.cohort.store import complete, pending_path, write_pending
+from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes, write_pending
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import analysis_of
@@ -31,6 +31,7 @@ class Plan:
     engine: str
     out: str  # the cohort folder
     resume: bool
+    store: str = "files"  # or "shards": the trails come back as bytes, for the coordinating process to write
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...] = ()
     pending: str | None = None  # the pending trail file, to be put in place
     kept: bool = False  # --resume: the trail already there is complete
+    trail: bytes | None = None  # the shard store: the trail's bytes
 
 
 @lru_cache(maxsize=2)
@@ -61,19 +63,25 @@ def pathway_runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Ru
 
 
 def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
-    """Check and run every journey of the batch; each trail is written to its own pending file."""
+    """Check and run every journey of the batch. The file store: each trail written to its own pending file. The
+    shard store: each trail's bytes handed back (with ``--resume``, those of the batch's shard that are intact)."""
     analysis, runner = pathway_runner(plan.pathway, plan.sha256, plan.engine)
     out = Path(plan.out)
+    shards = plan.store == "shards"
+    kept = kept_shard(out, batch.index, plan.sha256) if shards and plan.resume else {}
     outcomes = []
     for n, item in enumerate(batch.items):
         journey, found = check_item(item, analysis)
         if journey is None:
             outcomes.append(Outcome(item, diagnostics=tuple(found)))
-            continue
-        if plan.resume and complete(out, journey.id, plan.sha256):
+        elif journey.id in kept:
+            outcomes.append(Outcome(item, journey.id, kept=True, trail=kept[journey.id]))
+        elif shards:
+            outcomes.append(Outcome(item, journey.id, trail=trail_bytes(runner.run(journey).records)))
+        elif plan.resume and complete(out, journey.id, plan.sha256):
             outcomes.append(Outcome(item, journey.id, kept=True))
-            continue
-        pending = pending_path(out, journey.id, batch.index, n)
-        write_pending(pending, runner.run(journey).records)
-        outcomes.append(Outcome(item, journey.id, pending=pending.name))
+        else:
+            pending = pending_path(out, journey.id, batch.index, n)
+            write_pending(pending, runner.run(journey).records)
+            outcomes.append(Outcome(item, journey.id, pending=pending.name))
     return outcomes
