@@ -34,6 +34,8 @@ from pathway.version import __version__
 if TYPE_CHECKING:
     from pathway.audit.explain import Explanation
     from pathway.audit.replay import ReplayError, ReplayResult
+    from pathway.cohort.report import CohortResult
+    from pathway.cohort.verify import CohortVerification
     from pathway.definition.analysis import Analysis
     from pathway.engine.runner import Runner, RunResult
     from pathway.journey.check import LoadedJourney
@@ -53,6 +55,8 @@ _LAZY = {
     "LintReport": "pathway.linter",
     "ScenarioReport": "pathway.scenarios.report",
     "Freshness": "pathway.publish.artefacts",
+    "CohortResult": "pathway.cohort.report",
+    "CohortVerification": "pathway.cohort.verify",
 }
 
 
@@ -153,6 +157,45 @@ def verify(
     )
 
 
+def run_cohort(
+    inputs: Sequence[str | Path],
+    pathway: Analysis | Pathway | str | Path,
+    out: str | Path,
+    *,
+    jobs: int | None = 1,
+    dask: str | None = None,
+    engine: str = "reference",
+    resume: bool = False,
+    store: str = "files",
+) -> CohortResult:
+    """Run a cohort (folders of journey files, NDJSON files) through a pathway into the folder ``out``: a trail per
+    journey, the Parquet tables, ``cohort.json`` (``pathway cohort run``). ``jobs``: worker processes (None: the
+    cores); ``dask``: a scheduler address or ``local`` instead."""
+    from pathway.cohort.parallel import executor_for
+    from pathway.cohort.run import run_cohort as run_in
+    from pathway.engine.runner import as_analysis
+
+    analysis = as_analysis(pathway)
+    with executor_for(jobs, dask) as (executor, workers, scheduler):
+        return run_in(
+            inputs, analysis, out, executor, workers=workers, engine=engine, resume=resume, scheduler=scheduler,
+            store=store,
+        )  # fmt: skip
+
+
+def verify_cohort(
+    out: str | Path, *, jobs: int | None = 1, pathway: Analysis | Pathway | str | Path | None = None
+) -> CohortVerification:
+    """Check a cohort folder: every trail replayed, missing and extra trails (``pathway cohort verify``)."""
+    from pathway.cohort.parallel import executor_for
+    from pathway.cohort.verify import verify_cohort as verify_in
+    from pathway.engine.runner import as_analysis
+
+    analysis = None if pathway is None else as_analysis(pathway)
+    with executor_for(jobs, None) as (executor, workers, _):
+        return verify_in(out, executor, workers=workers, pathway=analysis)
+
+
 def lint(paths: Sequence[str | Path] = (), *, root: Path | None = None) -> LintReport:
     """Lint definitions (default: every ``definitions/*/pathway.yaml`` under ``root``) (``pathway lint``)."""
     from pathway.definition.workspace import Workspace
@@ -205,6 +248,8 @@ def generate(*, check: bool = False, root: Path | None = None) -> Freshness:
 
 __all__ = [
     "Code",
+    "CohortResult",
+    "CohortVerification",
     "Diagnostic",
     "ExitCode",
     "Explanation",
@@ -231,8 +276,10 @@ __all__ = [
     "load",
     "replay",
     "run",
+    "run_cohort",
     "seal",
     "test",
     "validate",
     "verify",
+    "verify_cohort",
 ]

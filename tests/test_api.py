@@ -14,6 +14,8 @@ from tests.conftest import ROOT
 
 PUBLIC = [
     "Code",
+    "CohortResult",
+    "CohortVerification",
     "Diagnostic",
     "ExitCode",
     "Explanation",
@@ -40,10 +42,12 @@ PUBLIC = [
     "load",
     "replay",
     "run",
+    "run_cohort",
     "seal",
     "test",
     "validate",
     "verify",
+    "verify_cohort",
 ]
 EXAMPLE = ROOT / "definitions" / "example"
 
