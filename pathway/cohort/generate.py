@@ -98,6 +98,7 @@ def cohort(analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2
 def write_ndjson(path: str | Path, analysis: Analysis, size: int, events: int = 20, seed: int = 2026) -> int:
     """Write a generated cohort as NDJSON (one journey a line), atomically; returns how many journeys."""
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as out:

@@ -130,7 +130,7 @@ class CohortResult:
         rate = f", {t['journeys_per_second']:,.0f} journeys/s" if t["journeys_per_second"] else ""
         line = (
             f"cohort {self.out}: {c.journeys} journeys, {c.trails} trails ({c.ok} ok, {c.trails - c.ok} not ok{kept}), "
-            f"{c.failed} failed; {self.seconds:.1f} s{rate} on {self.workers} {self.scheduler} worker(s)"
+            f"{c.failed} failed; {self.seconds:.1f} s{rate}, {self.workers} worker(s) ({self.scheduler})"
         )
         return "\n".join([*shown, escape(line)])
 
