@@ -40,6 +40,7 @@ class Item:
     line: int = 1
     text: str | None = None
     origin: int = 0  # which of the inputs given it comes from
+    path: str | None = None  # a journey file's absolute path (a worker's working folder may be another)
 
     @property
     def where(self) -> str:
@@ -54,7 +55,7 @@ def _journey_files(folder: Path) -> list[Path]:
 
 def _folder_items(folder: Path, origin: int) -> Iterator[Item]:
     for path in _journey_files(folder):
-        yield Item(display_path(path), origin=origin)
+        yield Item(display_path(path), origin=origin, path=str(path.resolve()))
 
 
 def _ndjson_items(file: Path, origin: int) -> Iterator[Item]:
@@ -111,7 +112,7 @@ def read_inputs(paths: Sequence[str | Path]) -> Iterator[Item]:
 def check_item(item: Item, analysis: Analysis) -> tuple[LoadedJourney | None, list[Diagnostic]]:
     """The item's journey checked against the pathway, or None and every problem, located."""
     if item.text is None:
-        return check_journey(item.source, analysis)
+        return check_journey(item.path or item.source, analysis, shown=item.source)
     return check_line(item.source, item.line, item.text, analysis)
 
 
@@ -162,7 +163,7 @@ def locate_id(item: Item) -> tuple[int, int]:
             doc = parse_text(item.text, item.source)
             mark = doc.mark(("journey",))
             return mark.line + item.line - 1, mark.column
-        doc, _ = read_document(Path(item.source), item.source)
+        doc, _ = read_document(Path(item.path or item.source), item.source)
     except InvalidInputError:
         return item.line, 1
     mark = doc.mark(("journey",))

@@ -146,7 +146,7 @@ def run_cohort(
     first = next(items, None)  # the inputs are checked before the folder is touched
     prepare(folder, resume, store)
     sha = sha256_of(analysis.pathway)
-    plan = Plan(canonical_json(analysis.pathway), sha, engine, str(folder), resume, store)
+    plan = Plan(canonical_json(analysis.pathway), sha, engine, str(folder.resolve()), resume, store)
     collector = _Collector(folder, len(inputs), store)
     window = max(2, 2 * workers)
     try:
@@ -202,7 +202,7 @@ def build_tables(executor: Executor, out: Path, entries: list[Entry], window: in
     if shards:
         writers.append(TableWriter(trails_dir(out) / INDEX, index_schema()))
     try:
-        chunks = ((str(out), chunk) for chunk in batched(entries, CHUNK))
+        chunks = ((str(out.resolve()), chunk) for chunk in batched(entries, CHUNK))
         for chunk, (j, r) in zip(batched(entries, CHUNK), ordered(executor, chunk_tables, chunks, window), strict=True):
             writers[0].add(j)
             writers[1].add(r)

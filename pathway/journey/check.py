@@ -260,10 +260,13 @@ def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[Loa
     return LoadedJourney(model.journey, doc.path, model.pathway, model.description, inputs), []
 
 
-def check_journey(path: str | Path, analysis: Analysis) -> tuple[LoadedJourney | None, list[Diagnostic]]:
+def check_journey(
+    path: str | Path, analysis: Analysis, *, shown: str | None = None
+) -> tuple[LoadedJourney | None, list[Diagnostic]]:
     """Load and check a journey file (``.jsonl``: JSON lines; else YAML) against a pathway. Never raises for bad
-    input: returns the journey and no diagnostics, or None and every diagnostic in file order."""
-    shown = display_path(Path(path))
+    input: returns the journey and no diagnostics, or None and every diagnostic in file order. Diagnostics name the
+    file as ``shown`` (default: the path as the user would type it)."""
+    shown = display_path(Path(path)) if shown is None else shown
     try:
         doc, found = read_document(Path(path), shown)
     except InvalidInputError as err:
