@@ -3,7 +3,9 @@ single runs, resume, verify. The tests that start worker processes or a Dask clu
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -307,3 +309,44 @@ def test_verify_and_resume_work_on_the_shard_store(
     assert files_of(out) == files_of(whole)
     assert main([*RUN, str(ndjson), "--out", str(out), "--resume"]) == 2
     assert "--store: the cohort in" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    from pathway.cohort.progress import Progress
+
+    terminal, pipe = _Terminal(), io.StringIO()
+    counted: list[str] = []
+    for stream in (terminal, pipe):
+        with Progress(lambda: counted.append("counted") or 10, "journeys", stream) as progress:
+            progress.advance(4)
+    assert "journeys" in terminal.getvalue()
+    assert "4/10" in terminal.getvalue()
+    assert (pipe.getvalue(), counted) == ("", ["counted"])  # the inputs are counted only for a bar
+
+
+@pytest.mark.parametrize(
+    ("module", "option", "hint"),
+    [
+        ("distributed", ["--dask", "local"], "--dask needs dask's distributed scheduler: pip install 'pathway[dask]'"),
+        ("pyarrow", ["--jobs", "1"], "cohort tables need pyarrow: pip install 'pathway[cohort]'"),
+    ],
+)
+def test_a_missing_optional_dependency_says_how_to_install_it(
+    ndjson: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    option: list[str],
+    hint: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as when it is not installed
+    run = [a for a in RUN if a not in ("--jobs", "1")]
+    assert main([*run, *option, str(ndjson), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.strip() == f"pathway: {hint}"
+    assert not (tmp_path / "out").exists()

@@ -77,16 +77,20 @@ def stop(executor: Executor) -> None:
         executor.shutdown(wait=True)
 
 
-def ordered(executor: Executor, fn: Callable[..., R], args: Iterable[tuple[Any, ...]], window: int) -> Iterator[R]:
-    """``fn(*a)`` for each ``a`` of ``args``, run on the executor with at most ``window`` calls in flight, yielded in
-    the order of ``args``."""
-    pending: deque[Future[R]] = deque()
+def ordered(
+    executor: Executor, fn: Callable[..., R], args: Iterable[tuple[Any, ...]], window: int
+) -> Iterator[tuple[tuple[Any, ...], R]]:
+    """``(a, fn(*a))`` for each ``a`` of ``args``, run on the executor with at most ``window`` calls in flight,
+    yielded in the order of ``args``."""
+    pending: deque[tuple[tuple[Any, ...], Future[R]]] = deque()
     for a in args:
-        pending.append(executor.submit(fn, *a))
+        pending.append((a, executor.submit(fn, *a)))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            a, future = pending.popleft()
+            yield a, future.result()
     while pending:
-        yield pending.popleft().result()
+        a, future = pending.popleft()
+        yield a, future.result()
 
 
 @contextmanager

@@ -12,7 +12,8 @@ An interrupted run leaves complete trails only: pending trails and temporary tab
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -47,30 +48,32 @@ enough to keep every worker busy until the end. Fixed, so that nothing written d
 
 class _Collector:
     """What the coordinating process keeps of the outcomes: every journey id with where it came from and where its
-    trail is (for the tables and for PW431), the failures in input order, and how many journeys each input held."""
+    trail is (for the tables and for PW431; in arrays of machine integers, a few dozen bytes a journey beside its
+    id), the failures in input order, and how many journeys each input held."""
 
     def __init__(self, out: Path, inputs: int, store: str) -> None:
         self.out, self.store = out, store
-        self.seen: dict[str, tuple[int, int, int, int, int]] = {}  # id -> (source, line, shard, offset, length)
+        self.seen: dict[str, int] = {}  # journey id -> its row in the arrays below
+        self.source, self.line, self.shard = array("l"), array("q"), array("l")
+        self.offset, self.length = array("q"), array("q")
         self.names: list[str] = []
         self.index: dict[str, int] = {}
         self.failures: list[Failure] = []
         self.per_input = [0] * inputs
         self.ran = self.kept = 0
 
-    def take(self, batch: int, outcomes: list[Outcome]) -> None:
+    def take(self, batch: Batch, outcomes: list[Outcome]) -> None:
         shard = bytearray()
-        for outcome in outcomes:
-            self._take(batch, outcome, shard)
+        for item, outcome in zip(batch.items, outcomes, strict=True):
+            self._take(batch.index, item, outcome, shard)
         if self.store == "shards":
-            path = trails_dir(self.out) / shard_name(batch)
+            path = trails_dir(self.out) / shard_name(batch.index)
             if shard:
                 write_atomic(path, bytes(shard))
             else:
                 discard(path)
 
-    def _take(self, batch: int, outcome: Outcome, shard: bytearray) -> None:
-        item = outcome.item
+    def _take(self, batch: int, item: Item, outcome: Outcome, shard: bytearray) -> None:
         if item.source not in self.index:
             self.index[item.source] = len(self.names)
             self.names.append(item.source)
@@ -79,26 +82,32 @@ class _Collector:
         if outcome.journey is None:
             self.failures.append(Failure(item.source, item.line, None, outcome.diagnostics))
         elif outcome.journey in self.seen:
-            source, line = self.seen[outcome.journey][:2]
-            first = self.names[source] + (f":{line}" if item.text is not None else "")
+            row = self.seen[outcome.journey]
+            first = self.names[self.source[row]] + (f":{self.line[row]}" if item.text is not None else "")
             self.failures.append(Failure(item.source, item.line, outcome.journey, (duplicate(item, first),)))
             if pending is not None:
                 discard(pending)
         else:
             trail = outcome.trail or b""
-            self.seen[outcome.journey] = (self.index[item.source], item.line, batch, len(shard), len(trail))
+            self.seen[outcome.journey] = len(self.seen)
+            self.source.append(self.index[item.source])
+            self.line.append(item.line)
+            self.shard.append(batch)
+            self.offset.append(len(shard))
+            self.length.append(len(trail))
             shard += trail
             if pending is not None:
                 commit(pending, outcome.journey, self.out)
             self.kept += outcome.kept
             self.ran += not outcome.kept
 
-    def entries(self) -> list[Entry]:
+    def entries(self) -> Iterator[Entry]:
+        """Every journey with a trail, by id (the ids are sorted; the rest is read as it is needed)."""
         shards = self.store == "shards"
-        return [
-            (j, self.names[s], line, shard_name(b) if shards else None, offset, length)
-            for j, (s, line, b, offset, length) in sorted(self.seen.items())
-        ]
+        for journey in sorted(self.seen):
+            row = self.seen[journey]
+            shard = shard_name(self.shard[row]) if shards else None
+            yield journey, self.names[self.source[row]], self.line[row], shard, self.offset[row], self.length[row]
 
 
 def prepare(out: Path, resume: bool, store: str) -> None:
@@ -153,10 +162,10 @@ def run_cohort(
         with Progress(lambda: count_inputs(inputs), "journeys") as progress:
             stream = items if first is None else _chain(first, items)
             batches = ((plan, Batch(n, chunk)) for n, chunk in enumerate(batched(stream, BATCH)))
-            for n, outcomes in enumerate(ordered(executor, run_batch, batches, window)):
-                collector.take(n, outcomes)
+            for (_, batch), outcomes in ordered(executor, run_batch, batches, window):
+                collector.take(batch, outcomes)
                 progress.advance(len(outcomes))
-        ok = build_tables(executor, folder, collector.entries(), window)
+        ok = build_tables(executor, folder, collector.entries(), window, store == "shards")
     except BaseException:  # Ctrl-C above all: stop the workers first, then remove what they left
         stop(executor)
         clear_pending(folder)
@@ -192,18 +201,17 @@ def _chain(first: Item, rest: Iterator[Item]) -> Iterator[Item]:
     yield from rest
 
 
-def build_tables(executor: Executor, out: Path, entries: list[Entry], window: int) -> int:
+def build_tables(executor: Executor, out: Path, entries: Iterable[Entry], window: int, shards: bool) -> int:
     """journeys.parquet and records.parquet from the trails (and the shard store's index), in journey id order,
     each written atomically; returns how many of the journeys ran ok."""
     ok = 0
     j_schema, r_schema = schemas()
     writers = [TableWriter(out / JOURNEYS, j_schema), TableWriter(out / RECORDS, r_schema)]
-    shards = bool(entries) and entries[0][3] is not None
     if shards:
         writers.append(TableWriter(trails_dir(out) / INDEX, index_schema()))
     try:
         chunks = ((str(out.resolve()), chunk) for chunk in batched(entries, CHUNK))
-        for chunk, (j, r) in zip(batched(entries, CHUNK), ordered(executor, chunk_tables, chunks, window), strict=True):
+        for (_, chunk), (j, r) in ordered(executor, chunk_tables, chunks, window):
             writers[0].add(j)
             writers[1].add(r)
             if shards:

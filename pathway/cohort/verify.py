@@ -176,7 +176,7 @@ def verify_cohort(
     check = sorted((j, sha, present[j]) for j, sha in listed.items() if j in present)
     text, sha = canonical_json(analysis.pathway), sha256_of(analysis.pathway)
     tasks = ((str(folder.resolve()), text, sha, chunk) for chunk in batched(check, CHUNK))
-    for found in ordered(executor, verify_chunk, tasks, max(2, 2 * workers)):
+    for _, found in ordered(executor, verify_chunk, tasks, max(2, 2 * workers)):
         problems += found
     problems.sort(key=lambda p: (p.journey, p.problem))
     return CohortVerification(display_path(folder), len(listed), len(check), tuple(problems))

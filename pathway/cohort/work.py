@@ -42,9 +42,9 @@ class Batch:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One journey of a batch: its id once read, its problems, and its trail (pending, or kept by --resume)."""
+    """One journey of a batch (the batch's items in order; the item itself stays with the coordinating process):
+    its id once read, its problems, and its trail (pending, or kept by --resume)."""
 
-    item: Item
     journey: str | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     pending: str | None = None  # the pending trail file, to be put in place
@@ -73,15 +73,15 @@ def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
     for n, item in enumerate(batch.items):
         journey, found = check_item(item, analysis)
         if journey is None:
-            outcomes.append(Outcome(item, diagnostics=tuple(found)))
+            outcomes.append(Outcome(diagnostics=tuple(found)))
         elif journey.id in kept:
-            outcomes.append(Outcome(item, journey.id, kept=True, trail=kept[journey.id]))
+            outcomes.append(Outcome(journey.id, kept=True, trail=kept[journey.id]))
         elif shards:
-            outcomes.append(Outcome(item, journey.id, trail=trail_bytes(runner.run(journey).records)))
+            outcomes.append(Outcome(journey.id, trail=trail_bytes(runner.run(journey).records)))
         elif plan.resume and complete(out, journey.id, plan.sha256):
-            outcomes.append(Outcome(item, journey.id, kept=True))
+            outcomes.append(Outcome(journey.id, kept=True))
         else:
             pending = pending_path(out, journey.id, batch.index, n)
             write_pending(pending, runner.run(journey).records)
-            outcomes.append(Outcome(item, journey.id, pending=pending.name))
+            outcomes.append(Outcome(journey.id, pending=pending.name))
     return outcomes
