@@ -1,1 +1,1 @@
-"""FHIR R4: the pathway exported as CPG-on-FHIR, and journeys and trails as CarePlan and Provenance."""
+"""FHIR R4: journeys imported from FHIR data; the pathway exported as CPG-on-FHIR, CarePlan, Provenance."""

@@ -113,7 +113,9 @@ def way_of(analysis: Analysis, t: TransitionInfo) -> Way:
     expression = " and ".join(parts) or "true"
     source = index.states[t.source].state
     asked = f" ({_one_line(source.question)})" if source.question else ""
-    trigger = f" on event {t.event}" if t.event else (f" after {t.transition.after} there" if t.transition.after else "")
+    trigger = (
+        f" on event {t.event}" if t.event else (f" after {t.transition.after} there" if t.transition.after else "")
+    )
     if guard:
         said = f"when {guard}" + (f" and not ({' or '.join(earlier)})" if earlier else "")
     elif t.when == OTHERWISE:

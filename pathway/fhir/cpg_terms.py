@@ -97,7 +97,12 @@ def process(code: str = "guideline-based-care") -> list[dict[str, Any]]:
     return [concept(COMMON_PROCESS, code)]
 
 
-_UNITS = ((timedelta(weeks=1), "wk"), (timedelta(days=1), "d"), (timedelta(hours=1), "h"), (timedelta(minutes=1), "min"))
+_UNITS = (
+    (timedelta(weeks=1), "wk"),
+    (timedelta(days=1), "d"),
+    (timedelta(hours=1), "h"),
+    (timedelta(minutes=1), "min"),
+)
 
 
 def duration(length: timedelta) -> dict[str, Any]:

@@ -112,7 +112,8 @@ def _replaceable(out: Path) -> bool:
         return False
     names = [p.name for p in out.iterdir()]
     return not names or (
-        all(EXPORTED.fullmatch(n) and (out / n).is_file() for n in names) and any(n.startswith("Bundle-") for n in names)
+        all(EXPORTED.fullmatch(n) and (out / n).is_file() for n in names)
+        and any(n.startswith("Bundle-") for n in names)
     )
 
 
