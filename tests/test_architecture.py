@@ -26,6 +26,7 @@ LAYERS = (
     "trail",
     "engine",
     "audit",
+    "fhir",
     "scenarios",
     "linter",
     "render",
