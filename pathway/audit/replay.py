@@ -302,7 +302,7 @@ def _replay(
         )
     run = Runner(analysis, engine).run(journey)
     replayed = run.records
-    if sha256_of(analysis.pathway) != pinned.sha256:
+    if analysis.sha256 != pinned.sha256:
         changes = compare(records, replayed)
         other = analysis.pathway
         message = (

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from pathway.definition.canonical import sha256_of
 from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.issues import Issue, expr_issues, reads_broken
@@ -46,6 +48,12 @@ class Analysis:
     @property
     def ok(self) -> bool:
         return not self.issues
+
+    @cached_property
+    def sha256(self) -> str:
+        """The pathway's content hash (:func:`pathway.definition.canonical.sha256_of`), worked out once: every trail
+        header carries it."""
+        return sha256_of(self.pathway)
 
 
 def fact_types(pathway: Pathway) -> dict[str, ValueType]:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
@@ -128,7 +127,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             HeaderRecord,
             schema_=SCHEMA,
             journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
-            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=sha256_of(p), title=p.title),
+            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
             engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
@@ -301,11 +300,11 @@ class _Run(ItemRules, DecisionRules, WakeRules):
     def wanted(self) -> dict[tuple[str, str], str]:
         wanted: dict[tuple[str, str], str] = {}
         for state in self.sorted_states(self.active):
-            info = self.analysis.index.states[state].state
+            info = self.analysis.index.states[state]
             for action in info.recommended:
                 if state not in self.blocked.get(action, ()):  # superseded while this state was active
                     wanted.setdefault(("recommendation", action), state)
-            for finding in info.conclude:
+            for finding in info.state.conclude:
                 wanted.setdefault(("finding", finding), state)
         return wanted
 

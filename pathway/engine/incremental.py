@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from pathway.definition.analysis import OTHERWISE, Analysis
+from pathway.definition.analysis import Analysis
 from pathway.definition.domains import names_read
+from pathway.definition.index import TransitionInfo
 from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, leaves, select_with
-from pathway.expr import Compiled, Scope
+from pathway.expr import Compiled, Evaluation, Scope
 
 _ABSENT: Final = object()
 
@@ -33,8 +34,13 @@ def _same(old: object, new: object) -> bool:
 
 
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
-    """The keys whose value differs between two snapshots, a key present in one only included."""
-    changed = {key for key, value in new.items() if not _same(old.get(key, _ABSENT), value)}
+    """The keys whose value differs between two snapshots (as :func:`_same` compares), a key present in one only
+    included. A value left alone keeps its identity, so most keys cost one ``is``."""
+    changed = {
+        key
+        for key, value in new.items()
+        if (was := old.get(key, _ABSENT)) is not value and (type(was) is not type(value) or was != value)
+    }
     changed.update(old.keys() - new.keys())
     return changed
 
@@ -59,27 +65,43 @@ def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
 
 
 class Dependencies:
-    """For a pathway, once: which states' outcomes read each fact and each decision, and which read the clock."""
+    """For a pathway, once: which guards read each fact and each decision, which read the clock, which read when
+    their state was entered; the states each guard belongs to, and the states with timers."""
 
     def __init__(self, analysis: Analysis) -> None:
         by_fact: dict[str, set[str]] = defaultdict(set)
         by_decision: dict[str, set[str]] = defaultdict(set)
         clocked: set[str] = set()
+        in_state: dict[str, set[str]] = defaultdict(set)
         for t in analysis.index.transitions:
-            if t.after is not None:
-                clocked.add(t.source)
-            if t.when is None or t.when == OTHERWISE:
+            compiled = analysis.guards.get(t.id)
+            if compiled is None:
                 continue
-            reads = guard_reads(analysis, analysis.guards[t.id])
+            reads = guard_reads(analysis, compiled)
             for fact in reads.facts:
-                by_fact[fact].add(t.source)
+                by_fact[fact].add(t.id)
             for key in reads.decisions:
-                by_decision[key].add(t.source)
+                by_decision[key].add(t.id)
             if reads.clock:
-                clocked.add(t.source)
-        self.by_fact: Mapping[str, frozenset[str]] = {f: frozenset(s) for f, s in by_fact.items()}
-        self.by_decision: Mapping[str, frozenset[str]] = {k: frozenset(s) for k, s in by_decision.items()}
+                clocked.add(t.id)
+            if compiled.in_state:
+                in_state[t.source].add(t.id)
+        self.by_fact: Mapping[str, frozenset[str]] = {f: frozenset(ts) for f, ts in by_fact.items()}
+        self.by_decision: Mapping[str, frozenset[str]] = {k: frozenset(ts) for k, ts in by_decision.items()}
         self.clocked: frozenset[str] = frozenset(clocked)
+        self.in_state: Mapping[str, frozenset[str]] = {s: frozenset(ts) for s, ts in in_state.items()}
+        self.source: Mapping[str, str] = {t.id: t.source for t in analysis.index.transitions}
+        derived_by_fact: dict[str, set[str]] = defaultdict(set)
+        derived_clocked: set[str] = set()
+        for name, compiled in analysis.derived.items():
+            reads = guard_reads(analysis, compiled)
+            for fact in reads.facts:
+                derived_by_fact[fact].add(name)
+            if reads.clock:
+                derived_clocked.add(name)
+        self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
+        self.derived_clocked: frozenset[str] = frozenset(derived_clocked)
+        self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
 
 
 class Seen:
@@ -96,24 +118,33 @@ class Seen:
     def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool]:
         """Take the new values; return the facts, decisions and states whose inputs changed, and whether the clock
         moved."""
-        facts = _changed(self.facts, scope.facts) | _changed(self.given, scope.given)
-        facts |= _changed(self.assumed, scope.assumed)
-        decisions = _changed(self.recorded, scope.recorded)
-        entered = _changed(self.entered, clock.entered)
+        facts = self._take("facts", scope.facts) | self._take("given", scope.given)
+        facts |= self._take("assumed", scope.assumed)
+        decisions = self._take("recorded", scope.recorded)
+        entered = self._take("entered", clock.entered)
         moved = not _same(self.now, clock.now)
-        self.facts, self.given, self.assumed = dict(scope.facts), dict(scope.given), dict(scope.assumed)
-        self.recorded, self.entered, self.now = dict(scope.recorded), dict(clock.entered), clock.now
+        self.now = clock.now
         return facts, decisions, entered, moved
+
+    def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
+        """The keys of one snapshot that changed; the snapshot is copied again only then."""
+        changed = _changed(getattr(self, name), new)
+        if changed:
+            setattr(self, name, dict(new))
+        return changed
 
 
 class IncrementalSelector:
-    """One run's selection with kept outcomes: the same :class:`~pathway.engine.selection.Selection` as
-    :func:`~pathway.engine.selection.select`, each state decided again only when what it reads has changed (and the
-    whole selection kept while no state's outcome, the active states and the trigger change)."""
+    """One run's selection with kept work: the same :class:`~pathway.engine.selection.Selection` as
+    :func:`~pathway.engine.selection.select`. A guard is evaluated again only when what it reads has changed; a
+    state is decided again only when one of its guards was, or (a state with a timer) the clock moved or it was
+    entered again; the whole selection is kept while no state's outcome, the active states and the trigger change."""
 
     def __init__(self, analysis: Analysis, dependencies: Dependencies) -> None:
         self.analysis = analysis
         self.deps = dependencies
+        self.evaluations: dict[str, Evaluation] = {}
+        self.derived: dict[str, Evaluation] = {}  # derived fact -> its evaluation, kept like the guards'
         self.kept: dict[tuple[str, str | None], Fire | Wait | None] = {}
         self.by_state: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         self.seen = Seen()
@@ -121,7 +152,7 @@ class IncrementalSelector:
         self._leaves: list[tuple[str, ...]] = []
         self._last: tuple[frozenset[str], str | None, Selection] | None = None
 
-    def forget(self, states: Iterable[str]) -> None:
+    def forget_states(self, states: Iterable[str]) -> None:
         by_state, kept = self.by_state, self.kept
         for state in states:
             keys = by_state.pop(state, None)
@@ -130,34 +161,53 @@ class IncrementalSelector:
                     del kept[key]
                 self._last = None
 
+    def forget_guards(self, transitions: Iterable[str]) -> None:
+        evaluations, source = self.evaluations, self.deps.source
+        self.forget_states(source[t] for t in transitions if evaluations.pop(t, None) is not None)
+
     def refresh(self, scope: Scope, clock: Clock) -> None:
-        """Forget the outcomes of the states that read what changed since the last microstep."""
+        """Forget the evaluations and outcomes that read what changed since the last microstep."""
         facts, decisions, entered, moved = self.seen.update(scope, clock)
+        deps, derived = self.deps, self.derived
         if moved:
-            self.forget(self.deps.clocked)
-        self.forget(entered)
-        by_fact, by_decision = self.deps.by_fact, self.deps.by_decision
+            for name in deps.derived_clocked:
+                derived.pop(name, None)
+            self.forget_guards(deps.clocked)
+            self.forget_states(deps.timed)
+        if entered:
+            self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
+            self.forget_states(entered & deps.timed)
         for fact in facts:
-            self.forget(by_fact.get(fact, ()))
+            for name in deps.derived_by_fact.get(fact, ()):
+                derived.pop(name, None)
+            self.forget_guards(deps.by_fact.get(fact, ()))
         for key in decisions:
-            self.forget(by_decision.get(key, ()))
+            self.forget_guards(deps.by_decision.get(key, ()))
 
     def select(self, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
         """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
         self.refresh(scope, clock)
+        scope.keep_derived(self.derived)
         last = self._last
         if last is not None and last[0] is active and last[1] == trigger:
             return last[2]
         index, analysis = self.analysis.index, self.analysis
         if active is not self._active:
             self._active, self._leaves = active, leaves(index, active)
-        kept, by_state = self.kept, self.by_state
+        kept, by_state, evaluations = self.kept, self.by_state, self.evaluations
+        guards, entered = analysis.guards, clock.entered
+
+        def evaluate(t: TransitionInfo) -> Evaluation:
+            found = evaluations.get(t.id)
+            if found is None:
+                found = evaluations[t.id] = guards[t.id].evaluate(scope, entered.get(t.source))
+            return found
 
         def outcome_of(state: str) -> Fire | Wait | None:
             key = (state, trigger)
             if key in kept:
                 return kept[key]
-            result = kept[key] = decide(index, analysis, state, trigger, scope, clock)
+            result = kept[key] = decide(index, analysis, state, trigger, scope, clock, evaluate)
             by_state[state].append(key)
             return result
 
