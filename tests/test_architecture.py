@@ -24,6 +24,7 @@ LAYERS = (
     "definition",
     "journey",
     "trail",
+    "fhir",
     "engine",
     "audit",
     "scenarios",

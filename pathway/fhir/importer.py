@@ -116,7 +116,7 @@ def import_fhir(inputs: list[Path], analysis: Analysis, out: Path) -> ImportResu
             imported.add(patient)
             data, conflicts = journey_data(patient, values, analysis)
             target = out / f"{journey_id(patient)}.yaml"
-            problems = check(data, analysis, str(target)) if data["events"] else []
+            problems = check(data, analysis, values[0]) if data["events"] else []
             run.found += conflicts + problems
             if data["events"] and not problems:
                 write_yaml(target, data)

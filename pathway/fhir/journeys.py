@@ -63,12 +63,13 @@ def _conflict(patient: str, at: str, fact: str, items: list[Value]) -> Diagnosti
     return finding(Code.PW707, message, items[0].file, items[0].line, hint)
 
 
-def check(data: dict[str, Any], analysis: Analysis, name: str) -> list[Diagnostic]:
-    """The journey's own findings against the pathway, as PW711 findings (none when it fits)."""
+def check(data: dict[str, Any], analysis: Analysis, first: Value) -> list[Diagnostic]:
+    """The journey's own findings against the pathway, as PW711 findings placed at the patient's first value (none
+    when it fits)."""
+    name = f"{data['journey']}.yaml"
     _, found = check_journey_document(SourceDocument(name, "", data, {}, {}, {}), analysis)
-    return [
-        finding(Code.PW711, f"journey {name} is not written: {d.code} {d.message}", name, 1, d.hint) for d in found
-    ]
+    message = f"Patient/{first.patient}: journey {name} is not written"
+    return [finding(Code.PW711, f"{message}: {d.code} {d.message}", first.file, first.line, d.hint) for d in found]
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> None:
