@@ -42,7 +42,9 @@ def _without_files(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def test_the_sample_imports_into_the_intended_journeys(bipn: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sample_imports_into_the_intended_journeys(
+    bipn: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     result = import_fhir(INPUTS, bipn, tmp_path)
     assert (result.findings, result.resources, result.patients) == ((), 64, 6)
@@ -73,12 +75,15 @@ def test_the_generator_writes_the_committed_sample(tmp_path: Path) -> None:
         assert (tmp_path / path.relative_to(ROOT / SAMPLE)).read_bytes() == path.read_bytes(), path.name
 
 
-def test_a_mg_dl_result_is_converted_to_the_fact_unit(bipn: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_mg_dl_result_is_converted_to_the_fact_unit(
+    bipn: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     import_fhir(INPUTS, bipn, tmp_path)
     journey = yaml.safe_load((tmp_path / "bipn-002.yaml").read_text(encoding="utf-8"))
     ndjson = (SAMPLE / "fhir" / "patients.ndjson").read_text(encoding="utf-8")
-    assert '"code": "mg/dL"' in ndjson and '"value": 0.43' in ndjson
+    assert '"code": "mg/dL"' in ndjson
+    assert '"value": 0.43' in ndjson
     assert journey["events"][1]["facts"]["beta2_microglobulin_mg_l"] == 4.3
 
 
@@ -96,7 +101,9 @@ def test_malformed_input_is_reported_at_its_line_and_the_rest_imported(
     assert not (tmp_path / "p2.yaml").exists()
 
 
-def test_the_trail_keeps_each_source_and_explain_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_trail_keeps_each_source_and_explain_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "journeys"
     assert main(["import", "fhir", *map(str, INPUTS), "--pathway", "bipn", "--out", str(out)]) == 0
@@ -143,7 +150,9 @@ def _walkthrough() -> list[str]:
     return [line for line in block.splitlines() if line.strip()]
 
 
-def test_the_docs_walkthrough_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_docs_walkthrough_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(ROOT / "definitions", tmp_path / "definitions")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)

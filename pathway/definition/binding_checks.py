@@ -125,7 +125,11 @@ def _value_problem(name: str, fact: Fact, value: object) -> tuple[str, str] | No
         hint = f"its values are {one_of(values)}"
         return f"fact '{name}' has no value {value!r}", f"{close} {hint}" if close else hint
     if kind == "bool":
-        return None if type(value) is bool else (f"fact '{name}' takes true or false, not {value!r}", "map to true or false")
+        return (
+            None
+            if type(value) is bool
+            else (f"fact '{name}' takes true or false, not {value!r}", "map to true or false")
+        )
     if type(value) is not int:
         return f"fact '{name}' takes a whole number, not {value!r}", "map to a whole number"
     low, high = fact.min, fact.max

@@ -154,7 +154,10 @@ class Code(StrEnum):
     # FHIR import
     PW700 = "PW700", "FHIR input that is not JSON (a file, or a line of an NDJSON file)"
     PW701 = "PW701", "FHIR input that is not a resource (no resourceType)"
-    PW702 = "PW702", "a FHIR Bundle of a type that is not a set of records (only collection, searchset, transaction, batch)"
+    PW702 = (
+        "PW702",
+        "a FHIR Bundle of a type that is not a set of records (only collection, searchset, transaction, batch)",
+    )
     PW703 = "PW703", "a FHIR resource that is not valid FHIR R4"
     PW704 = "PW704", "a FHIR resource that names no patient (subject or patient reference)"
     PW705 = "PW705", "FHIR resources that no fact is bound to, counted by type and code", _W

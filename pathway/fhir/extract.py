@@ -123,7 +123,9 @@ class Extractor:
             for coding in binding.code:
                 if coding.code in bare:
                     given = bare[coding.code].rpartition("|")[0]
-                    message = f"{kind}/{item.resource.get('id')} has code {coding.code} under '{given}', not {coding.system}"
+                    message = (
+                        f"{kind}/{item.resource.get('id')} has code {coding.code} under '{given}', not {coding.system}"
+                    )
                     hint = f"fact '{name}' is bound to {coding.token}: fix the code system at the source"
                     return finding(Code.PW709, message, item.file, item.line, hint)
         return Unbound(kind, codes[0] if codes else "(no code)", item.file, item.line)

@@ -86,10 +86,16 @@ def _patient(index: int, rng: random.Random) -> _Patient:
         "intent": "order",
         "medicationCodeableConcept": BORTEZOMIB,
         "authoredOn": p.day(0),
-        "dosageInstruction": [{"timing": {"repeat": {"frequency": 1 if weekly else 2, "period": 1, "periodUnit": "wk"}}}],
+        "dosageInstruction": [
+            {"timing": {"repeat": {"frequency": 1 if weekly else 2, "period": 1, "periodUnit": "wk"}}}
+        ],
     }
     schedule = "weekly" if weekly else "twice_weekly"
-    p.add(request, p.day(0), {"schedule": (schedule, "dosageInstruction[0].timing.repeat"), "bortezomib_status": ("active", "status")})
+    p.add(
+        request,
+        p.day(0),
+        {"schedule": (schedule, "dosageInstruction[0].timing.repeat"), "bortezomib_status": ("active", "status")},
+    )
     b2m = round(rng.uniform(2.5, 9.0), 1)
     unit = "mg/dL" if index % 2 else "mg/L"  # every other result in another accepted unit, converted on import
     given = round(b2m / 10, 2) if index % 2 else b2m
@@ -112,19 +118,36 @@ def _patient(index: int, rng: random.Random) -> _Patient:
         grade = {"typical": [0, 1, 2], "metabolic": [0, 1, 1], "severe": [1, 2, 3]}[profile][cycle]
         if grade:
             graded = {"valueCodeableConcept": {"coding": [{"system": NCIT, "code": GRADES[grade]}]}}
-            p.add(_observation(_SENSORY, p.day(20 * cycle + 19), graded), p.day(20 * cycle + 19), {"sensory_grade": (grade, "valueCodeableConcept")})
+            p.add(
+                _observation(_SENSORY, p.day(20 * cycle + 19), graded),
+                p.day(20 * cycle + 19),
+                {"sensory_grade": (grade, "valueCodeableConcept")},
+            )
     if profile == "metabolic":
         hba1c = round(rng.uniform(6.6, 8.5), 1)
-        p.add(_observation(_HBA1C, p.day(30), _quantity(hba1c, "%")), p.day(30), {"hba1c_percent": (hba1c, "valueQuantity")})
+        p.add(
+            _observation(_HBA1C, p.day(30), _quantity(hba1c, "%")),
+            p.day(30),
+            {"hba1c_percent": (hba1c, "valueQuantity")},
+        )
         p.add(_condition("73211009", "Diabetes mellitus", p.day(31)), p.day(31), {"diabetes": (True, "clinicalStatus")})
         p.add(_condition("40930008", "Hypothyroidism", p.day(31)), p.day(31), {"hypothyroid": (True, "clinicalStatus")})
     if profile == "severe":
         stopped = {**request, "status": "stopped", "authoredOn": p.day(60)}
-        p.add(stopped, p.day(60), {"bortezomib_status": ("discontinued", "status"), "schedule": (schedule, "dosageInstruction[0].timing.repeat")})
+        p.add(
+            stopped,
+            p.day(60),
+            {
+                "bortezomib_status": ("discontinued", "status"),
+                "schedule": (schedule, "dosageInstruction[0].timing.repeat"),
+            },
+        )
     return p
 
 
-_B2M = {"coding": [{"system": LOINC, "code": "1952-1", "display": "Beta-2-Microglobulin [Mass/volume] in Serum or Plasma"}]}
+_B2M = {
+    "coding": [{"system": LOINC, "code": "1952-1", "display": "Beta-2-Microglobulin [Mass/volume] in Serum or Plasma"}]
+}
 _HBA1C = {"coding": [{"system": LOINC, "code": "4548-4", "display": "Hemoglobin A1c/Hemoglobin.total in Blood"}]}
 _SENSORY = {"coding": [{"system": MEDDRA, "code": "10034620", "display": "Peripheral sensory neuropathy"}]}
 
@@ -144,7 +167,12 @@ def generate(out: Path, patients: int = 6, seed: int = 14) -> list[Path]:
     written = [fhir / "patients.ndjson", fhir / "bundle.json"]
     for p in made:
         events = [p.events[at] for at in sorted(p.events)]
-        data = {"journey": p.id, "pathway": "bipn@1.2.0", "description": f"Imported from FHIR: Patient/{p.id}", "events": events}
+        data = {
+            "journey": p.id,
+            "pathway": "bipn@1.2.0",
+            "description": f"Imported from FHIR: Patient/{p.id}",
+            "events": events,
+        }
         path = out / "intended" / f"{p.id}.yaml"
         write_yaml(path, data)
         written.append(path)

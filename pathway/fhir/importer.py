@@ -124,5 +124,7 @@ def import_fhir(inputs: list[Path], analysis: Analysis, out: Path) -> ImportResu
         for patient in sorted(set(run.seen) - imported):
             hint = "nothing the pathway binds was found for this patient; no journey is written"
             file, line = run.seen[patient]
-            run.found.append(finding(Code.PW708, f"Patient/{patient}: nothing bound (first seen here)", file, line, hint))
+            run.found.append(
+                finding(Code.PW708, f"Patient/{patient}: nothing bound (first seen here)", file, line, hint)
+            )
     return ImportResult(tuple(written), run.resources, len(run.seen), tuple(sorted_diagnostics(run.found)))
