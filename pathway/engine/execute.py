@@ -27,11 +27,12 @@ from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
-from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
+from pathway.engine.compile import STATEMACHINE_VERSION
 from pathway.engine.decided import DecisionRules
 from pathway.engine.decisions import Decisions
+from pathway.engine.engines import Engine, Machine
 from pathway.engine.items import Carried, ItemRules, Together
-from pathway.engine.selection import Checked, Fire, Wait, select
+from pathway.engine.selection import Checked, Fire, Wait
 from pathway.engine.timeline import Timeline
 from pathway.engine.values import Values, fields
 from pathway.engine.wakes import WakeRules, stance
@@ -72,9 +73,10 @@ E = TypeVar("E", bound=Entry)
 class _Run(ItemRules, DecisionRules, WakeRules):
     """The mutable state of one run; produces the records."""
 
-    def __init__(self, analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> None:
+    def __init__(self, analysis: Analysis, engine: Engine, journey: LoadedJourney) -> None:
         self.analysis = analysis
-        self.chart = chart
+        self.engine = engine
+        self.select = engine.selector()
         self.journey = journey
         self.order = {state: n for n, state in enumerate(analysis.index.states)}
         self.records: list[Record] = []
@@ -234,7 +236,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             self.emit(ErrorRecord, code="PW412", message=self.error)
 
     def start(self) -> None:
-        self.machine = self.chart.new()
+        self.machine = self.engine.machine()
         self.active = self.machine.active()
         self.timeline.enter(self.active)
         self.emit(StartRecord, entered=self.sorted_states(self.active))
@@ -247,7 +249,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
                 self.waits = {}
                 return
             scope = self.scope()
-            selection = select(self.analysis, self.active, trigger, scope, self.timeline.clock())
+            selection = self.select(self.active, trigger, scope, self.timeline.clock())
             self.guard_errors.meet(selection.waits)
             if trigger is None:
                 self.waits = {w.state: w for w in selection.waits if w.unknown}
@@ -263,7 +265,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         assert self.machine is not None
         t = fire.transition
         before = self.active
-        self.machine.fire(self.chart.event_of[t.id])
+        self.machine.fire(t.id)
         self.active = self.machine.active()
         self.timeline.leave(before - self.active)
         self.timeline.enter(self.active - before)
@@ -446,10 +448,10 @@ class Step:
     summary: SummaryRecord
 
 
-def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> Iterator[Step]:
+def run_steps(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> Iterator[Step]:
     """One :class:`Step` per input, in order, from a single run. After an engine error the run stops: the later
     inputs are not applied, and their steps carry no records and the same summary."""
-    run = _Run(analysis, chart, journey)
+    run = _Run(analysis, engine, journey)
     run.header()
     for inp in journey.inputs:
         first = len(run.records)
@@ -458,9 +460,9 @@ def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) 
         yield Step(inp.seq, inp.at_text, tuple(run.records[first:]), run.summary())
 
 
-def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> list[Record]:
+def run_records(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> list[Record]:
     """Every record of the run, header to summary, sealed in a hash chain."""
-    run = _Run(analysis, chart, journey)
+    run = _Run(analysis, engine, journey)
     run.header()
     for inp in journey.inputs:
         if run.error is not None:

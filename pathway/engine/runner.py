@@ -11,7 +11,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
-from pathway.engine.compile import compile_chart
+from pathway.engine.engines import EngineName, engine_for
 from pathway.engine.execute import Step, run_records, run_steps
 from pathway.engine.values import value_errors
 from pathway.errors import ExitCode, invalid_input
@@ -89,20 +89,22 @@ class RunResult:
 
 
 class Runner:
-    """Runs journeys against one checked pathway; compiles its chart once."""
+    """Runs journeys against one checked pathway; compiles it once, for the reference engine (python-statemachine
+    keeps the configuration; what ``pathway run`` uses) or the compiled one (what cohorts use; its trails are
+    byte-identical): see :mod:`pathway.engine.engines`."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, engine: EngineName | str = "reference") -> None:
         self.analysis = analysis
-        self.chart = compile_chart(analysis)
+        self.engine = engine_for(analysis, engine)
 
     def run(self, journey: LoadedJourney) -> RunResult:
         """Run the whole journey: every trail record, header to summary."""
-        return RunResult(tuple(run_records(self.analysis, self.chart, journey)))
+        return RunResult(tuple(run_records(self.analysis, self.engine, journey)))
 
     def steps(self, journey: LoadedJourney) -> Iterator[Step]:
         """The state after each input of the journey, from one run: the records the input produced, and the
         summary as it stands (what a run of the journey cut after that input would close with)."""
-        return run_steps(self.analysis, self.chart, journey)
+        return run_steps(self.analysis, self.engine, journey)
 
 
 def as_analysis(pathway: Analysis | Pathway | str | Path) -> Analysis:

@@ -21,7 +21,7 @@ earlier atomic state in document order wins and the other is recorded as preempt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -164,28 +164,41 @@ def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> f
     return frozenset(s for s in active if domain in set(index.ancestors(s)))
 
 
-def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
-    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
-    index = analysis.index
-    atomic = [
-        s
+def leaves(index: StateIndex, active: frozenset[str]) -> list[tuple[str, ...]]:
+    """The active atomic states (no active child), in document order, each with its ancestors (nearest first): where
+    each microstep's scan starts, and where it goes on."""
+    return [
+        (s, *index.ancestors(s))
         for s in index.states
         if s in active and not (index.states[s].children and any(c in active for c in index.states[s].children))
     ]
+
+
+Decide = Callable[[str], "Fire | Wait | None"]
+"""A state's outcome in this microstep (:func:`decide` for a trigger, a scope and a clock)."""
+
+
+def select_with(
+    index: StateIndex, active: frozenset[str], atomic: list[tuple[str, ...]], outcome_of: Decide
+) -> Selection:
+    """The rule of :func:`select` over the active atomic states (:func:`leaves`), each state's outcome coming from
+    ``outcome_of`` (the compiled engine passes outcomes it keeps while nothing they read changes)."""
     fires: list[Fire] = []
     waits: dict[str, Wait] = {}
     decided: set[str] = set()
-    for leaf in atomic:
-        for state in (leaf, *index.ancestors(leaf)):
+    for chain in atomic:
+        for state in chain:
             if state in decided:
                 break
             decided.add(state)
-            outcome = decide(index, analysis, state, trigger, scope, clock)
+            outcome = outcome_of(state)
             if isinstance(outcome, Fire):
                 fires.append(outcome)
                 break
             if isinstance(outcome, Wait):
                 waits[state] = outcome
+    if len(fires) < 2:
+        return Selection(tuple(fires), tuple(waits.values()))
     kept: list[tuple[Fire, frozenset[str]]] = []
     preempted: list[tuple[Fire, str]] = []
     for f in fires:
@@ -196,3 +209,11 @@ def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scop
         else:
             kept.append((f, leaving))
     return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))
+
+
+def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
+    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
+    index = analysis.index
+    return select_with(
+        index, active, leaves(index, active), lambda state: decide(index, analysis, state, trigger, scope, clock)
+    )
