@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pathway.definition.binding_checks import binding_issues
 from pathway.definition.canonical import sha256_of
 from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
@@ -70,6 +71,7 @@ def analyse(pathway: Pathway) -> Analysis:
     issues += _duplicate_ids(pathway, index)
     issues += _structure(pathway, index)
     issues += _references(pathway, index)
+    issues += binding_issues(pathway.facts)
     symbols: dict[str, ValueType] = fact_types(pathway)
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)

@@ -29,6 +29,7 @@ from pathway.definition.actions import (
     RecommendItem,
     ValueCase,
 )
+from pathway.definition.bindings import FhirBinding
 from pathway.definition.fields import Duration, EvidenceId, Id, Model, Number, Text, Version, empty, later
 from pathway.definition.grading import (
     QUALITY_SYSTEM,
@@ -157,6 +158,10 @@ class Fact(Model):
         "The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
         "note, evidence}); each such read is marked as assumed, and the pathway still asks for the fact. Not for "
         "date and date-time facts."
+    )
+    fhir: FhirBinding | None = later(
+        "Where the fact comes from in FHIR R4 (`pathway import fhir`): {resource, code, value, unit, accept, "
+        "substance, map, time}; see the FHIR import page."
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
