@@ -208,6 +208,39 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "pathways" / "bipn" / "index.html").is_file()
 
 
+def _third_pathway(root: Path) -> None:
+    """A copy of the example under another id, its journeys and scenarios pinned to it; trails left out."""
+    folder = root / "definitions" / "third"
+    shutil.copytree(ROOT / "definitions" / "example", folder, ignore=shutil.ignore_patterns("trails"))
+    for path in folder.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for old, new in (("pathway: example", "pathway: third"), ("journey: example-", "journey: third-")):
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_third_pathway_reaches_the_site_without_touching_mkdocs_yml(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("docs", "definitions", "pathway"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    _third_pathway(root)
+    done = build_site(root, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert (root / "mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
+    page = tmp_path / "site" / "pathways" / "third"
+    for built in ("index.html", "facts/index.html", "evidence/index.html", "patients/grade2-then-grade3/index.html"):
+        assert (page / built).is_file(), built
+    assert (page / "diagrams" / "overview.svg").is_file()
+    overview = (page / "index.html").read_text(encoding="utf-8")
+    assert "third — Overview" in overview  # the page's title names its pathway, and the nav lists it
+    assert 'href="../third/patients/grade2-then-grade3/"' in overview or "patients/grade2-then-grade3/" in overview
+    patient = (page / "patients" / "grade2-then-grade3" / "index.html").read_text(encoding="utf-8")
+    assert "The committed trail is not today" in patient  # no trail was committed for it: the page says so
+
+
 # The tutorial: ```yaml blocks whose first line is '# file: PATH' are written; ```diff blocks ('--- PATH', then
 # '-' and '+' lines) replace the removed lines by the added ones; ```console blocks run each '$ pathway ...' line
 # (exit code 0 unless the line ends with '# exit code N') and compare the output, when one is shown.
