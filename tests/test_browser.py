@@ -175,8 +175,10 @@ def test_the_zoom_buttons_change_the_scale(browser: WebDriver, base_url: str, wi
 
 
 EVIDENCE_LINKS = """
-return Array.from(document.querySelectorAll('a[href*="#ev-"]')).map(function (a) {
-  var url = new URL(a.href);
+return Array.from(document.querySelectorAll('a')).map(function (a) {
+  return a.getAttribute('href') || a.getAttribute('xlink:href') || '';  // an SVG's links too
+}).filter(function (href) { return href.indexOf('#ev-') >= 0; }).map(function (href) {
+  var url = new URL(href, document.baseURI);
   return [url.pathname, decodeURIComponent(url.hash.slice(1))];
 });
 """

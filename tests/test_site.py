@@ -19,6 +19,7 @@ import yaml
 from pathway.cli.main import build_parser, main
 from pathway.cli.reference import cli_page
 from pathway.definition.workspace import Workspace
+from pathway.publish.figures import point_evidence
 from pathway.publish.links import link_ids
 from pathway.publish.nav import expand_nav
 from pathway.publish.pathway_docs import GENERATED
@@ -131,6 +132,15 @@ def test_every_evidence_entry_has_its_anchor_and_every_link_to_one_lands(pages: 
         }
         assert linked, pathway_id
         assert linked <= ids, linked - ids
+
+
+def test_evidence_links_inside_a_diagram_lead_to_the_evidence_trace_from_where_it_sits() -> None:
+    drawn = '<svg><a xlink:href="evidence.md#ev-a"><text>1</text></a><a href="#ev-b"></a><a href="states.md#x"></a>'
+    assert point_evidence(drawn, "../../") == (
+        '<svg><a xlink:href="../../evidence/#ev-a"><text>1</text></a><a href="../../evidence/#ev-b"></a>'
+        '<a href="states.md#x"></a>'
+    )
+    assert point_evidence('<a href="pathways/bipn/evidence.md#ev-c">', "") == '<a href="evidence/#ev-c">'
 
 
 def test_the_states_reference_nests_its_headings_as_the_states_nest(pages: dict[str, str]) -> None:

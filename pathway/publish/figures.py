@@ -11,6 +11,7 @@ site figure by building :class:`Figure` objects from its pages and putting its s
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,15 @@ from pathway.trail.records import Record
 
 DIAGRAMS = "diagrams"
 """The folder, beside a page, that holds the full-size SVG of each of its figures."""
+_EVIDENCE_LINK = re.compile(r'(?P<attr>href)="(?:[^"#]*evidence(?:\.md|\.html)?/?)?#ev-')
+
+
+def point_evidence(text: str, pathway_folder: str) -> str:
+    """An SVG whose links to evidence entries (``evidence.md#ev-<id>``, ``#ev-<id>``, however the renderer wrote
+    them) lead to the pathway's evidence trace as the site serves it, from where the SVG sits: ``pathway_folder`` is
+    the relative URL of the pathway's folder from there (``""`` from its overview page, ``"../"`` from its
+    ``diagrams/`` folder). The site serves pages as folders (``evidence/``)."""
+    return _EVIDENCE_LINK.sub(lambda m: f'{m["attr"]}="{pathway_folder}evidence/#ev-', text)
 
 
 @dataclass(frozen=True)
@@ -51,15 +61,16 @@ def svg_element(text: str) -> str:
     return "\n".join(line for line in body.splitlines() if line.strip())
 
 
-def embed(figure: Figure, folder: str = DIAGRAMS) -> list[str]:
+def embed(figure: Figure, folder: str = DIAGRAMS, pathway_folder: str = "") -> list[str]:
     """The Markdown of one figure: a heading, the SVG inline in a zoomable frame kept out of search, and the link
-    to its full-size file (``folder/<slug>.svg``, relative to the page)."""
+    to its full-size file (``folder/<slug>.svg``, relative to the page). ``pathway_folder``: the pathway's folder
+    as the page's URL reaches it, for the SVG's evidence links (:func:`point_evidence`)."""
     title = html.escape(figure.title, quote=False)
     return [
         f"### {title} {{#{figure.slug}}}",
         "",
         f'<div class="pathway-diagram" data-search-exclude markdown="0" aria-label="diagram: {html.escape(title)}">',
-        svg_element(figure.svg),
+        svg_element(point_evidence(figure.svg, pathway_folder)),
         "</div>",
         "",
         f"[Open full size]({folder}/{figure.slug}.svg){{ .pathway-full-size }}",
@@ -67,7 +78,7 @@ def embed(figure: Figure, folder: str = DIAGRAMS) -> list[str]:
     ]
 
 
-def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS) -> list[str]:
+def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS, pathway_folder: str = "") -> list[str]:
     """Every section: its heading, its sentence, a line of links to its figures when it has several, the
     figures."""
     lines: list[str] = []
@@ -78,13 +89,16 @@ def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS)
         if len(section.figures) > 1:
             lines += [" · ".join(f"[{html.escape(f.title, quote=False)}](#{f.slug})" for f in section.figures), ""]
         for figure in section.figures:
-            lines += embed(figure, folder)
+            lines += embed(figure, folder, pathway_folder)
     return lines
 
 
-def figure_files(sections: Sequence[FigureSection], folder: str) -> dict[str, str]:
-    """The full-size SVG file of every figure, by its path in the site (``folder/<slug>.svg``)."""
-    return {f"{folder}/{f.slug}.svg": f.svg for section in sections for f in section.figures}
+def figure_files(sections: Sequence[FigureSection], folder: str, pathway_folder: str = "../") -> dict[str, str]:
+    """The full-size SVG file of every figure, by its path in the site (``folder/<slug>.svg``); ``pathway_folder``:
+    the pathway's folder as reached from there."""
+    return {
+        f"{folder}/{f.slug}.svg": point_evidence(f.svg, pathway_folder) for section in sections for f in section.figures
+    }
 
 
 def statechart_figures(analysis: Analysis) -> tuple[Figure, ...]:

@@ -154,7 +154,7 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
         return view if view in drawn else None
 
     lines += ['<div class="pathway-patient" markdown="1">', '<div class="pathway-patient__path" markdown="1">', ""]
-    lines += [*sections_markdown(sections, f"{patient.name}-diagrams"), "</div>"]
+    lines += [*sections_markdown(sections, f"{patient.name}-diagrams", "../../"), "</div>"]
     lines += ['<div class="pathway-patient__timeline pathway-timeline" markdown="1">', "", "## Timeline", ""]
     lines += [*timeline_table(timeline(patient.records, analysis.pathway), where), "", "</div>", "</div>", ""]
     lines += ["## Audit facts", "", *_audit(analysis, patient)]
@@ -162,7 +162,8 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
 
 
 def patient_sections(analysis: Analysis, patient: Patient) -> tuple[FigureSection, ...]:
-    """The figures of a patient's page: the journey over the state chart."""
+    """The figures of a patient's page: the journey over the state chart. The patient's path on the clinical
+    algorithm joins as a first section built from its pages like :func:`pathway.publish.site.diagram_sections`'."""
     return (
         FigureSection(
             "The path on the state chart",

@@ -48,7 +48,9 @@ PATHWAYS = "pathways"
 
 
 def diagram_sections(analysis: Analysis) -> tuple[FigureSection, ...]:
-    """The diagrams of a pathway's overview, in the order a reader meets them."""
+    """The diagrams of a pathway's overview, in the order a reader meets them. Another view joins as one more
+    section; the clinical algorithm goes first, as ``FigureSection("Clinical algorithm", <sentence>,
+    tuple(Figure(p.title, p.slug, p.svg) for p in clinical_pages(analysis)))``, the state chart after it."""
     return (
         FigureSection(
             "State chart (for designers)",
@@ -159,7 +161,8 @@ def pathway_site(ws: Workspace, definition: Path, analysis: Analysis) -> dict[st
         page = f"{folder}/{FOLDER}/{person.name}"
         out[f"{page}.md"] = patient_page(analysis, person, figures)
         out |= {
-            f"{folder}/{FOLDER}/{path}": text for path, text in figure_files(figures, f"{person.name}-diagrams").items()
+            f"{folder}/{FOLDER}/{path}": text
+            for path, text in figure_files(figures, f"{person.name}-diagrams", "../../").items()
         }
     return out
 
