@@ -138,7 +138,10 @@ def test_the_docs_pages_show_questions_strength_and_quality() -> None:
     )
     evidence = evidence_page(analysis)
     assert "| evidence | statement | quality | references | cited by |" in evidence
-    row = "| `trial` | Example guideline, recommendation 1 (randomised trials) | moderate quality, GRADE 1B | - |"
+    row = (
+        '| <a id="ev-trial"></a>`trial` | Example guideline, recommendation 1 (randomised trials) | moderate quality, '
+        "GRADE 1B | - |"
+    )
     assert row in evidence
 
 
