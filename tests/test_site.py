@@ -22,7 +22,7 @@ from pathway.definition.workspace import Workspace
 from pathway.publish.figures import point_evidence
 from pathway.publish.links import link_ids
 from pathway.publish.nav import expand_nav
-from pathway.publish.pathway_docs import GENERATED
+from pathway.publish.pathway_docs import BUILT
 from pathway.publish.site import pathway_nav, site_pages
 from tests.conftest import ROOT, build_site
 
@@ -59,7 +59,7 @@ def _nav_pages(nav: object) -> list[str]:
 
 def test_generated_pages_say_so_and_cover_every_definition(pages: dict[str, str]) -> None:
     markdown = {uri: _body(text) for uri, text in pages.items() if uri.endswith(".md")}
-    assert all(text.startswith("# ") and GENERATED in text.splitlines()[2] for text in markdown.values())
+    assert all(text.startswith("# ") and BUILT in text.splitlines()[2] for text in markdown.values())
     for definition in sorted((ROOT / "definitions").glob("*/pathway.yaml")):
         folder = f"pathways/{definition.parent.name}"
         for name in ("index.md", "facts.md", "actions.md", "states.md", "scenarios.md", "choices.md", "evidence.md"):

@@ -20,7 +20,7 @@ from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import PathwayError
 from pathway.publish.figures import DIAGRAMS, FigureSection, figure_files, sections_markdown, statechart_figures
-from pathway.publish.pathway_docs import choices_page, evidence_page
+from pathway.publish.pathway_docs import BUILT, GENERATED, choices_page, evidence_page
 from pathway.publish.patients import FOLDER, patient_page, patient_sections, patients
 from pathway.publish.site_pages import actions_page, cell, facts_page, header, states_page, table
 from pathway.scenarios.model import ScenarioFile
@@ -172,7 +172,7 @@ def site_pages(ws: Workspace) -> dict[str, str]:
     out: dict[str, str] = {}
     for definition, analysis in ws.analyses():
         out |= pathway_site(ws, definition, analysis)
-    return out
+    return {uri: text.replace(GENERATED, BUILT, 1) if uri.endswith(".md") else text for uri, text in out.items()}
 
 
 def pathway_nav(ws: Workspace, pathway_id: str) -> list[dict[str, object]]:
