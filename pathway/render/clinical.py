@@ -248,7 +248,9 @@ def _lanes(analysis: Analysis) -> dict[str, str]:
 def _screen(analysis: Analysis, region: str) -> bool:
     children = analysis.index.states[region].children
     kinds = {analysis.index.states[c].kind for c in children}
-    outcomes = [c for c in children if analysis.index.states[c].state.recommend or analysis.index.states[c].state.conclude]
+    outcomes = [
+        c for c in children if analysis.index.states[c].state.recommend or analysis.index.states[c].state.conclude
+    ]
     initial = next((c for c in children if analysis.index.states[c].state.initial), None)
     outcomes = [c for c in outcomes if c != initial]
     return 0 < len(children) <= SCREEN_STATES and kinds <= {"atomic", "final"} and len(outcomes) <= 1

@@ -85,8 +85,10 @@ class Footnotes:
         for ev in ids:
             n = self.order.setdefault(ev, len(self.order) + 1)
             href = escape(links.evidence.format(id=ev))
-            cells.append(f'<TD HREF="{href}" TITLE="evidence {escape(ev)}"><FONT POINT-SIZE="{SMALL}" '
-                         f'COLOR="{LINK}">{n}</FONT></TD>')
+            cells.append(
+                f'<TD HREF="{href}" TITLE="evidence {escape(ev)}"><FONT POINT-SIZE="{SMALL}" '
+                f'COLOR="{LINK}">{n}</FONT></TD>'
+            )
         return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>{"".join(cells)}</TR></TABLE>'
 
 
@@ -115,19 +117,24 @@ class Drawer:
             return {}
         if state_id in self.mark.current:
             return {"color": TAKEN, "penwidth": "3"}
-        return {"color": TAKEN, "penwidth": "2.5"} if state_id in self.mark.visited else {"color": DIM, "fontcolor": DIM}
+        return (
+            {"color": TAKEN, "penwidth": "2.5"} if state_id in self.mark.visited else {"color": DIM, "fontcolor": DIM}
+        )
 
     def step_label(self, step: Step) -> str:
         faded = self.dim(step.id)
         head_colour = DIM if faded else "#000000"
-        rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{BODY}" COLOR="{head_colour}">'
-                f"<B>{lines(step.title, 36)}</B></FONT></TD>"
-                f"<TD>{self.notes.cells(step.evidence, self.links)}</TD></TR>"]
+        rows = [
+            f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{BODY}" COLOR="{head_colour}">'
+            f"<B>{lines(step.title, 36)}</B></FONT></TD>"
+            f"<TD>{self.notes.cells(step.evidence, self.links)}</TD></TR>"
+        ]
         for item in step.items:
             fill, ink, tag = STYLES[item.kind]
             fill, ink = ("#ffffff", DIM) if faded else (fill, ink)
-            text = lines(item.text) + "".join(f'<FONT POINT-SIZE="{SMALL}"><I>{lines(v, 36)}</I></FONT>'
-                                              for v in item.values)
+            text = lines(item.text) + "".join(
+                f'<FONT POINT-SIZE="{SMALL}"><I>{lines(v, 36)}</I></FONT>' for v in item.values
+            )
             rows.append(
                 f'<TR><TD BGCOLOR="{fill}" ALIGN="LEFT" VALIGN="TOP"><FONT POINT-SIZE="{SMALL}" COLOR="{ink}">'
                 f'<B>{tag}</B></FONT></TD><TD COLSPAN="2" BGCOLOR="{fill}" ALIGN="LEFT" BALIGN="LEFT">'
@@ -138,19 +145,39 @@ class Drawer:
 
     def question_label(self, step: Step) -> str:
         ink = DIM if self.dim(step.id) else "#000000"
-        note = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{SMALL}" COLOR="{ink}"><I>'
-                f"{lines(step.note, 36)}</I></FONT></TD></TR>") if step.note else ""
+        note = (
+            (
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{SMALL}" COLOR="{ink}"><I>'
+                f"{lines(step.note, 36)}</I></FONT></TD></TR>"
+            )
+            if step.note
+            else ""
+        )
         asks = [a for a in step.asks if f"{a}?" != step.question]
         wait = "Not yet known: wait" + (", ask for " + "; ".join(asks) if asks else " and ask")
-        unknown = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BORDER="1" STYLE="dashed" COLOR="#999999" SIDES="T">'
-                   f'<FONT POINT-SIZE="{SMALL}" COLOR="{DIM if self.dim(step.id) else "#555555"}">⟳ {lines(wait, 40)}'
-                   "</FONT></TD></TR>") if step.asks else ""
-        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="3"><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
-                f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}"><B>{lines(step.question or "", 32)}</B></FONT></TD></TR>'
-                f"{note}{unknown}</TABLE>>")
+        unknown = (
+            (
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BORDER="1" STYLE="dashed" COLOR="#999999" SIDES="T">'
+                f'<FONT POINT-SIZE="{SMALL}" COLOR="{DIM if self.dim(step.id) else "#555555"}">⟳ {lines(wait, 40)}'
+                "</FONT></TD></TR>"
+            )
+            if step.asks
+            else ""
+        )
+        return (
+            f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="3"><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
+            f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}"><B>{lines(step.question or "", 32)}</B></FONT></TD></TR>'
+            f"{note}{unknown}</TABLE>>"
+        )
 
     def has_box(self, step: Step) -> bool:
-        return bool(step.items) or step.question is None or step.kind == "final" or bool(step.description) or not step.initial
+        return (
+            bool(step.items)
+            or step.question is None
+            or step.kind == "final"
+            or bool(step.description)
+            or not step.initial
+        )
 
     def in_node(self, state_id: str) -> tuple[str, str | None]:
         """The node an arrow into the state ends at, and the cluster it clips to."""
@@ -221,10 +248,15 @@ class Drawer:
             attrs.update(color=ink, penwidth="2.5" if taken else "1")
         label = ""
         if text or taken or arrow.evidence:
-            path = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}"><B>'
-                           f"{lines(step_text, 34)}</B></FONT></TD></TR>" for _, step_text in taken)
+            path = "".join(
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}"><B>'
+                f"{lines(step_text, 34)}</B></FONT></TD></TR>"
+                for _, step_text in taken
+            )
             body = f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">{lines(text, 24)}</FONT>' if text else ""
-            label = (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" BGCOLOR="#ffffff">{path}'
-                     f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}</TD>'
-                     f"<TD>{self.notes.cells(arrow.evidence, self.links)}</TD></TR></TABLE>>")
+            label = (
+                f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" BGCOLOR="#ffffff">{path}'
+                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}</TD>'
+                f"<TD>{self.notes.cells(arrow.evidence, self.links)}</TD></TR></TABLE>>"
+            )
         g.edge(tail, head, label=label or None, ltail=ltail, lhead=lhead, **attrs)

@@ -62,9 +62,13 @@ def _state(d: Drawer, g: graphviz.Digraph, state_id: str, lane_root: bool = Fals
                 _state(d, g, child)
             return
         with g.subgraph(name=f"cluster_{state_id}") as c:
-            c.attr(label=f"<<B>{lines(step.title, 50)}</B>>", style="rounded", color="#888888", fontsize=BODY,
-                   labelloc="t",
-                   **d.pen(state_id))
+            c.attr(
+                label=f"<<B>{lines(step.title, 50)}</B>>",
+                style="rounded",
+                fontsize=BODY,
+                labelloc="t",
+                **{"color": "#888888", **d.pen(state_id)},
+            )
             if step.items:
                 c.node(state_id, d.step_label(step), shape="box", style="rounded", **d.pen(state_id))
                 first = next(ch for ch in step.children if d.view.steps[ch].initial)
@@ -88,8 +92,15 @@ def _leaf(d: Drawer, g: graphviz.Digraph, state_id: str) -> None:
     fill, ink = QUESTION
     q = f"_q_{state_id}"
     colour = d.pen(state_id).get("color", ink)
-    g.node(q, d.question_label(step), shape="box", style="rounded,filled", fillcolor="#ffffff" if d.dim(state_id)
-           else fill, color=colour, penwidth=d.pen(state_id).get("penwidth", "1.5"))
+    g.node(
+        q,
+        d.question_label(step),
+        shape="box",
+        style="rounded,filled",
+        fillcolor="#ffffff" if d.dim(state_id) else fill,
+        color=colour,
+        penwidth=d.pen(state_id).get("penwidth", "1.5"),
+    )
     if d.has_box(step):
         g.edge(state_id, q, color=colour)
 
@@ -99,11 +110,19 @@ def _parallel(d: Drawer, g: graphviz.Digraph, state_id: str) -> str:
     returns the node at its bottom."""
     step = d.view.steps[state_id]
     with g.subgraph(name=f"cluster_{state_id}") as c:
-        c.attr(label=f"<<B>{lines(step.title, 60)}</B>>", style="dashed,rounded", color="#666666", fontsize=BODY,
-               labelloc="t")
+        c.attr(
+            label=f"<<B>{lines(step.title, 60)}</B>>",
+            style="dashed,rounded",
+            color="#666666",
+            fontsize=BODY,
+            labelloc="t",
+        )
         top = f"_par_{state_id}"
-        c.node(top, f'<<FONT POINT-SIZE="{BODY}"><I>These run side by side, at the same time:</I></FONT>>',
-               shape="plaintext")
+        c.node(
+            top,
+            f'<<FONT POINT-SIZE="{BODY}"><I>These run side by side, at the same time:</I></FONT>>',
+            shape="plaintext",
+        )
         rows: list[tuple[list[str], str]] = []
         pending: list[str] = []
         for region in step.children:
@@ -148,15 +167,16 @@ def _lane_box(d: Drawer, g: graphviz.Digraph, region: str) -> str:
     rows += [f'<FONT POINT-SIZE="{SMALL}"><I>{lines(asked, 32)}</I></FONT>'] if asked else []
     rows += [f'<FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}">see page {number}</FONT>'] if number else []
     label = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
-    g.node(node, f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{label}</TABLE>>', shape="box3d",
-           **d.pen(region))
+    g.node(node, f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{label}</TABLE>>', shape="box3d", **d.pen(region))
     return node
 
 
 def _checklist(d: Drawer, g: graphviz.Digraph, parallel: str, screens: list[str]) -> str:
     node = f"_check_{parallel}"
-    rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="{BODY}"><B>Checklist (each runs on its own)</B>'
-            "</FONT></TD></TR>"]
+    rows = [
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="{BODY}"><B>Checklist (each runs on its own)</B>'
+        "</FONT></TD></TR>"
+    ]
     for region in screens:
         kids = d.view.steps[region].children
         first = next(c for c in kids if d.view.steps[c].initial)
@@ -166,16 +186,24 @@ def _checklist(d: Drawer, g: graphviz.Digraph, parallel: str, screens: list[str]
         todo = list(d.view.steps[first].items)
         text = "; ".join(f"{STYLES[i.kind][2]} {i.text}" for i in todo)
         then = "; ".join(f"{STYLES[i.kind][2]} {i.text}" for i in outcome)
-        said = f"{lane_title(d.view, region)}: " + (text + ". " if text else "") + ask + (f" Yes → {then}" if then else "")
+        said = (
+            f"{lane_title(d.view, region)}: " + (text + ". " if text else "") + ask + (f" Yes → {then}" if then else "")
+        )
         evidence = tuple(dict.fromkeys(e for i in [*todo, *outcome] for e in i.evidence))
         ink = DIM if d.dim(region) else "#000000"
         href = escape(d.links.detail.format(region=region))
-        rows.append(f'<TR><TD ALIGN="LEFT" VALIGN="TOP" HREF="{href}" TITLE="details: {escape(region)}">'
-                    f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">☐</FONT></TD><TD ALIGN="LEFT" BALIGN="LEFT">'
-                    f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">{lines(said, 46)}</FONT></TD>'
-                    f'<TD VALIGN="TOP">{d.notes.cells(evidence, d.links)}</TD></TR>')
-    g.node(node, f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{"".join(rows)}</TABLE>>', shape="box",
-           style="rounded")
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" VALIGN="TOP" HREF="{href}" TITLE="details: {escape(region)}">'
+            f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">☐</FONT></TD><TD ALIGN="LEFT" BALIGN="LEFT">'
+            f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">{lines(said, 46)}</FONT></TD>'
+            f'<TD VALIGN="TOP">{d.notes.cells(evidence, d.links)}</TD></TR>'
+        )
+    g.node(
+        node,
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{"".join(rows)}</TABLE>>',
+        shape="box",
+        style="rounded",
+    )
     return node
 
 
@@ -193,17 +221,22 @@ def _legend(d: Drawer, patient: bool, cites: Mapping[str, str]) -> str:
         "Blue numbers: the evidence, listed below (click to open).",
     ]
     if patient:
-        notes.append("Blue: this patient's path, #n the step and its date; filled: where the patient is now; grey: "
-                     "not reached.")
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{BODY}"><B>Legend</B></FONT></TD></TR>',
-            f'<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>{swatches}</TR></TABLE></TD></TR>']
+        notes.append(
+            "Blue: this patient's path, #n the step and its date; filled: where the patient is now; grey: not reached."
+        )
+    rows = [
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{BODY}"><B>Legend</B></FONT></TD></TR>',
+        f'<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>{swatches}</TR></TABLE></TD></TR>',
+    ]
     rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{SMALL}">{escape(n)}</FONT></TD></TR>' for n in notes]
     for ev, n in d.notes.order.items():
         cite = cites.get(ev, ev)
         cite = cite if len(cite) <= 110 else cite[:109].rstrip() + "…"
         href = escape(d.links.evidence.format(id=ev))
-        rows.append(f'<TR><TD ALIGN="LEFT" HREF="{href}" TITLE="{escape(ev)}"><FONT POINT-SIZE="{SMALL}">'
-                    f'<FONT COLOR="{TAKEN}">{n}</FONT> {escape(cite)}</FONT></TD></TR>')
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" HREF="{href}" TITLE="{escape(ev)}"><FONT POINT-SIZE="{SMALL}">'
+            f'<FONT COLOR="{TAKEN}">{n}</FONT> {escape(cite)}</FONT></TD></TR>'
+        )
     return f'<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 
@@ -219,19 +252,39 @@ def draw_page(
     """The DOT source of one page (``pages``: lane id -> the page that draws it)."""
     d = Drawer(view, page, pages, links, mark)
     g = graphviz.Digraph(name=f"{view.id}_clinical_{page.number}")
-    g.attr(rankdir="TB", compound="true", newrank="true", nodesep="0.3", ranksep="0.4", fontname=FONT,
-           fontsize=SMALL, labelloc="b", labeljust="l", pad="0.2")
+    g.attr(
+        rankdir="TB",
+        compound="true",
+        newrank="true",
+        nodesep="0.3",
+        ranksep="0.4",
+        fontname=FONT,
+        fontsize=SMALL,
+        labelloc="b",
+        labeljust="l",
+        pad="0.2",
+    )
     g.attr("node", fontname=FONT, fontsize=BODY, margin="0.08,0.04")
     g.attr("edge", fontname=FONT, fontsize=SMALL, arrowsize="0.7")
     heading = f"{short_title(view.title)}" if page.number == 1 else page.title
-    g.node("_title", f'<<FONT POINT-SIZE="16"><B>{escape(heading)}</B></FONT><BR/><FONT POINT-SIZE="{SMALL}">'
-           f"Clinical algorithm · page {page.number} of {total}{' · ' + escape(page.title) if page.number == 1 else ''}"
-           "</FONT>>", shape="plaintext")
+    g.node(
+        "_title",
+        f'<<FONT POINT-SIZE="16"><B>{escape(heading)}</B></FONT><BR/><FONT POINT-SIZE="{SMALL}">'
+        f"Clinical algorithm · page {page.number} of {total}{' · ' + escape(page.title) if page.number == 1 else ''}"
+        "</FONT>>",
+        shape="plaintext",
+    )
     start = "_title"
     if page.entry:
         audience = view.audience or "Who this chart is for is not stated (the pathway has no 'audience')."
-        g.node("_entry", f'<<FONT POINT-SIZE="{BODY}"><B>For: </B>{lines(audience, 60)}</FONT>>', shape="box",
-               style="rounded,filled,bold", fillcolor="#eef3fa", color="#24548a")
+        g.node(
+            "_entry",
+            f'<<FONT POINT-SIZE="{BODY}"><B>For: </B>{lines(audience, 60)}</FONT>>',
+            shape="box",
+            style="rounded,filled,bold",
+            fillcolor="#eef3fa",
+            color="#24548a",
+        )
         g.edge("_title", "_entry", style="invis")
         start = "_entry"
     roots = page.roots
@@ -246,12 +299,20 @@ def draw_page(
         if arrow.source in drawn:
             d.arrow(g, arrow)
     for drive in view.drives:
-        tail, head = d.lane_nodes.get(drive.source), d.lane_nodes.get(drive.target)
-        if tail and head and tail != head:
-            g.edge(tail, head, label=f'<<FONT POINT-SIZE="{SMALL}" COLOR="#6a3d8f">{lines(drive.what, 22)}</FONT>>',
-                   color="#6a3d8f", style="bold", constraint="false", arrowhead="vee")
+        source, target = d.lane_nodes.get(drive.source), d.lane_nodes.get(drive.target)
+        if source and target and source != target:
+            g.edge(
+                source,
+                target,
+                label=f'<<FONT POINT-SIZE="{SMALL}" COLOR="#6a3d8f">{lines(drive.what, 22)}</FONT>>',
+                color="#6a3d8f",
+                style="bold",
+                constraint="false",
+                arrowhead="vee",
+            )
     for node, text in d.connectors.items():
-        g.node(node, f'<<FONT POINT-SIZE="{BODY}" COLOR="{TAKEN}">{lines(text, 28)}</FONT>>', shape="folder",
-               color=TAKEN)
+        g.node(
+            node, f'<<FONT POINT-SIZE="{BODY}" COLOR="{TAKEN}">{lines(text, 28)}</FONT>>', shape="folder", color=TAKEN
+        )
     g.attr(label=_legend(d, mark is not None, cites))
     return str(g.source)

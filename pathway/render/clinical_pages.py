@@ -20,6 +20,7 @@ from pathway.definition.analysis import Analysis
 from pathway.render.clinical import Clinical, build_clinical
 from pathway.render.clinical_dot import Links, Page, PathMark
 from pathway.render.clinical_draw import draw_page, lane_title
+from pathway.render.layout import clean_svg, run_dot
 from pathway.render.overlay import overlay_from_records
 from pathway.render.patient import step_labels
 from pathway.trail.records import Record
@@ -49,8 +50,6 @@ class ClinicalPage:
 
 def to_pixels(svg: str) -> str:
     """SVG whose width and height are in px (one graphviz point to one pixel), without the version comment."""
-    from pathway.render.diagrams import clean_svg
-
     return _SIZE.sub(lambda m: f'<svg width="{m.group(1)}px" height="{m.group(2)}px"', clean_svg(svg), count=1)
 
 
@@ -77,7 +76,8 @@ def _movable(view: Clinical, page: Page) -> str | None:
     """The compound step with the most steps inside it, drawn in full on the page (not the page's own root)."""
     sizes = {}
     for state_id, step in view.steps.items():
-        if step.kind != "compound" or state_id in page.roots or state_id in page.away or state_id in view.lanes:
+        own = len(page.roots) == 1 and state_id in page.roots
+        if step.kind != "compound" or own or state_id in page.away or state_id in view.lanes:
             continue
         if any(view.contains(r, state_id) for r in page.roots) and not any(
             view.contains(a, state_id) for a in page.away
@@ -87,10 +87,10 @@ def _movable(view: Clinical, page: Page) -> str | None:
 
 
 def _render(
-    view: Clinical, pages: list[Page], cites: dict[str, str], links: Links, mark: PathMark | None
+    view: Clinical, pages: list[Page], cites: dict[str, str], links: Links, mark: PathMark | None, split: bool = True
 ) -> list[ClinicalPage]:
-    from pathway.render.diagrams import run_dot
-
+    """Draw the pages, splitting one that is too wide (unless ``split`` is False: a patient's path keeps the pages
+    of the clinical view, so that page numbers mean the same on both). ``pages`` is updated with the splits."""
     done: list[ClinicalPage] = []
     i = 0
     while i < len(pages):
@@ -98,7 +98,7 @@ def _render(
         source = draw_page(view, page, len(pages), _owners(pages), cites, links, mark)
         svg = to_pixels(run_dot(source, "svg").decode("utf-8"))
         result = ClinicalPage(page.number, page.slug, page.title, source, svg, page.roots)
-        moved = _movable(view, page) if result.width > MAX_WIDTH else None
+        moved = _movable(view, page) if split and result.width > MAX_WIDTH else None
         if moved is None:
             done.append(result)
             i += 1
@@ -125,6 +125,8 @@ def patient_pages(analysis: Analysis, records: Sequence[Record], links: Links | 
     overlay = overlay_from_records(records)
     mark = PathMark(step_labels(analysis, records), frozenset(overlay.visited), overlay.current)
     cites = {k: e.cite for k, e in analysis.pathway.evidence.items()}
-    pages = _render(view, plan(view), cites, links or Links(), mark)
+    planned = plan(view)
+    _render(view, planned, cites, links or Links(), None)
+    pages = _render(view, planned, cites, links or Links(), mark, split=False)
     kept = [p for p in pages if p.number == 1 or any(view.contains(r, s) for r in p.roots for s in mark.visited)]
     return [replace(p, title=f"Patient path: {p.title}") for p in kept]

@@ -74,10 +74,14 @@ def _title(analysis: Analysis, action: str) -> str:
 
 
 def _input(analysis: Analysis, r: InputRecord) -> str:
-    parts = [f"{name_words(analysis, k) if k in analysis.pathway.facts else k}: {_value(v)}" for k, v in r.facts.items()]
+    parts = [
+        f"{name_words(analysis, k) if k in analysis.pathway.facts else k}: {_value(v)}" for k, v in r.facts.items()
+    ]
     parts += [f"event: {humanize(r.event)}"] if r.event else []
     parts += [f"done: {_title(analysis, r.done)}"] if r.done else []
-    parts += [f"declined: {_title(analysis, r.declined)}" + (f" ({r.reason})" if r.reason else "")] if r.declined else []
+    parts += (
+        [f"declined: {_title(analysis, r.declined)}" + (f" ({r.reason})" if r.reason else "")] if r.declined else []
+    )
     return "Recorded " + "; ".join(parts) if parts else "Visit (nothing new recorded)"
 
 
@@ -94,15 +98,16 @@ def _words(analysis: Analysis, record: Record) -> tuple[str, str] | None:
         what = "Working diagnosis" if record.item == "finding" else "Recommended"
         return f"{what}: {record.text or record.title}", record.item
     if isinstance(record, RetiredRecord):
-        return f"No longer {'recommended' if record.item == 'recommendation' else 'concluded'}: "
-        f"{_title(analysis, record.id)}", "retired"
+        verb = "recommended" if record.item == "recommendation" else "concluded"
+        return f"No longer {verb}: {_title(analysis, record.id)}", "retired"
     if isinstance(record, FulfilledRecord):
         return f"Done: {_title(analysis, record.action)} ({humanize(record.fact)} {_value(record.value)})", "done"
     if isinstance(record, DeclinedRecord):
         return f"Declined: {_title(analysis, record.action)}", "declined"
     if isinstance(record, WaitingRecord):
-        return "Waiting for: " + ", ".join(name_words(analysis, n) for n in record.needs if n in analysis.pathway.facts
-                                           ) if record.needs else "Waiting", "wait"
+        return "Waiting for: " + ", ".join(
+            name_words(analysis, n) for n in record.needs if n in analysis.pathway.facts
+        ) if record.needs else "Waiting", "wait"
     if isinstance(record, ExpiredRecord):
         return f"No longer current: {name_words(analysis, record.fact)}", "expired"
     return None
@@ -123,8 +128,11 @@ def audit_facts(records: Sequence[Record]) -> Mapping[str, str]:
     facts: dict[str, str] = {}
     for record in records:
         if isinstance(record, HeaderRecord):
-            facts |= {"pathway": record.pathway.id, "version": record.pathway.version,
-                      "pathway sha256": record.pathway.sha256}
+            facts |= {
+                "pathway": record.pathway.id,
+                "version": record.pathway.version,
+                "pathway sha256": record.pathway.sha256,
+            }
         if isinstance(record, SummaryRecord):
             facts["trail hash"] = record.hash
     return facts

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pathway.definition.analysis import OTHERWISE, Analysis
-from pathway.definition.domains import Domain, assignments, combinations, facts_read, fact_domains
+from pathway.definition.domains import Domain, assignments, combinations, fact_domains, facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.expr.durations import parse_duration
 from pathway.expr.parse import parse
@@ -68,7 +68,9 @@ def short_description(text: str | None) -> str | None:
 def name_words(analysis: Analysis, name: str) -> str:
     """A fact or derived fact as a clinician reads it: its short description, else its id with spaces."""
     p = analysis.pathway
-    described = p.facts[name].description if name in p.facts else p.derived[name].description if name in p.derived else None
+    described = (
+        p.facts[name].description if name in p.facts else p.derived[name].description if name in p.derived else None
+    )
     return short_description(described) or humanize(name)
 
 
@@ -78,7 +80,8 @@ def _lower_first(text: str) -> str:
 
 def _constant(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and not isinstance(node.value, bool):
-        return humanize(node.value) if isinstance(node.value, str) else f"{node.value:g}"
+        value = node.value
+        return humanize(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, int | float) else None
     if isinstance(node, ast.Constant):
         return "yes" if node.value else "no"
     if isinstance(node, ast.List | ast.Tuple):
@@ -260,9 +263,9 @@ def answers(analysis: Analysis, transitions: Sequence[TransitionInfo]) -> Answer
     shared = {domains[f] for f in facts}
     if kinds == {"int"} and len(shared) == 1:
         domain = next(iter(shared))
-        labels = _worst(facts, taken, domain) if domain is not None else None
-        if labels is not None:
-            return Answers(tuple(labels), True, asks, "the higher of: " + ", ".join(asks))
+        worst = _worst(facts, taken, domain) if domain is not None else None
+        if worst is not None:
+            return Answers(tuple(worst), True, asks, "the higher of: " + ", ".join(asks))
     if len(transitions) == 2 and transitions[1].when == OTHERWISE:
         return Answers(("Yes", "No"), True, asks)
     return Answers(_otherwise(worded), False, asks)
