@@ -191,9 +191,9 @@ def render_dot(graph: Graph, view: View, overlay: Overlay | None = None) -> str:
     ctx = _Ctx(graph, view, overlay)
     # The guideline's title once, short, on the overview; a region's view names the region alone.
     title = (
-        f"{short_title(graph.title)} (state chart, for designers)"
+        f"{short_title(graph.title)}\\nstate chart, for designers"
         if view.name == OVERVIEW
-        else f"region {view.name} (state chart, for designers)"
+        else f"region {view.name}\\nstate chart, for designers"
     )
     g = graphviz.Digraph(name=f"{graph.id}_{view.name}")
     g.attr(compound="true", rankdir=view.direction, label=graphviz.nohtml(title), labelloc="t", fontname=FONT)
