@@ -216,7 +216,7 @@ def _legend(d: Drawer, patient: bool, cites: Mapping[str, str]) -> str:
     swatches = f"{''.join(cells[:3])}</TR><TR>{''.join(cells[3:])}"
     notes = [
         "Yellow box: a question; each arrow is an answer, taken as soon as it is known.",
-        "Dotted arrow: the answer is not yet known; the pathway waits and asks (missing data is never 'no').",
+        "⟳ in a question: while the answer is not yet known, the pathway waits and asks (missing data is never 'no').",
         "Dashed arrow: a timer (after ...) or an event (at ...). Box with a fold: continued on another page.",
         "Blue numbers: the evidence, listed below (click to open).",
     ]
