@@ -300,6 +300,11 @@ class Pathway(Model):
     status: Literal["draft", "review", "approved"] = Field(description="Review status of this version.")
     description: str | None = Field(default=None, description="What the pathway covers and for whom.")
     source: str | None = Field(default=None, description="The guideline this pathway encodes.")
+    audience: Text | None = later(
+        "Who the pathway is for, in a short sentence a clinician reads first: the entry box of the "
+        "clinical-algorithm view, e.g. 'Adults with multiple myeloma and new or worsening peripheral neuropathy'. "
+        "Not an action's 'applies_to' (a guard saying whom one recommendation concerns): this is plain text."
+    )
     evidence: dict[EvidenceId, Evidence] = Field(default_factory=dict, description="Citable sources by id.")
     facts: dict[Id, Fact] = Field(description="The data dictionary: every fact a guard may read.")
     derived: dict[Id, Derived] = Field(default_factory=dict, description="Named expressions over facts.")
