@@ -104,9 +104,7 @@ def runs(analysis: Analysis, name: EngineName, journeys: Sequence[LoadedJourney]
         run_records(analysis, engine, journey)
 
 
-def runs_with_trails(
-    analysis: Analysis, name: EngineName, data: Sequence[dict[str, Any]], folder: Path
-) -> None:
+def runs_with_trails(analysis: Analysis, name: EngineName, data: Sequence[dict[str, Any]], folder: Path) -> None:
     """Parse each journey, run it and write its trail: what a cohort run does per journey."""
     engine = engine_for(analysis, name)
     for n, journey in enumerate(data):
@@ -140,8 +138,13 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         figures = {
-            "decisions": {e: median(lambda e=e: decisions(analysis, e, journeys), repeat) for e in ("reference", "compiled")},
-            "run": {e: median(lambda e=e: timed(lambda: runs(analysis, e, journeys)), repeat) for e in ("reference", "compiled")},
+            "decisions": {
+                e: median(lambda e=e: decisions(analysis, e, journeys), repeat) for e in ("reference", "compiled")
+            },
+            "run": {
+                e: median(lambda e=e: timed(lambda: runs(analysis, e, journeys)), repeat)
+                for e in ("reference", "compiled")
+            },
             "trails": {
                 e: median(lambda e=e: timed(lambda: runs_with_trails(analysis, e, data, folder)), repeat)
                 for e in ("reference", "compiled")
@@ -150,7 +153,11 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
         bottom = median(lambda: timed(lambda: floor(analysis, data, trails, folder)), repeat)
     rows = []
     name = analysis.pathway.pathway
-    for what, label in (("decisions", "decisions only"), ("run", "whole run, records"), ("trails", "cohort run: parse, run, write trail")):
+    for what, label in (
+        ("decisions", "decisions only"),
+        ("run", "whole run, records"),
+        ("trails", "cohort run: parse, run, write trail"),
+    ):
         ref, comp = figures[what]["reference"], figures[what]["compiled"]
         rows.append(
             (

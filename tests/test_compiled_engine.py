@@ -4,6 +4,7 @@
     recommendation and value fixture) replays as reproduced on the compiled engine.
 (b) Random valid journeys (hypothesis), over every bundled pathway and the engine, time and recommendation
     fixtures: both engines write the same trail, byte for byte; a difference fails with the first differing record.
+    The lines each engine keeps as it seals its records (what it writes) are the records' canonical JSON.
 (c) The configuration rules (:mod:`pathway.engine.configuration`) against python-statemachine, on every
     transition of every subject from every configuration the reference engine reaches.
 """
@@ -103,8 +104,15 @@ class Pair:
         return f"Pair({str(self.path.relative_to(ROOT))!r})"
 
     def difference(self, data: Mapping[str, Any]) -> str | None:
+        """The first difference between the engines' trails, or between a trail and the lines the engine wrote
+        for it as it sealed each record (what the trail file holds)."""
         journey = journey_from_data(data, self.analysis)
-        return first_difference(self.reference.run(journey).records, self.compiled.run(journey).records)
+        reference, compiled = self.reference.run(journey), self.compiled.run(journey)
+        for result in (reference, compiled):
+            written = [canonical(r.to_dict()) for r in result.records]
+            if list(result.lines or ()) != written:
+                return f"the lines sealed with the records differ from the records:\n{result.lines}\n{written}"
+        return first_difference(reference.records, compiled.records)
 
 
 SUBJECTS = [p for p in FIXTURE_PATHWAYS if "golden" not in p.parts]

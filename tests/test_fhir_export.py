@@ -229,3 +229,14 @@ def test_a_failure_midway_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
         export_fhir(analysis, tmp_path / "fresh")
     assert len(written) == 10
     assert sorted(p.name for p in tmp_path.iterdir()) == ["example"]
+
+
+def test_every_action_kind_has_a_fhir_request() -> None:
+    """A kind added to the definition format without its FHIR request would fail the export of any pathway using
+    it (it did: 'stop')."""
+    from typing import get_args
+
+    from pathway.definition.actions import ActionKind
+    from pathway.fhir.cpg_activities import KINDS
+
+    assert set(KINDS) == set(get_args(ActionKind))

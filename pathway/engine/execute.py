@@ -37,7 +37,7 @@ from pathway.engine.values import Values, fields
 from pathway.engine.wakes import WakeRules, stance
 from pathway.expr import Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
-from pathway.trail.io import seal
+from pathway.trail.io import canonical, seal_line
 from pathway.trail.parts import (
     ActiveItem,
     Check,
@@ -79,6 +79,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.journey = journey
         self.order = {state: n for n, state in enumerate(analysis.index.states)}
         self.records: list[Record] = []
+        self.lines: list[str] = []  # each record's canonical line, written as it was sealed
         self.facts: dict[str, object] = {}
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
@@ -108,18 +109,25 @@ class _Run(ItemRules, DecisionRules, WakeRules):
 
     # --- records --------------------------------------------------------------------------------------------
 
-    def sealed(self, kind: type[E], **fields: Any) -> Record:
-        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
+    def sealed_line(self, kind: type[E], **fields: Any) -> tuple[Record, str]:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain, with
+        its canonical line."""
         envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
         if self.records:
             envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
         else:
             envelope.update(prev=None)
-        return cast(Record, seal(kind(**envelope, **fields)))
+        return cast(tuple[Record, str], seal_line(kind(**envelope, **fields)))
+
+    def sealed(self, kind: type[E], **fields: Any) -> Record:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
+        return self.sealed_line(kind, **fields)[0]
 
     def emit(self, kind: type[E], **fields: Any) -> None:
-        """Append a record of this kind to the trail."""
-        self.records.append(self.sealed(kind, **fields))
+        """Append a record of this kind to the trail, and its line."""
+        record, line = self.sealed_line(kind, **fields)
+        self.records.append(record)
+        self.lines.append(line)
 
     def header(self) -> None:
         p = self.analysis.pathway
@@ -461,11 +469,19 @@ def run_steps(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> Ite
 
 def run_records(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> list[Record]:
     """Every record of the run, header to summary, sealed in a hash chain."""
+    return run_trail(analysis, engine, journey)[0]
+
+
+def run_trail(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> tuple[list[Record], list[str]]:
+    """Every record of the run, header to summary, sealed in a hash chain, and each one's canonical line (what the
+    trail file holds, line by line)."""
     run = _Run(analysis, engine, journey)
     run.header()
     for inp in journey.inputs:
         if run.error is not None:
             break
         run.apply_safely(inp)
-    run.records.append(run.summary())
-    return run.records
+    summary = run.summary()
+    run.records.append(summary)
+    run.lines.append(canonical(summary))
+    return run.records, run.lines

@@ -32,12 +32,13 @@ KINDS: dict[ActionKind, tuple[str, str]] = {
     "procedure": ("ServiceRequest", "order-service"),
     "medication": ("MedicationRequest", "order-medication"),
     "dose_change": ("MedicationRequest", "order-medication"),
+    "stop": ("MedicationRequest", "order-medication"),
     "advice": ("CommunicationRequest", "send-message"),
     "monitoring": ("Task", "collect-information"),
     "review": ("Task", "collect-information"),
 }
-"""Action kind -> (the FHIR request it becomes, its CPG activity type). note: CHOICE: a dose change is a new
-MedicationRequest (the CPG's stop and hold activities are Tasks on a running order, which a pathway does not name);
+"""Action kind -> (the FHIR request it becomes, its CPG activity type). note: CHOICE: a dose change, and a stop
+(discontinue or withhold a drug), is a new MedicationRequest (the CPG's stop and hold activities are Tasks on a running order, which a pathway does not name);
 monitoring and review collect information, as Tasks."""
 
 
