@@ -38,8 +38,8 @@ KINDS: dict[ActionKind, tuple[str, str]] = {
     "review": ("Task", "collect-information"),
 }
 """Action kind -> (the FHIR request it becomes, its CPG activity type). note: CHOICE: a dose change, and a stop
-(discontinue or withhold a drug), is a new MedicationRequest (the CPG's stop and hold activities are Tasks on a running order, which a pathway does not name);
-monitoring and review collect information, as Tasks."""
+(discontinue or withhold a drug), is a new MedicationRequest (the CPG's stop and hold activities are Tasks on a
+running order, which a pathway does not name); monitoring and review collect information, as Tasks."""
 
 
 def value_expression(name: str, value: ComputedValue) -> dict[str, Any]:
