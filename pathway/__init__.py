@@ -164,7 +164,7 @@ def run_cohort(
     *,
     jobs: int | None = 1,
     dask: str | None = None,
-    engine: str = "reference",
+    engine: str = "compiled",
     resume: bool = False,
     store: str = "files",
 ) -> CohortResult:

@@ -27,6 +27,7 @@ LAYERS = (
     "engine",
     "audit",
     "cohort",
+    "fhir",
     "scenarios",
     "linter",
     "render",

@@ -50,7 +50,7 @@ def test_every_registered_code_is_emitted_by_the_source() -> None:
 
 
 def test_every_code_has_a_fixture_that_triggers_it() -> None:
-    files = [p for folder in ("validate", "journeys", "lint") for p in (GOLDEN / folder).glob("*.txt")]
+    files = [p for folder in ("validate", "journeys", "lint", "fhir") for p in (GOLDEN / folder).glob("*.txt")]
     golden = "\n".join(p.read_text(encoding="utf-8") for p in files)
     triggered = set(re.findall(r": (PW\d{3}) ", golden)) | set(GENERATED)
     assert set(Code) - triggered == set()

@@ -17,7 +17,7 @@ from pathway.definition.loader import load_analysis
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "definitions" / "example" / "pathway.yaml"
-RUN = ["cohort", "run", "--pathway", "example", "--engine", "reference", "--jobs", "1"]
+RUN = ["cohort", "run", "--pathway", "example", "--jobs", "1"]  # the compiled engine: the default for cohorts
 
 
 def generated(count: int, seed: int = 5, events: int = 6) -> list[dict[str, object]]:
@@ -203,12 +203,17 @@ def test_inputs_that_are_not_cohorts_are_refused_before_anything_runs(
     assert not out.exists()
 
 
-def test_the_compiled_engine_is_refused_while_it_is_not_available(
+def test_the_reference_engine_writes_the_same_folder_as_the_compiled_one(
     ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    code = main(["cohort", "run", str(ndjson), "--pathway", "example", "--jobs", "1", "--out", str(out)])
-    assert (code, capsys.readouterr().err.strip()) == (2, "pathway: --engine: the compiled engine is not available yet")
+    compiled, reference = tmp_path / "compiled", tmp_path / "reference"
+    main([*RUN, str(ndjson), "--out", str(compiled)])
+    main([*RUN, str(ndjson), "--out", str(reference), "--engine", "reference"])
+    skip = frozenset({"timing.json", "cohort.json"})
+    assert files_of(reference, skip) == files_of(compiled, skip)
+    documents = [json.loads((folder / "cohort.json").read_text()) for folder in (compiled, reference)]
+    assert [d.pop("engine") for d in documents] == ["compiled", "reference"]
+    assert documents[0] == documents[1]
 
 
 def test_verify_reports_a_tampered_a_deleted_and_an_extra_trail(

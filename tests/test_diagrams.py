@@ -208,6 +208,8 @@ def test_cli_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert main(["diagram", "example", "--format", "dot", "--out", "diagrams/example"]) == 0
     assert main(["diagram", "example", "--out", "diagrams/example"]) == 0
     assert main(["diagram", "--format", "mermaid", "example", "--out", "diagrams/example"]) == 0
+    assert main(["diagram", "example", "--view", "clinical", "--format", "dot", "--out", "diagrams/example"]) == 0
+    assert main(["diagram", "example", "--view", "clinical", "--out", "diagrams/example"]) == 0
     assert main(["diagram", "--check"]) == 0
     stale = tmp_path / "diagrams" / "example" / "dose.dot"
     stale.write_text(stale.read_text(encoding="utf-8").replace("grade_check", "grade_chek"), encoding="utf-8")

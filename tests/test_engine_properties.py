@@ -95,6 +95,9 @@ def fact_values(fact: Fact) -> st.SearchStrategy[object] | None:
         return st.sampled_from(fact.values or ())
     if fact.type == "date":
         return st.dates(date(1990, 1, 1), date(2060, 12, 31)).map(date.isoformat)
+    if fact.type == "datetime":
+        moments = st.datetimes(datetime(1990, 1, 1), datetime(2060, 12, 31))
+        return moments.map(lambda m: m.replace(second=0, microsecond=0).isoformat(timespec="minutes"))
     low, high = _limit(fact.min, -1e6), _limit(fact.max, 1e6)
     whole = st.integers(math.ceil(low), math.floor(high)) if math.ceil(low) <= math.floor(high) else None
     if fact.type == "int":

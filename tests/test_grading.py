@@ -132,10 +132,16 @@ def test_the_docs_pages_show_questions_strength_and_quality() -> None:
     assert "- **recommends**: `avoid_tca` (weak against)\n" in states
     actions = actions_page(analysis)
     assert "| action | kind | title | strength | dose | evidence | note |" in actions
-    assert "| `avoid_tca` | advice | Avoid tricyclic antidepressants | weak against | - |" in actions
+    assert (
+        '| <a id="action-avoid_tca"></a>`avoid_tca` | advice | Avoid tricyclic antidepressants | weak against | - |'
+        in actions
+    )
     evidence = evidence_page(analysis)
     assert "| evidence | statement | quality | references | cited by |" in evidence
-    row = "| `trial` | Example guideline, recommendation 1 (randomised trials) | moderate quality, GRADE 1B | - |"
+    row = (
+        '| <a id="ev-trial"></a>`trial` | Example guideline, recommendation 1 (randomised trials) | moderate quality, '
+        "GRADE 1B | - |"
+    )
     assert row in evidence
 
 

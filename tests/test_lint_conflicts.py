@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 import pathway
 from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
+from pathway.engine.configuration import effect, initial_states
 from pathway.engine.runner import Runner
 from pathway.journey.check import journey_from_data
 from pathway.linter import conflicts, lint_file, together
-from pathway.linter.chart import effect, explored, initial_states
+from pathway.linter.chart import explored
 from pathway.trail.records import ConflictRecord, StartRecord, TransitionRecord
 from tests.conftest import FIXTURES, ROOT
 

@@ -1,6 +1,6 @@
 """``pathway new``: the scaffolded pathway validates, lints clean, passes its scenarios with full coverage and runs;
-bad ids, bad titles and existing folders are refused with a clear message and nothing written; the site's nav picks
-the new pathway up through ``pathway generate``."""
+bad ids, bad titles and existing folders are refused with a clear message and nothing written; the site picks the
+new pathway up when it is built, with no edit to ``mkdocs.yml``."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from pathway.errors import UsageError
 from pathway.journey.check import load_journey
 from pathway.linter import lint_report
 from pathway.publish import scaffold
-from pathway.publish.nav import nav_artefact
+from pathway.publish.nav import expand_nav
 from pathway.publish.scaffold import new_pathway
+from pathway.publish.site import pathway_nav, site_pages
 from pathway.scenarios.report import run_tests
 from tests.conftest import ROOT, build_site
 
@@ -159,34 +160,33 @@ def _nav_pages(nav: object) -> list[str]:
     return []
 
 
-def test_generate_puts_a_new_pathway_on_the_site_and_in_its_nav(tmp_path: Path) -> None:
+def test_a_new_pathway_gets_its_pages_and_nav_without_editing_mkdocs_yml(tmp_path: Path) -> None:
     root = _site_copy(tmp_path)
-    shutil.rmtree(root / "docs" / "pathways" / "bipn")  # this copy holds the example only
     new_pathway("demo", None, root)
-    assert pathway.generate(root=root).exit_code == 0
+    ws = Workspace(root)
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    nav = _nav_pages(config["nav"])
+    ids = [d.parent.name for d in ws.definitions()]
+    nav = _nav_pages(expand_nav(config["nav"], ids, lambda pid: pathway_nav(ws, pid)))
     assert "pathways/demo/index.md" in nav
     assert "pathways/demo/evidence.md" in nav
     assert "pathways/bipn/index.md" not in nav
-    pages = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
-    assert sorted(set(nav) - {"clinical-review.md"}) == sorted(set(pages) - {"clinical-review.md"})
-    assert pathway.generate(root=root, check=True).exit_code == 0
+    pages = site_pages(ws)
+    assert sorted(p for p in pages if p.endswith(".md")) == sorted(p for p in nav if p.startswith("pathways/"))
+    assert pathway.generate(root=root, check=False).exit_code == 0
+    assert (root / "mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
 
 
-def test_a_nav_section_that_is_not_closed_is_a_located_error(tmp_path: Path) -> None:
-    (tmp_path / "definitions").mkdir()
-    (tmp_path / "mkdocs.yml").write_text("nav:\n  - Pathways:\n      # generated: pathway pages (pathway generate)\n")
-    with pytest.raises(UsageError, match=r"mkdocs.yml:3: the generated nav opened here is not closed"):
-        nav_artefact(Workspace(tmp_path))
+def test_a_nav_entry_naming_a_pathway_that_does_not_exist_is_a_clear_error() -> None:
+    with pytest.raises(UsageError, match=r"places pathway nope, which has no definition \(found: bipn, example\)"):
+        expand_nav([{"Guides": ["@pathway nope"]}], ["bipn", "example"], lambda pid: [])
 
 
 @pytest.mark.slow
 def test_the_site_with_a_new_pathway_builds_in_strict_mode(tmp_path: Path) -> None:
     root = _site_copy(tmp_path / "project")
     shutil.copytree(ROOT / "definitions" / "bipn", root / "definitions" / "bipn")
+    shutil.copytree(ROOT / "pathway", root / "pathway", ignore=shutil.ignore_patterns("__pycache__"))
     new_pathway("demo", None, root)
-    assert pathway.generate(root=root).exit_code == 0
     done = build_site(root, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "pathways" / "demo" / "index.html").is_file()

@@ -1,10 +1,13 @@
-"""The documentation site: generated pages that say so, every page in the nav, the CLI reference complete, the
-tutorial true (its files written and its commands run with the output it shows), and ``mkdocs build --strict``
-clean. That the committed pages are fresh is checked once, by ``pathway generate --check`` in ``make test``."""
+"""The documentation site: generated pages that say so, every page in the nav (the pathways' found when the site is
+built), pages titled with their pathway, diagrams kept out of search with a full-size file, evidence anchors, the
+states nested, ids in the clinical review linked, the CLI reference complete, the tutorial true (its files written
+and its commands run with the output it shows), and ``mkdocs build --strict`` clean, also for a third pathway
+added to a copy without touching ``mkdocs.yml``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 import shutil
@@ -16,8 +19,11 @@ import yaml
 from pathway.cli.main import build_parser, main
 from pathway.cli.reference import cli_page
 from pathway.definition.workspace import Workspace
-from pathway.publish.pathway_docs import GENERATED
-from pathway.publish.site import site_pages
+from pathway.publish.figures import point_evidence
+from pathway.publish.links import link_ids
+from pathway.publish.nav import expand_nav
+from pathway.publish.pathway_docs import BUILT
+from pathway.publish.site import pathway_nav, site_pages
 from tests.conftest import ROOT, build_site
 
 DOCS = ROOT / "docs"
@@ -27,8 +33,13 @@ HASH = re.compile(r"\b[0-9a-f]{12,64}\b")
 
 
 @pytest.fixture(scope="module")
-def pages() -> dict[Path, str]:
+def pages() -> dict[str, str]:
     return site_pages(Workspace(ROOT))
+
+
+def _body(text: str) -> str:
+    """A generated page without its front matter."""
+    return text.split("---\n", 2)[2].lstrip("\n") if text.startswith("---\n") else text
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -46,20 +57,131 @@ def _nav_pages(nav: object) -> list[str]:
     return []
 
 
-def test_generated_pages_say_so_and_cover_every_definition(pages: dict[Path, str]) -> None:
-    assert all(text.startswith("# ") and GENERATED in text.splitlines()[2] for text in pages.values())
+def test_generated_pages_say_so_and_cover_every_definition(pages: dict[str, str]) -> None:
+    markdown = {uri: _body(text) for uri, text in pages.items() if uri.endswith(".md")}
+    assert all(text.startswith("# ") and BUILT in text.splitlines()[2] for text in markdown.values())
     for definition in sorted((ROOT / "definitions").glob("*/pathway.yaml")):
-        folder = DOCS / "pathways" / definition.parent.name
-        for name in ("index.md", "facts.md", "actions.md", "states.md", "scenarios.md"):
-            assert folder / name in pages
+        folder = f"pathways/{definition.parent.name}"
+        for name in ("index.md", "facts.md", "actions.md", "states.md", "scenarios.md", "choices.md", "evidence.md"):
+            assert f"{folder}/{name}" in pages
+        for journey in Workspace.journeys(definition):
+            assert f"{folder}/patients/{journey.stem}.md" in pages
+    assert not (DOCS / "pathways").exists(), "the pathways' pages are generated when the site is built"
 
 
-def test_every_docs_page_is_in_the_nav() -> None:
+def _site_nav() -> list[object]:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    nav = _nav_pages(config["nav"])
-    on_disk = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
-    assert sorted(set(nav)) == on_disk
+    ws = Workspace(ROOT)
+    ids = [d.parent.name for d in ws.definitions()]
+    nav: list[object] = expand_nav(config["nav"], ids, lambda pid: pathway_nav(ws, pid))
+    return nav
+
+
+def test_every_docs_page_is_in_the_nav(pages: dict[str, str]) -> None:
+    nav = _nav_pages(_site_nav())
+    on_disk = [p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")]
+    generated = [uri for uri in pages if uri.endswith(".md")]
+    assert sorted(set(nav)) == sorted(on_disk + generated)
     assert len(nav) == len(set(nav)), "a page appears twice in the nav"
+
+
+def _titles(nav: object) -> list[tuple[str, str]]:
+    """(title, page) of every titled page in the nav."""
+    if isinstance(nav, list):
+        return [t for item in nav for t in _titles(item)]
+    out: list[tuple[str, str]] = []
+    if isinstance(nav, dict):
+        for title, value in nav.items():
+            out += [(title, value)] if isinstance(value, str) else _titles(value)
+    return out
+
+
+def test_pathway_pages_are_titled_with_their_pathway_and_the_example_sits_with_the_tutorial() -> None:
+    nav = _site_nav()
+    titles = _titles(nav)
+    for title, page in titles:
+        if page.startswith("pathways/"):
+            assert title.startswith(page.split("/")[1] + " — "), (title, page)
+    assert ("bipn — Facts", "pathways/bipn/facts.md") in titles
+    guides = next(item["Guides"] for item in nav if isinstance(item, dict) and "Guides" in item)
+    assert [p for _, p in _titles(guides)].index("pathways/example/index.md") == 1  # right after the tutorial
+
+
+def test_every_diagram_is_kept_out_of_search_and_opens_full_size(pages: dict[str, str]) -> None:
+    overview = pages["pathways/bipn/index.md"]
+    assert overview.startswith("---\nhide:\n  - toc\n---\n")
+    frames = re.findall(r"<div class=\"pathway-diagram\"([^>]*)>", overview)
+    links = re.findall(r"\[Open full size\]\((diagrams/[\w-]+\.svg)\)", overview)
+    assert len(frames) == len(links) >= 10
+    assert all("data-search-exclude" in attributes for attributes in frames)
+    for link in links:
+        assert pages[f"pathways/bipn/{link}"].lstrip().startswith("<?xml"), link
+
+
+def test_every_evidence_entry_has_its_anchor_and_every_link_to_one_lands(pages: dict[str, str]) -> None:
+    for pathway_id in ("bipn", "example"):
+        trace = pages[f"pathways/{pathway_id}/evidence.md"]
+        ids = set(Workspace(ROOT).analysis(Workspace(ROOT).definition_of(pathway_id)).pathway.evidence)
+        assert set(re.findall(r'<a id="ev-([^"]+)"></a>', trace)) == ids
+        folder = f"pathways/{pathway_id}/"
+        linked = {
+            e
+            for uri, text in pages.items()
+            if uri.startswith(folder)
+            for e in re.findall(r"evidence\.md#ev-([\w.-]+)\)", text)
+        }
+        assert linked, pathway_id
+        assert linked <= ids, linked - ids
+
+
+def test_evidence_links_inside_a_diagram_lead_to_the_evidence_trace_from_where_it_sits() -> None:
+    drawn = '<svg><a xlink:href="evidence.md#ev-a"><text>1</text></a><a href="#ev-b"></a><a href="states.md#x"></a>'
+    assert point_evidence(drawn, "../../") == (
+        '<svg><a xlink:href="../../evidence/#ev-a"><text>1</text></a><a href="../../evidence/#ev-b"></a>'
+        '<a href="states.md#x"></a>'
+    )
+    assert point_evidence('<a href="pathways/bipn/evidence.md#ev-c">', "") == '<a href="evidence/#ev-c">'
+
+
+def test_the_states_reference_nests_its_headings_as_the_states_nest(pages: dict[str, str]) -> None:
+    states = pages["pathways/bipn/states.md"]
+    assert "\n## `care` {#care}\n" in states
+    assert "\n### `workup` {#workup}\n" in states
+    assert "\n#### `diagnosis` {#diagnosis}\n" in states
+    assert "\n### `dose` {#dose}\n" in states
+
+
+def test_ids_in_the_clinical_review_link_to_their_definitions() -> None:
+    review = (DOCS / "clinical-review.md").read_text(encoding="utf-8")
+    assert review.startswith("---\npathway: bipn\n---\n")
+    ws = Workspace(ROOT)
+    linked = link_ids(review, ws.analysis(ws.definition_of("bipn")), "pathways/bipn/")
+    assert "[`art-direct-answer`](pathways/bipn/evidence.md#ev-art-direct-answer)" in linked
+    assert "finding [`typical_bipn`](pathways/bipn/actions.md#finding-typical_bipn)" in linked
+    assert "[`assessing -> typical_bipn`](pathways/bipn/states.md#assessing)" in linked
+    assert "[`switch_to_weekly_sc`](pathways/bipn/actions.md#action-switch_to_weekly_sc)" in linked
+    assert "[`red_flag`](pathways/bipn/facts.md#derived-red_flag)" in linked
+    assert "[`ncs_pattern`](pathways/bipn/facts.md#fact-ncs_pattern)" in linked
+    assert len(re.findall(r"\]\(pathways/bipn/", linked)) > 100
+    assert link_ids("```\n`typical_bipn`\n```\n`not_an_id`", ws.analysis(ws.definition_of("bipn")), "x/") == (
+        "```\n`typical_bipn`\n```\n`not_an_id`"
+    )
+
+
+def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dict[str, str]) -> None:
+    page = pages["pathways/bipn/patients/typical-grade2-iv.md"]
+    trail = (ROOT / "definitions" / "bipn" / "trails" / "typical-grade2-iv.jsonl").read_text(encoding="utf-8")
+    final = json.loads(trail.splitlines()[-1])["hash"]
+    assert f"| trail final hash | `{final}` |" in page
+    assert "`pathway replay definitions/bipn/trails/typical-grade2-iv.jsonl`" in page
+    assert "The committed trail is not today's run" not in page
+    assert "**care**: done: Switch to once-weekly subcutaneous bortezomib" in page  # a title, not the id
+    assert "**waiting for**: ncs_pattern (Nerve conduction study pattern" in page
+    assert re.search(
+        r"#12 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[exposure\]\(#exposure\)\)", page
+    )
+    assert "[Open full size](typical-grade2-iv-diagrams/exposure.svg)" in page
+    assert "pathways/bipn/patients/typical-grade2-iv-diagrams/exposure.svg" in pages
 
 
 def test_the_cli_reference_documents_every_command() -> None:
@@ -69,8 +191,8 @@ def test_the_cli_reference_documents_every_command() -> None:
         assert parser.description, f"pathway {name} has no description"
 
 
-def test_the_scenario_catalogue_lists_every_bipn_scenario_passing(pages: dict[Path, str]) -> None:
-    catalogue = pages[DOCS / "pathways" / "bipn" / "scenarios.md"]
+def test_the_scenario_catalogue_lists_every_bipn_scenario_passing(pages: dict[str, str]) -> None:
+    catalogue = pages["pathways/bipn/scenarios.md"]
     names = [
         name
         for path in Workspace.scenario_files(ROOT / "definitions" / "bipn" / "pathway.yaml")
@@ -83,8 +205,8 @@ def test_the_scenario_catalogue_lists_every_bipn_scenario_passing(pages: dict[Pa
     assert "INVALID" not in catalogue
 
 
-def test_the_overview_shows_the_draft_status(pages: dict[Path, str]) -> None:
-    overview = pages[DOCS / "pathways" / "bipn" / "index.md"]
+def test_the_overview_shows_the_draft_status(pages: dict[str, str]) -> None:
+    overview = pages["pathways/bipn/index.md"]
     assert "Draft: awaiting clinical review" in overview
     assert "Decision support, not a medical device" in overview
 
@@ -94,6 +216,39 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     done = build_site(ROOT, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "pathways" / "bipn" / "index.html").is_file()
+
+
+def _third_pathway(root: Path) -> None:
+    """A copy of the example under another id, its journeys and scenarios pinned to it; trails left out."""
+    folder = root / "definitions" / "third"
+    shutil.copytree(ROOT / "definitions" / "example", folder, ignore=shutil.ignore_patterns("trails"))
+    for path in folder.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for old, new in (("pathway: example", "pathway: third"), ("journey: example-", "journey: third-")):
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_third_pathway_reaches_the_site_without_touching_mkdocs_yml(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("docs", "definitions", "pathway"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    _third_pathway(root)
+    done = build_site(root, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert (root / "mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
+    page = tmp_path / "site" / "pathways" / "third"
+    for built in ("index.html", "facts/index.html", "evidence/index.html", "patients/grade2-then-grade3/index.html"):
+        assert (page / built).is_file(), built
+    assert (page / "diagrams" / "overview.svg").is_file()
+    overview = (page / "index.html").read_text(encoding="utf-8")
+    assert "third — Overview" in overview  # the page's title names its pathway, and the nav lists it
+    assert 'href="../third/patients/grade2-then-grade3/"' in overview or "patients/grade2-then-grade3/" in overview
+    patient = (page / "patients" / "grade2-then-grade3" / "index.html").read_text(encoding="utf-8")
+    assert "The committed trail is not today" in patient  # no trail was committed for it: the page says so
 
 
 # The tutorial: ```yaml blocks whose first line is '# file: PATH' are written; ```diff blocks ('--- PATH', then

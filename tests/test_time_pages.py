@@ -34,7 +34,7 @@ def test_a_deadline_a_period_and_a_facts_lifetime_are_shown() -> None:
     assert "- **recommends**: `stop_drug`\n" in states_page(analysis)
     facts = facts_page(analysis)
     assert "| fact | type | allowed values or range | unit | current for |" in facts
-    assert "| `grade` | int | 0 to 4 | - | 21d |" in facts
+    assert '| <a id="fact-grade"></a>`grade` | int | 0 to 4 | - | 21d |' in facts
 
 
 def test_without_valid_for_the_facts_page_has_no_current_for_column() -> None:

@@ -314,7 +314,7 @@ def test_the_actions_page_gives_each_value_its_rule_and_evidence(values: Analysi
     assert "- `infuse`: `Infuse {volume} at {rate}`" in page
     assert (
         "| `adjust_dose` | `dose` | `grade <= 1` → 1.3 mg/m2; `grade == 2` → 1 mg/m2; otherwise → withheld | mg/m2 "
-        "| [`fixture`](evidence.md) | - |"
+        "| [`fixture`](evidence.md#ev-fixture) | - |"
     ) in page
     assert "| `infuse` | `rate` | `dosing_weight * 10 / infusion_hours`, rounded to 1 decimal | mL/h |" in page
     assert "value `rate` of action `infuse`" in evidence_page(values)

@@ -33,6 +33,7 @@ from pathway.audit.timing import (
     declined_by,
     done_by,
     due_time,
+    input_sources,
     input_steps,
     latest_issues,
     moment,
@@ -152,6 +153,7 @@ class _Reader:
         self.analysis = analysis
         self.notes = notes or {}
         self.steps = input_steps(records)
+        self.sources = input_sources(records)
         self.until = {r.input for r in records if isinstance(r, InputRecord) and r.until}
         self.width = len(f"#{records[-1].seq}")
 
@@ -160,7 +162,7 @@ class _Reader:
         return f"{f'#{r.seq}':<{self.width}}  {r.at}  "
 
     def read(self, read: Mapping[str, Any] | None) -> str:
-        return read_text(read or {}, self.steps)
+        return read_text(read or {}, self.steps, self.sources)
 
     def why_transition(self, r: TransitionRecord, before: Sequence[Record]) -> list[str]:
         lines = [f"  {self.label(r)}{r.source} -> {r.target} ({r.id})"]
@@ -278,7 +280,7 @@ class _Reader:
                 return f"  It was withheld at #{r.seq} ({r.at}): its applies_to became false in state {r.state}."
             return f"  It was retired at #{r.seq} ({r.at}){self.retired(r)}."
         if isinstance(r, InapplicableRecord) and r.id == action:
-            why = f"{r.guard} is false ({read_text(r.read, input_steps(records))})"
+            why = f"{r.guard} is false ({read_text(r.read, input_steps(records), input_sources(records))})"
             return f"  State {r.state} recommends it, but it does not apply since #{r.seq} ({r.at}): {why}."
         if isinstance(r, DeclinedRecord) and r.action == action:
             code = f", reason code {r.reason_code}" if r.reason_code else ""

@@ -29,6 +29,7 @@ from pathway.definition.loader import check, find_definitions
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.diagnostics.escape import escape
+from pathway.engine.engines import EngineName
 from pathway.engine.runner import Runner, as_analysis
 from pathway.errors import ExitCode, InvalidInputError, PathwayError
 from pathway.journey.check import LoadedJourney, input_from_record
@@ -242,18 +243,20 @@ def replay(
     raise_on_failure: bool = False,
     trusted_keys: TrustedKeys | str | Path | Sequence[str | Path] | None = None,
     require_signature: bool = False,
+    engine: EngineName = "reference",
 ) -> ReplayResult:
     """Replay a trail against its pinned pathway (found by sha256 under definitions/), or against ``pathway``, and
     check its signature against ``trusted_keys`` (public key files or folders; without them a signed trail is
     reported as signed by an unknown key, never as verified). With ``require_signature``, a trail that no trusted
-    key signed is not ok. Raises for trusted keys that cannot be read (exit 2)."""
+    key signed is not ok. Raises for trusted keys that cannot be read (exit 2). ``engine`` re-runs the inputs on
+    the reference engine or the compiled one (:mod:`pathway.engine.engines`); both write the same bytes."""
     trusted = as_trusted(trusted_keys)
     read, failed = _load(trail)
     if failed is not None:
         result = failed
     else:
         signature = check_trail(read.records, trusted, required=require_signature)
-        result = _signed(_replay(read, pathway, root, signature, str(trail)), signature)
+        result = _signed(_replay(read, pathway, root, signature, str(trail), engine), signature)
     if raise_on_failure and not result.ok:
         raise ReplayError(result)
     return result
@@ -266,7 +269,12 @@ def _signed(result: ReplayResult, signature: SignatureCheck) -> ReplayResult:
 
 
 def _replay(
-    read: Trail, pathway: Analysis | str | Path | None, root: Path | None, signature: SignatureCheck, shown: str
+    read: Trail,
+    pathway: Analysis | str | Path | None,
+    root: Path | None,
+    signature: SignatureCheck,
+    shown: str,
+    engine: EngineName,
 ) -> ReplayResult:
     records = read.records
     header = header_of(records)
@@ -292,9 +300,9 @@ def _replay(
             len(records),
             diagnostics=tuple(err.diagnostics),
         )
-    run = Runner(analysis).run(journey)
+    run = Runner(analysis, engine).run(journey)
     replayed = run.records
-    if sha256_of(analysis.pathway) != pinned.sha256:
+    if analysis.sha256 != pinned.sha256:
         changes = compare(records, replayed)
         other = analysis.pathway
         message = (

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathway.audit.assumptions import assumed_reads, assuming, assumption_notes
 from pathway.audit.moments import Moment, moments, timer_due, wake_reasons
 from pathway.audit.recommendations import VERB, conflict_text, persisting_text, retired_why, until_now
-from pathway.audit.timing import StateClock, input_steps
+from pathway.audit.timing import StateClock, input_sources, input_steps
 from pathway.audit.values import Latest, failures, headline, issue_details, outcome, revision_details, standing
 from pathway.definition.analysis import Analysis
 from pathway.definition.grading import Stance, quality_text
@@ -86,12 +86,17 @@ def stance_of(r: IssuedRecord) -> Stance:
     return Stance(r.strength, r.direction)
 
 
-def read_text(read: Mapping[str, Read], steps: Mapping[int, int]) -> str:
-    """What a guard read: each value with the step of the input that gave it (``steps``: input -> step)."""
+def read_text(
+    read: Mapping[str, Read], steps: Mapping[int, int], sources: Mapping[int, Mapping[str, str]] | None = None
+) -> str:
+    """What a guard read: each value with the step of the input that gave it (``steps``: input -> step), and the
+    FHIR resource it came from when the input says (``sources``: input -> fact -> 'Type/id element')."""
     parts = []
     for name, entry in read.items():
         if isinstance(entry, ReadFact):
-            parts.append(f"{name}={value_text(entry.value)} ({step_of(entry.from_, steps)})")
+            source = (sources or {}).get(entry.from_, {}).get(name)
+            origin = f", {source}" if source else ""
+            parts.append(f"{name}={value_text(entry.value)} ({step_of(entry.from_, steps)}{origin})")
         elif isinstance(entry, ReadDerived):
             parts.append(f"{name}={value_text(entry.value)} (derived)")
         elif isinstance(entry, ReadError):
@@ -118,6 +123,7 @@ class _Steps:
         self.analysis = analysis
         self.notes = notes or {}
         self.steps = input_steps(records)
+        self.sources = input_sources(records)
         self.clock = StateClock()
         self.passing = _in_passing(records)
         self.withheld = {r.seq for r in records if isinstance(r, RetiredRecord) and r.cause == "applies_to"}
@@ -148,7 +154,7 @@ class _Steps:
         return []  # an input heads its moment; header and summary are shown apart
 
     def read(self, read: Mapping[str, Read] | None) -> str:
-        return read_text(read or {}, self.steps)
+        return read_text(read or {}, self.steps, self.sources)
 
     def plain(self, r: WaitingRecord | ExpiredRecord | StartRecord) -> list[str]:
         """A wait, a fact gone stale, the start: one line each."""

@@ -69,6 +69,16 @@ def input_steps(records: Sequence[Record]) -> dict[int, int]:
     return {r.input: r.seq for r in records if isinstance(r, InputRecord)}
 
 
+def input_sources(records: Sequence[Record]) -> dict[int, dict[str, str]]:
+    """Each input's number -> where its fact values came from (``pathway import fhir``), as words:
+    ``{"sensory_grade": "Observation/obs-12 valueCodeableConcept"}``; inputs without sources are left out."""
+    return {
+        r.input: {fact: f"{s.resource} {s.element}" for fact, s in r.sources.items()}
+        for r in records
+        if isinstance(r, InputRecord) and r.sources
+    }
+
+
 class StateClock:
     """When each active state was last entered (the ``at`` and step of that record), fed one record at a time."""
 

@@ -181,7 +181,8 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         return print_freshness(write_or_check(committed_diagrams(Workspace(), args.pathway), True))
     if args.pathway is None:
         raise UsageError("give the pathway to draw (ID or PATH), or --check")
-    written = write_diagrams(load_analysis(resolve(args.pathway)), args.format, args.out, args.trail)
+    analysis = load_analysis(resolve(args.pathway))
+    written = write_diagrams(analysis, args.format, args.out, args.trail, args.view)
     for path in written:
         print(escape(f"wrote {display_path(path)}"))
     return int(ExitCode.OK)
@@ -221,6 +222,13 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--format", choices=("svg", "png", "dot", "mermaid"), default="svg", help="output format")
     p.add_argument("--out", metavar="DIR", help="output folder (default: diagrams/<pathway-id>)")
     p.add_argument("--trail", metavar="TRAIL", help="draw this journey's trail over every view (<view>.<trail>.*)")
+    p.add_argument(
+        "--view",
+        choices=("statechart", "clinical"),
+        default="statechart",
+        help="the state chart for designers (default), or the clinical algorithm (clinical-<n>.*; with --trail, "
+        "the patient's path: <trail>.clinical-<n>.*)",
+    )
     p.add_argument("--check", action="store_true", help="fail when the committed diagrams/ are stale")
     p.set_defaults(handler=cmd_diagram)
 

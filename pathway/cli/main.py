@@ -19,6 +19,8 @@ from typing import NoReturn
 from pathway.cli.cohort import add_cohort_commands
 from pathway.cli.commands import add_commands
 from pathway.cli.designer import add_designer_commands, add_schema_for, cmd_schema_for
+from pathway.cli.export import add_export_commands
+from pathway.cli.fhir import add_fhir_commands
 from pathway.cli.output import add_format, emit, print_freshness, print_json, wants_json
 from pathway.definition.loader import load_analysis, resolve, validate_paths
 from pathway.definition.summary import Summary
@@ -118,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_cohort_commands(sub)
     add_designer_commands(sub)
+    add_export_commands(sub)
+    add_fhir_commands(sub)
 
     p = sub.add_parser("generate", help=cmd_generate.__doc__, description=cmd_generate.__doc__)
     p.add_argument("--check", action="store_true", help="exit 1 when a generated file is missing or stale")

@@ -37,7 +37,7 @@ from pathway.cohort.tables import (
 from pathway.cohort.work import Batch, Outcome, Plan, run_batch
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import canonical_json, sha256_of
-from pathway.engine.runner import Runner
+from pathway.engine.engines import ENGINES
 from pathway.errors import UsageError
 from pathway.source.files import display_path
 
@@ -138,7 +138,7 @@ def run_cohort(
     executor: Executor,
     *,
     workers: int = 1,
-    engine: str = "reference",
+    engine: str = "compiled",
     resume: bool = False,
     scheduler: str = "processes",
     store: str = "files",
@@ -148,7 +148,7 @@ def run_cohort(
     for a folder that is not empty (without ``resume``) and for an engine that is not available, before running
     anything."""
     arrow()  # pyarrow is needed for the tables: say so before running anything
-    _check_engine(analysis, engine)
+    _check_engine(engine)
     started = time.monotonic()
     folder = Path(out)
     items = read_inputs(inputs)
@@ -189,11 +189,9 @@ def run_cohort(
     return result
 
 
-def _check_engine(analysis: Analysis, engine: str) -> None:
-    try:
-        Runner(analysis, engine=engine)
-    except ValueError as error:
-        raise UsageError(str(error), parameter="engine") from None
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; the engines are {', '.join(ENGINES)}", parameter="engine")
 
 
 def _chain(first: Item, rest: Iterator[Item]) -> Iterator[Item]:

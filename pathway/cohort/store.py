@@ -1,8 +1,8 @@
 """Where a cohort's trails live: ``DIR/trails/<journey>.jsonl``, one file per journey, each written atomically.
 
-A worker writes a journey's trail to a *pending* file (``DIR/trails/.<journey>.<batch>-<n>.pending``, itself written
-atomically by :func:`pathway.trail.io.write_trail`); the coordinating process renames it into place once it knows
-the journey's id is not used twice in the cohort. So two journeys with one id never race for one file, and an
+A worker writes a journey's trail to a *pending* file (``DIR/trails/.<journey>.<batch>-<n>.pending``, written
+atomically by :meth:`pathway.engine.runner.RunResult.write`); the coordinating process renames it into place once it
+knows the journey's id is not used twice in the cohort. So two journeys with one id never race for one file, and an
 interrupted run leaves complete trails and pending files, which the next run removes (:func:`clear_pending`).
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pathway.errors import InvalidInputError
-from pathway.trail.io import canonical, read_trail, verify_chain, write_trail
+from pathway.trail.io import canonical, read_trail, verify_chain
 from pathway.trail.parts import Part
 from pathway.trail.records import header_of
 
@@ -36,10 +36,6 @@ def trail_path(out: Path, journey: str) -> Path:
 
 def pending_path(out: Path, journey: str, batch: int, n: int) -> Path:
     return trails_dir(out) / f".{journey}.{batch}-{n}{_PENDING}"
-
-
-def write_pending(path: Path, records: Iterable[Part]) -> None:
-    write_trail(path, records)
 
 
 def commit(pending: Path, journey: str, out: Path) -> None:
@@ -94,9 +90,12 @@ def shard_name(batch: int) -> str:
     return f"shard-{batch:05d}{SUFFIX}"
 
 
-def trail_bytes(records: Iterable[Part]) -> bytes:
-    """A trail's bytes, exactly as :func:`pathway.trail.io.write_trail` writes them."""
-    return "".join(canonical(r) + "\n" for r in records).encode("utf-8")
+def trail_bytes(records: Iterable[Part], lines: Sequence[str] | None = None) -> bytes:
+    """A trail's bytes, exactly as :func:`pathway.trail.io.write_trail` writes them (from the records' canonical
+    lines when the engine kept them)."""
+    if lines is None:
+        lines = [canonical(r) for r in records]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
 def split_shard(data: bytes) -> dict[str, bytes]:

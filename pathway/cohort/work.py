@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, check_item
-from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes, write_pending
+from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import analysis_of
@@ -77,11 +77,12 @@ def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
         elif journey.id in kept:
             outcomes.append(Outcome(journey.id, kept=True, trail=kept[journey.id]))
         elif shards:
-            outcomes.append(Outcome(journey.id, trail=trail_bytes(runner.run(journey).records)))
+            result = runner.run(journey)
+            outcomes.append(Outcome(journey.id, trail=trail_bytes(result.records, result.lines)))
         elif plan.resume and complete(out, journey.id, plan.sha256):
             outcomes.append(Outcome(journey.id, kept=True))
         else:
             pending = pending_path(out, journey.id, batch.index, n)
-            write_pending(pending, runner.run(journey).records)
+            runner.run(journey).write(pending)  # what `pathway run --trail` does
             outcomes.append(Outcome(journey.id, pending=pending.name))
     return outcomes

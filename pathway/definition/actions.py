@@ -32,7 +32,11 @@ from pathway.definition.grading import (
 from pathway.diagnostics import did_you_mean, one_of
 from pathway.expr.durations import HOUR, parse_duration
 
-ActionKind = Literal["order", "medication", "dose_change", "referral", "procedure", "advice", "monitoring", "review"]
+ActionKind = Literal[
+    "order", "medication", "dose_change", "stop", "referral", "procedure", "advice", "monitoring", "review"
+]
+"""What sort of recommendation an action is; ``stop`` stops or withholds a treatment (discontinue a drug). The
+clinical-algorithm view colours recommendations by it (:mod:`pathway.render.clinical`)."""
 
 
 def _given(value: object) -> int | float | str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from pathway.definition.binding_checks import binding_issues
+from pathway.definition.canonical import sha256_of
 from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.issues import Issue, expr_issues, reads_broken
@@ -47,6 +50,12 @@ class Analysis:
     def ok(self) -> bool:
         return not self.issues
 
+    @cached_property
+    def sha256(self) -> str:
+        """The pathway's content hash (:func:`pathway.definition.canonical.sha256_of`), worked out once: every trail
+        header carries it."""
+        return sha256_of(self.pathway)
+
 
 def fact_types(pathway: Pathway) -> dict[str, ValueType]:
     return {
@@ -62,6 +71,7 @@ def analyse(pathway: Pathway) -> Analysis:
     issues += _duplicate_ids(pathway, index)
     issues += _structure(pathway, index)
     issues += _references(pathway, index)
+    issues += binding_issues(pathway.facts)
     symbols: dict[str, ValueType] = fact_types(pathway)
     derived = _compile_derived(pathway, symbols, issues)
     broken = frozenset(pathway.derived) - frozenset(derived)

@@ -41,9 +41,9 @@ MAX_COMBINATIONS = 200_000
 """The most assignments the guard rules enumerate for one state and trigger."""
 
 
-def facts_read(analysis: Analysis, names: Iterable[str]) -> frozenset[str]:
-    """The declared facts that ``names`` (facts or derived facts) read, transitively through derived facts."""
-    found: set[str] = set()
+def names_read(analysis: Analysis, names: Iterable[str]) -> frozenset[str]:
+    """The names (facts and derived facts) that ``names`` read, themselves included, transitively through derived
+    facts."""
     seen: set[str] = set()
     stack = list(names)
     while stack:
@@ -53,9 +53,13 @@ def facts_read(analysis: Analysis, names: Iterable[str]) -> frozenset[str]:
         seen.add(name)
         if name in analysis.derived:
             stack.extend(analysis.derived[name].names)
-        elif name in analysis.pathway.facts:
-            found.add(name)
-    return frozenset(found)
+    return frozenset(seen)
+
+
+def facts_read(analysis: Analysis, names: Iterable[str]) -> frozenset[str]:
+    """The declared facts that ``names`` (facts or derived facts) read, transitively through derived facts."""
+    facts = analysis.pathway.facts
+    return frozenset(n for n in names_read(analysis, names) if n not in analysis.derived and n in facts)
 
 
 def _number(node: ast.expr) -> float | None:

@@ -42,6 +42,11 @@ class StateInfo:
     def children(self) -> tuple[str, ...]:
         return tuple(self.state.states or ())
 
+    @cached_property
+    def recommended(self) -> tuple[str, ...]:
+        """The action ids the state recommends, in order (the engine asks after every transition)."""
+        return self.state.recommended
+
 
 @dataclass(frozen=True)
 class TransitionInfo:

@@ -29,6 +29,7 @@ from pathway.definition.actions import (
     RecommendItem,
     ValueCase,
 )
+from pathway.definition.bindings import FhirBinding
 from pathway.definition.fields import Duration, EvidenceId, Id, Model, Number, Text, Version, empty, later
 from pathway.definition.grading import (
     QUALITY_SYSTEM,
@@ -157,6 +158,10 @@ class Fact(Model):
         "The value a guard reads while the fact is not recorded, where it decides the guard ({value, "
         "note, evidence}); each such read is marked as assumed, and the pathway still asks for the fact. Not for "
         "date and date-time facts."
+    )
+    fhir: FhirBinding | None = later(
+        "Where the fact comes from in FHIR R4 (`pathway import fhir`): {resource, code, value, unit, accept, "
+        "substance, map, time}; see the FHIR import page."
     )
     note: str | None = Field(default=None, description="A documented choice about this fact.")
 
@@ -295,6 +300,11 @@ class Pathway(Model):
     status: Literal["draft", "review", "approved"] = Field(description="Review status of this version.")
     description: str | None = Field(default=None, description="What the pathway covers and for whom.")
     source: str | None = Field(default=None, description="The guideline this pathway encodes.")
+    audience: Text | None = later(
+        "Who the pathway is for, in a short sentence a clinician reads first: the entry box of the "
+        "clinical-algorithm view, e.g. 'Adults with multiple myeloma and new or worsening peripheral neuropathy'. "
+        "Not an action's 'applies_to' (a guard saying whom one recommendation concerns): this is plain text."
+    )
     evidence: dict[EvidenceId, Evidence] = Field(default_factory=dict, description="Citable sources by id.")
     facts: dict[Id, Fact] = Field(description="The data dictionary: every fact a guard may read.")
     derived: dict[Id, Derived] = Field(default_factory=dict, description="Named expressions over facts.")

@@ -106,6 +106,14 @@ class Code(StrEnum):
     PW110 = "PW110", "ill-formed state (final, parallel or region misuse)"
     PW120 = "PW120", "an action's fulfilled_by names a fact that is not declared (or is derived)"
     PW121 = "PW121", "action supersedes or conflicts with itself, or supersessions in a cycle"
+    # FHIR bindings of facts
+    PW130 = "PW130", "a fact's FHIR binding names a resource type pathway cannot read"
+    PW131 = "PW131", "a FHIR binding names an unknown code system"
+    PW132 = "PW132", "a FHIR binding's value does not fit the fact's type or the resource type"
+    PW133 = "PW133", "a FHIR binding maps to a value the fact does not have, or lacks its map"
+    PW134 = "PW134", "a FHIR binding's unit or unit conversion is not in the conversion table"
+    PW135 = "PW135", "a FHIR binding dates its value by an element the resource type does not have"
+    PW136 = "PW136", "a FHIR binding's map key is not a value the resource can hold (coding, status or schedule)"
     # Guards and derived facts
     PW201 = "PW201", "guard syntax error"
     PW202 = "PW202", "construct not allowed in a guard"
@@ -146,6 +154,23 @@ class Code(StrEnum):
     # Cohorts
     PW430 = "PW430", "a line of an NDJSON cohort is not one JSON object"
     PW431 = "PW431", "a journey id used twice in one cohort"
+    # FHIR import
+    PW700 = "PW700", "FHIR input that is not JSON (a file, or a line of an NDJSON file)"
+    PW701 = "PW701", "FHIR input that is not a resource (no resourceType)"
+    PW702 = (
+        "PW702",
+        "a FHIR Bundle of a type that is not a set of records (only collection, searchset, transaction, batch)",
+    )
+    PW703 = "PW703", "a FHIR resource that is not valid FHIR R4"
+    PW704 = "PW704", "a FHIR resource that names no patient (subject or patient reference)"
+    PW705 = "PW705", "FHIR resources that no fact is bound to, counted by type and code", _W
+    PW706 = "PW706", "a FHIR value in a unit the binding does not accept"
+    PW707 = "PW707", "FHIR values that conflict: two values of one fact at the same time"
+    PW708 = "PW708", "a patient with nothing bound: no journey written", _W
+    PW709 = "PW709", "a FHIR code under another code system than the binding's"
+    PW710 = "PW710", "a FHIR resource a binding selects but whose value cannot be used (missing, unmapped, undated)"
+    PW711 = "PW711", "an imported journey that does not fit the pathway (not written)"
+    PW720 = "PW720", "a journey entry's source names a fact the entry does not give"
     # Lint
     PW501 = "PW501", "lint: unreachable state", _W
     PW502 = "PW502", "lint: dead end (no way out, not final)", _W

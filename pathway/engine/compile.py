@@ -36,22 +36,23 @@ class CompiledChart:
     event_of: Mapping[str, str]  # transition id -> event name in the chart
 
     def new(self) -> Machine:
-        return Machine(self.cls())
+        return Machine(self.cls(), self.event_of)
 
 
 class Machine:
-    """One running chart: send a selected transition, read the active states (pathway ids)."""
+    """One running chart: send a selected transition (by id), read the active states (pathway ids)."""
 
-    __slots__ = ("_sm",)
+    __slots__ = ("_sm", "_event_of")
 
-    def __init__(self, sm: StateChart[Any]) -> None:
+    def __init__(self, sm: StateChart[Any], event_of: Mapping[str, str]) -> None:
         self._sm = sm
+        self._event_of = event_of
 
     def active(self) -> frozenset[str]:
         return frozenset(state.id[len(_PREFIX) :] for state in self._sm.configuration)
 
-    def fire(self, event: str) -> None:
-        self._sm.send(event)
+    def fire(self, transition: str) -> None:
+        self._sm.send(self._event_of[transition])
 
     @property
     def terminated(self) -> bool:

@@ -23,21 +23,21 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import sha256_of
 from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
-from pathway.engine.compile import STATEMACHINE_VERSION, CompiledChart, Machine
+from pathway.engine.compile import STATEMACHINE_VERSION
 from pathway.engine.decided import DecisionRules
 from pathway.engine.decisions import Decisions
+from pathway.engine.engines import Engine, Machine
 from pathway.engine.items import Carried, ItemRules, Together
-from pathway.engine.selection import Checked, Fire, Wait, select
+from pathway.engine.selection import Checked, Fire, Wait
 from pathway.engine.timeline import Timeline
 from pathway.engine.values import Values, fields
 from pathway.engine.wakes import WakeRules, stance
 from pathway.expr import Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
-from pathway.trail.io import seal
+from pathway.trail.io import canonical, seal_line
 from pathway.trail.parts import (
     ActiveItem,
     Check,
@@ -72,12 +72,14 @@ E = TypeVar("E", bound=Entry)
 class _Run(ItemRules, DecisionRules, WakeRules):
     """The mutable state of one run; produces the records."""
 
-    def __init__(self, analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> None:
+    def __init__(self, analysis: Analysis, engine: Engine, journey: LoadedJourney) -> None:
         self.analysis = analysis
-        self.chart = chart
+        self.engine = engine
+        self.select = engine.selector()
         self.journey = journey
         self.order = {state: n for n, state in enumerate(analysis.index.states)}
         self.records: list[Record] = []
+        self.lines: list[str] = []  # each record's canonical line, written as it was sealed
         self.facts: dict[str, object] = {}
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
@@ -107,18 +109,25 @@ class _Run(ItemRules, DecisionRules, WakeRules):
 
     # --- records --------------------------------------------------------------------------------------------
 
-    def sealed(self, kind: type[E], **fields: Any) -> Record:
-        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
+    def sealed_line(self, kind: type[E], **fields: Any) -> tuple[Record, str]:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain, with
+        its canonical line."""
         envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
         if self.records:
             envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
         else:
             envelope.update(prev=None)
-        return cast(Record, seal(kind(**envelope, **fields)))
+        return cast(tuple[Record, str], seal_line(kind(**envelope, **fields)))
+
+    def sealed(self, kind: type[E], **fields: Any) -> Record:
+        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
+        return self.sealed_line(kind, **fields)[0]
 
     def emit(self, kind: type[E], **fields: Any) -> None:
-        """Append a record of this kind to the trail."""
-        self.records.append(self.sealed(kind, **fields))
+        """Append a record of this kind to the trail, and its line."""
+        record, line = self.sealed_line(kind, **fields)
+        self.records.append(record)
+        self.lines.append(line)
 
     def header(self) -> None:
         p = self.analysis.pathway
@@ -126,7 +135,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             HeaderRecord,
             schema_=SCHEMA,
             journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
-            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=sha256_of(p), title=p.title),
+            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
             engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
@@ -234,7 +243,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             self.emit(ErrorRecord, code="PW412", message=self.error)
 
     def start(self) -> None:
-        self.machine = self.chart.new()
+        self.machine = self.engine.machine()
         self.active = self.machine.active()
         self.timeline.enter(self.active)
         self.emit(StartRecord, entered=self.sorted_states(self.active))
@@ -247,7 +256,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
                 self.waits = {}
                 return
             scope = self.scope()
-            selection = select(self.analysis, self.active, trigger, scope, self.timeline.clock())
+            selection = self.select(self.active, trigger, scope, self.timeline.clock())
             self.guard_errors.meet(selection.waits)
             if trigger is None:
                 self.waits = {w.state: w for w in selection.waits if w.unknown}
@@ -263,7 +272,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         assert self.machine is not None
         t = fire.transition
         before = self.active
-        self.machine.fire(self.chart.event_of[t.id])
+        self.machine.fire(t.id)
         self.active = self.machine.active()
         self.timeline.leave(before - self.active)
         self.timeline.enter(self.active - before)
@@ -299,11 +308,11 @@ class _Run(ItemRules, DecisionRules, WakeRules):
     def wanted(self) -> dict[tuple[str, str], str]:
         wanted: dict[tuple[str, str], str] = {}
         for state in self.sorted_states(self.active):
-            info = self.analysis.index.states[state].state
+            info = self.analysis.index.states[state]
             for action in info.recommended:
                 if state not in self.blocked.get(action, ()):  # superseded while this state was active
                     wanted.setdefault(("recommendation", action), state)
-            for finding in info.conclude:
+            for finding in info.state.conclude:
                 wanted.setdefault(("finding", finding), state)
         return wanted
 
@@ -446,10 +455,10 @@ class Step:
     summary: SummaryRecord
 
 
-def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> Iterator[Step]:
+def run_steps(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> Iterator[Step]:
     """One :class:`Step` per input, in order, from a single run. After an engine error the run stops: the later
     inputs are not applied, and their steps carry no records and the same summary."""
-    run = _Run(analysis, chart, journey)
+    run = _Run(analysis, engine, journey)
     run.header()
     for inp in journey.inputs:
         first = len(run.records)
@@ -458,13 +467,21 @@ def run_steps(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) 
         yield Step(inp.seq, inp.at_text, tuple(run.records[first:]), run.summary())
 
 
-def run_records(analysis: Analysis, chart: CompiledChart, journey: LoadedJourney) -> list[Record]:
+def run_records(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> list[Record]:
     """Every record of the run, header to summary, sealed in a hash chain."""
-    run = _Run(analysis, chart, journey)
+    return run_trail(analysis, engine, journey)[0]
+
+
+def run_trail(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> tuple[list[Record], list[str]]:
+    """Every record of the run, header to summary, sealed in a hash chain, and each one's canonical line (what the
+    trail file holds, line by line)."""
+    run = _Run(analysis, engine, journey)
     run.header()
     for inp in journey.inputs:
         if run.error is not None:
             break
         run.apply_safely(inp)
-    run.records.append(run.summary())
-    return run.records
+    summary = run.summary()
+    run.records.append(summary)
+    run.lines.append(canonical(summary))
+    return run.records, run.lines

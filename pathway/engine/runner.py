@@ -11,8 +11,8 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.loader import analysis_of, load_analysis
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
-from pathway.engine.compile import compile_chart
-from pathway.engine.execute import Step, run_records, run_steps
+from pathway.engine.engines import EngineName, engine_for
+from pathway.engine.execute import Step, run_steps, run_trail
 from pathway.engine.values import value_errors
 from pathway.errors import ExitCode, invalid_input
 from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
@@ -29,6 +29,7 @@ class RunResult:
     ``to_dict()`` is what the trail file holds)."""
 
     records: tuple[Record, ...]
+    lines: tuple[str, ...] | None = None  # each record's canonical line, when the engine kept them
 
     @property
     def header(self) -> HeaderRecord:
@@ -64,8 +65,10 @@ class RunResult:
     def write(self, path: str | Path, *, sign_key: SigningKey | str | Path | None = None) -> None:
         """Write the trail atomically (JSONL); with ``sign_key`` (a key file or a loaded key), signed in its summary
         (see :mod:`pathway.trail.signing`). Raises for a key that cannot be read, before writing anything."""
-        records = self.records if sign_key is None else sign_trail(self.records, as_signing_key(sign_key))
-        write_trail(path, records)
+        if sign_key is None:
+            write_trail(path, self.records, lines=self.lines)
+        else:
+            write_trail(path, sign_trail(self.records, as_signing_key(sign_key)))
 
     @property
     def exit_code(self) -> ExitCode:
@@ -88,29 +91,24 @@ class RunResult:
         }
 
 
-ENGINES = ("reference", "compiled")
-"""The engines a cohort can run on: ``reference`` (python-statemachine) and ``compiled`` (no library in the hot
-path, byte-identical trails)."""
-
-
 class Runner:
-    """Runs journeys against one checked pathway; compiles its chart once."""
+    """Runs journeys against one checked pathway; compiles it once, for the reference engine (python-statemachine
+    keeps the configuration; what ``pathway run`` uses) or the compiled one (what cohorts use; its trails are
+    byte-identical): see :mod:`pathway.engine.engines`."""
 
-    def __init__(self, analysis: Analysis, engine: str = "reference") -> None:
-        if engine != "reference":
-            raise ValueError("the compiled engine is not available yet")
+    def __init__(self, analysis: Analysis, engine: EngineName | str = "reference") -> None:
         self.analysis = analysis
-        self.engine = engine
-        self.chart = compile_chart(analysis)
+        self.engine = engine_for(analysis, engine)
 
     def run(self, journey: LoadedJourney) -> RunResult:
         """Run the whole journey: every trail record, header to summary."""
-        return RunResult(tuple(run_records(self.analysis, self.chart, journey)))
+        records, lines = run_trail(self.analysis, self.engine, journey)
+        return RunResult(tuple(records), tuple(lines))
 
     def steps(self, journey: LoadedJourney) -> Iterator[Step]:
         """The state after each input of the journey, from one run: the records the input produced, and the
         summary as it stands (what a run of the journey cut after that input would close with)."""
-        return run_steps(self.analysis, self.chart, journey)
+        return run_steps(self.analysis, self.engine, journey)
 
 
 def as_analysis(pathway: Analysis | Pathway | str | Path) -> Analysis:

@@ -21,13 +21,14 @@ earlier atomic state in document order wins and the other is recorded as preempt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.index import StateIndex, TransitionInfo
-from pathway.expr import UNKNOWN, Compiled, Evaluation, Scope
+from pathway.expr import UNKNOWN, Evaluation, Scope
 from pathway.expr.durations import later
 
 NOT_FIRING = frozenset({"false", "pending"})
@@ -75,7 +76,7 @@ class Wait:
     state: str
     checked: tuple[Checked, ...]
 
-    @property
+    @cached_property
     def unknown(self) -> tuple[Checked, ...]:
         return tuple(c for c in self.checked if c.outcome == "unknown")
 
@@ -83,7 +84,7 @@ class Wait:
     def errors(self) -> tuple[Checked, ...]:
         return tuple(c for c in self.checked if c.outcome == "error")
 
-    @property
+    @cached_property
     def needs(self) -> tuple[str, ...]:
         missing: set[str] = set()
         for c in self.unknown:
@@ -110,9 +111,17 @@ def outcome(evaluation: Evaluation) -> str:
     return "unknown" if value is UNKNOWN else ("true" if value is True else "false")
 
 
-def _check(
-    t: TransitionInfo, guards: Mapping[str, Compiled], scope: Scope, clock: Clock, earlier_all_false: bool
-) -> Checked:
+Evaluate = Callable[[TransitionInfo], Evaluation]
+"""A transition's guard evaluated now (the compiled engine keeps evaluations while what they read is unchanged)."""
+
+
+def evaluator(analysis: Analysis, scope: Scope, clock: Clock) -> Evaluate:
+    """Evaluate a transition's guard over the scope, with when its source state was entered (``time_in_state()``)."""
+    guards, entered = analysis.guards, clock.entered
+    return lambda t: guards[t.id].evaluate(scope, entered.get(t.source))
+
+
+def _check(t: TransitionInfo, evaluate: Evaluate, clock: Clock, earlier_all_false: bool) -> Checked:
     entered = clock.entered.get(t.source)
     if t.after is not None and entered is not None:
         due = later(entered, t.after)
@@ -123,25 +132,33 @@ def _check(
         return Checked(t, "always")
     if when == OTHERWISE:
         return Checked(t, "otherwise" if earlier_all_false else "false")
-    evaluation = guards[t.id].evaluate(scope, entered)
+    evaluation = evaluate(t)
     return Checked(t, outcome(evaluation), evaluation)
 
 
 def check_timer(t: TransitionInfo, analysis: Analysis, scope: Scope, clock: Clock) -> Checked:
     """A timer's transition checked on its own (as if every earlier transition of its state were false)."""
-    return _check(t, analysis.guards, scope, clock, True)
+    return _check(t, evaluator(analysis, scope, clock), clock, True)
 
 
 def decide(
-    index: StateIndex, analysis: Analysis, state: str, trigger: str | None, scope: Scope, clock: Clock
+    index: StateIndex,
+    analysis: Analysis,
+    state: str,
+    trigger: str | None,
+    scope: Scope,
+    clock: Clock,
+    evaluate: Evaluate | None = None,
 ) -> Fire | Wait | None:
-    """The outcome for one state: a transition to fire, a wait, or nothing enabled."""
+    """The outcome for one state: a transition to fire, a wait, or nothing enabled. ``evaluate`` evaluates a guard
+    (by default over ``scope``: :func:`evaluator`)."""
+    evaluate = evaluate or evaluator(analysis, scope, clock)
     checked: list[Checked] = []
     for t in index.outgoing(state):
         if t.event != trigger:
             continue
         all_false = all(c.outcome in NOT_FIRING for c in checked)
-        result = _check(t, analysis.guards, scope, clock, all_false)
+        result = _check(t, evaluate, clock, all_false)
         checked.append(result)
         if result.outcome in ("true", "otherwise", "always"):
             if all_false:
@@ -164,28 +181,41 @@ def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> f
     return frozenset(s for s in active if domain in set(index.ancestors(s)))
 
 
-def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
-    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
-    index = analysis.index
-    atomic = [
-        s
+def leaves(index: StateIndex, active: frozenset[str]) -> list[tuple[str, ...]]:
+    """The active atomic states (no active child), in document order, each with its ancestors (nearest first): where
+    each microstep's scan starts, and where it goes on."""
+    return [
+        (s, *index.ancestors(s))
         for s in index.states
         if s in active and not (index.states[s].children and any(c in active for c in index.states[s].children))
     ]
+
+
+Decide = Callable[[str], "Fire | Wait | None"]
+"""A state's outcome in this microstep (:func:`decide` for a trigger, a scope and a clock)."""
+
+
+def select_with(
+    index: StateIndex, active: frozenset[str], atomic: list[tuple[str, ...]], outcome_of: Decide
+) -> Selection:
+    """The rule of :func:`select` over the active atomic states (:func:`leaves`), each state's outcome coming from
+    ``outcome_of`` (the compiled engine passes outcomes it keeps while nothing they read changes)."""
     fires: list[Fire] = []
     waits: dict[str, Wait] = {}
     decided: set[str] = set()
-    for leaf in atomic:
-        for state in (leaf, *index.ancestors(leaf)):
+    for chain in atomic:
+        for state in chain:
             if state in decided:
                 break
             decided.add(state)
-            outcome = decide(index, analysis, state, trigger, scope, clock)
+            outcome = outcome_of(state)
             if isinstance(outcome, Fire):
                 fires.append(outcome)
                 break
             if isinstance(outcome, Wait):
                 waits[state] = outcome
+    if len(fires) < 2:
+        return Selection(tuple(fires), tuple(waits.values()))
     kept: list[tuple[Fire, frozenset[str]]] = []
     preempted: list[tuple[Fire, str]] = []
     for f in fires:
@@ -196,3 +226,14 @@ def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scop
         else:
             kept.append((f, leaving))
     return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))
+
+
+def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
+    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
+    index, evaluate = analysis.index, evaluator(analysis, scope, clock)
+    return select_with(
+        index,
+        active,
+        leaves(index, active),
+        lambda state: decide(index, analysis, state, trigger, scope, clock, evaluate),
+    )

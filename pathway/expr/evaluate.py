@@ -84,6 +84,13 @@ class Scope:
         self._active: set[str] = set()
         self._assuming: Scope | None = None
 
+    def keep_derived(self, kept: dict[str, Evaluation]) -> None:
+        """Use ``kept`` as this scope's cache of derived evaluations, and fill it: the caller (the compiled engine)
+        keeps it across scopes and removes every derived fact that reads a value that changed, so what it holds is
+        what this scope would work out."""
+        kept.update(self._cache)
+        self._cache = kept
+
     def assuming(self) -> Scope:
         """This scope with the assumed values among its facts (built once)."""
         if self._assuming is None:

@@ -60,6 +60,7 @@ class Input:
     reason_code: str | None = None  # why (done or declined), a CDS Hooks non-adherence reason code
     signed: str | None = None  # an action a clinician signed off
     by: str | None = None  # the role that signed it off
+    sources: Mapping[str, Mapping[str, str]] | None = None  # fact -> {resource, element[, file]} (FHIR import)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,17 @@ class _Checker:
         for key in ("done", "declined", "signed"):
             self.declared(path, key, raw.get(key))
         self.decision(path, raw)
+        self.sources(path, raw)
+
+    def sources(self, path: NodePath, raw: dict[object, object]) -> None:
+        """Each source names a fact the entry gives: a source for nothing would mislead an auditor."""
+        sources, facts = raw.get("sources"), raw.get("facts")
+        given = facts if isinstance(facts, dict) else {}
+        for name in sources if isinstance(sources, dict) else {}:
+            if isinstance(name, str) and name not in given:
+                message = f"a source for fact '{name}', which the entry does not give"
+                hint = "give the fact under 'facts', or remove its source"
+                self.report(path + ("sources", name), Code.PW720, message, hint, key=True)
 
     def decision(self, path: NodePath, raw: dict[object, object]) -> None:
         """The keys that qualify a recorded decision stand with it: a reason with 'done' or 'declined' (not both in
@@ -254,6 +266,7 @@ def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[Loa
             reason_code=e.reason_code,
             signed=e.signed,
             by=e.by,
+            sources=_sources(e),
         )
         for i, (e, t, f) in enumerate(zip(model.events, times, checker.facts, strict=True))
     )
@@ -296,6 +309,14 @@ def journey_from_data(data: Mapping[str, object], analysis: Analysis, *, name: s
     return loaded
 
 
+def _sources(event: JourneyEvent) -> Mapping[str, Mapping[str, str]] | None:
+    if event.sources is None:
+        return None
+    return MappingProxyType(
+        {k: MappingProxyType(v.model_dump(exclude_none=True)) for k, v in sorted(event.sources.items())}
+    )
+
+
 def _fact_text(value: object) -> object:
     """A fact's value as JSON: a date-time as the engine writes times, a date as YYYY-MM-DD."""
     if isinstance(value, datetime):
@@ -318,6 +339,7 @@ def input_to_record(inp: Input) -> dict[str, object]:
         "by": inp.by,
         "note": inp.note,
         "until": inp.until or None,
+        "sources": {k: dict(v) for k, v in inp.sources.items()} if inp.sources else None,
     }
     return record | {key: value for key, value in extra.items() if value is not None}
 

@@ -123,6 +123,17 @@ class JourneyModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
+class Source(JourneyModel):
+    """Where a fact value came from: the FHIR resource and the element read (written by ``pathway import fhir``)."""
+
+    resource: str = Field(
+        pattern=r"^[A-Z][A-Za-z]{1,63}/[A-Za-z0-9\-.]{1,64}$",
+        description="The resource, as 'Type/id', e.g. 'Observation/obs-12'.",
+    )
+    element: str = Field(min_length=1, max_length=200, description="The element read, e.g. 'valueQuantity'.")
+    file: str | None = Field(default=None, description="The file the resource was read from.")
+
+
 class JourneyEvent(JourneyModel):
     """One entry of a journey: new facts, an event, care given, or any mix; only 'at' is a clock tick."""
 
@@ -165,6 +176,11 @@ class JourneyEvent(JourneyModel):
         description="Who signed off, as a role (e.g. 'attending', 'oncologist'), never a person's name; with 'signed'.",
     )
     note: str | None = Field(default=None, description="Free text for readers; never read by the pathway.")
+    sources: dict[str, Source] | None = Field(
+        default=None,
+        description="Where each of the entry's fact values came from, by fact name: {resource: 'Type/id', element, "
+        "file}; shown by the run output and explain wherever the fact decides.",
+    )
 
 
 class JourneyHeader(JourneyModel):

@@ -19,7 +19,7 @@ follows it.
 A region of a parallel state that recommends none of the actions followed, and whose transitions all stay inside
 it, is left out (:func:`pathway.linter.chart.explored`): it changes nothing of the others. The search is bounded
 (:data:`MAX_NODES`, :data:`MAX_STEPS`); beyond, it says so rather than conclude. The state chart's rules are in
-:mod:`pathway.linter.chart`, the constraints' in :mod:`pathway.linter.constraints`.
+:mod:`pathway.engine.configuration`, the constraints' in :mod:`pathway.linter.constraints`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from dataclasses import dataclass, field, replace
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.index import TransitionInfo
-from pathway.linter.chart import effect, explored, initial_states
+from pathway.engine.configuration import effect, initial_states
+from pathway.linter.chart import explored
 from pathway.linter.constraints import Constraint, Constraints, Facts, Key
 
 MAX_NODES = 5_000

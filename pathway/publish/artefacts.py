@@ -1,10 +1,11 @@
 """Every generated artefact, from one place: ``pathway generate`` writes them, ``--check`` fails when any is stale.
 
 Artefacts: the JSON Schemas and the reference pages of the definition format and of the trail format (from their
-models), the journey and scenario schemas (generic, and one per definition), the site's per-pathway nav in
-``mkdocs.yml``, and the committed audit trail of every bundled example journey
-(``definitions/<id>/journeys/<name>.yaml`` -> ``definitions/<id>/trails/<name>.jsonl``), which doubles as a golden
-file: a change in engine behaviour shows up as a diff to review.
+models), the journey and scenario schemas (generic, and one per definition), and the committed audit trail of every
+bundled example journey (``definitions/<id>/journeys/<name>.yaml`` -> ``definitions/<id>/trails/<name>.jsonl``),
+which doubles as a golden file: a change in engine behaviour shows up as a diff to review. Each pathway's pages on
+the site are not among them: the site generates them when it is built (``docs/hooks/pathways.py``,
+:mod:`pathway.publish.site`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ from pathway.engine.runner import Runner
 from pathway.errors import ExitCode
 from pathway.journey.check import load_journey
 from pathway.publish.input_schemas import generic_schemas, pathway_schema, pathway_schema_path
-from pathway.publish.nav import nav_artefact
-from pathway.publish.pathway_docs import pathway_pages
 from pathway.publish.schema import generated as schema_artefacts
 from pathway.publish.schema import stale, write_generated
-from pathway.publish.site import site_pages
 from pathway.publish.trail_format import generated as trail_format
 from pathway.render.diagrams import diagram_artefacts
 from pathway.render.mermaid import render_overview
@@ -43,14 +41,6 @@ def trail_artefacts(ws: Workspace) -> dict[Path, str]:
         for journey in journeys:
             records = runner.run(load_journey(journey, analysis)).records
             out[ws.trail_of(definition, journey)] = "".join(canonical(r) + "\n" for r in records)
-    return out
-
-
-def doc_artefacts(ws: Workspace) -> dict[Path, str]:
-    """The generated reference pages of every bundled definition."""
-    out: dict[Path, str] = {}
-    for _, analysis in ws.analyses():
-        out.update(pathway_pages(analysis, ws.root / "docs"))
     return out
 
 
@@ -81,14 +71,13 @@ def input_schema_artefacts(ws: Workspace) -> dict[Path, str]:
 
 
 def artefacts(root: Path | None = None, extra: Mapping[Path, str] | None = None) -> dict[Path, str]:
-    """Every generated file, by path: schemas and format references, the site's generated pages, example trails,
+    """Every generated file, by path: schemas and format references, example trails,
     diagrams, and the README's Mermaid overview; plus ``extra`` pages handed in by the caller (the CLI reference,
     which the CLI generates itself so that publishing never imports the CLI)."""
     ws = Workspace(root)
     reference = ws.root / "docs" / "reference" / "definition-format.md"
     schema = schema_artefacts(ws.root / "schema" / "pathway.schema.json", reference)
-    generated = {**schema, **trail_format(ws.root), **doc_artefacts(ws), **site_pages(ws), **trail_artefacts(ws)}
-    generated |= input_schema_artefacts(ws) | nav_artefact(ws)
+    generated = {**schema, **trail_format(ws.root), **trail_artefacts(ws), **input_schema_artefacts(ws)}
     return {**generated, **diagram_artefacts(ws), **readme_artefact(ws), **(extra or {})}
 
 

@@ -1,60 +1,76 @@
-"""The documentation site's per-pathway navigation, generated into ``mkdocs.yml`` by ``pathway generate``.
+"""The site's nav, completed with every pathway's pages when the site is built (``docs/hooks/pathways.py``).
 
-MkDocs lists the pages of the site in ``nav:`` by hand, and its strict mode warns about a page left out. So that a
-new pathway (``pathway new``) appears on the site without anyone editing ``mkdocs.yml``, the entries of the
-bundled pathways are generated between two comment lines, inside the hand-written nav::
+``mkdocs.yml`` writes where the pathways go, never which pathways exist, with two kinds of entry:
 
-      - Pathways:
-          # generated: pathway pages (pathway generate)
-          - bipn:
-              - Overview: pathways/bipn/index.md
-              ...
-          # end generated
+- ``"@pathway ID"`` (or ``Title: "@pathway ID"``): the section of one pathway, here (the teaching example sits
+  with the tutorial this way); titled ``ID`` unless a title is given;
+- ``"@pathways"``: a section for every other pathway under ``definitions/``, in id order.
 
-The rest of the file stays hand-written. The entries are indented like the opening comment; each pathway is
-listed under its id, with its generated pages in the order of :data:`pathway.publish.site.PAGES`. Generating into
-the file (rather than a MkDocs plugin that edits the nav at build time) keeps the nav readable in one place, needs
-no plugin, and lets ``pathway generate --check`` catch a nav that was not brought up to date.
+Each section lists the pathway's pages (:func:`pathway.publish.site.pathway_nav`), each titled with the pathway
+(``bipn — Facts``). A new definition therefore reaches the nav with no edit to ``mkdocs.yml``. An entry naming a
+pathway that does not exist is an error that says which pathways do.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from pathway.definition.workspace import Workspace
 from pathway.errors import UsageError
-from pathway.publish.site import PAGES
-from pathway.source.files import display_path
 
-NAV_MARK = re.compile(r"^(?P<indent> *)# generated: pathway pages \(pathway generate\)\n", re.MULTILINE)
-NAV_END = "# end generated"
+ONE = "@pathway "
+EVERY = "@pathways"
 
-
-def nav_entries(pathway_ids: list[str], indent: str) -> list[str]:
-    """The nav lines of the given pathways, indented like the marker."""
-    lines: list[str] = []
-    for pathway_id in pathway_ids:
-        lines.append(f"{indent}- {pathway_id}:")
-        pages = [("index.md", "Overview"), *((page, title) for page, title, _ in PAGES)]
-        lines += [f"{indent}    - {title}: pathways/{pathway_id}/{page}" for page, title in pages]
-    return lines
+Sections = Callable[[str], list[dict[str, object]]]
 
 
-def nav_artefact(ws: Workspace) -> dict[Path, str]:
-    """``mkdocs.yml`` with its generated nav section brought up to date; nothing when there is no such section."""
-    config = ws.root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8") if config.is_file() else ""
-    mark = NAV_MARK.search(text)
-    if mark is None:
-        return {}
-    end = text.find(f"{mark['indent']}{NAV_END}\n", mark.end())
-    if end < 0:
-        line = text.count("\n", 0, mark.start()) + 1
+def _named(entry: object) -> tuple[str | None, str] | None:
+    """(title or None, pathway id) of an ``@pathway ID`` entry; None for any other entry."""
+    if isinstance(entry, str) and entry.startswith(ONE):
+        return None, entry[len(ONE) :].strip()
+    if isinstance(entry, dict) and len(entry) == 1:
+        ((title, value),) = entry.items()
+        if isinstance(value, str) and value.startswith(ONE):
+            return str(title), value[len(ONE) :].strip()
+    return None
+
+
+def placed(nav: object) -> list[str]:
+    """The pathway ids the nav places by name, in nav order."""
+    if isinstance(nav, list):
+        return [pid for item in nav for pid in placed(item)]
+    named = _named(nav)
+    if named is not None:
+        return [named[1]]
+    if isinstance(nav, dict):
+        return [pid for value in nav.values() for pid in placed(value)]
+    return []
+
+
+def expand_nav(nav: Any, pathway_ids: Sequence[str], sections: Sections) -> Any:
+    """The nav with each ``@pathway ID`` and ``@pathways`` entry replaced by the sections of those pathways;
+    ``sections(id)`` gives the entries of one pathway. Raises UsageError for an unknown id."""
+    named = placed(nav)
+    unknown = [pid for pid in named if pid not in pathway_ids]
+    if unknown:
+        known = ", ".join(pathway_ids) or "none"
         raise UsageError(
-            f"{display_path(config)}:{line}: the generated nav opened here is not closed: add the line "
-            f"'{mark['indent']}{NAV_END}' after it"
+            f"mkdocs.yml's nav places pathway {', '.join(unknown)}, which has no definition (found: {known})"
         )
-    ids = [definition.parent.name for definition in ws.definitions()]
-    body = "".join(line + "\n" for line in nav_entries(ids, mark["indent"]))
-    return {config: text[: mark.end()] + body + text[end:]}
+    rest = [pid for pid in pathway_ids if pid not in named]
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            out: list[Any] = []
+            for item in node:
+                out += [{pid: sections(pid)} for pid in rest] if item == EVERY else [walk(item)]
+            return out
+        one = _named(node)
+        if one is not None:
+            title, pid = one
+            return {title or pid: sections(pid)}
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        return node
+
+    return walk(nav)

@@ -1,14 +1,16 @@
-"""The generated pages of the documentation site (``mkdocs.yml``), written by ``pathway generate``.
+"""The pages the documentation site generates for each definition, when it is built (``docs/hooks/pathways.py``).
 
-For every bundled definition (``definitions/<id>/pathway.yaml``), into ``docs/pathways/<id>/``: an overview with
-the diagrams (``index.md``), the fact dictionary (``facts.md``), the action and finding catalogues
-(``actions.md``), the states and transitions (``states.md``) and the scenario catalogue with each scenario's
-result (``scenarios.md``). The documented choices and the evidence trace come from :mod:`pathway.publish.pathway_docs`.
-Every page is deterministic: no timings, no dates. (The CLI reference comes from :mod:`pathway.cli.reference`.)
+For every definition (``definitions/<id>/pathway.yaml``), at ``pathways/<id>/`` in the site: an overview with the
+diagrams (``index.md``, the full-size SVGs in ``diagrams/``), the fact dictionary (``facts.md``), the action and
+finding catalogues (``actions.md``), the states and transitions (``states.md``), the scenario catalogue with each
+scenario's result (``scenarios.md``), the documented choices and the evidence trace
+(:mod:`pathway.publish.pathway_docs`), and one page per bundled journey (:mod:`pathway.publish.patients`). Every
+page is deterministic: no timings, no dates. (The CLI reference comes from :mod:`pathway.cli.reference`.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pathway.definition.analysis import Analysis
@@ -17,8 +19,10 @@ from pathway.definition.loader import DEFINITIONS_DIR
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import PathwayError
+from pathway.publish.figures import DIAGRAMS, FigureSection, figure_files, sections_markdown, statechart_figures
+from pathway.publish.pathway_docs import BUILT, GENERATED, choices_page, evidence_page
+from pathway.publish.patients import FOLDER, patient_page, patient_sections, patients
 from pathway.publish.site_pages import actions_page, cell, facts_page, header, states_page, table
-from pathway.render.diagrams import svg, views
 from pathway.scenarios.model import ScenarioFile
 from pathway.scenarios.run import ScenarioResult, run_file
 from pathway.source.reader import load_file
@@ -39,29 +43,37 @@ PAGES = (
 )
 
 
-def _svg_body(text: str) -> str:
-    """The ``<svg>`` element alone (no XML prolog or doctype), without blank lines, for inline HTML."""
-    start = text.find("<svg")
-    body = text[start:] if start >= 0 else text
-    return "\n".join(line for line in body.splitlines() if line.strip())
+PATHWAYS = "pathways"
+"""Where each pathway's pages sit in the site: ``pathways/<id>/``."""
 
 
-def diagram_sections(analysis: Analysis) -> list[str]:
-    """One section per diagram view, the SVG inline."""
-    lines: list[str] = []
-    for view in views(analysis):
-        lines += [f"### {view}", "", '<div class="pathway-diagram" markdown="0">', _svg_body(svg(analysis, view))]
-        lines += ["</div>", ""]
-    return lines
+def diagram_sections(analysis: Analysis) -> tuple[FigureSection, ...]:
+    """The diagrams of a pathway's overview, in the order a reader meets them. Another view joins as one more
+    section; the clinical algorithm goes first, as ``FigureSection("Clinical algorithm", <sentence>,
+    tuple(Figure(p.title, p.slug, p.svg) for p in clinical_pages(analysis)))``, the state chart after it."""
+    return (
+        FigureSection(
+            "State chart (for designers)",
+            "The definition as the engine runs it: states, regions and the guards on each transition. Zoom with the "
+            "buttons or ctrl and the wheel (pinch on a phone), drag to pan; each view opens full size on its own.",
+            statechart_figures(analysis),
+        ),
+    )
 
 
 def _plural(n: int, what: str) -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what[:-1]}ies" if what.endswith("y") else f"{n} {what}s"
 
 
-def overview_page(analysis: Analysis) -> str:
+def page_title(pathway_id: str, title: str) -> str:
+    """A page's title in the nav, the browser tab and search: it names its pathway (``bipn — Facts``)."""
+    return f"{pathway_id} — {title}"
+
+
+def overview_page(analysis: Analysis, sections: Sequence[FigureSection] = (), patient_names: Sequence[str] = ()) -> str:
     p, idx = analysis.pathway, analysis.index
-    lines = header(p.title, cell(p.description) if p.description else "")
+    lines = ["---", "hide:", "  - toc", "---", ""]
+    lines += header(p.title, cell(p.description) if p.description else "")
     if p.status == "draft":
         lines += ['!!! danger "Draft: awaiting clinical review"', "    Do not use this version for patient care.", ""]
     lines += [DISCLAIMER, ""]
@@ -89,7 +101,10 @@ def overview_page(analysis: Analysis) -> str:
     lines += ["", "## Contents", ""]
     lines += [", ".join(_plural(n, what) for what, n in counts.items()) + ".", ""]
     lines += [f"- [{title}]({page}): {what}" for page, title, what in PAGES]
-    lines += ["", "## Diagrams", "", *diagram_sections(analysis)]
+    if patient_names:
+        lines += ["", "## Patients", "", "The example journeys bundled with this pathway, each on its own page:", ""]
+        lines += [f"- [{name}]({FOLDER}/{name}.md)" for name in patient_names]
+    lines += ["", *sections_markdown(sections)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -128,14 +143,45 @@ def scenarios_page(analysis: Analysis, definition: Path, ws: Workspace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_pages(ws: Workspace) -> dict[Path, str]:
-    """Every generated page of the site (besides :mod:`pathway.publish.pathway_docs`' and the CLI's), by path."""
-    out: dict[Path, str] = {}
-    for definition, analysis in ws.analyses():
-        folder = ws.root / "docs" / "pathways" / analysis.pathway.id
-        out[folder / "index.md"] = overview_page(analysis)
-        out[folder / "facts.md"] = facts_page(analysis)
-        out[folder / "actions.md"] = actions_page(analysis)
-        out[folder / "states.md"] = states_page(analysis)
-        out[folder / "scenarios.md"] = scenarios_page(analysis, definition, ws)
+def pathway_site(ws: Workspace, definition: Path, analysis: Analysis) -> dict[str, str]:
+    """Every generated file of one pathway, by its path in the site (``pathways/<id>/...``): pages and SVGs."""
+    folder = f"{PATHWAYS}/{analysis.pathway.id}"
+    sections = diagram_sections(analysis)
+    people = patients(ws, definition, analysis)
+    out = {f"{folder}/index.md": overview_page(analysis, sections, [p.name for p in people])}
+    out |= {f"{folder}/{path}": text for path, text in figure_files(sections, DIAGRAMS).items()}
+    out[f"{folder}/facts.md"] = facts_page(analysis)
+    out[f"{folder}/actions.md"] = actions_page(analysis)
+    out[f"{folder}/states.md"] = states_page(analysis)
+    out[f"{folder}/scenarios.md"] = scenarios_page(analysis, definition, ws)
+    out[f"{folder}/choices.md"] = choices_page(analysis)
+    out[f"{folder}/evidence.md"] = evidence_page(analysis)
+    for person in people:
+        figures = patient_sections(analysis, person)
+        page = f"{folder}/{FOLDER}/{person.name}"
+        out[f"{page}.md"] = patient_page(analysis, person, figures)
+        out |= {
+            f"{folder}/{FOLDER}/{path}": text
+            for path, text in figure_files(figures, f"{person.name}-diagrams", "../../").items()
+        }
     return out
+
+
+def site_pages(ws: Workspace) -> dict[str, str]:
+    """Every generated file of the site, by its path in the site, for every definition of the workspace."""
+    out: dict[str, str] = {}
+    for definition, analysis in ws.analyses():
+        out |= pathway_site(ws, definition, analysis)
+    return {uri: text.replace(GENERATED, BUILT, 1) if uri.endswith(".md") else text for uri, text in out.items()}
+
+
+def pathway_nav(ws: Workspace, pathway_id: str) -> list[dict[str, object]]:
+    """The nav entries of one pathway's pages, each titled with its pathway (cheap: no definition is run)."""
+    folder = f"{PATHWAYS}/{pathway_id}"
+    entries: list[dict[str, object]] = [{page_title(pathway_id, "Overview"): f"{folder}/index.md"}]
+    entries += [{page_title(pathway_id, title): f"{folder}/{page}"} for page, title, _ in PAGES]
+    journeys = ws.journeys(ws.definition_of(pathway_id))
+    if journeys:
+        people = [{page_title(pathway_id, f"patient: {j.stem}"): f"{folder}/{FOLDER}/{j.stem}.md"} for j in journeys]
+        entries.append({page_title(pathway_id, "Patients"): people})
+    return entries

@@ -15,7 +15,7 @@ from pathway.definition.index import StateInfo, TransitionInfo
 from pathway.definition.model import Action, ComputedValue, Fact, Recommendation
 from pathway.definition.values import shown
 from pathway.diagnostics.escape import escape
-from pathway.publish.pathway_docs import GENERATED, prose
+from pathway.publish.pathway_docs import GENERATED, evidence_href, prose
 
 
 def cell(text: str | None) -> str:
@@ -42,8 +42,14 @@ def codes(items: Iterable[str]) -> str:
 
 
 def evidence_links(items: Iterable[str]) -> str:
-    """Evidence ids, each linked to the pathway's evidence trace."""
-    return ", ".join(f"[`{i}`](evidence.md)" for i in items) or "-"
+    """Evidence ids, each linked to its entry in the pathway's evidence trace."""
+    return ", ".join(f"[`{i}`]({evidence_href(i)})" for i in items) or "-"
+
+
+def anchored(kind: str, name: str) -> str:
+    """An id in the first cell of its catalogue's table, with the anchor links point at (``#fact-age``,
+    ``#action-order_ncs``, ``#finding-typical_bipn``, ``#derived-red_flag``)."""
+    return f'<a id="{kind}-{name}"></a>`{name}`'
 
 
 def header(title: str, intro: str) -> list[str]:
@@ -107,7 +113,7 @@ def facts_page(analysis: Analysis) -> str:
         ],
         (
             [
-                f"`{name}`",
+                anchored("fact", name),
                 fact.type,
                 _allowed(fact),
                 cell(fact.unit),
@@ -124,7 +130,7 @@ def facts_page(analysis: Analysis) -> str:
     if p.derived:
         lines += table(
             ["derived fact", "expression", "description", "note"],
-            ([f"`{n}`", code(d.expr), cell(d.description), cell(d.note)] for n, d in p.derived.items()),
+            ([anchored("derived", n), code(d.expr), cell(d.description), cell(d.note)] for n, d in p.derived.items()),
         )
     else:
         lines.append("This pathway has no derived facts.")
@@ -181,7 +187,7 @@ def actions_page(analysis: Analysis) -> str:
         ],
         (
             [
-                f"`{n}`",
+                anchored("action", n),
                 a.kind,
                 cell(a.title),
                 *([cell(a.stance.short)] if graded else []),
@@ -198,7 +204,10 @@ def actions_page(analysis: Analysis) -> str:
     if p.findings:
         lines += table(
             ["finding", "title", "evidence", "note"],
-            ([f"`{n}`", cell(f.title), evidence_links(f.evidence), cell(f.note)] for n, f in p.findings.items()),
+            (
+                [anchored("finding", n), cell(f.title), evidence_links(f.evidence), cell(f.note)]
+                for n, f in p.findings.items()
+            ),
         )
     else:
         lines.append("This pathway concludes no findings.")
@@ -291,10 +300,11 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     state = info.state
     facts = [
         f"- **kind**: {info.kind}" + (" (initial)" if state.initial else ""),
-        f"- **parent**: {code(info.parent)}" if info.parent else "- **parent**: none (top level)",
+        f"- **parent**: [`{info.parent}`](#{info.parent})" if info.parent else "- **parent**: none (top level)",
     ]
     if info.children:
-        facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {codes(info.children)}")
+        children = ", ".join(f"[`{c}`](#{c})" for c in info.children)
+        facts.append(f"- **{'regions' if state.parallel else 'child states'}**: {children}")
     facts += _question(analysis, info.id)
     actions = analysis.pathway.actions
     facts.append(f"- **recommends**: {', '.join(_recommendation(r, actions) for r in state.recommendations) or '-'}")
@@ -303,7 +313,10 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
         facts.append(f"- **evidence**: {evidence_links(state.evidence)}")
     if state.note:
         facts.append(f"- **note**: {cell(state.note)}")
-    lines = [f"## `{info.id}`", ""]
+    level = "#" * min(2 + info.depth, 6)
+    lines = [f"{level} `{info.id}` {{#{info.id}}}", ""]
+    if info.depth > 4:  # headings stop at six levels: say where the state sits
+        lines += ["In " + " › ".join(f"[`{s}`](#{s})" for s in _ancestors(analysis, info.id)) + ".", ""]
     if state.description:
         lines += [cell(state.description), ""]
     lines += [*facts, ""]
@@ -327,13 +340,24 @@ def _state_section(analysis: Analysis, info: StateInfo) -> list[str]:
     return lines
 
 
+def _ancestors(analysis: Analysis, state: str) -> list[str]:
+    """The states that contain a state, outermost first."""
+    out: list[str] = []
+    parent = analysis.index.states[state].parent
+    while parent is not None:
+        out.insert(0, parent)
+        parent = analysis.index.states[parent].parent
+    return out
+
+
 def states_page(analysis: Analysis) -> str:
     p = analysis.pathway
     lines = header(
         f"States and transitions: {p.title}",
         f"Every state in document order ({len(analysis.index.states)} states, {len(analysis.index.transitions)} "
-        "transitions). A state's transitions are checked in the order listed; the first whose guard is true "
-        "fires, and `otherwise` fires only when every earlier guard of the same trigger is definitely false.",
+        "transitions), each under the state that contains it: the headings nest as the states do. A state's "
+        "transitions are checked in the order listed; the first whose guard is true fires, and `otherwise` fires "
+        "only when every earlier guard of the same trigger is definitely false.",
     )
     for info in analysis.index.states.values():
         lines += _state_section(analysis, info)

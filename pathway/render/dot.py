@@ -22,6 +22,7 @@ from html import escape
 import graphviz  # type: ignore[import-untyped]
 
 from pathway.diagnostics.escape import escape as visible
+from pathway.render.clinical import short_title
 from pathway.render.graph import OVERVIEW, WRAP, Edge, Graph, View, wrap
 from pathway.render.overlay import Overlay
 
@@ -188,7 +189,12 @@ def _edge(ctx: _Ctx, g: graphviz.Digraph, edge: Edge, stubs: list[str]) -> None:
 def render_dot(graph: Graph, view: View, overlay: Overlay | None = None) -> str:
     """The DOT source of one view, optionally with a journey's overlay."""
     ctx = _Ctx(graph, view, overlay)
-    title = graph.title if view.name == OVERVIEW else f"{graph.title}: region {view.name}"
+    # The guideline's title once, short, on the overview; a region's view names the region alone.
+    title = (
+        f"{short_title(graph.title)}\\nstate chart, for designers"
+        if view.name == OVERVIEW
+        else f"region {view.name}\\nstate chart, for designers"
+    )
     g = graphviz.Digraph(name=f"{graph.id}_{view.name}")
     g.attr(compound="true", rankdir=view.direction, label=graphviz.nohtml(title), labelloc="t", fontname=FONT)
     g.attr(newrank="true", nodesep="0.3", ranksep="0.45")

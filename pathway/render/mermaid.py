@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathway.definition.analysis import Analysis
 from pathway.diagnostics.escape import escape as visible
 from pathway.render.graph import Graph, edge_label
+from pathway.render.overlay import Overlay
 
 SHORT = 40
 QUESTION = 60
@@ -39,25 +40,29 @@ def _scope(graph: Graph, source: str, target: str) -> str | None:
     return current
 
 
-def _edges_in(graph: Graph, scope: str | None, pad: str) -> list[str]:
+def _edges_in(graph: Graph, scope: str | None, pad: str, overlay: Overlay | None = None) -> list[str]:
     lines = []
     for edge in graph.edges:
         if _scope(graph, edge.source, edge.target) == scope:
-            label = short_label(edge.label)
+            steps = overlay.steps_of(edge.id) if overlay is not None else ()
+            numbers = " ".join(f"no.{s.number}" for s in steps)
+            label = short_label(f"{numbers} {edge.label}".strip() if numbers else edge.label, SHORT + len(numbers))
             lines.append(f"{pad}{edge.source} --> {edge.target}" + (f" : {label}" if label else ""))
     return lines
 
 
-def _block(graph: Graph, children: tuple[str, ...], scope: str | None, depth: int) -> list[str]:
+def _block(
+    graph: Graph, children: tuple[str, ...], scope: str | None, depth: int, overlay: Overlay | None = None
+) -> list[str]:
     pad = "    " * depth
     lines = [f"{pad}[*] --> {c}" for c in children if graph.nodes[c].initial]
     for child in children:
-        lines += _state(graph, child, depth)
-    lines += _edges_in(graph, scope, pad)
+        lines += _state(graph, child, depth, overlay)
+    lines += _edges_in(graph, scope, pad, overlay)
     return lines
 
 
-def _state(graph: Graph, state_id: str, depth: int) -> list[str]:
+def _state(graph: Graph, state_id: str, depth: int, overlay: Overlay | None = None) -> list[str]:
     pad = "    " * depth
     node = graph.nodes[state_id]
     asked = [f"{pad}{state_id} : {_description(node.question)}"] if node.question else []
@@ -70,16 +75,32 @@ def _state(graph: Graph, state_id: str, depth: int) -> list[str]:
         for i, region in enumerate(node.children):
             if i:
                 lines.append(f"{pad}    --")
-            lines += _state(graph, region, depth + 1)
+            lines += _state(graph, region, depth + 1, overlay)
     else:
-        lines += _block(graph, node.children, state_id, depth + 1)
+        lines += _block(graph, node.children, state_id, depth + 1, overlay)
     lines.append(f"{pad}}}")
     return lines
 
 
-def render_mermaid(graph: Graph) -> str:
-    """The Mermaid source of the whole pathway."""
-    lines = ["stateDiagram-v2", *_block(graph, graph.roots(), None, 1)]
+def render_mermaid(graph: Graph, overlay: Overlay | None = None) -> str:
+    """The Mermaid source of the whole pathway; with a journey's overlay, each taken transition's label starts with
+    its step numbers (``no.12``: Mermaid reads ``#`` as an entity), and the atomic and final states the journey
+    visited are styled ``visited`` (those active at its end ``current``) with ``classDef``; Mermaid styles no
+    composite state, whose visit shows in its children."""
+    lines = ["stateDiagram-v2", *_block(graph, graph.roots(), None, 1, overlay)]
+    if overlay is not None:
+        leaves = [s for s in overlay.visited if s in graph.nodes and graph.nodes[s].kind in ("atomic", "final")]
+        current = [s for s in leaves if s in overlay.current]
+        lines += [
+            "    classDef visited stroke:#1f5fbf,stroke-width:3px",
+            "    classDef current fill:#ffe9a8,stroke:#1f5fbf",
+        ]
+        lines += (
+            [f"    class {','.join(s for s in leaves if s not in overlay.current)} visited"]
+            if len(leaves) > len(current)
+            else []
+        )
+        lines += [f"    class {','.join(current)} current"] if current else []
     return "\n".join(lines) + "\n"
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "digest",
     "read_trail",
     "seal",
+    "seal_line",
     "verify_chain",
     "write_trail",
 ]
@@ -65,14 +66,40 @@ def digest(record: Mapping[str, Any] | Part) -> str:
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 
+def _dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _joined(left: str, right: str) -> str:
+    """Two canonical JSON objects whose keys sort apart, as one (``{"a":1}`` and ``{"b":2}``: ``{"a":1,"b":2}``)."""
+    if left == "{}":
+        return right
+    if right == "{}":
+        return left
+    return f"{left[:-1]},{right[1:]}"
+
+
+def seal_line(record: R) -> tuple[R, str]:
+    """The record stamped with its own hash (its ``prev`` already links it to the record before it), and its
+    canonical JSON line (:func:`canonical` of the sealed record), worked out together: the keys before ``hash`` and
+    those after it are written once each, for the hash and for the line."""
+    data = record.to_dict()
+    left = _dumps({k: v for k, v in data.items() if k < "hash"})
+    right = _dumps({k: v for k, v in data.items() if k > "hash"})
+    sha = hashlib.sha256(_joined(left, right).encode("utf-8")).hexdigest()
+    return record.model_copy(update={"hash": sha}), _joined(_joined(left, f'{{"hash":"{sha}"}}'), right)
+
+
 def seal(record: R) -> R:
     """The record stamped with its own hash (its ``prev`` already links it to the record before it)."""
-    return record.model_copy(update={"hash": digest(record)})
+    return seal_line(record)[0]
 
 
-def write_trail(path: str | Path, records: Iterable[Part]) -> None:
+def write_trail(path: str | Path, records: Iterable[Part], *, lines: Sequence[str] | None = None) -> None:
     """Write records as JSONL atomically: a temporary file in the same folder, flushed, then renamed over the
-    target. An interrupted run leaves either the old file or none, never a partial trail.
+    target. An interrupted run leaves either the old file or none, never a partial trail. ``lines``: the records'
+    canonical lines when the caller has them already (as the engine does: :func:`seal_line`); they are written
+    instead of writing each record again.
 
     The temporary file is ``.<name>.<pid>-<random>.tmp``; one left behind by a process that was killed (its pid no
     longer alive) is removed by the next write of the same target. A target that cannot be written (a folder, a
@@ -88,8 +115,11 @@ def write_trail(path: str | Path, records: Iterable[Part]) -> None:
         tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for record in records:
-                out.write(canonical(record) + "\n")
+            if lines is not None:
+                out.writelines(line + "\n" for line in lines)
+            else:
+                for record in records:
+                    out.write(canonical(record) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)

@@ -55,6 +55,14 @@ class ReadFact(Part):
     from_: int = Field(alias="from", ge=1, description="The number of the input that supplied it.")
 
 
+class InputSource(Part):
+    """Where an input's fact value came from: the FHIR resource and the element read (``pathway import fhir``)."""
+
+    resource: str = Field(description="The resource, as 'Type/id', e.g. 'Observation/obs-12'.")
+    element: str = Field(description="The element read, e.g. 'valueQuantity'.")
+    file: str | None = optional("The file the resource was read from, if recorded.")
+
+
 class ReadDerived(Part):
     """A derived fact the guard read, with the value it had."""
 

@@ -23,6 +23,7 @@ from pathway.trail.parts import (
     EngineRef,
     FirstIssued,
     GuardError,
+    InputSource,
     JourneyRef,
     Part,
     PathwayRef,
@@ -88,6 +89,10 @@ class InputRecord(Step):
     note: str | None = optional("A free-text note, if any.")
     until: Literal[True] | None = optional(
         "Present (`true`) on the input `pathway run --until` added: the clock advanced to its `at`, nothing more."
+    )
+    sources: dict[str, InputSource] | None = optional(
+        "Where each fact value came from, by fact name (`pathway import fhir`): the FHIR resource ('Type/id'), the "
+        "element read, and the file, if given."
     )
 
 

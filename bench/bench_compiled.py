@@ -1,0 +1,197 @@
+"""The compiled engine beside the reference engine, in one run: decisions alone, whole runs, whole runs writing
+trails, and the floor (reading the journeys and writing the same trails with no decisions at all). Run by hand from
+the project root; paste the tables into docs/performance.md.
+
+    .venv/bin/python bench/bench_compiled.py [--journeys 300] [--events 20] [--runs 3]
+
+"Decisions" is the time inside the selection (guards evaluated, transitions chosen) and the configuration (a new
+chart per journey, each transition applied, the active states and termination read), measured by wrapping the
+engine's two parts; the rest of a run (the records, recommendations, wake-ups) is the same code on both engines.
+Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the same on every run
+(bench/cohort.py, fixed seed). Before timing, both engines' trails are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cohort import cohort  # noqa: E402
+
+from pathway.definition.analysis import Analysis  # noqa: E402
+from pathway.definition.loader import load_analysis  # noqa: E402
+from pathway.engine.engines import Engine, EngineName, Machine, Selector, engine_for  # noqa: E402
+from pathway.engine.execute import run_records  # noqa: E402
+from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
+from pathway.trail.io import canonical, write_trail  # noqa: E402
+from pathway.trail.records import Record  # noqa: E402
+
+PATHWAYS = ("definitions/example/pathway.yaml", "definitions/bipn/pathway.yaml")
+
+
+class Stopwatch:
+    """Seconds spent inside the wrapped calls."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def time(self, fn: Callable[..., Any], *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+class TimedMachine:
+    def __init__(self, machine: Machine, watch: Stopwatch) -> None:
+        self.machine, self.watch = machine, watch
+
+    @property
+    def terminated(self) -> bool:
+        return bool(self.watch.time(lambda: self.machine.terminated))
+
+    def active(self) -> frozenset[str]:
+        return frozenset(self.watch.time(self.machine.active))
+
+    def fire(self, transition: str) -> None:
+        self.watch.time(self.machine.fire, transition)
+
+
+class TimedEngine:
+    """An engine whose selection and configuration are timed."""
+
+    def __init__(self, engine: Engine, watch: Stopwatch) -> None:
+        self.engine, self.watch, self.name = engine, watch, engine.name
+
+    def machine(self) -> Machine:
+        return TimedMachine(self.watch.time(self.engine.machine), self.watch)
+
+    def selector(self) -> Selector:
+        select = self.engine.selector()
+        return lambda *args: self.watch.time(select, *args)
+
+
+def median(action: Callable[[], float], runs: int) -> float:
+    action()
+    return statistics.median(action() for _ in range(runs))
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def decisions(analysis: Analysis, name: EngineName, journeys: Sequence[LoadedJourney]) -> float:
+    watch = Stopwatch()
+    engine = TimedEngine(engine_for(analysis, name), watch)
+    for journey in journeys:
+        run_records(analysis, engine, journey)
+    return watch.seconds
+
+
+def runs(analysis: Analysis, name: EngineName, journeys: Sequence[LoadedJourney]) -> None:
+    engine = engine_for(analysis, name)
+    for journey in journeys:
+        run_records(analysis, engine, journey)
+
+
+def runs_with_trails(analysis: Analysis, name: EngineName, data: Sequence[dict[str, Any]], folder: Path) -> None:
+    """Parse each journey, run it and write its trail: what a cohort run does per journey."""
+    engine = engine_for(analysis, name)
+    for n, journey in enumerate(data):
+        write_trail(folder / f"{n}.jsonl", run_records(analysis, engine, journey_from_data(journey, analysis)))
+
+
+def floor(analysis: Analysis, data: Sequence[dict[str, Any]], trails: Sequence[list[Record]], folder: Path) -> None:
+    """Parse each journey and write the trail its run wrote, deciding nothing."""
+    for n, (journey, records) in enumerate(zip(data, trails, strict=True)):
+        journey_from_data(journey, analysis)
+        write_trail(folder / f"{n}.jsonl", records)
+
+
+def check_identical(analysis: Analysis, journeys: Sequence[LoadedJourney]) -> list[list[Record]]:
+    reference, compiled = engine_for(analysis, "reference"), engine_for(analysis, "compiled")
+    trails = []
+    for journey in journeys:
+        left, right = run_records(analysis, reference, journey), run_records(analysis, compiled, journey)
+        if [canonical(r) for r in left] != [canonical(r) for r in right]:
+            raise SystemExit(f"{journey.id}: the engines' trails differ; run tests/test_compiled_engine.py")
+        trails.append(left)
+    return trails
+
+
+def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    analysis = load_analysis(path)
+    data = cohort(analysis, size, events)
+    journeys = [journey_from_data(j, analysis) for j in data]
+    trails = check_identical(analysis, journeys)
+    count = sum(len(j.inputs) for j in journeys)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        figures = {
+            "decisions": {
+                e: median(lambda e=e: decisions(analysis, e, journeys), repeat) for e in ("reference", "compiled")
+            },
+            "run": {
+                e: median(lambda e=e: timed(lambda: runs(analysis, e, journeys)), repeat)
+                for e in ("reference", "compiled")
+            },
+            "trails": {
+                e: median(lambda e=e: timed(lambda: runs_with_trails(analysis, e, data, folder)), repeat)
+                for e in ("reference", "compiled")
+            },
+        }
+        bottom = median(lambda: timed(lambda: floor(analysis, data, trails, folder)), repeat)
+    rows = []
+    name = analysis.pathway.pathway
+    for what, label in (
+        ("decisions", "decisions only"),
+        ("run", "whole run, records"),
+        ("trails", "cohort run: parse, run, write trail"),
+    ):
+        ref, comp = figures[what]["reference"], figures[what]["compiled"]
+        rows.append(
+            (
+                f"{name}: {label}",
+                f"{ref / count * 1e6:,.1f} / {comp / count * 1e6:,.1f}",
+                f"{size / ref:,.0f} / {size / comp:,.0f}",
+                f"{ref / comp:,.1f}x",
+            )
+        )
+    compiled_trails = figures["trails"]["compiled"]
+    rows.append(
+        (
+            f"{name}: floor (parse, write the same trails, no decisions)",
+            f"{bottom / count * 1e6:,.1f}",
+            f"{size / bottom:,.0f}",
+            f"compiled cohort run = {compiled_trails / bottom:,.2f}x the floor",
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--journeys", type=int, default=300)
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{args.journeys} journeys of {args.events} events per pathway, median of {args.runs} runs, one core\n")
+    print("| measure | us/event reference / compiled | journeys/s reference / compiled | compiled speed-up |")
+    print("|---|---:|---:|---:|")
+    for path in PATHWAYS:
+        for row in bench(path, args.journeys, args.events, args.runs):
+            print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Diagrams on the site: each one a :class:`Figure` (a title, a slug and its SVG), embedded inline at a readable size
+with zoom and pan (``docs/assets/pathway-diagrams.js``, over the vendored Panzoom), an "open full size" link to
+the SVG file written beside the page, and its text kept out of the search index.
+
+A page lists its figures in sections (:class:`FigureSection`): a heading, a sentence saying what the diagrams are,
+and the figures. The state-chart views (:func:`statechart_figures`) and a journey's overlays
+(:func:`journey_figures`) come from :mod:`pathway.render.diagrams`; another view (the clinical algorithm) becomes a
+site figure by building :class:`Figure` objects from its pages and putting its section first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pathway.definition.analysis import Analysis
+from pathway.render.diagrams import JOURNEY_VIEW, svg, views
+from pathway.render.graph import build_graph, build_view
+from pathway.render.overlay import overlay_from_records
+from pathway.trail.records import Record
+
+DIAGRAMS = "diagrams"
+"""The folder, beside a page, that holds the full-size SVG of each of its figures."""
+_EVIDENCE_LINK = re.compile(r'(?P<attr>href)="(?:[^"#]*evidence(?:\.md|\.html)?/?)?#ev-')
+
+
+def point_evidence(text: str, pathway_folder: str) -> str:
+    """An SVG whose links to evidence entries (``evidence.md#ev-<id>``, ``#ev-<id>``, however the renderer wrote
+    them) lead to the pathway's evidence trace as the site serves it, from where the SVG sits: ``pathway_folder`` is
+    the relative URL of the pathway's folder from there (``""`` from its overview page, ``"../"`` from its
+    ``diagrams/`` folder). The site serves pages as folders (``evidence/``)."""
+    return _EVIDENCE_LINK.sub(lambda m: f'{m["attr"]}="{pathway_folder}evidence/#ev-', text)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One diagram: its title (a heading on the page), its slug (the SVG's file name and the heading's anchor: a
+    lowercase id, unique on its page) and the SVG text."""
+
+    title: str
+    slug: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    """Figures under one heading, with a sentence that says what they show."""
+
+    heading: str
+    intro: str
+    figures: tuple[Figure, ...]
+
+
+def svg_element(text: str) -> str:
+    """The ``<svg>`` element alone (no XML prolog, doctype or comments before it), without blank lines, so that
+    Markdown keeps it as one raw HTML block."""
+    start = text.find("<svg")
+    body = text[start:] if start >= 0 else text
+    return "\n".join(line for line in body.splitlines() if line.strip())
+
+
+def embed(figure: Figure, folder: str = DIAGRAMS, pathway_folder: str = "") -> list[str]:
+    """The Markdown of one figure: a heading, the SVG inline in a zoomable frame kept out of search, and the link
+    to its full-size file (``folder/<slug>.svg``, relative to the page). ``pathway_folder``: the pathway's folder
+    as the page's URL reaches it, for the SVG's evidence links (:func:`point_evidence`)."""
+    title = html.escape(figure.title, quote=False)
+    return [
+        f"### {title} {{#{figure.slug}}}",
+        "",
+        f'<div class="pathway-diagram" data-search-exclude markdown="0" aria-label="diagram: {html.escape(title)}">',
+        svg_element(point_evidence(figure.svg, pathway_folder)),
+        "</div>",
+        "",
+        f"[Open full size]({folder}/{figure.slug}.svg){{ .pathway-full-size }}",
+        "",
+    ]
+
+
+def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS, pathway_folder: str = "") -> list[str]:
+    """Every section: its heading, its sentence, a line of links to its figures when it has several, the
+    figures."""
+    lines: list[str] = []
+    for section in sections:
+        if not section.figures:
+            continue
+        lines += [f"## {section.heading}", "", section.intro, ""]
+        if len(section.figures) > 1:
+            lines += [" · ".join(f"[{html.escape(f.title, quote=False)}](#{f.slug})" for f in section.figures), ""]
+        for figure in section.figures:
+            lines += embed(figure, folder, pathway_folder)
+    return lines
+
+
+def figure_files(sections: Sequence[FigureSection], folder: str, pathway_folder: str = "../") -> dict[str, str]:
+    """The full-size SVG file of every figure, by its path in the site (``folder/<slug>.svg``); ``pathway_folder``:
+    the pathway's folder as reached from there."""
+    return {
+        f"{folder}/{f.slug}.svg": point_evidence(f.svg, pathway_folder) for section in sections for f in section.figures
+    }
+
+
+def statechart_figures(analysis: Analysis) -> tuple[Figure, ...]:
+    """Each view of the state chart: the overview, then each region."""
+    return tuple(Figure(view, view, svg(analysis, view)) for view in views(analysis))
+
+
+def journey_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
+    """A journey drawn over the state chart: the overview, then each view where it took a transition (its steps
+    numbered there, as in the timeline)."""
+    taken = {s.transition for s in overlay_from_records(records).steps}
+    graph = build_graph(analysis)
+    shown = [v for v in views(analysis) if v == JOURNEY_VIEW or taken & {e.id for e in build_view(graph, v).edges}]
+    return tuple(Figure(view, view, svg(analysis, view, records)) for view in shown)

@@ -1,0 +1,174 @@
+"""The site's patient pages: one per bundled example journey (``definitions/<id>/journeys/<name>.yaml``), at
+``pathways/<id>/patients/<name>.md``.
+
+Each page shows the patient's path on the diagrams (the journey's steps numbered on the arrows), a timeline keyed
+to the same step numbers (:mod:`pathway.audit.timeline`: each moment's date, what arrived, the care recorded, the
+steps taken, what was recommended, concluded and stopped, what the pathway waited for), and the audit facts: the
+pathway version and content hash, the committed trail and its final hash, and the command that replays it.
+
+The journey is run when the page is built, so the page always shows what the engine does today; when the
+committed trail differs (``pathway generate`` not run since the last change), the page says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pathway.audit.timeline import Step, TimelineRow, timeline
+from pathway.definition.analysis import Analysis
+from pathway.definition.canonical import sha256_of
+from pathway.definition.workspace import Workspace
+from pathway.engine.runner import Runner
+from pathway.journey.check import load_journey
+from pathway.publish.figures import FigureSection, journey_figures, sections_markdown
+from pathway.publish.pathway_docs import GENERATED, prose
+from pathway.publish.site_pages import cell, table
+from pathway.render.graph import build_graph
+from pathway.trail.io import canonical
+from pathway.trail.records import HeaderRecord, Record
+
+FOLDER = "patients"
+"""Where a pathway's patient pages sit, beside its other pages."""
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One bundled journey, run: its file, its committed trail, the records of today's run."""
+
+    journey: Path
+    trail: Path
+    records: tuple[Record, ...]
+    root: Path
+
+    @property
+    def name(self) -> str:
+        return self.journey.stem
+
+    def shown(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
+    @property
+    def committed(self) -> str:
+        """``same`` when the committed trail holds exactly today's run, ``stale``, or ``missing``."""
+        if not self.trail.is_file():
+            return "missing"
+        today = "".join(canonical(r) + "\n" for r in self.records)
+        return "same" if self.trail.read_text(encoding="utf-8") == today else "stale"
+
+
+def patients(ws: Workspace, definition: Path, analysis: Analysis) -> list[Patient]:
+    """Every bundled journey of a definition, run in-process."""
+    journeys = ws.journeys(definition)
+    if not journeys:
+        return []
+    runner = Runner(analysis)
+    return [
+        Patient(j, ws.trail_of(definition, j), tuple(runner.run(load_journey(j, analysis)).records), ws.root)
+        for j in journeys
+    ]
+
+
+def patient_title(pathway_id: str, patient: Patient) -> str:
+    return f"{pathway_id} — patient: {patient.name}"
+
+
+def _lines(label: str, items: Sequence[str]) -> list[str]:
+    return [f"**{label}**: " + "; ".join(cell(i) for i in items)] if items else []
+
+
+def timeline_table(rows: Sequence[TimelineRow], where: Callable[[Step], str | None] = lambda _: None) -> list[str]:
+    """The timeline as a table: the moment's step, its date, what happened in words, and the steps taken (the
+    numbers on the diagrams), each linked to the figure that draws it when ``where`` names one (its anchor)."""
+
+    def step(s: Step) -> str:
+        anchor = where(s)
+        return cell(s.text) + (f" ([{anchor}](#{anchor}))" if anchor else "")
+
+    def happened(row: TimelineRow) -> str:
+        parts = [
+            *([f"*{cell(row.note)}*"] if row.note else []),
+            *_lines("arrived" if row.input is not None else "the engine woke", row.arrived),
+            *_lines("care", row.care),
+            *_lines("recommended", row.recommended),
+            *_lines("concluded", row.concluded),
+            *_lines("stopped", row.stopped),
+            *_lines("waiting for", row.waiting),
+            *_lines("problems", row.problems),
+        ]
+        return "<br>".join(parts) or "-"
+
+    def moment(row: TimelineRow) -> str:
+        what = f"input {row.input}" if row.input is not None else "wake-up"
+        return f"**#{row.seq}**<br>{cell(row.at.replace('T00:00:00', ''))}<br>{what}"
+
+    return table(
+        ["when", "what happened", "pathway steps"],
+        ([moment(r), happened(r), "<br>".join(step(s) for s in r.steps) or "-"] for r in rows),
+    )
+
+
+def _audit(analysis: Analysis, patient: Patient) -> list[str]:
+    p = analysis.pathway
+    trail = patient.shown(patient.trail)
+    final = patient.records[-1].hash if patient.records else "-"
+    lines = table(
+        ["audit fact", "value"],
+        [
+            ["journey", f"`{patient.shown(patient.journey)}`"],
+            ["pathway", f"`{p.pathway}` version {p.version} ({p.status})"],
+            ["pathway sha256 (canonical)", f"`{sha256_of(p)}`"],
+            ["trail", f"`{trail}` ({len(patient.records)} records)"],
+            ["trail final hash", f"`{final}`"],
+            ["replay it", f"`pathway replay {trail}`"],
+        ],
+    )
+    if patient.committed != "same":
+        lines += [
+            "",
+            '!!! warning "The committed trail is not today\'s run"',
+            f"    `{trail}` is {patient.committed}: run `pathway generate` and review the trail's diff.",
+        ]
+    return lines
+
+
+def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[FigureSection]) -> str:
+    """The page of one patient: what the journey is, its path on the diagrams beside its timeline (below it on a
+    narrow screen), its audit facts."""
+    description = next((r.journey.description for r in patient.records if isinstance(r, HeaderRecord)), None)
+    lines = ["---", "hide:", "  - toc", "---", "", f"# {prose(patient_title(analysis.pathway.id, patient))}", ""]
+    lines += [GENERATED, "", cell(description) if description else "", ""]
+    lines += [
+        "An example journey bundled with the pathway, run through the engine when this page was built. The step "
+        "numbers (`#12`) are the trail's record numbers: the same on the diagrams' arrows, in the timeline, in "
+        "`pathway run`'s output and in `pathway explain --step`. The [audit facts](#audit-facts) say how to "
+        "replay it.",
+        "",
+    ]
+    graph = build_graph(analysis)
+    drawn = {f.slug for section in sections for f in section.figures}
+
+    def where(step: Step) -> str | None:
+        view = graph.view_of(step.source)
+        return view if view in drawn else None
+
+    lines += ['<div class="pathway-patient" markdown="1">', '<div class="pathway-patient__path" markdown="1">', ""]
+    lines += [*sections_markdown(sections, f"{patient.name}-diagrams", "../../"), "</div>"]
+    lines += ['<div class="pathway-patient__timeline pathway-timeline" markdown="1">', "", "## Timeline", ""]
+    lines += [*timeline_table(timeline(patient.records, analysis.pathway), where), "", "</div>", "</div>", ""]
+    lines += ["## Audit facts", "", *_audit(analysis, patient)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def patient_sections(analysis: Analysis, patient: Patient) -> tuple[FigureSection, ...]:
+    """The figures of a patient's page: the journey over the state chart. The patient's path on the clinical
+    algorithm joins as a first section built from its pages like :func:`pathway.publish.site.diagram_sections`'."""
+    return (
+        FigureSection(
+            "The path on the state chart",
+            "The journey drawn over the state chart: each arrow it took carries its step numbers; the states it "
+            "visited are marked, those active at the end drawn bold.",
+            journey_figures(analysis, patient.records),
+        ),
+    )
