@@ -28,9 +28,9 @@ Entry = tuple[str, str, int, str | None, int, int]
 the file store)."""
 JOURNEYS = "journeys.parquet"
 RECORDS = "records.parquet"
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 """Rows per row group, in both tables."""
-CHUNK = 256
+CHUNK = 64
 """Journeys per unit of work when the tables are built in parallel."""
 _ACTION_KINDS = frozenset({"issued", "revised", "retired", "persisting", "inapplicable"})
 
