@@ -78,6 +78,10 @@ def test_a_bad_journey_file_in_a_folder_is_located_and_the_rest_runs(
     folder.mkdir()
     for n, journey in enumerate(generated(5)):
         (folder / f"j{n}.yaml").write_text(yaml.safe_dump(journey, sort_keys=False), encoding="utf-8")
+    jsonl = generated(5)[4]  # j4 as a JSONL journey: a header line, then one event a line
+    lines = [json.dumps({"journey": jsonl["journey"]}), *map(json.dumps, jsonl["events"])]  # type: ignore[call-overload]
+    (folder / "j4.yaml").unlink()
+    (folder / "j4.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "j2.yaml").write_text("journey: bad\nevents:\n  - at: 2025-01-01\n    facts: {sensory_grad: 1}\n")
     (folder / "notes.txt").write_text("not a journey")
     out = tmp_path / "out"
@@ -103,7 +107,7 @@ def test_a_bad_journey_file_in_a_folder_is_located_and_the_rest_runs(
         }
     ]
     assert "did you mean 'sensory_grade'?" in failures[0]["diagnostics"][0]["hint"]
-    assert len(list((out / "trails").iterdir())) == 4
+    assert sorted(p.name for p in (out / "trails").iterdir()) == [f"example-{n:04d}.jsonl" for n in (0, 1, 3, 4)]
 
 
 def test_a_journey_id_used_twice_is_an_error_at_the_second(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -355,3 +359,22 @@ def test_a_missing_optional_dependency_says_how_to_install_it(
     assert main([*run, *option, str(ndjson), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.strip() == f"pathway: {hint}"
     assert not (tmp_path / "out").exists()
+
+
+def test_verify_finds_a_rechained_trail_that_diverges(
+    ndjson: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathway.trail.io import canonical, digest
+
+    out = tmp_path / "out"
+    main([*RUN, str(ndjson), "--out", str(out)])
+    path = out / "trails" / "example-0002.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records[-1]["states"] = ["a forged state"]  # then every hash recomputed: the chain holds
+    records[-1]["hash"] = digest(records[-1])
+    path.write_text("".join(canonical(r) + "\n" for r in records))
+    capsys.readouterr()
+    assert main(["cohort", "verify", str(out), "--jobs", "1", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(p["journey"], p["problem"]) for p in problems] == [("example-0002", "diverged")]
+    assert problems[0]["message"].startswith(f"diverged at record {len(records) - 1}, field 'states'")
