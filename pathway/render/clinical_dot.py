@@ -44,11 +44,13 @@ CURRENT = "#ffe08a"
 
 @dataclass(frozen=True)
 class Links:
-    """Where links point: ``evidence`` and ``detail`` are format strings (``{id}``: an evidence id; ``{region}``: a
-    collapsed screen's region, whose state chart is its detail)."""
+    """Where links point: format strings (``{id}``: an evidence id; ``{region}``: a collapsed screen's region, whose
+    state chart is its detail; ``{number}``: a page of the clinical view, for "see page N" and connectors). The
+    defaults suit the files of ``diagrams/<id>/``, side by side."""
 
     evidence: str = "#ev-{id}"
     detail: str = "{region}.svg"
+    page: str = "clinical-{number}.svg"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class Drawer:
     links: Links
     mark: PathMark | None
     notes: Footnotes = field(default_factory=Footnotes)
-    connectors: dict[str, str] = field(default_factory=dict)
+    connectors: dict[str, tuple[str, int]] = field(default_factory=dict)
     lane_nodes: dict[str, str] = field(default_factory=dict)
 
     def dim(self, state_id: str) -> bool:
@@ -219,7 +221,7 @@ class Drawer:
         number = self.page.away[holder] if holder else self.pages.get(self._lane_page(state_id), 1)
         node = f"_to_{state_id}"
         title = self.view.steps[holder or state_id].title
-        self.connectors[node] = f"Continued on page {number}: {title}"
+        self.connectors[node] = (f"Continued on page {number}: {title}", number)
         return node
 
     def _lane_page(self, state_id: str) -> str:
