@@ -71,7 +71,7 @@ def test_yes_no_and_the_unknown_path() -> None:
     assert said[("pain_check", "treat")] == "Yes"
     assert said[("pain_check", "no_pain")] == "No"
     dot = pages_of(CLINICAL / "yesno.yaml")[0].dot
-    assert "⟳ Not yet known: wait, ask for The" in dot
+    assert "⟳ Not yet known: wait, ask for the" in dot
     assert "Adults with neuropathic pain" in dot  # the entry box says whom the chart is for
 
 

@@ -22,6 +22,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from pathway.render.clinical import Arrow, Clinical, Step
 from pathway.render.graph import wrap
+from pathway.render.wording import lower_first
 
 FONT = "Helvetica"
 BODY = "13"
@@ -155,7 +156,7 @@ class Drawer:
             if step.note
             else ""
         )
-        asks = [a for a in step.asks if f"{a}?" != step.question]
+        asks = [lower_first(a) for a in step.asks if f"{a}?" != step.question]  # "ask for where the patient ..."
         wait = "Not yet known: wait" + (", ask for " + "; ".join(asks) if asks else " and ask")
         unknown = (
             (
