@@ -176,9 +176,9 @@ def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dic
     assert "`pathway replay definitions/bipn/trails/typical-grade2-iv.jsonl`" in page
     assert "The committed trail is not today's run" not in page
     assert "**care**: done: Switch to once-weekly subcutaneous bortezomib" in page  # a title, not the id
-    assert "**waiting for**: ncs_pattern (Nerve conduction study pattern" in page
+    assert "**waiting for**: b12_low (Vitamin B12 deficiency found)" in page
     assert re.search(
-        r"#12 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[exposure\]\(#exposure\)\)", page
+        r"#18 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[exposure\]\(#exposure\)\)", page
     )
     assert "[Open full size](typical-grade2-iv-diagrams/exposure.svg)" in page
     assert "pathways/bipn/patients/typical-grade2-iv-diagrams/exposure.svg" in pages
