@@ -19,7 +19,10 @@ BIPN = Path("definitions/bipn/pathway.yaml")
         ({"bortezomib_status": "never", "last_bortezomib_dose": "2026-01-05"}, "never_exposed"),
         ({"bortezomib_status": "never", "dose_mg_m2": 1.3}, "never_exposed"),
         ({"bortezomib_status": "completed", "cycles_completed": 0}, "completed_course_has_cycles"),
-        ({"cycles_completed": 2, "dose_mg_m2": 1.3, "cumulative_dose_mg_m2": 1.0}, "cumulative_dose_covers_current_dose"),
+        (
+            {"cycles_completed": 2, "dose_mg_m2": 1.3, "cumulative_dose_mg_m2": 1.0},
+            "cumulative_dose_covers_current_dose",
+        ),
         ({"motor_weakness": "none", "motor_grade": 3}, "motor_grade_needs_weakness"),
     ],
 )
@@ -50,4 +53,5 @@ def test_the_blind_review_scenarios_are_kept_and_say_who_wrote_them() -> None:
     assert len(blind) == 12
     for path in blind:
         head = path.read_text(encoding="utf-8").splitlines()[0]
-        assert head.startswith("# Blind-review scenarios") and "reviewer" in head, path
+        assert head.startswith("# Blind-review scenarios"), path
+        assert "reviewer" in head, path
