@@ -159,7 +159,7 @@ def test_long_guard_in_full_in_svg_tooltip(small_svgs: dict[str, str]) -> None:
 def test_every_bipn_transition_is_drawn_once(bipn: Analysis) -> None:
     ids = [i for view in views(bipn) for i in re.findall(r'id="transition:([^"]+)"', dot(bipn, view))]
     assert sorted(ids) == sorted(t.id for t in bipn.index.transitions)
-    assert len(ids) == len(bipn.index.transitions) == 83
+    assert len(ids) == len(bipn.index.transitions) == 85
 
 
 def test_every_bipn_state_is_drawn_in_full_once(bipn: Analysis) -> None:

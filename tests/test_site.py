@@ -176,13 +176,13 @@ def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dic
     assert "`pathway replay definitions/bipn/trails/typical-grade2-iv.jsonl`" in page
     assert "The committed trail is not today's run" not in page
     assert "**care**: done: Switch to once-weekly subcutaneous bortezomib" in page  # a title, not the id
-    assert "**waiting for**: ncs_pattern (Nerve conduction study pattern" in page
-    assert re.search(r"#12 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[path-1\]\(#path-1\)\)", page)
+    assert "**waiting for**: b12_low (Vitamin B12 deficiency found)" in page
+    assert re.search(r"#18 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[path-1\]\(#path-1\)\)", page)
     assert "## The path on the clinical algorithm" in page
     assert "State chart" not in page  # the clinical path is the figure: no designers' overlay
     assert "[Open full size](typical-grade2-iv-diagrams/path-1.svg)" in page
     drawn = pages["pathways/bipn/patients/typical-grade2-iv-diagrams/path-1.svg"]
-    assert "#12 · 2026&#45;03&#45;02" in drawn  # graphviz writes - as &#45;
+    assert "#18 · 2026&#45;03&#45;02" in drawn  # graphviz writes - as &#45;
     assert 'href="../../evidence/#ev-' in drawn  # the full-size file's footnotes reach the evidence trace
     assert 'href="../../#clinical-' in drawn  # "see page N" opens that page on the overview
 
