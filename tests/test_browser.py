@@ -155,15 +155,22 @@ def test_every_diagram_text_is_readable_at_the_initial_zoom(
     _shoot(browser, screenshots, f"{page.strip('/').replace('/', '_')}-{width}x{height}")
 
 
+ZOOMED = (("pathways/bipn/", "clinical-1"), ("pathways/bipn/", "dose"), ("pathways/example/", "clinical-2"))
+
+
 @pytest.mark.parametrize(("width", "height"), VIEWPORTS, ids=[f"{w}x{h}" for w, h in VIEWPORTS])
-def test_the_zoom_buttons_change_the_scale(browser: WebDriver, base_url: str, width: int, height: int) -> None:
+@pytest.mark.parametrize(("page", "figure"), ZOOMED, ids=[f"{p.split('/')[1]}-{f}" for p, f in ZOOMED])
+def test_the_zoom_buttons_change_the_scale(
+    browser: WebDriver, base_url: str, page: str, figure: str, width: int, height: int
+) -> None:
+    """On the clinical algorithm (the default view) and on the state chart."""
     _viewport(browser, width, height)
-    browser.get(f"{base_url}/pathways/bipn/#dose")
-    frame = browser.find_element(By.CSS_SELECTOR, "#dose ~ .pathway-diagram")
+    browser.get(f"{base_url}/{page}#{figure}")
+    frame = browser.find_element(By.CSS_SELECTOR, f"#{figure} ~ .pathway-diagram")
     WebDriverWait(browser, 20).until(lambda d: d.execute_script("return Boolean(arguments[0].pathwayZoom)", frame))
     scale = "return arguments[0].pathwayZoom.getScale()"
     before = browser.execute_script(scale, frame)
-    toolbar = browser.find_element(By.CSS_SELECTOR, "#dose ~ .pathway-diagram__toolbar")
+    toolbar = browser.find_element(By.CSS_SELECTOR, f"#{figure} ~ .pathway-diagram__toolbar")
     toolbar.find_element(By.CSS_SELECTOR, "button[aria-label='Zoom in']").click()
     zoomed = browser.execute_script(scale, frame)
     assert zoomed > before * 1.1
@@ -171,7 +178,27 @@ def test_the_zoom_buttons_change_the_scale(browser: WebDriver, base_url: str, wi
     toolbar.find_element(By.CSS_SELECTOR, "button[aria-label='Zoom out']").click()
     assert browser.execute_script(scale, frame) < zoomed
     full = toolbar.find_element(By.CSS_SELECTOR, "a.pathway-full-size")
-    assert (full.get_attribute("href") or "").endswith("/pathways/bipn/diagrams/dose.svg")
+    assert (full.get_attribute("href") or "").endswith(f"/{page}diagrams/{figure}.svg")
+
+
+def test_the_clinical_algorithm_is_the_first_diagram_and_its_links_land(browser: WebDriver, base_url: str) -> None:
+    """The clinical view comes first on a pathway page and a patient page; its "see page N" and checklist links
+    lead to figures that exist on the overview."""
+    _viewport(browser, 1440, 900)
+    for page, first in (("pathways/bipn/", "clinical-1"), ("pathways/bipn/patients/typical-grade2-iv/", "path-1")):
+        browser.get(f"{base_url}/{page}")
+        heading = browser.execute_script(
+            "return document.querySelector('.pathway-diagram').previousElementSibling.previousElementSibling.id"
+        )
+        assert heading == first, page
+    browser.get(f"{base_url}/pathways/bipn/")
+    inside = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#clinical-1 ~ .pathway-diagram')[0].querySelectorAll('a'))"
+        ".map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(h => h.startsWith('#'))"
+    )
+    assert any(h.startswith("#clinical-") for h in inside), inside
+    missing = [h for h in inside if not browser.execute_script(f"return Boolean(document.getElementById('{h[1:]}'))")]
+    assert not missing, missing
 
 
 EVIDENCE_LINKS = """

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pathway.audit.timeline import timeline
 from pathway.cli.main import main
 from pathway.definition.analysis import Analysis
 from pathway.definition.loader import load_analysis
@@ -15,7 +16,7 @@ from pathway.engine.runner import Runner
 from pathway.journey.check import load_journey
 from pathway.render.clinical import build_clinical, short_title
 from pathway.render.clinical_pages import MAX_WIDTH, ClinicalPage, clinical_pages, patient_pages
-from pathway.render.patient import audit_facts, timeline
+from pathway.render.patient import audit_facts
 from pathway.render.wording import duration_words, ranges
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
@@ -70,7 +71,7 @@ def test_yes_no_and_the_unknown_path() -> None:
     assert said[("pain_check", "treat")] == "Yes"
     assert said[("pain_check", "no_pain")] == "No"
     dot = pages_of(CLINICAL / "yesno.yaml")[0].dot
-    assert "⟳ Not yet known: wait, ask for The" in dot
+    assert "⟳ Not yet known: wait, ask for the" in dot
     assert "Adults with neuropathic pain" in dot  # the entry box says whom the chart is for
 
 
@@ -145,10 +146,11 @@ def test_patient_path_and_timeline(example: Analysis) -> None:
     dose = next(p for p in pages if p.slug == "dose")
     taken = re.findall(r"#(\d+) · (\d{4}-\d\d-\d\d)", dose.dot)
     assert taken, "the taken arrows carry their step numbers and dates"
-    rows = timeline(example, records)
-    steps = {r.step for r in rows if r.kind == "step"}
-    assert {int(n) for n, _ in taken} <= steps  # the same numbers on the chart and in the table
-    assert any(r.what.startswith("Recommended: ") for r in rows)
+    rows = timeline(records, example.pathway)
+    steps = {s.number for r in rows for s in r.steps}
+    drawn = {int(n) for page in pages for n in re.findall(r"#(\d+) · \d{4}-", page.dot)}
+    assert drawn == steps  # every step of the timeline on the chart, with the same number, and no other
+    assert any(r.recommended for r in rows)
     facts = audit_facts(records)
     assert facts["version"] == example.pathway.version
     assert len(facts["trail hash"]) == 64

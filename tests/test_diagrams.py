@@ -103,10 +103,10 @@ def _edge_line(text: str, transition: str) -> str:
 def test_a_timer_is_dashed_and_says_after_before_its_guard(timers: Analysis) -> None:
     text = dot(timers, "overview")
     timer = _edge_line(text, "no_improvement")
-    assert 'label="after 72h: not improved"' in timer
+    assert ">after 72h: not improved</TD>" in timer  # on a white ground, legible where a line crosses it
     assert "style=dashed" in timer
     assert 'tooltip="steroids -> escalate\\nafter 72h: not improved"' in timer  # the full guard, as before
-    assert 'label="after P1D"' in _edge_line(text, "infusion->observe")  # the duration as the designer wrote it
+    assert ">after P1D</TD>" in _edge_line(text, "infusion->observe")  # the duration as the designer wrote it
     for plain in ("steroids->recovered", "steroids->recovered#2"):
         assert "style=dashed" not in _edge_line(text, plain)
     assert "steroids --> escalate : after 72h not improved" in mermaid(timers)
@@ -159,7 +159,7 @@ def test_long_guard_in_full_in_svg_tooltip(small_svgs: dict[str, str]) -> None:
 def test_every_bipn_transition_is_drawn_once(bipn: Analysis) -> None:
     ids = [i for view in views(bipn) for i in re.findall(r'id="transition:([^"]+)"', dot(bipn, view))]
     assert sorted(ids) == sorted(t.id for t in bipn.index.transitions)
-    assert len(ids) == len(bipn.index.transitions) == 83
+    assert len(ids) == len(bipn.index.transitions) == 85
 
 
 def test_every_bipn_state_is_drawn_in_full_once(bipn: Analysis) -> None:
@@ -215,3 +215,18 @@ def test_cli_check_fails_on_a_stale_file(tmp_path: Path, monkeypatch: pytest.Mon
     stale.write_text(stale.read_text(encoding="utf-8").replace("grade_check", "grade_chek"), encoding="utf-8")
     assert main(["diagram", "--check"]) == 1
     assert main(["diagram", "example", "--check"]) == 1
+
+
+def test_a_label_stays_by_its_arrow_and_stays_legible() -> None:
+    """An edge clipped at a region's border gets an xlabel (placed beside the drawn arrow, after clipping), an
+    unclipped one a label; both on a white ground, so that a border or an arrow crossing them does not strike them
+    through."""
+    text = dot(load_analysis(ROOT / "definitions" / "bipn" / "pathway.yaml"), "dose")
+    clipped = _edge_line(text, "dose_status->grading")
+    assert "lhead=cluster_grading" in clipped
+    assert "xlabel=<" in clipped
+    assert " label=" not in clipped
+    plain = _edge_line(text, "dose_status->no_bortezomib")
+    assert "lhead" not in plain
+    assert 'label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" BGCOLOR="white">' in plain
+    assert "forcelabels=true" in text  # every xlabel drawn, none dropped where space is tight

@@ -113,7 +113,10 @@ def test_a_condition_is_the_guard_that_enters_the_state_after_the_earlier_guards
     _, out = exported(tmp_path, "example")
     low = _condition(out, "low_grade", "dose_reduce")
     assert low["expression"] == "not (effective_grade >= 3) and (effective_grade >= 1)"
-    assert "from grade_check, when effective_grade >= 1 and not (effective_grade >= 3)" in low["description"]
+    assert (
+        "from grade_check (How severe is the neuropathy (the worse of the sensory and motor grades)?), "
+        "when effective_grade >= 1 and not (effective_grade >= 3)"
+    ) in low["description"]  # the state named by its question
     high = _condition(out, "high_grade", "discontinue_bortezomib")
     assert high["expression"] == "effective_grade >= 3"
     start = _condition(out, "assess", "request_grade")

@@ -176,12 +176,30 @@ def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dic
     assert "`pathway replay definitions/bipn/trails/typical-grade2-iv.jsonl`" in page
     assert "The committed trail is not today's run" not in page
     assert "**care**: done: Switch to once-weekly subcutaneous bortezomib" in page  # a title, not the id
-    assert "**waiting for**: ncs_pattern (Nerve conduction study pattern" in page
-    assert re.search(
-        r"#12 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[exposure\]\(#exposure\)\)", page
-    )
-    assert "[Open full size](typical-grade2-iv-diagrams/exposure.svg)" in page
-    assert "pathways/bipn/patients/typical-grade2-iv-diagrams/exposure.svg" in pages
+    assert "**waiting for**: b12_low (Vitamin B12 deficiency found)" in page
+    assert re.search(r"#18 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[path-1\]\(#path-1\)\)", page)
+    assert "## The path on the clinical algorithm" in page
+    assert "State chart" not in page  # the clinical path is the figure: no designers' overlay
+    assert "[Open full size](typical-grade2-iv-diagrams/path-1.svg)" in page
+    drawn = pages["pathways/bipn/patients/typical-grade2-iv-diagrams/path-1.svg"]
+    assert "#18 · 2026&#45;03&#45;02" in drawn  # graphviz writes - as &#45;
+    assert 'href="../../evidence/#ev-' in drawn  # the full-size file's footnotes reach the evidence trace
+    assert 'href="../../#clinical-' in drawn  # "see page N" opens that page on the overview
+
+
+def test_the_clinical_algorithm_comes_first_with_links_for_where_it_sits(pages: dict[str, str]) -> None:
+    overview = pages["pathways/bipn/index.md"]
+    assert overview.index("## Clinical algorithm") < overview.index("## State chart (for designers)")
+    assert "### Page 1: Overview {#clinical-1}" in overview
+    assert "Legend" in overview.split("### Page 2")[0]
+    inline = overview.split("## State chart")[0]
+    assert 'href="#paraprotein"' in inline  # a checklist row: the region's state chart, further down the page
+    assert 'href="#clinical-2"' in inline  # "see page 2"
+    assert 'href="evidence/#ev-' in inline
+    assert "@pathway/" not in "".join(pages.values())
+    full = pages["pathways/bipn/diagrams/clinical-1.svg"]
+    assert 'href="../#paraprotein"' in full
+    assert 'href="../evidence/#ev-' in full
 
 
 def test_the_cli_reference_documents_every_command() -> None:

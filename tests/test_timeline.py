@@ -41,8 +41,8 @@ def test_the_rows_say_what_happened_in_words() -> None:
     assert "sensory_grade = 2" in first.arrived
     assert "neuropathic_pain = true" in first.arrived
     assert "Order nerve conduction studies" in first.recommended  # the title, not order_ncs
-    assert any(w.startswith("ncs_pattern (Nerve conduction study pattern") for w in first.waiting)
-    assert [s.text for s in first.steps][0] == "#12 exposure_check → exposure_review (exposed_to_bortezomib)"
+    assert any(w.startswith("b12_low (Vitamin B12 deficiency found") for w in first.waiting)
+    assert [s.text for s in first.steps][0] == "#12 assessing → typical_bipn (typical_picture)"
     switched = next(row for row in rows if row.input == 3)
     assert switched.care == ("done: Switch to once-weekly subcutaneous bortezomib",)
     woke = next(row for row in rows if row.input is None)
@@ -50,7 +50,7 @@ def test_the_rows_say_what_happened_in_words() -> None:
     assert woke.arrived == ("motor_grade went stale", "sensory_grade went stale")
     ncs = next(row for row in rows if row.input == 6)
     assert "result ncs_pattern = axonal_sensory fulfils: Order nerve conduction studies" in ncs.care
-    assert "Typical bortezomib-induced peripheral neuropathy" in " ".join(ncs.concluded)
+    assert "Typical bortezomib-induced peripheral neuropathy" in " ".join(first.concluded)  # bipn 2.0.0: at once
     assert "Order nerve conduction studies" in ncs.stopped
 
 
@@ -65,5 +65,5 @@ def test_without_the_pathway_the_trail_still_gives_the_titles() -> None:
     records = _records(BIPN / "trails" / "typical-grade2-iv.jsonl")
     rows = timeline(records)
     assert rows[2].care == ("done: Switch to once-weekly subcutaneous bortezomib",)  # from the issued record
-    assert "ncs_pattern" in rows[0].waiting  # no description without the pathway: the fact's name
+    assert "b12_low" in rows[0].waiting  # no description without the pathway: the fact's name
     assert [r.steps for r in rows] == [r.steps for r in timeline(records, load(BIPN / "pathway.yaml"))]

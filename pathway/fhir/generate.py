@@ -169,7 +169,7 @@ def generate(out: Path, patients: int = 6, seed: int = 14) -> list[Path]:
         events = [p.events[at] for at in sorted(p.events)]
         data = {
             "journey": p.id,
-            "pathway": "bipn@1.2.0",
+            "pathway": "bipn@2.0.0",
             "description": f"Imported from FHIR: Patient/{p.id}",
             "events": events,
         }

@@ -3,9 +3,10 @@ with zoom and pan (``docs/assets/pathway-diagrams.js``, over the vendored Panzoo
 the SVG file written beside the page, and its text kept out of the search index.
 
 A page lists its figures in sections (:class:`FigureSection`): a heading, a sentence saying what the diagrams are,
-and the figures. The state-chart views (:func:`statechart_figures`) and a journey's overlays
-(:func:`journey_figures`) come from :mod:`pathway.render.diagrams`; another view (the clinical algorithm) becomes a
-site figure by building :class:`Figure` objects from its pages and putting its section first.
+and the figures: the pages of the clinical algorithm (:func:`clinical_figures`) and a journey's path on them
+(:func:`path_figures`), from :mod:`pathway.render.clinical_pages`, with their links pointed where the site serves
+their targets (:data:`SITE_LINKS`, :func:`point_evidence`); the state-chart views (:func:`statechart_figures`),
+from :mod:`pathway.render.diagrams`.
 """
 
 from __future__ import annotations
@@ -16,22 +17,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pathway.definition.analysis import Analysis
-from pathway.render.diagrams import JOURNEY_VIEW, svg, views
-from pathway.render.graph import build_graph, build_view
-from pathway.render.overlay import overlay_from_records
+from pathway.render.clinical_dot import Links
+from pathway.render.clinical_pages import clinical_pages, patient_pages
+from pathway.render.diagrams import svg, views
 from pathway.trail.records import Record
 
 DIAGRAMS = "diagrams"
 """The folder, beside a page, that holds the full-size SVG of each of its figures."""
 _EVIDENCE_LINK = re.compile(r'(?P<attr>href)="(?:[^"#]*evidence(?:\.md|\.html)?/?)?#ev-')
+PATHWAY_PAGE = "@pathway/"
+"""A link's prefix, in an SVG made for the site, that stands for the pathway's overview page wherever the SVG sits
+(``@pathway/#dose``: the state chart of ``dose`` on the overview)."""
+SITE_LINKS = Links(evidence="#ev-{id}", detail=PATHWAY_PAGE + "#{region}", page=PATHWAY_PAGE + "#clinical-{number}")
+"""The clinical view's links on the site: footnotes to the evidence page, checklist rows to the region's state
+chart on the overview, "see page N" to that page's figure on the overview."""
 
 
 def point_evidence(text: str, pathway_folder: str) -> str:
-    """An SVG whose links to evidence entries (``evidence.md#ev-<id>``, ``#ev-<id>``, however the renderer wrote
-    them) lead to the pathway's evidence trace as the site serves it, from where the SVG sits: ``pathway_folder`` is
+    """An SVG whose links lead where the site serves their targets, from where the SVG sits: ``pathway_folder`` is
     the relative URL of the pathway's folder from there (``""`` from its overview page, ``"../"`` from its
-    ``diagrams/`` folder). The site serves pages as folders (``evidence/``)."""
-    return _EVIDENCE_LINK.sub(lambda m: f'{m["attr"]}="{pathway_folder}evidence/#ev-', text)
+    ``diagrams/`` folder). Links to evidence entries (``evidence.md#ev-<id>``, ``#ev-<id>``, however the renderer
+    wrote them) lead to the evidence trace (the site serves pages as folders: ``evidence/``); links starting with
+    :data:`PATHWAY_PAGE` to the overview page."""
+    text = _EVIDENCE_LINK.sub(lambda m: f'{m["attr"]}="{pathway_folder}evidence/#ev-', text)
+    return text.replace(f'href="{PATHWAY_PAGE}', f'href="{pathway_folder}')
 
 
 @dataclass(frozen=True)
@@ -106,10 +115,17 @@ def statechart_figures(analysis: Analysis) -> tuple[Figure, ...]:
     return tuple(Figure(view, view, svg(analysis, view)) for view in views(analysis))
 
 
-def journey_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
-    """A journey drawn over the state chart: the overview, then each view where it took a transition (its steps
-    numbered there, as in the timeline)."""
-    taken = {s.transition for s in overlay_from_records(records).steps}
-    graph = build_graph(analysis)
-    shown = [v for v in views(analysis) if v == JOURNEY_VIEW or taken & {e.id for e in build_view(graph, v).edges}]
-    return tuple(Figure(view, view, svg(analysis, view, records)) for view in shown)
+def clinical_figures(analysis: Analysis) -> tuple[Figure, ...]:
+    """Each page of the clinical algorithm (slug ``clinical-<n>``, as its file in ``diagrams/<id>/``)."""
+    return tuple(
+        Figure(f"Page {p.number}: {p.title}", f"clinical-{p.number}", p.svg)
+        for p in clinical_pages(analysis, SITE_LINKS)
+    )
+
+
+def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
+    """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``)."""
+    return tuple(
+        Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg)
+        for p in patient_pages(analysis, records, SITE_LINKS)
+    )

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from pathway.definition.actions import GivenValue
+from pathway.definition.bindings import Coding, FhirBinding
 from pathway.definition.model import (
     Action,
     Assumption,
@@ -40,6 +41,8 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (Evidence, "An entry of `evidence:`, keyed by its id."),
     (Fact, "An entry of `facts:`, keyed by the fact's name (the name guards use)."),
     (Code, "The `code:` of a fact."),
+    (FhirBinding, "The `fhir:` of a fact (see the FHIR import page)."),
+    (Coding, "An item of a FHIR binding's `code:` list."),
     (Assumption, "The `assume:` of a fact: what guards read while it is not recorded (see Recommendations)."),
     (Derived, "An entry of `derived:`, keyed by its name."),
     (Constraint, "An entry of `constraints:`, keyed by its name (see Recommendations)."),

@@ -12,6 +12,7 @@ committed trail differs (``pathway generate`` not run since the last change), th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,9 @@ from pathway.definition.canonical import sha256_of
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.journey.check import load_journey
-from pathway.publish.figures import FigureSection, journey_figures, sections_markdown
+from pathway.publish.figures import FigureSection, path_figures, sections_markdown
 from pathway.publish.pathway_docs import GENERATED, prose
 from pathway.publish.site_pages import cell, table
-from pathway.render.graph import build_graph
 from pathway.trail.io import canonical
 from pathway.trail.records import HeaderRecord, Record
 
@@ -146,12 +146,11 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
         "replay it.",
         "",
     ]
-    graph = build_graph(analysis)
-    drawn = {f.slug for section in sections for f in section.figures}
+    figures = [f for section in sections for f in section.figures]
 
     def where(step: Step) -> str | None:
-        view = graph.view_of(step.source)
-        return view if view in drawn else None
+        drawn = re.compile(rf"(?<![0-9])#{step.number} \u00b7")  # the label of a taken arrow: "#12 · 2026-..."
+        return next((f.slug for f in figures if drawn.search(f.svg)), None)
 
     lines += ['<div class="pathway-patient" markdown="1">', '<div class="pathway-patient__path" markdown="1">', ""]
     lines += [*sections_markdown(sections, f"{patient.name}-diagrams", "../../"), "</div>"]
@@ -162,13 +161,14 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
 
 
 def patient_sections(analysis: Analysis, patient: Patient) -> tuple[FigureSection, ...]:
-    """The figures of a patient's page: the journey over the state chart. The patient's path on the clinical
-    algorithm joins as a first section built from its pages like :func:`pathway.publish.site.diagram_sections`'."""
+    """The figures of a patient's page: the patient's path on the clinical algorithm, the overview and each page
+    it passes through. (The path over the state chart, for designers, is ``pathway diagram --trail``.)"""
     return (
         FigureSection(
-            "The path on the state chart",
-            "The journey drawn over the state chart: each arrow it took carries its step numbers; the states it "
-            "visited are marked, those active at the end drawn bold.",
-            journey_figures(analysis, patient.records),
+            "The path on the clinical algorithm",
+            "The journey drawn on the clinical algorithm: each arrow it took carries its step number, date and the "
+            "values that decided it (the same numbers as the timeline); the steps it reached are outlined in blue, "
+            "where the patient is now is filled, the rest is grey.",
+            path_figures(analysis, patient.records),
         ),
     )

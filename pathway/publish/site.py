@@ -19,7 +19,14 @@ from pathway.definition.loader import DEFINITIONS_DIR
 from pathway.definition.workspace import Workspace
 from pathway.engine.runner import Runner
 from pathway.errors import PathwayError
-from pathway.publish.figures import DIAGRAMS, FigureSection, figure_files, sections_markdown, statechart_figures
+from pathway.publish.figures import (
+    DIAGRAMS,
+    FigureSection,
+    clinical_figures,
+    figure_files,
+    sections_markdown,
+    statechart_figures,
+)
 from pathway.publish.pathway_docs import BUILT, GENERATED, choices_page, evidence_page
 from pathway.publish.patients import FOLDER, patient_page, patient_sections, patients
 from pathway.publish.site_pages import actions_page, cell, facts_page, header, states_page, table
@@ -47,11 +54,19 @@ PATHWAYS = "pathways"
 """Where each pathway's pages sit in the site: ``pathways/<id>/``."""
 
 
+CLINICAL_INTRO = (
+    "The pathway as a clinician reads it, in the style of NCCN and NICE algorithms: who it is for, then each step "
+    "and question in plain words with the answers on the arrows; the small blue numbers open the evidence, "
+    '"see page N" and the checklist rows open the detail, and the legend at the foot of each page explains the '
+    "notation. Zoom with the buttons or ctrl and the wheel (pinch on a phone), drag to pan."
+)
+
+
 def diagram_sections(analysis: Analysis) -> tuple[FigureSection, ...]:
-    """The diagrams of a pathway's overview, in the order a reader meets them. Another view joins as one more
-    section; the clinical algorithm goes first, as ``FigureSection("Clinical algorithm", <sentence>,
-    tuple(Figure(p.title, p.slug, p.svg) for p in clinical_pages(analysis)))``, the state chart after it."""
+    """The diagrams of a pathway's overview, in the order a reader meets them: the clinical algorithm first (the
+    default view), the state chart after it, for designers."""
     return (
+        FigureSection("Clinical algorithm", CLINICAL_INTRO, clinical_figures(analysis)),
         FigureSection(
             "State chart (for designers)",
             "The definition as the engine runs it: states, regions and the guards on each transition. Zoom with the "

@@ -22,6 +22,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from pathway.render.clinical import Arrow, Clinical, Step
 from pathway.render.graph import wrap
+from pathway.render.wording import lower_first
 
 FONT = "Helvetica"
 BODY = "13"
@@ -44,11 +45,13 @@ CURRENT = "#ffe08a"
 
 @dataclass(frozen=True)
 class Links:
-    """Where links point: ``evidence`` and ``detail`` are format strings (``{id}``: an evidence id; ``{region}``: a
-    collapsed screen's region, whose state chart is its detail)."""
+    """Where links point: format strings (``{id}``: an evidence id; ``{region}``: a collapsed screen's region, whose
+    state chart is its detail; ``{number}``: a page of the clinical view, for "see page N" and connectors). The
+    defaults suit the files of ``diagrams/<id>/``, side by side."""
 
     evidence: str = "#ev-{id}"
     detail: str = "{region}.svg"
+    page: str = "clinical-{number}.svg"
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class Drawer:
     links: Links
     mark: PathMark | None
     notes: Footnotes = field(default_factory=Footnotes)
-    connectors: dict[str, str] = field(default_factory=dict)
+    connectors: dict[str, tuple[str, int]] = field(default_factory=dict)
     lane_nodes: dict[str, str] = field(default_factory=dict)
 
     def dim(self, state_id: str) -> bool:
@@ -153,7 +156,7 @@ class Drawer:
             if step.note
             else ""
         )
-        asks = [a for a in step.asks if f"{a}?" != step.question]
+        asks = [lower_first(a) for a in step.asks if f"{a}?" != step.question]  # "ask for where the patient ..."
         wait = "Not yet known: wait" + (", ask for " + "; ".join(asks) if asks else " and ask")
         unknown = (
             (
@@ -219,7 +222,7 @@ class Drawer:
         number = self.page.away[holder] if holder else self.pages.get(self._lane_page(state_id), 1)
         node = f"_to_{state_id}"
         title = self.view.steps[holder or state_id].title
-        self.connectors[node] = f"Continued on page {number}: {title}"
+        self.connectors[node] = (f"Continued on page {number}: {title}", number)
         return node
 
     def _lane_page(self, state_id: str) -> str:

@@ -165,10 +165,23 @@ def _lane_box(d: Drawer, g: graphviz.Digraph, region: str) -> str:
     asked = d.view.steps[first].question if first else None
     rows = [f"<B>{lines(lane_title(d.view, region), 30)}</B>"]
     rows += [f'<FONT POINT-SIZE="{SMALL}"><I>{lines(asked, 32)}</I></FONT>'] if asked else []
-    rows += [f'<FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}">see page {number}</FONT>'] if number else []
     label = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
+    if number:
+        href = escape(d.links.page.format(number=number))
+        label += (
+            f'<TR><TD ALIGN="LEFT" HREF="{href}" TITLE="page {number}">'
+            f'<FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}">see page {number}</FONT></TD></TR>'
+        )
     g.node(node, f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{label}</TABLE>>', shape="box3d", **d.pen(region))
     return node
+
+
+def _screen_steps(d: Drawer, region: str) -> str:
+    """A patient's steps inside a collapsed screen, under its checklist row (the arrows are not drawn)."""
+    if d.mark is None:
+        return ""
+    taken = [text for a in d.view.arrows if d.view.contains(region, a.source) for _, text in d.mark.steps.get(a.id, ())]
+    return "".join(f'<FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}"><B>{lines(text, 46)}</B></FONT>' for text in taken)
 
 
 def _checklist(d: Drawer, g: graphviz.Digraph, parallel: str, screens: list[str]) -> str:
@@ -195,7 +208,7 @@ def _checklist(d: Drawer, g: graphviz.Digraph, parallel: str, screens: list[str]
         rows.append(
             f'<TR><TD ALIGN="LEFT" VALIGN="TOP" HREF="{href}" TITLE="details: {escape(region)}">'
             f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">☐</FONT></TD><TD ALIGN="LEFT" BALIGN="LEFT">'
-            f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">{lines(said, 46)}</FONT></TD>'
+            f'<FONT POINT-SIZE="{BODY}" COLOR="{ink}">{lines(said, 46)}</FONT>{_screen_steps(d, region)}</TD>'
             f'<TD VALIGN="TOP">{d.notes.cells(evidence, d.links)}</TD></TR>'
         )
     g.node(
@@ -310,9 +323,14 @@ def draw_page(
                 constraint="false",
                 arrowhead="vee",
             )
-    for node, text in d.connectors.items():
+    for node, (text, number) in d.connectors.items():
         g.node(
-            node, f'<<FONT POINT-SIZE="{BODY}" COLOR="{TAKEN}">{lines(text, 28)}</FONT>>', shape="folder", color=TAKEN
+            node,
+            f'<<FONT POINT-SIZE="{BODY}" COLOR="{TAKEN}">{lines(text, 28)}</FONT>>',
+            shape="folder",
+            color=TAKEN,
+            URL=links.page.format(number=number),
+            tooltip=f"page {number}",
         )
     g.attr(label=_legend(d, mark is not None, cites))
     return str(g.source)

@@ -182,8 +182,17 @@ def _edge(ctx: _Ctx, g: graphviz.Digraph, edge: Edge, stubs: list[str]) -> None:
             attrs["tooltip"] = graphviz.nohtml(f"{when}\\n{attrs['tooltip']}")
         else:
             attrs.update(color=DIM, fontcolor=DIM)
-    label = graphviz.nohtml("\\n".join(lines)) if lines else None
-    g.edge(ctx.anchor(edge.source), head, label=label, lhead=lhead, ltail=ltail, **attrs)
+    # On a white ground: a label that an arrow or a region's border crosses stays legible.
+    label = f"<{_ground('<BR/>'.join(escape(line) for line in lines))}>" if lines else None
+    # An edge clipped at a cluster (lhead/ltail) would keep its label where the unclipped edge's middle was, far
+    # from the arrow that is drawn: an xlabel is placed after clipping, beside the drawn arrow, clear of nodes.
+    where = "xlabel" if lhead or ltail else "label"
+    g.edge(ctx.anchor(edge.source), head, lhead=lhead, ltail=ltail, **({where: label} if label else {}), **attrs)
+
+
+def _ground(html: str) -> str:
+    table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" BGCOLOR="white">'
+    return f"{table}<TR><TD>{html}</TD></TR></TABLE>"
 
 
 def render_dot(graph: Graph, view: View, overlay: Overlay | None = None) -> str:
@@ -197,7 +206,7 @@ def render_dot(graph: Graph, view: View, overlay: Overlay | None = None) -> str:
     )
     g = graphviz.Digraph(name=f"{graph.id}_{view.name}")
     g.attr(compound="true", rankdir=view.direction, label=graphviz.nohtml(title), labelloc="t", fontname=FONT)
-    g.attr(newrank="true", nodesep="0.3", ranksep="0.45")
+    g.attr(newrank="true", nodesep="0.3", ranksep="0.45", forcelabels="true")
     g.attr("node", fontname=FONT, fontsize="11")
     g.attr("edge", fontname=FONT, fontsize=SMALL)
     if view.name == OVERVIEW:

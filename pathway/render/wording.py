@@ -74,7 +74,7 @@ def name_words(analysis: Analysis, name: str) -> str:
     return short_description(described) or humanize(name)
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
@@ -114,13 +114,13 @@ class _Words:
 
     def call(self, function: str, name: str) -> str | None:
         actions = self.analysis.pathway.actions
-        title = _lower_first(actions[name].title) if name in actions else humanize(name)
+        title = lower_first(actions[name].title) if name in actions else humanize(name)
         shown = {
             "declined": f"'{title}' declined",
             "done": f"'{title}' done",
             "signed": f"'{title}' signed off",
-            "known": f"{_lower_first(name_words(self.analysis, name))} recorded",
-            "days_since": f"days since {_lower_first(name_words(self.analysis, name))}",
+            "known": f"{lower_first(name_words(self.analysis, name))} recorded",
+            "days_since": f"days since {lower_first(name_words(self.analysis, name))}",
             "days_since_done": f"days since '{title}' was done",
         }
         return shown.get(function)
@@ -148,11 +148,11 @@ class _Words:
                 return None
             joint = " or " if isinstance(node.op, ast.Or) else " and "
             nested = [isinstance(v, ast.BoolOp) and type(v.op) is not type(node.op) for v in node.values]
-            shown = [_lower_first(p) for p in parts if p is not None]
+            shown = [lower_first(p) for p in parts if p is not None]
             return joint.join(f"({p})" if n else p for p, n in zip(shown, nested, strict=True))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self.words(node.operand)
-            return None if inner is None else f"not {_lower_first(inner)}"
+            return None if inner is None else f"not {lower_first(inner)}"
         if isinstance(node, ast.Compare):
             return self.compare(node)
         return self.term(node)
