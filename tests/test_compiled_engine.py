@@ -184,3 +184,22 @@ def test_the_plain_configuration_matches_python_statemachine(path: Path) -> None
                 seen.add(reference.active())
                 frontier.append([*history, t.id])
     assert checked > len(analysis.index.transitions) // 2
+
+
+def test_run_and_replay_take_either_engine(tmp_path: Path) -> None:
+    """`pathway run --engine compiled` writes the trail `--engine reference` writes, and replay reproduces it on
+    either engine; ENGINES in the CLI names the engines the library has."""
+    from pathway.cli import main
+    from pathway.cli.output import ENGINES
+    from pathway.engine.engines import ENGINES as LIBRARY_ENGINES
+
+    assert ENGINES == LIBRARY_ENGINES
+    journey = ROOT / "definitions/bipn/journeys/immune-mediated-ivig.yaml"
+    written = {}
+    for engine in ENGINES:
+        trail = tmp_path / f"{engine}.jsonl"
+        assert main(["run", str(journey), "--engine", engine, "--trail", str(trail), "--format", "json"]) == 0
+        written[engine] = trail.read_bytes()
+        for again in ENGINES:
+            assert main(["replay", str(trail), "--engine", again, "--format", "json"]) == 0
+    assert written["reference"] == written["compiled"]

@@ -6,11 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pathway.cli.output import add_format, emit
+from pathway.cli.output import add_engine, add_format, emit
 from pathway.definition.loader import load_analysis, resolve
 from pathway.errors import UsageError
-
-ENGINES = ("reference", "compiled")  # pathway.engine.runner.ENGINES, without importing the engine at start-up
 
 
 def _jobs(text: str) -> int:
@@ -101,7 +99,7 @@ def add_cohort_commands(sub: Any) -> None:
     r.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway every journey runs through")
     r.add_argument("--out", required=True, metavar="DIR", help="the cohort folder to write (new or empty)")
     r.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use)")
-    r.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
+    add_engine(r, "compiled")
     r.add_argument(
         "--resume",
         action="store_true",

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pathway.cli.output import add_format, emit, print_freshness, wants_json
+from pathway.cli.output import add_engine, add_format, emit, print_freshness, wants_json
 from pathway.cli.security import add_security_commands, add_sign_key, add_trusted_keys
 from pathway.definition.loader import DEFINITIONS_DIR, find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
@@ -113,7 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if isinstance(journey, list):
         return _bad_journey(args, journey)
     key = signing_key(args.sign_key)
-    result = Runner(analysis).run(journey)
+    result = Runner(analysis, args.engine).run(journey)
     if args.trail:
         result.write(args.trail, sign_key=key)
 
@@ -144,6 +144,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         args.pathway and resolve(args.pathway),
         trusted_keys=args.trusted_keys,
         require_signature=args.require_signature,
+        engine=args.engine,
     )
     return emit(args, result, result.to_text)
 
@@ -263,6 +264,7 @@ def add_commands(sub: Any) -> None:
         "due; the trail records it",
     )
     add_sign_key(p, "the trail")
+    add_engine(p, "reference")
     add_format(p)
     p.set_defaults(handler=cmd_run)
 
@@ -270,6 +272,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("trail", metavar="TRAIL", help="a trail written by 'pathway run --trail'")
     p.add_argument("--pathway", metavar="ID|PATH", help="replay against this definition (what-if when it differs)")
     add_trusted_keys(p)
+    add_engine(p, "reference")
     add_format(p)
     p.set_defaults(handler=cmd_replay)
 

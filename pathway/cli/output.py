@@ -39,6 +39,21 @@ def add_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
+ENGINES = ("reference", "compiled")
+"""The engines (:data:`pathway.engine.engines.ENGINES`), named here so that the CLI starts without the engine."""
+
+
+def add_engine(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--engine reference|compiled``: both write the same bytes (docs/performance.md); the compiled one is
+    faster."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=default,
+        help=f"the engine: reference (python-statemachine) or compiled; both write the same trail (default: {default})",
+    )
+
+
 def wants_json(args: argparse.Namespace) -> bool:
     return getattr(args, "format", None) == "json"
 
