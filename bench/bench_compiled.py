@@ -1,8 +1,10 @@
 """The compiled engine beside the reference engine, in one run: decisions alone, whole runs, whole runs writing
-trails, and the floor (reading the journeys and writing the same trails with no decisions at all). Run by hand from
-the project root; paste the tables into docs/performance.md.
+trails, and the floor (reading the journeys and writing the same trails with no decisions at all); then whole
+cohort runs through `pathway cohort run` on one process, on `--jobs 2` and on a local Dask cluster of two workers
+(parallel efficiency), and the peak memory of cohorts of two sizes. Run by hand from the project root; paste the
+tables into docs/performance.md.
 
-    .venv/bin/python bench/bench_compiled.py [--journeys 300] [--events 20] [--runs 3]
+    .venv/bin/python bench/bench_compiled.py [--journeys 300] [--events 20] [--runs 3] [--cohort 2000]
 
 "Decisions" is the time inside the selection (guards evaluated, transitions chosen) and the configuration (a new
 chart per journey, each transition applied, the active states and termination read), measured by wrapping the
@@ -14,7 +16,9 @@ Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -179,17 +183,89 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
     return rows
 
 
+def cohort_cli(ndjson: Path, out: Path, *options: str) -> tuple[float, float]:
+    """Wall seconds of `pathway cohort run` in a process of its own, and the peak resident memory (MB) of it and
+    its workers (the largest of them: each process's own peak)."""
+    command = [sys.executable, "-m", "pathway", "cohort", "run", str(ndjson), "--pathway", "bipn", "--out", str(out)]
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *command, *options], capture_output=True, text=True, check=True
+    )
+    seconds, peak, code = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"pathway cohort run {' '.join(options)} exited {code}")
+    return float(seconds), float(peak)
+
+
+def cohorts(size: int) -> list[tuple[str, str, str, str]]:
+    """`pathway cohort run` on a generated bipn cohort: one process, two, Dask with two local workers; and a cohort
+    five times larger on one process, for memory."""
+    from pathway.cohort.generate import write_ndjson
+
+    analysis = load_analysis("definitions/bipn/pathway.yaml")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        small, large = folder / "small.ndjson", folder / "large.ndjson"
+        write_ndjson(small, analysis, size)
+        write_ndjson(large, analysis, size * 5)
+        one, one_peak = cohort_cli(small, folder / "one", "--jobs", "1")
+        two, two_peak = cohort_cli(small, folder / "two", "--jobs", "2")
+        dask, dask_peak = cohort_cli(small, folder / "dask", "--dask", "local")
+        big, big_peak = cohort_cli(large, folder / "big", "--jobs", "1", "--store", "shards")
+    rows.append((f"{size:,} journeys, --jobs 1", f"{one:,.1f}", f"{size / one:,.0f}", "", f"{one_peak:,.0f}"))
+    efficiency = one / (2 * two)
+    rows.append(
+        (f"{size:,} journeys, --jobs 2", f"{two:,.1f}", f"{size / two:,.0f}", f"{efficiency:.0%}", f"{two_peak:,.0f}")
+    )
+    efficiency = one / (2 * dask)
+    rows.append(
+        (
+            f"{size:,} journeys, --dask local (2 workers)",
+            f"{dask:,.1f}",
+            f"{size / dask:,.0f}",
+            f"{efficiency:.0%}",
+            f"{dask_peak:,.0f}",
+        )
+    )
+    rows.append(
+        (
+            f"{size * 5:,} journeys, --jobs 1, sharded store",
+            f"{big:,.1f}",
+            f"{size * 5 / big:,.0f}",
+            "",
+            f"{big_peak:,.0f}",
+        )
+    )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--journeys", type=int, default=300)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cohort", type=int, default=2000, help="journeys of the cohort runs (0: skip them)")
     args = parser.parse_args()
     print(f"{args.journeys} journeys of {args.events} events per pathway, median of {args.runs} runs, one core\n")
     print("| measure | us/event reference / compiled | journeys/s reference / compiled | compiled speed-up |")
     print("|---|---:|---:|---:|")
     for path in PATHWAYS:
         for row in bench(path, args.journeys, args.events, args.runs):
+            print("| " + " | ".join(row) + " |")
+    if args.cohort:
+        print(
+            f"\n`pathway cohort run` (compiled engine), bipn, {args.events} events per journey, "
+            f"{os.cpu_count()} cores\n"
+        )
+        print("| run | wall s | journeys/s | parallel efficiency | peak RSS MB (largest process) |")
+        print("|---|---:|---:|---:|---:|")
+        for row in cohorts(args.cohort):
             print("| " + " | ".join(row) + " |")
 
 
