@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pathway.definition.analysis import Analysis
 from pathway.render.clinical_dot import Links
@@ -123,9 +123,15 @@ def clinical_figures(analysis: Analysis) -> tuple[Figure, ...]:
     )
 
 
+PATH_LINKS = replace(SITE_LINKS, path="#path-{number}")
+"""A patient's path on the site: "see page N" leads to the path's own page N, on the patient's page, when the path
+is drawn on it; else to the clinical algorithm's page N on the pathway's overview."""
+
+
 def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
-    """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``)."""
+    """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``, the
+    clinical algorithm's page numbers: the pages it never reaches are left out, and each page says so)."""
     return tuple(
         Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg)
-        for p in patient_pages(analysis, records, SITE_LINKS)
+        for p in patient_pages(analysis, records, PATH_LINKS)
     )
