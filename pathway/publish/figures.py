@@ -104,9 +104,19 @@ def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS,
 
 def figure_files(sections: Sequence[FigureSection], folder: str, pathway_folder: str = "../") -> dict[str, str]:
     """The full-size SVG file of every figure, by its path in the site (``folder/<slug>.svg``); ``pathway_folder``:
-    the pathway's folder as reached from there."""
+    the pathway's folder as reached from there. A link to another figure of the same page (``#path-2``) leads to
+    that figure's file beside it (``path-2.svg``)."""
+    slugs = [f.slug for section in sections for f in section.figures]
+
+    def beside(text: str) -> str:
+        for slug in slugs:
+            text = text.replace(f'href="#{slug}"', f'href="{slug}.svg"')
+        return text
+
     return {
-        f"{folder}/{f.slug}.svg": point_evidence(f.svg, pathway_folder) for section in sections for f in section.figures
+        f"{folder}/{f.slug}.svg": beside(point_evidence(f.svg, pathway_folder))
+        for section in sections
+        for f in section.figures
     }
 
 

@@ -73,6 +73,8 @@ def lane_start(view: Clinical, region: str) -> str | None:
 
 
 def _decisive(view: Clinical, arrow: Arrow) -> str:
+    if arrow.style == "when":
+        return arrow.label.removeprefix("if ")
     if arrow.style != "answer":
         return arrow.label
     asked = view.steps[arrow.source].question
