@@ -203,6 +203,8 @@ def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dic
     assert {f"../../#clinical-{n}" for n in left_out} & links  # a page never reached: the clinical algorithm's
     assert not {f"../../#clinical-{n}" for n in shown} & links
     assert "this journey: pages " + ", ".join(map(str, shown[:-1])) + f" and {shown[-1]}" in inline
+    left = ", ".join(f"[{n}](../index.md#clinical-{n})" for n in left_out)
+    assert f"{left} {'are' if len(left_out) > 1 else 'is'} left out: this journey never reaches" in inline
     assert 'href="../../#clinical-' in drawn  # the full-size file: a page never reached opens on the overview
     assert f'href="path-{shown[1]}.svg"' in drawn
     assert 'href="#path-' not in drawn

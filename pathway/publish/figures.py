@@ -138,10 +138,21 @@ PATH_LINKS = replace(SITE_LINKS, path="#path-{number}")
 is drawn on it; else to the clinical algorithm's page N on the pathway's overview."""
 
 
-def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
+def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[tuple[Figure, ...], str]:
     """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``, the
-    clinical algorithm's page numbers: the pages it never reaches are left out, and each page says so)."""
-    return tuple(
-        Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg)
-        for p in patient_pages(analysis, records, PATH_LINKS)
+    clinical algorithm's page numbers), and a sentence that says which pages are left out: the journey never
+    reaches them (linked to the pathway's page, from a patient's page in ``patients/``)."""
+    pages = patient_pages(analysis, records, PATH_LINKS)
+    figures = tuple(
+        Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg) for p in pages
+    )
+    total = pages[0].of if pages else 0
+    left = [n for n in range(1, total + 1) if n not in {p.number for p in pages}]
+    if not left:
+        return figures, f"The path passes through every page of the clinical algorithm (1 to {total})."
+    listed = ", ".join(f"[{n}](../index.md#clinical-{n})" for n in left)
+    return figures, (
+        f"The pages keep the clinical algorithm's numbers (1 to {total}); page{'s' if len(left) > 1 else ''} "
+        f"{listed} {'are' if len(left) > 1 else 'is'} left out: this journey never reaches "
+        f"{'them' if len(left) > 1 else 'it'} (the link opens it on the pathway's page)."
     )

@@ -192,13 +192,15 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
 
 def patient_sections(analysis: Analysis, patient: Patient) -> tuple[FigureSection, ...]:
     """The figures of a patient's page: the patient's path on the clinical algorithm, the overview and each page
-    it passes through. (The path over the state chart, for designers, is ``pathway diagram --trail``.)"""
+    it passes through, with the pages it never reaches named. (The path over the state chart, for designers, is
+    ``pathway diagram --trail``.)"""
+    figures, pages = path_figures(analysis, patient.records)
     return (
         FigureSection(
             "The path on the clinical algorithm",
             "The journey drawn on the clinical algorithm: each arrow it took carries its step number, date and the "
             "values that decided it (the same numbers as the timeline); the steps it reached are outlined in blue, "
-            "where the patient is now is filled, the rest is grey.",
-            path_figures(analysis, patient.records),
+            f"where the patient is now is filled, the rest is grey. {pages}",
+            figures,
         ),
     )

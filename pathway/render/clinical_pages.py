@@ -41,6 +41,8 @@ class ClinicalPage:
     dot: str
     svg: str
     roots: tuple[str, ...] = ()
+    of: int = 0
+    """How many pages the clinical view has (a patient's path may leave some out)."""
 
     @property
     def width(self) -> float:
@@ -98,7 +100,7 @@ def _render(
         page = pages[i]
         source = draw_page(view, page, len(pages), _owners(pages), cites, links, mark)
         svg = to_pixels(run_dot(source, "svg").decode("utf-8"))
-        result = ClinicalPage(page.number, page.slug, page.title, source, svg, page.roots)
+        result = ClinicalPage(page.number, page.slug, page.title, source, svg, page.roots, len(pages))
         moved = _movable(view, page) if split and result.width > MAX_WIDTH else None
         if moved is None:
             done.append(result)
