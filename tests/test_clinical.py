@@ -19,7 +19,7 @@ from pathway.render.clinical_dot import Links
 from pathway.render.clinical_lanes import lane_outcomes, lane_start
 from pathway.render.clinical_pages import MAX_WIDTH, ClinicalPage, clinical_pages, patient_pages
 from pathway.render.patient import audit_facts
-from pathway.render.wording import duration_words, ranges
+from pathway.render.wording import duration_words, ranges, short_description
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 CLINICAL = FIXTURES / "clinical"
@@ -129,6 +129,8 @@ def test_words_helpers() -> None:
     assert ranges([1, 2, 4]) == "1-2, 4"
     assert ranges([True]) == "Yes"
     assert duration_words("72h") == "72 hours"
+    assert short_description("Not (yet) on bortezomib.") == "Not (yet) on bortezomib"  # not "Not"
+    assert short_description("Grade 1-2 (mild). More.") == "Grade 1-2"
     assert duration_words("1w") == "1 week"
     assert duration_words("P3D") == "3 days"
     assert short_title("Peripheral neuropathy with elevated beta-2 microglobulin, especially on bortezomib") == (
