@@ -183,7 +183,7 @@ def test_the_zoom_buttons_change_the_scale(
 
 def test_the_clinical_algorithm_is_the_first_diagram_and_its_links_land(browser: WebDriver, base_url: str) -> None:
     """The clinical view comes first on a pathway page and a patient page; its "see page N" and checklist links
-    lead to figures that exist on the overview."""
+    lead to figures that exist: on the overview, and on a patient's page to the path's own pages."""
     _viewport(browser, 1440, 900)
     for page, first in (("pathways/bipn/", "clinical-1"), ("pathways/bipn/patients/typical-grade2-iv/", "path-1")):
         browser.get(f"{base_url}/{page}")
@@ -191,14 +191,20 @@ def test_the_clinical_algorithm_is_the_first_diagram_and_its_links_land(browser:
             "return document.querySelector('.pathway-diagram').previousElementSibling.previousElementSibling.id"
         )
         assert heading == first, page
-    browser.get(f"{base_url}/pathways/bipn/")
-    inside = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#clinical-1 ~ .pathway-diagram')[0].querySelectorAll('a'))"
-        ".map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(h => h.startsWith('#'))"
-    )
-    assert any(h.startswith("#clinical-") for h in inside), inside
-    missing = [h for h in inside if not browser.execute_script(f"return Boolean(document.getElementById('{h[1:]}'))")]
-    assert not missing, missing
+    for page, first, own in (
+        ("pathways/bipn/", "clinical-1", "#clinical-"),
+        ("pathways/bipn/patients/cycles-then-coasting/", "path-1", "#path-"),  # "see page N": the path's own page
+    ):
+        browser.get(f"{base_url}/{page}")
+        inside = browser.execute_script(
+            f"return Array.from(document.querySelectorAll('#{first} ~ .pathway-diagram')[0].querySelectorAll('a'))"
+            ".map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(h => h.startsWith('#'))"
+        )
+        assert any(h.startswith(own) for h in inside), inside
+        missing = [
+            h for h in inside if not browser.execute_script(f"return Boolean(document.getElementById('{h[1:]}'))")
+        ]
+        assert not missing, (page, missing)
 
 
 EVIDENCE_LINKS = """

@@ -15,9 +15,11 @@ from pathway.definition.loader import load_analysis
 from pathway.engine.runner import Runner
 from pathway.journey.check import load_journey
 from pathway.render.clinical import build_clinical, short_title
+from pathway.render.clinical_dot import Links
+from pathway.render.clinical_lanes import lane_outcomes, lane_start
 from pathway.render.clinical_pages import MAX_WIDTH, ClinicalPage, clinical_pages, patient_pages
 from pathway.render.patient import audit_facts
-from pathway.render.wording import duration_words, ranges
+from pathway.render.wording import duration_words, ranges, short_description
 from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 CLINICAL = FIXTURES / "clinical"
@@ -127,10 +129,45 @@ def test_words_helpers() -> None:
     assert ranges([1, 2, 4]) == "1-2, 4"
     assert ranges([True]) == "Yes"
     assert duration_words("72h") == "72 hours"
+    assert short_description("Not (yet) on bortezomib.") == "Not (yet) on bortezomib"  # not "Not"
+    assert short_description("Grade 1-2 (mild). More.") == "Grade 1-2"
     assert duration_words("1w") == "1 week"
     assert duration_words("P3D") == "3 days"
     assert short_title("Peripheral neuropathy with elevated beta-2 microglobulin, especially on bortezomib") == (
         "Peripheral neuropathy with elevated beta-2 microglobulin"
+    )
+
+
+def test_a_lane_box_says_how_the_lane_starts_and_where_its_answers_lead() -> None:
+    view = build_clinical(load_analysis(CLINICAL / "lanes.yaml"))
+    assert lane_start(view, "treatment") == "Starts with: Demyelinating pattern?"
+    assert lane_start(view, "zoster_screen") == "Starts when on the neurotoxic drug"  # no question: what it waits for
+    (outcome,) = lane_outcomes(view, "treatment")  # 'drug_induced' recommends nothing: not an outcome
+    assert outcome.when == "Demyelinating pattern? Demyelinating"  # a one-word answer is said after its question
+    assert [(i.kind, i.text) for i in outcome.items] == [
+        ("treatment", "Start IVIg"),
+        ("finding", "Immune-mediated neuropathy"),
+    ]
+    assert lane_outcomes(view, "workup") == ()  # its only recommendation is where it starts
+    overview = pages_of(CLINICAL / "lanes.yaml")[0].dot
+    box = next(line for line in overview.splitlines() if line.strip().startswith("_lane_treatment "))
+    assert "Demyelinating pattern? Demyelinating →" in box
+    assert 'BGCOLOR="#dcefd8"' in box
+    assert 'HREF="clinical-2.svg" TITLE="page 2"' in box  # the page that draws the outcome
+
+
+def test_the_bipn_overview_answers_where_grade_3_and_ivig_lead() -> None:
+    view = build_clinical(load_analysis(BUNDLED[1]))
+    dose = lane_outcomes(view, "dose")
+    grade3 = next(o for o in dose if "3-4" in o.when)
+    assert any(i.kind == "stop" and "bortezomib" in i.text.lower() for i in grade3.items), grade3
+    immune = [i for o in lane_outcomes(view, "immune") for i in o.items]
+    assert any(i.kind == "treatment" and "IVIg" in i.text for i in immune), immune
+    overview = pages_of(BUNDLED[1])[0]
+    assert overview.width <= MAX_WIDTH
+    assert all(o.when.split()[0] in overview.dot for o in dose)
+    assert re.search(
+        r'HREF="clinical-\d+\.svg" TITLE="page \d+"><FONT POINT-SIZE="12" COLOR="#1f5fbf">p\. \d+', overview.dot
     )
 
 
@@ -142,8 +179,9 @@ def example() -> Analysis:
 def test_patient_path_and_timeline(example: Analysis) -> None:
     journey = ROOT / "definitions" / "example" / "journeys" / "grade2-then-grade3.yaml"
     records = Runner(example).run(load_journey(journey, example)).records
-    pages = patient_pages(example, records)
+    pages = patient_pages(example, records, Links(path="own-{number}.svg"))
     dose = next(p for p in pages if p.slug == "dose")
+    assert 'href="own-2.svg"' in pages[0].svg  # "see page 2" on the path's overview: the path's own page 2
     taken = re.findall(r"#(\d+) · (\d{4}-\d\d-\d\d)", dose.dot)
     assert taken, "the taken arrows carry their step numbers and dates"
     rows = timeline(records, example.pathway)

@@ -175,16 +175,39 @@ def test_a_patient_page_has_its_timeline_in_words_and_its_audit_facts(pages: dic
     assert f"| trail final hash | `{final}` |" in page
     assert "`pathway replay definitions/bipn/trails/typical-grade2-iv.jsonl`" in page
     assert "The committed trail is not today's run" not in page
-    assert "**care**: done: Switch to once-weekly subcutaneous bortezomib" in page  # a title, not the id
-    assert "**waiting for**: b12_low (Vitamin B12 deficiency found)" in page
-    assert re.search(r"#18 exposure_check → exposure_review \(exposed_to_bortezomib\) \(\[path-1\]\(#path-1\)\)", page)
+    said = '<span class="pathway-said" title="{}">{}</span>'.format
+    assert (
+        "**care**: " + said("done switch_to_weekly_sc", "done: Switch to once-weekly subcutaneous bortezomib") in page
+    )
+    assert "**waiting for**: " + said("b12_low", "Vitamin B12 deficiency found") in page
+    assert said("beta2_microglobulin_mg_l = 4.1", "Serum beta-2 microglobulin 4.1 mg/L") in page  # words and unit
+    step = re.search(r'\*\*\[#18\]\(#path-1\)\*\* <span class="pathway-said" title="([^"]*)">([^<]*)</span>', page)
+    assert step, "step 18 linked to the figure that draws it, its words shown, its ids in the tooltip"
+    assert step.group(1) == "#18 exposure_check → exposure_review (exposed_to_bortezomib)"
+    assert step.group(2).startswith("Has the patient received bortezomib? ")
+    assert re.search(r"\*\*evidence\*\*: \[Source article, [^]]+\]\(\.\./evidence\.md#ev-[a-z0-9-]+ \"[^\"]+\"\)", page)
     assert "## The path on the clinical algorithm" in page
     assert "State chart" not in page  # the clinical path is the figure: no designers' overlay
     assert "[Open full size](typical-grade2-iv-diagrams/path-1.svg)" in page
     drawn = pages["pathways/bipn/patients/typical-grade2-iv-diagrams/path-1.svg"]
     assert "#18 · 2026&#45;03&#45;02" in drawn  # graphviz writes - as &#45;
     assert 'href="../../evidence/#ev-' in drawn  # the full-size file's footnotes reach the evidence trace
-    assert 'href="../../#clinical-' in drawn  # "see page N" opens that page on the overview
+    inline = page.split("## Timeline")[0]
+    shown = sorted({int(n) for n in re.findall(r"\{#path-(\d+)\}", inline)})
+    assert shown[0] == 1, shown  # the overview, then the pages the path passes through, with their own numbers
+    overview = pages["pathways/bipn/index.md"]
+    left_out = sorted(set(range(1, overview.count("{#clinical-") + 1)) - set(shown))
+    assert left_out, "the journey never reaches some lanes: their pages are left out"
+    links = set(re.findall(r'href="([^"]*(?:#path-|#clinical-)\d+)"', inline))
+    assert {f"#path-{n}" for n in shown[1:]} <= links  # "see page N": the path's own page, on this page
+    assert {f"../../#clinical-{n}" for n in left_out} & links  # a page never reached: the clinical algorithm's
+    assert not {f"../../#clinical-{n}" for n in shown} & links
+    assert "this journey: pages " + ", ".join(map(str, shown[:-1])) + f" and {shown[-1]}" in inline
+    left = ", ".join(f"[{n}](../index.md#clinical-{n})" for n in left_out)
+    assert f"{left} {'are' if len(left_out) > 1 else 'is'} left out: this journey never reaches" in inline
+    assert 'href="../../#clinical-' in drawn  # the full-size file: a page never reached opens on the overview
+    assert f'href="path-{shown[1]}.svg"' in drawn
+    assert 'href="#path-' not in drawn
 
 
 def test_the_clinical_algorithm_comes_first_with_links_for_where_it_sits(pages: dict[str, str]) -> None:

@@ -72,16 +72,36 @@ def _timers_due(records: Sequence[Record], at: str, clock: StateClock) -> Iterat
         clock.see(r)
 
 
-def wake_reasons(moment: Moment, clock: StateClock) -> list[str]:
+@dataclass(frozen=True)
+class Wake:
+    """One reason the engine woke: ``kind`` ``stale`` (``id`` a fact), ``timer`` (``id`` a transition) or ``again``
+    (``id`` a recurring action, ``every`` its period)."""
+
+    kind: str
+    id: str
+    every: str | None = None
+
+    @property
+    def text(self) -> str:
+        """In the trail's terms: ``sensory_grade went stale``, ``timer t3 fell due``, ``x due again (every 3w)``."""
+        if self.kind == "stale":
+            return f"{self.id} went stale"
+        return f"timer {self.id} fell due" if self.kind == "timer" else f"{self.id} due again (every {self.every})"
+
+
+def wakes(moment: Moment, clock: StateClock) -> list[Wake]:
     """Why the engine woke at a moment with no input, from its records: facts gone stale, timers fallen due,
     recommendations due again. ``clock`` is the state entries as they stood before the moment."""
-    reasons = [f"{r.fact} went stale" for r in moment.records if isinstance(r, ExpiredRecord)]
+    found = [Wake("stale", r.fact) for r in moment.records if isinstance(r, ExpiredRecord)]
     replay = StateClock()
     replay.entered = dict(clock.entered)
-    reasons += [f"timer {t} fell due" for t in dict.fromkeys(_timers_due(moment.records, moment.at, replay))]
-    reasons += [
-        f"{r.id} due again (every {r.every})"
-        for r in moment.records
-        if isinstance(r, IssuedRecord) and r.cause == "every"
+    found += [Wake("timer", t) for t in dict.fromkeys(_timers_due(moment.records, moment.at, replay))]
+    found += [
+        Wake("again", r.id, r.every) for r in moment.records if isinstance(r, IssuedRecord) and r.cause == "every"
     ]
-    return list(dict.fromkeys(reasons))
+    return list(dict.fromkeys(found))
+
+
+def wake_reasons(moment: Moment, clock: StateClock) -> list[str]:
+    """:func:`wakes` in the trail's terms."""
+    return [w.text for w in wakes(moment, clock)]

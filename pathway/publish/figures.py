@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pathway.definition.analysis import Analysis
 from pathway.render.clinical_dot import Links
@@ -104,9 +104,19 @@ def sections_markdown(sections: Sequence[FigureSection], folder: str = DIAGRAMS,
 
 def figure_files(sections: Sequence[FigureSection], folder: str, pathway_folder: str = "../") -> dict[str, str]:
     """The full-size SVG file of every figure, by its path in the site (``folder/<slug>.svg``); ``pathway_folder``:
-    the pathway's folder as reached from there."""
+    the pathway's folder as reached from there. A link to another figure of the same page (``#path-2``) leads to
+    that figure's file beside it (``path-2.svg``)."""
+    slugs = [f.slug for section in sections for f in section.figures]
+
+    def beside(text: str) -> str:
+        for slug in slugs:
+            text = text.replace(f'href="#{slug}"', f'href="{slug}.svg"')
+        return text
+
     return {
-        f"{folder}/{f.slug}.svg": point_evidence(f.svg, pathway_folder) for section in sections for f in section.figures
+        f"{folder}/{f.slug}.svg": beside(point_evidence(f.svg, pathway_folder))
+        for section in sections
+        for f in section.figures
     }
 
 
@@ -123,9 +133,26 @@ def clinical_figures(analysis: Analysis) -> tuple[Figure, ...]:
     )
 
 
-def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[Figure, ...]:
-    """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``)."""
-    return tuple(
-        Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg)
-        for p in patient_pages(analysis, records, SITE_LINKS)
+PATH_LINKS = replace(SITE_LINKS, path="#path-{number}")
+"""A patient's path on the site: "see page N" leads to the path's own page N, on the patient's page, when the path
+is drawn on it; else to the clinical algorithm's page N on the pathway's overview."""
+
+
+def path_figures(analysis: Analysis, records: Sequence[Record]) -> tuple[tuple[Figure, ...], str]:
+    """A journey on the clinical algorithm: the overview and each page it passes through (slug ``path-<n>``, the
+    clinical algorithm's page numbers), and a sentence that says which pages are left out: the journey never
+    reaches them (linked to the pathway's page, from a patient's page in ``patients/``)."""
+    pages = patient_pages(analysis, records, PATH_LINKS)
+    figures = tuple(
+        Figure(f"Page {p.number}: {p.title.removeprefix('Patient path: ')}", f"path-{p.number}", p.svg) for p in pages
+    )
+    total = pages[0].of if pages else 0
+    left = [n for n in range(1, total + 1) if n not in {p.number for p in pages}]
+    if not left:
+        return figures, f"The path passes through every page of the clinical algorithm (1 to {total})."
+    listed = ", ".join(f"[{n}](../index.md#clinical-{n})" for n in left)
+    return figures, (
+        f"The pages keep the clinical algorithm's numbers (1 to {total}); page{'s' if len(left) > 1 else ''} "
+        f"{listed} {'are' if len(left) > 1 else 'is'} left out: this journey never reaches "
+        f"{'them' if len(left) > 1 else 'it'} (the link opens it on the pathway's page)."
     )

@@ -12,11 +12,13 @@ committed trail differs (``pathway generate`` not run since the last change), th
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pathway.audit.glossary import Cited, Said
 from pathway.audit.timeline import Step, TimelineRow, timeline
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
@@ -26,6 +28,7 @@ from pathway.journey.check import load_journey
 from pathway.publish.figures import FigureSection, path_figures, sections_markdown
 from pathway.publish.pathway_docs import GENERATED, prose
 from pathway.publish.site_pages import cell, table
+from pathway.render.patient import glossary
 from pathway.trail.io import canonical
 from pathway.trail.records import HeaderRecord, Record
 
@@ -74,17 +77,42 @@ def patient_title(pathway_id: str, patient: Patient) -> str:
     return f"{pathway_id} — patient: {patient.name}"
 
 
-def _lines(label: str, items: Sequence[str]) -> list[str]:
-    return [f"**{label}**: " + "; ".join(cell(i) for i in items)] if items else []
+def said(item: Said) -> str:
+    """One thing in words for a table cell, the trail's terms (ids) in its tooltip, for an auditor."""
+    return f'<span class="pathway-said" title="{_attribute(item.code)}">{cell(item.text)}</span>'
 
 
-def timeline_table(rows: Sequence[TimelineRow], where: Callable[[Step], str | None] = lambda _: None) -> list[str]:
-    """The timeline as a table: the moment's step, its date, what happened in words, and the steps taken (the
-    numbers on the diagrams), each linked to the figure that draws it when ``where`` names one (its anchor)."""
+def _attribute(text: str) -> str:
+    return html.escape(" ".join(text.split())).replace("|", "&#124;")
+
+
+def _lines(label: str, items: Sequence[Said]) -> list[str]:
+    return [f"**{label}**: " + "; ".join(said(i) for i in items)] if items else []
+
+
+def evidence_links(cited: Sequence[Cited], evidence_page: str) -> str:
+    """Each citation once, linked to its evidence entry (``evidence_page#ev-<id>``), its ids in the tooltip."""
+    by_cite: dict[str, list[str]] = {}
+    for c in cited:
+        by_cite.setdefault(c.cite, []).append(c.id)
+    return "; ".join(
+        f'[{cell(cite)}]({evidence_page}#ev-{ids[0]} "{_attribute(", ".join(ids))}")' for cite, ids in by_cite.items()
+    )
+
+
+def timeline_table(
+    rows: Sequence[TimelineRow],
+    where: Callable[[Step], str | None] = lambda _: None,
+    evidence_page: str = "../evidence.md",
+) -> list[str]:
+    """The timeline as a table: the moment's step, its date, what happened in words (the ids in tooltips), the
+    evidence cited, and the steps taken (the numbers on the diagrams) in words, each number linked to the figure
+    that draws it when ``where`` names one (its anchor)."""
 
     def step(s: Step) -> str:
         anchor = where(s)
-        return cell(s.text) + (f" ([{anchor}](#{anchor}))" if anchor else "")
+        number = f"[#{s.number}](#{anchor})" if anchor else f"#{s.number}"
+        return f'**{number}** <span class="pathway-said" title="{_attribute(s.code)}">{cell(s.words)}</span>'
 
     def happened(row: TimelineRow) -> str:
         parts = [
@@ -95,7 +123,8 @@ def timeline_table(rows: Sequence[TimelineRow], where: Callable[[Step], str | No
             *_lines("concluded", row.concluded),
             *_lines("stopped", row.stopped),
             *_lines("waiting for", row.waiting),
-            *_lines("problems", row.problems),
+            *(["**problems**: " + "; ".join(cell(p) for p in row.problems)] if row.problems else []),
+            *([f"**evidence**: {evidence_links(row.evidence, evidence_page)}"] if row.evidence else []),
         ]
         return "<br>".join(parts) or "-"
 
@@ -155,20 +184,23 @@ def patient_page(analysis: Analysis, patient: Patient, sections: Sequence[Figure
     lines += ['<div class="pathway-patient" markdown="1">', '<div class="pathway-patient__path" markdown="1">', ""]
     lines += [*sections_markdown(sections, f"{patient.name}-diagrams", "../../"), "</div>"]
     lines += ['<div class="pathway-patient__timeline pathway-timeline" markdown="1">', "", "## Timeline", ""]
-    lines += [*timeline_table(timeline(patient.records, analysis.pathway), where), "", "</div>", "</div>", ""]
+    rows = timeline(patient.records, analysis.pathway, glossary(analysis))
+    lines += [*timeline_table(rows, where), "", "</div>", "</div>", ""]
     lines += ["## Audit facts", "", *_audit(analysis, patient)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def patient_sections(analysis: Analysis, patient: Patient) -> tuple[FigureSection, ...]:
     """The figures of a patient's page: the patient's path on the clinical algorithm, the overview and each page
-    it passes through. (The path over the state chart, for designers, is ``pathway diagram --trail``.)"""
+    it passes through, with the pages it never reaches named. (The path over the state chart, for designers, is
+    ``pathway diagram --trail``.)"""
+    figures, pages = path_figures(analysis, patient.records)
     return (
         FigureSection(
             "The path on the clinical algorithm",
             "The journey drawn on the clinical algorithm: each arrow it took carries its step number, date and the "
             "values that decided it (the same numbers as the timeline); the steps it reached are outlined in blue, "
-            "where the patient is now is filled, the rest is grey.",
-            path_figures(analysis, patient.records),
+            f"where the patient is now is filled, the rest is grey. {pages}",
+            figures,
         ),
     )

@@ -52,15 +52,26 @@ class Links:
     evidence: str = "#ev-{id}"
     detail: str = "{region}.svg"
     page: str = "clinical-{number}.svg"
+    path: str | None = None
+    """On a patient's path: where the path's own pages are (``{number}``), for the pages in ``shown``; the other
+    pages (the patient never reached them) link to the clinical view's page."""
+    shown: frozenset[int] = frozenset()
+
+    def to_page(self, number: int) -> str:
+        """The link to page ``number``: the patient's own page when it is drawn, else the clinical view's."""
+        use = self.path if self.path is not None and number in self.shown else self.page
+        return use.format(number=number)
 
 
 @dataclass(frozen=True)
 class PathMark:
-    """A patient's path on a page: steps per transition id (number, label), visited and current states."""
+    """A patient's path on a page: steps per transition id (number, label), visited and current states, and the
+    pages of the clinical view the path is drawn on (the others it never reaches)."""
 
     steps: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     visited: frozenset[str] = frozenset()
     current: frozenset[str] = frozenset()
+    shown: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,13 +230,14 @@ class Drawer:
 
     def connector(self, state_id: str) -> str:
         holder = next((a for a in self.page.away if self.view.contains(a, state_id)), None)
-        number = self.page.away[holder] if holder else self.pages.get(self._lane_page(state_id), 1)
+        number = self.page.away[holder] if holder else self.pages.get(self.lane_page(state_id), 1)
         node = f"_to_{state_id}"
         title = self.view.steps[holder or state_id].title
         self.connectors[node] = (f"Continued on page {number}: {title}", number)
         return node
 
-    def _lane_page(self, state_id: str) -> str:
+    def lane_page(self, state_id: str) -> str:
+        """The nearest step around ``state_id`` (itself included) that has a page of its own ("" when none)."""
         current: str | None = state_id
         while current is not None:
             if current in self.pages:

@@ -23,7 +23,7 @@ from pathway.render.clinical_dot import (
     PathMark,
     lines,
 )
-from pathway.render.wording import humanize
+from pathway.render.clinical_lanes import lane_box, lane_title
 
 ROW = 2
 """Lanes side by side on one row of the overview."""
@@ -35,14 +35,6 @@ _MEANING = {
     "stop": "stop or avoid",
     "finding": "working diagnosis",
 }
-
-
-def lane_title(view: Clinical, region: str) -> str:
-    """A lane's name: its description's first sentence, else its id in words."""
-    text = view.steps[region].description
-    if not text:
-        return humanize(region).capitalize()
-    return text.split(". ")[0].rstrip(".")
 
 
 def _state(d: Drawer, g: graphviz.Digraph, state_id: str, lane_root: bool = False) -> None:
@@ -132,7 +124,7 @@ def _parallel(d: Drawer, g: graphviz.Digraph, state_id: str) -> str:
                 pending = []
                 rows.append(([f"_par_{region}"], _parallel(d, c, region)))
             elif kind == "flow":
-                pending.append(_lane_box(d, c, region))
+                pending.append(lane_box(d, c, region))
                 d.lane_nodes[region] = pending[-1]
                 if len(pending) == ROW:
                     rows.append((pending, pending[0]))
@@ -156,24 +148,6 @@ def _parallel(d: Drawer, g: graphviz.Digraph, state_id: str) -> str:
                         same.node(node)
             above = bottom
         return above
-
-
-def _lane_box(d: Drawer, g: graphviz.Digraph, region: str) -> str:
-    node = f"_lane_{region}"
-    number = d.pages.get(region)
-    first = next((c for c in d.view.steps[region].children if d.view.steps[c].initial), None)
-    asked = d.view.steps[first].question if first else None
-    rows = [f"<B>{lines(lane_title(d.view, region), 30)}</B>"]
-    rows += [f'<FONT POINT-SIZE="{SMALL}"><I>{lines(asked, 32)}</I></FONT>'] if asked else []
-    label = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
-    if number:
-        href = escape(d.links.page.format(number=number))
-        label += (
-            f'<TR><TD ALIGN="LEFT" HREF="{href}" TITLE="page {number}">'
-            f'<FONT POINT-SIZE="{SMALL}" COLOR="{TAKEN}">see page {number}</FONT></TD></TR>'
-        )
-    g.node(node, f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2">{label}</TABLE>>', shape="box3d", **d.pen(region))
-    return node
 
 
 def _screen_steps(d: Drawer, region: str) -> str:
@@ -253,6 +227,17 @@ def _legend(d: Drawer, patient: bool, cites: Mapping[str, str]) -> str:
     return f'<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
 
 
+def _numbering(page: Page, total: int, mark: PathMark | None) -> str:
+    """``Clinical algorithm · page 2 of 9``; on a patient's path that leaves pages out, also the pages it is drawn
+    on ("this journey: pages 1, 2, 6 and 7 (others not reached)"), so that a gap in the numbers is explained."""
+    said = f"Clinical algorithm · page {page.number} of {total}" + (f" · {page.title}" if page.number == 1 else "")
+    if mark is None or not mark.shown or len(mark.shown) == total:
+        return said
+    drawn = [str(n) for n in mark.shown]
+    listed = f"{', '.join(drawn[:-1])} and {drawn[-1]}" if len(drawn) > 1 else drawn[0]
+    return f"{said} · this journey: page{'s' if len(drawn) > 1 else ''} {listed} (others not reached)"
+
+
 def draw_page(
     view: Clinical,
     page: Page,
@@ -283,8 +268,7 @@ def draw_page(
     g.node(
         "_title",
         f'<<FONT POINT-SIZE="16"><B>{escape(heading)}</B></FONT><BR/><FONT POINT-SIZE="{SMALL}">'
-        f"Clinical algorithm · page {page.number} of {total}{' · ' + escape(page.title) if page.number == 1 else ''}"
-        "</FONT>>",
+        f"{escape(_numbering(page, total, mark))}</FONT>>",
         shape="plaintext",
     )
     start = "_title"
@@ -329,7 +313,7 @@ def draw_page(
             f'<<FONT POINT-SIZE="{BODY}" COLOR="{TAKEN}">{lines(text, 28)}</FONT>>',
             shape="folder",
             color=TAKEN,
-            URL=links.page.format(number=number),
+            URL=links.to_page(number),
             tooltip=f"page {number}",
         )
     g.attr(label=_legend(d, mark is not None, cites))

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from pathway.definition.analysis import Analysis
 from pathway.render.clinical import Clinical, build_clinical
 from pathway.render.clinical_dot import Links, Page, PathMark
-from pathway.render.clinical_draw import draw_page, lane_title
+from pathway.render.clinical_draw import draw_page
+from pathway.render.clinical_lanes import lane_title
 from pathway.render.layout import clean_svg, run_dot
 from pathway.render.overlay import overlay_from_records
 from pathway.render.patient import step_labels
@@ -40,6 +41,8 @@ class ClinicalPage:
     dot: str
     svg: str
     roots: tuple[str, ...] = ()
+    of: int = 0
+    """How many pages the clinical view has (a patient's path may leave some out)."""
 
     @property
     def width(self) -> float:
@@ -97,7 +100,7 @@ def _render(
         page = pages[i]
         source = draw_page(view, page, len(pages), _owners(pages), cites, links, mark)
         svg = to_pixels(run_dot(source, "svg").decode("utf-8"))
-        result = ClinicalPage(page.number, page.slug, page.title, source, svg, page.roots)
+        result = ClinicalPage(page.number, page.slug, page.title, source, svg, page.roots, len(pages))
         moved = _movable(view, page) if split and result.width > MAX_WIDTH else None
         if moved is None:
             done.append(result)
@@ -119,14 +122,21 @@ def clinical_pages(analysis: Analysis, links: Links | None = None) -> list[Clini
 
 
 def patient_pages(analysis: Analysis, records: Sequence[Record], links: Links | None = None) -> list[ClinicalPage]:
-    """A patient's path on the clinical view: the pages it passes through (and the overview), every taken arrow
-    numbered with its step, date and deciding values, what was reached marked, the rest dimmed."""
+    """A patient's path on the clinical view: the overview and each page the path passes through, every taken arrow
+    numbered with its step, date and deciding values, what was reached marked, the rest dimmed.
+
+    The pages keep the clinical view's numbers, so that "page 7" is page 7 on both; the pages the patient never
+    reached are left out, and each page says which pages the path is drawn on ("path on pages 1, 2, 6 and 7 of
+    9"). A "see page N" link leads to the path's own page N when it is drawn (``links.path``), else to the clinical
+    view's page N."""
     view = build_clinical(analysis)
     overlay = overlay_from_records(records)
-    mark = PathMark(step_labels(analysis, records), frozenset(overlay.visited), overlay.current)
+    visited = frozenset(overlay.visited)
     cites = {k: e.cite for k, e in analysis.pathway.evidence.items()}
     planned = plan(view)
-    _render(view, planned, cites, links or Links(), None)
-    pages = _render(view, planned, cites, links or Links(), mark, split=False)
-    kept = [p for p in pages if p.number == 1 or any(view.contains(r, s) for r in p.roots for s in mark.visited)]
-    return [replace(p, title=f"Patient path: {p.title}") for p in kept]
+    _render(view, planned, cites, links or Links(), None)  # the splits of the clinical view, the same page numbers
+    reached = [p for p in planned if p.number == 1 or any(view.contains(r, s) for r in p.roots for s in visited)]
+    shown = tuple(p.number for p in reached)
+    mark = PathMark(step_labels(analysis, records), visited, overlay.current, shown)
+    pages = _render(view, planned, cites, replace(links or Links(), shown=frozenset(shown)), mark, split=False)
+    return [replace(p, title=f"Patient path: {p.title}") for p in pages if p.number in shown]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.workspace import Workspace
+from pathway.render.clinical_dot import Links
 from pathway.render.clinical_pages import clinical_pages, patient_pages
 from pathway.render.dot import render_dot
 from pathway.render.graph import OVERVIEW, build_graph, build_view, view_names
@@ -85,7 +86,8 @@ def pathway_diagrams(analysis: Analysis, definition: Path, out: Path) -> dict[Pa
         source = dot(analysis, JOURNEY_VIEW, records)
         files[out / "journeys" / f"{stem}.dot"] = source
         files[out / "journeys" / f"{stem}.svg"] = clean_svg(run_dot(source, "svg").decode("utf-8"))
-        for page in patient_pages(analysis, records):
+        own = Links(detail="../{region}.svg", page="../clinical-{number}.svg", path=f"{stem}.clinical-{{number}}.svg")
+        for page in patient_pages(analysis, records, own):
             files[out / "journeys" / f"{stem}.clinical-{page.number}.svg"] = page.svg
     return files
 
@@ -122,8 +124,9 @@ def write_clinical(
 ) -> list[Path]:
     """Write the clinical view's pages (``clinical-<n>.<ext>``), or a patient's path on them
     (``<trail-stem>.clinical-<n>.<ext>``), as svg, dot or png."""
-    pages = clinical_pages(analysis) if records is None else patient_pages(analysis, records)
     prefix = "clinical" if records is None else f"{stem}.clinical"
+    own = Links(path=f"{prefix}-{{number}}.{fmt}" if fmt != "dot" else None)
+    pages = clinical_pages(analysis) if records is None else patient_pages(analysis, records, own)
     written = []
     for page in pages:
         target = folder / f"{prefix}-{page.number}.{fmt}"

@@ -1,5 +1,5 @@
 """A patient's journey in words on the patient path: what each taken arrow says (its step, date and the values
-that decided it), and the audit facts.
+that decided it), the clinical view's words for a timeline (:func:`glossary`), and the audit facts.
 
 Step numbers are the ``seq`` of the trail records, the numbers the run output shows and ``explain --step`` takes,
 and the numbers of :func:`pathway.audit.timeline.timeline` (one timeline, for the site's patient pages and the
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from pathway.audit.glossary import Glossary
 from pathway.definition.analysis import Analysis
-from pathway.render.wording import humanize
+from pathway.render.clinical import build_clinical
+from pathway.render.wording import humanize, name_words
 from pathway.trail.records import (
     HeaderRecord,
     Record,
@@ -47,6 +49,21 @@ def step_labels(analysis: Analysis, records: Sequence[Record]) -> dict[str, tupl
             text = " · ".join(p for p in (f"#{record.seq}", record.at[:10], values) if p)
             found.setdefault(record.id, []).append((record.seq, text))
     return {k: tuple(v) for k, v in found.items()}
+
+
+def glossary(analysis: Analysis) -> Glossary:
+    """The clinical view's words for a pathway's ids, for a timeline (:mod:`pathway.audit.timeline`): each state's
+    title and question, the words on each transition's arrow, each fact's words."""
+    view = build_clinical(analysis)
+    p = analysis.pathway
+    return Glossary(
+        states={s: step.title for s, step in view.steps.items()},
+        questions={s: step.question for s, step in view.steps.items() if step.question},
+        arrows={a.id: a.label for a in view.arrows},
+        facts={n: name_words(analysis, n) for n in (*p.facts, *p.derived)},
+        sources={a.id: a.source for a in view.arrows},
+        answering=frozenset(a.id for a in view.arrows if a.style == "answer"),
+    )
 
 
 def audit_facts(records: Sequence[Record]) -> Mapping[str, str]:

@@ -57,11 +57,15 @@ def duration_words(text: str) -> str:
 
 
 def short_description(text: str | None) -> str | None:
-    """The first clause of a description (up to `` - ``, ``;``, `` (`` or the end of its first sentence), or None
-    when that is still longer than :data:`SHORT`."""
+    """The first clause of a description (up to `` - ``, ``;``, `` (`` or the end of its first sentence; a
+    parenthesis after the first word stays: ``Not (yet) on bortezomib``), or None when that is still longer than
+    :data:`SHORT`."""
     if not text:
         return None
-    clause = re.split(r" - |; | \(|\.(?:\s|$)|: ", " ".join(text.split()), maxsplit=1)[0].strip().rstrip(".")
+    flat = " ".join(text.split())
+    clause = re.split(r" - |; | \(|\.(?:\s|$)|: ", flat, maxsplit=1)[0].strip().rstrip(".")
+    if len(clause.split()) < 2:  # "Not (yet) on bortezomib.": a parenthesis inside the clause, not after it
+        clause = re.split(r" - |; |\.(?:\s|$)|: ", flat, maxsplit=1)[0].strip().rstrip(".")
     return clause if 0 < len(clause) <= SHORT else None
 
 
