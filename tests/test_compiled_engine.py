@@ -5,7 +5,9 @@
 (b) Random valid journeys (hypothesis), over every bundled pathway and the engine, time and recommendation
     fixtures: both engines write the same trail, byte for byte; a difference fails with the first differing record.
     The lines each engine keeps as it seals its records (what it writes) are the records' canonical JSON.
-(c) The configuration rules (:mod:`pathway.engine.configuration`) against python-statemachine, on every
+(c) The cohort generator's journeys (`pathway cohort generate`), several seeds per bundled pathway: a few in the
+    quick run, a thousand per pathway in the slow run.
+(d) The configuration rules (:mod:`pathway.engine.configuration`) against python-statemachine, on every
     transition of every subject from every configuration the reference engine reaches.
 """
 
@@ -203,3 +205,31 @@ def test_run_and_replay_take_either_engine(tmp_path: Path) -> None:
         for again in ENGINES:
             assert main(["replay", str(trail), "--engine", again, "--format", "json"]) == 0
     assert written["reference"] == written["compiled"]
+
+
+def _cohort_difference(path: Path, size: int, seed: int) -> str | None:
+    from pathway.cohort.generate import cohort
+
+    pair = _pair(path)
+    for data in cohort(pair.analysis, size, 20, seed=seed):
+        difference = pair.difference(data)
+        if difference is not None:
+            return f"{data['journey']} (seed {seed}): {difference}"
+    return None
+
+
+BUNDLED = sorted((ROOT / "definitions").glob("*/pathway.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.name for p in BUNDLED])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_both_engines_write_the_same_trails_for_a_generated_cohort(path: Path, seed: int) -> None:
+    """The cohort generator's journeys (what `pathway cohort generate` writes), several seeds."""
+    assert _cohort_difference(path, 15, seed) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.parent.name for p in BUNDLED])
+@pytest.mark.parametrize("seed", [11, 12, 13, 14, 15])
+def test_both_engines_write_the_same_trails_for_a_large_generated_cohort(path: Path, seed: int) -> None:
+    assert _cohort_difference(path, 200, seed) is None
