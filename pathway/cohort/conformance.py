@@ -137,6 +137,8 @@ class Conformance:
     rows: tuple[RecommendationRow, ...]
     strata: Mapping[str, tuple[RecommendationRow, ...]] = field(default_factory=dict)
     patients: tuple[PatientConformance, ...] = ()
+    period: tuple[str, str] | None = None
+    """From the first input of any journey to the latest end of the data (the measurement period)."""
 
     @property
     def never_assessed(self) -> tuple[str, ...]:
@@ -167,6 +169,7 @@ class Conformance:
             "rules": {"grace": days(self.grace), "transient": days(self.transient)},
             "by": self.by,
             "journeys": self.journeys,
+            "period": list(self.period) if self.period else None,
             "never_assessed": list(self.never_assessed),
             "fitness": None if fitness is None else round(fitness, 4),
             "recommendations": [r.to_json() for r in self.rows],
@@ -196,7 +199,14 @@ def _collect(folder: str, analysis: Analysis, rules: Rules, found: Sequence[Jour
         rows=rows_for(analysis, found, None),
         strata=strata,
         patients=tuple(PatientConformance.of(f) for f in found),
+        period=_period(found),
     )
+
+
+def _period(found: Sequence[JourneyFindings]) -> tuple[str, str] | None:
+    starts = [f.start for f in found if f.start is not None]
+    ends = [f.end for f in found if f.end is not None]
+    return (min(starts).isoformat(), max(ends).isoformat()) if starts and ends else None
 
 
 def _ref(analysis: Analysis) -> Mapping[str, str]:

@@ -147,6 +147,7 @@ class PatientConformance:
     deviations: tuple[Deviation, ...]
     undetermined: tuple[Deviation, ...]
     open: tuple[Deviation, ...]
+    outcomes: tuple[tuple[str, str], ...] = ()  # (action, outcome) of each episode, transient ones included
 
     @classmethod
     def of(cls, f: JourneyFindings) -> PatientConformance:
@@ -159,7 +160,7 @@ class PatientConformance:
         return cls(
             f.journey, f.version, f.never_assessed, len(counted), sum(c.outcome == "met" for c in counted),
             tuple(d for d in items if d.kind in DEVIATIONS), tuple(d for d in items if d.kind == "undetermined"),
-            tuple(d for d in items if d.kind == "open"),
+            tuple(d for d in items if d.kind == "open"), tuple((c.action, c.outcome) for c in f.episodes),
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:

@@ -90,7 +90,8 @@ class JourneyFindings:
     journey: str
     version: str
     never_assessed: bool
-    end: datetime | None
+    start: datetime | None  # the first input's time
+    end: datetime | None  # the clock at the end of the data (the summary's)
     episodes: tuple[Classified, ...]
     care: tuple[GivenCare, ...]
 
@@ -248,7 +249,8 @@ def journey_findings(journey: str, records: Sequence[Mapping[str, Any]], rules: 
         _with_stratum(classify(e, end, rules.grace, rules.transient), strata.get(e.seq)) for e in episodes
     )
     assessed = any(r["kind"] == "transition" for r in records)
-    return JourneyFindings(journey, version, not assessed, end, classified, tuple(care))
+    start = next((when(r["at"]) for r in records if r["kind"] == "input"), None)
+    return JourneyFindings(journey, version, not assessed, start, end, classified, tuple(care))
 
 
 def _with_stratum(c: Classified, stratum: str | None) -> Classified:
