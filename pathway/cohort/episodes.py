@@ -35,12 +35,12 @@ class Episode:
     replaced: list[tuple[int, datetime, str, str | None, str | None]] = field(default_factory=list)
 
     def end(self, grace: timedelta) -> datetime | None:
-        """The end of its window: None while active; else its retirement plus the grace, or its last due time when
-        that is later."""
+        """The end of its window: None while active; else its retirement plus the grace, or the due time of its
+        latest issue when that is later."""
         if self.retired is None:
             return None
-        dues = [due for _, due in self.issues if due is not None]
-        return max([self.retired + grace, *dues])
+        due = self.issues[-1][1]
+        return max(self.retired + grace, due) if due is not None else self.retired + grace
 
     def holds(self, at: datetime, grace: timedelta) -> bool:
         end = self.end(grace)
@@ -194,7 +194,7 @@ class _Waits:
         elif kind == "input":
             for state, (needs, _) in list(self.states.items()):
                 needs -= set(r["facts"])
-                if not needs:
+                if not needs:  # every fact it needed is given (at once if it needed none: it asked for nothing)
                     del self.states[state]
 
     def could_recommend(self, action: str) -> tuple[str, ...]:
