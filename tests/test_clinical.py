@@ -171,6 +171,16 @@ def test_the_bipn_overview_answers_where_grade_3_and_ivig_lead() -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["bipn", "bipn_label"])
+def test_every_bipn_step_is_titled_in_words(name: str) -> None:
+    """Each step of the bundled BIPN pathways is titled by its description's first clause, never by its id in words
+    (``Exposure review``); only parallel states and lanes, named by their description's first sentence, are not."""
+    view = build_clinical(load_analysis(ROOT / "definitions" / name / "pathway.yaml"))
+    titled = [s for s in view.steps.values() if s.kind != "parallel" and s.id not in view.lanes]
+    assert [s.id for s in titled if not short_description(s.description)] == []
+    assert all(s.title == short_description(s.description) for s in titled)
+
+
 @pytest.fixture(scope="module")
 def example() -> Analysis:
     return load_analysis(BUNDLED[0])

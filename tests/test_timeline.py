@@ -61,6 +61,7 @@ def test_the_rows_say_what_happened_in_words_with_the_ids_beside() -> None:
     step = next(s for s in first.steps if s.code.startswith("#18 "))
     assert step.code == "#18 exposure_check → exposure_review (exposed_to_bortezomib)"  # the trail's terms, kept
     assert step.text.startswith("#18 Has the patient received bortezomib? ")  # the state's question
+    assert "→ Bortezomib received, exposure under review (" in step.words  # the title its description gives
     assert "exposure_check" not in step.text
     assert "exposed_to_bortezomib" not in step.text
     graded = next(s for r in rows for s in r.steps if s.source == "grade_check")

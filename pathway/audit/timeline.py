@@ -55,7 +55,7 @@ class Step:
 
     @property
     def words(self) -> str:
-        """``Has the patient received bortezomib? Yes → Exposure review (Received bortezomib: yes)``."""
+        """``Has the patient received bortezomib? Yes → Bortezomib received, exposure under review (...)``."""
         asked = self.asked if self.asked.endswith("?") or not self.answer else f"{self.asked}:"
         values = f" ({'; '.join(v.text for v in self.values)})" if self.values else ""
         return " ".join(p for p in (asked, self.answer, "→", self.reached) if p) + values
@@ -104,7 +104,8 @@ class TimelineRow:
 
 
 def _woke(wake: Wake, words: Words) -> Said:
-    """Why the engine woke, in words: ``Sensory grade went stale``, ``Coasting watch: after 90 days``."""
+    """Why the engine woke, in words: ``Sensory grade went stale``, ``Coasting watch after the last dose: after 90
+    days``."""
     if wake.kind == "stale":
         return Said(f"{words.fact(wake.id)} went stale", wake.text)
     if wake.kind == "timer":
