@@ -144,3 +144,28 @@ def add_cohort_commands(sub: Any) -> None:
     g.add_argument("--out", required=True, metavar="FILE.ndjson", help="the NDJSON file to write (atomically)")
     add_format(g)
     g.set_defaults(handler=cmd_cohort_generate)
+
+    add_cohort_diff(commands)
+
+
+def cmd_cohort_diff(args: argparse.Namespace) -> int:
+    """Replay every journey of a cohort run under another pathway version and list the patients whose pathway
+    changes: recommendations and findings added, removed or moved in time, with the step that decided each and the
+    facts it read; counts per kind of change."""
+    from pathway.cohort.diff import diff_cohort
+    from pathway.cohort.parallel import executor_for
+
+    analysis = load_analysis(resolve(args.pathway))
+    with executor_for(args.jobs, None) as (executor, workers, _):
+        result = diff_cohort(args.dir, analysis, executor, workers=workers, engine=args.engine)
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_diff(commands: Any) -> None:
+    d = commands.add_parser("diff", help=cmd_cohort_diff.__doc__, description=cmd_cohort_diff.__doc__)
+    d.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    d.add_argument("--pathway", required=True, metavar="ID|PATH", help="the other version to run the journeys under")
+    d.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores)")
+    d.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
+    add_format(d)
+    d.set_defaults(handler=cmd_cohort_diff)
