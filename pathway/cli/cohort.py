@@ -146,6 +146,7 @@ def add_cohort_commands(sub: Any) -> None:
     g.set_defaults(handler=cmd_cohort_generate)
 
     add_cohort_diff(commands)
+    add_cohort_patient(commands)
 
 
 def cmd_cohort_diff(args: argparse.Namespace) -> int:
@@ -169,3 +170,22 @@ def add_cohort_diff(commands: Any) -> None:
     d.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
     add_format(d)
     d.set_defaults(handler=cmd_cohort_diff)
+
+
+def cmd_cohort_patient(args: argparse.Namespace) -> int:
+    """One patient of a cohort run for the clinician reviewer: a dated timeline with recommendation titles, the
+    evidence they cite, the care given, each deviation with its reason, and what the pathway is waiting for."""
+    from pathway.cohort.patient import cohort_patient
+
+    result = cohort_patient(args.dir, args.journey, args.pathway and resolve(args.pathway))
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_patient(commands: Any) -> None:
+    doc = cmd_cohort_patient.__doc__
+    p = commands.add_parser("patient", help=doc, description=doc)
+    p.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    p.add_argument("journey", metavar="JOURNEY", help="the journey id")
+    p.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
+    add_format(p)
+    p.set_defaults(handler=cmd_cohort_patient)
