@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
-from pathway.cli.output import add_format, emit
+from pathway.cli.output import add_format, emit, wants_json
 from pathway.definition.loader import load_analysis, resolve
+from pathway.diagnostics.escape import escape_block
 from pathway.errors import UsageError
 
 ENGINES = ("reference", "compiled")  # pathway.engine.runner.ENGINES, without importing the engine at start-up
@@ -92,6 +96,42 @@ def cmd_cohort_extract(args: argparse.Namespace) -> int:
     return emit(args, result, result.to_text)
 
 
+def _duration(text: str) -> Any:
+    from pathway.expr.durations import duration_hint, parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}: {duration_hint(text)}") from None
+
+
+def cmd_cohort_conformance(args: argparse.Namespace) -> int:
+    """The conformance of the care recorded in a cohort run: per recommendation the episodes it was issued in, met,
+    met late, exceptions by reason code, not documented, still open; care never recommended, with and without a
+    reason; each patient's deviations, pointing at the trail records (rules: docs/conformance.md)."""
+    from pathway.cohort.conformance import GRACE, conformance
+
+    if args.format == "measurereport" and args.out is None:
+        raise UsageError("--format measurereport writes files: give the folder with --out DIR")
+    result = conformance(
+        args.dir, by=args.by, pathway=args.pathway and resolve(args.pathway), grace=args.grace or GRACE
+    )
+    if args.format == "measurereport":
+        from pathway.fhir.measurereport import export_measurereports
+
+        written = export_measurereports(result, args.out)
+        print(escape_block(written.to_text()))
+        return int(result.exit_code)
+    if args.out is None:
+        return emit(args, result, result.to_text)
+    from pathway.cohort.store import write_atomic
+
+    document = json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) if wants_json(args) else ""
+    write_atomic(Path(args.out), (document or result.to_text()).encode("utf-8") + b"\n")
+    print(escape_block(f"wrote {args.out}"), file=sys.stderr)
+    return int(result.exit_code)
+
+
 def add_cohort_commands(sub: Any) -> None:
     p = sub.add_parser("cohort", help="run and verify cohorts of journeys", description="Work with cohorts.")
     commands = p.add_subparsers(dest="cohort_command", metavar="COMMAND", required=True)
@@ -135,6 +175,29 @@ def add_cohort_commands(sub: Any) -> None:
     x.add_argument("--out", required=True, metavar="FILE", help="where to write the trail (atomically)")
     add_format(x)
     x.set_defaults(handler=cmd_cohort_extract)
+
+    c = commands.add_parser(
+        "conformance", help=cmd_cohort_conformance.__doc__, description=cmd_cohort_conformance.__doc__
+    )
+    c.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    c.add_argument("--by", metavar="FACT", help="stratify by a fact's value when each recommendation was first "
+                   "issued (or when the care was given), or by pathway_version")  # fmt: skip
+    c.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
+    c.add_argument(
+        "--grace",
+        type=_duration,
+        metavar="DURATION",
+        help="how long after a recommendation is retired care still counts for it (default: 1d)",
+    )
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "measurereport"),
+        default="text",
+        help="text for people, json for tools, measurereport: FHIR R4 MeasureReports into --out DIR (default: text)",
+    )
+    c.add_argument("--out", metavar="FILE|DIR", help="write the text or JSON to FILE (atomically) instead of stdout; "
+                   "the folder for the MeasureReports")  # fmt: skip
+    c.set_defaults(handler=cmd_cohort_conformance)
 
     g = commands.add_parser("generate", help=cmd_cohort_generate.__doc__, description=cmd_cohort_generate.__doc__)
     g.add_argument("--pathway", required=True, metavar="ID|PATH", help="the pathway whose facts the journeys give")
