@@ -66,9 +66,9 @@ class Deviation:
 
     @property
     def text(self) -> str:
+        """``declined: Start duloxetine; reason: ...`` (what was recommended instead is in the JSON)."""
         why = f"; reason: {self.reason}" if self.reason else "; no reason recorded"
-        then = f" (recommended then: {', '.join(self.recommended)})" if self.recommended else ""
-        return f"{self.kind}: {self.action}{why}{then}"
+        return f"{self.kind}: {self.action}{why}"
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,10 @@ class PatientSummary:
 
     def to_text(self) -> str:
         lines = [f"{self.journey}: {self.pathway}"] + ([self.description] if self.description else [])
+        before: tuple[str, ...] = ()
         for r in self.rows:
-            lines += ["", *row_text(r)]
+            lines += ["", *row_text(r, before)]
+            before = tuple(said(w) for w in r.row.waiting)
         lines += ["", "Where the journey stands"]
         lines += [f"  recommended: {cited_text(c)}" for c in self.active] or ["  recommended: nothing"]
         lines += [f"  concluded: {cited_text(c)}" for c in self.findings]
@@ -142,7 +144,14 @@ def reference_text(r: Reference) -> str:
     return r.cite + (f" ({r.section})" if r.section and r.section not in r.cite else "")
 
 
-def row_text(p: PatientRow) -> list[str]:
+def waiting_words(row: TimelineRow, before: Sequence[str]) -> list[str]:
+    """What the row waits for, or ``as before`` when that has not changed since the row before."""
+    now = [said(w) for w in row.waiting]
+    return ["as before"] if now and now == list(before) else now
+
+
+def row_text(p: PatientRow, before: Sequence[str] = ()) -> list[str]:
+    """A row as lines; ``before``: what the previous row waited for (not repeated)."""
     r = p.row
     head = f"{r.at}" + (f"  (input {r.input})" if r.input is not None else "  (the clock moved on)")
     lines = [head + (f"  note: {r.note}" if r.note else "")]
@@ -153,7 +162,7 @@ def row_text(p: PatientRow) -> list[str]:
         ("concluded", [cited_text(c) for c in p.concluded]),
         ("stopped", r.stopped),
         ("deviation", [d.text for d in p.deviations]),
-        ("waiting for", r.waiting),
+        ("waiting for", waiting_words(r, before)),
         ("problem", r.problems),
     ]
     lines += [f"  {label}: {'; '.join(said(i) for i in items)}" for label, items in parts if items]
