@@ -145,6 +145,16 @@ class ItemChange:
     at: str
     old: Decision | None
     new: Decision | None
+    withdrawn: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    @property
+    def when(self) -> str:
+        """``issued 2026-03-02 -> never``, and the withdrawals when only they differ."""
+        text = f"issued {', '.join(self.before) or 'never'} -> {', '.join(self.after) or 'never'}"
+        a, b = self.withdrawn
+        if self.before == self.after:
+            text += f"; withdrawn {', '.join(a) or 'never'} -> {', '.join(b) or 'never'}"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -153,6 +163,8 @@ class ItemChange:
             "title": self.title,
             "issued_before": list(self.before),
             "issued_after": list(self.after),
+            "withdrawn_before": list(self.withdrawn[0]),
+            "withdrawn_after": list(self.withdrawn[1]),
             "at": self.at,
             "old": self.old.to_json() if self.old else None,
             "new": self.new.to_json() if self.new else None,
@@ -240,17 +252,20 @@ def _item_change(
     counterpart = decision_at(other, decided.input, decided.state) if decided else None
     old_side, new_side = (decided, counterpart) if mine is old else (counterpart, decided)
     title = pick.title
-    return ItemChange(kind, ident, title, before, after, pick.at, old_side, new_side)
+    return ItemChange(kind, ident, title, before, after, pick.at, old_side, new_side, (tuple(ra), tuple(rb)))
 
 
 def _first(old: Sequence[Record], new: Sequence[Record]) -> tuple[Decision | None, Decision | None] | None:
-    """The earliest decision (by input, then step) that differs between the two runs."""
+    """The earliest decision (by input, then step) that differs between the two runs: a transition taken on one
+    side and not the other first (a state that waits for other facts on each side is a lesser difference, shown
+    only when no transition differs)."""
     a, b = decisions(old), decisions(new)
     steps = {(d.input, d.state): d.step for r in (*old, *new) if (d := _decision(r)) is not None}
     differing = [k for k in set(a) | set(b) if a.get(k, ("", ""))[1] != b.get(k, ("", ""))[1]]
+    taken = [k for k in differing if a.get(k, ("", ""))[1].startswith("->") or b.get(k, ("", ""))[1].startswith("->")]
     if not differing:
         return None
-    key = min(differing, key=lambda k: (k[0], steps.get(k, 0)))
+    key = min(taken or differing, key=lambda k: (k[0], steps.get(k, 0)))
     return decision_at(old, *key), decision_at(new, *key)
 
 

@@ -124,8 +124,7 @@ def journey_text(j: JourneyImpact) -> list[str]:
     marks = {"added": "+", "removed": "-", "moved": "~"}
     for c in j.changes:
         noun, _, how = c.kind.partition("_")
-        when = f"issued {', '.join(c.before) or 'never'} -> {', '.join(c.after) or 'never'}"
-        lines.append(f"  {marks[how]} {noun} {how}: {c.title} ({when})")
+        lines.append(f"  {marks[how]} {noun} {how}: {c.title} ({c.when})")
         lines += [f"      old: {c.old.text}"] if c.old else []
         lines += [f"      new: {c.new.text}"] if c.new else []
     before, after = j.waits

@@ -85,11 +85,10 @@ def unrecommended_table(rows: Sequence[RecommendationRow]) -> str:
 def _change_items(j: JourneyImpact) -> str:
     items = []
     for c in j.changes:
-        before, after = ", ".join(c.before) or "never", ", ".join(c.after) or "never"
         decided = c.new or c.old
         why = f"<br><small>decided at {escape(decided.text)}</small>" if decided else ""
-        items.append(f"<li>{escape(WORDS[c.kind])}: <b>{escape(c.title)}</b> (issued {escape(before)} → "
-                     f"{escape(after)}){why}</li>")  # fmt: skip
+        when = escape(c.when.replace(" -> ", " → "))
+        items.append(f"<li>{escape(WORDS[c.kind])}: <b>{escape(c.title)}</b> ({when}){why}</li>")
     old, new = j.waits
     if set(old) != set(new):
         more, fewer = [n for n in new if n not in old], [n for n in old if n not in new]
