@@ -25,7 +25,8 @@ ON_FILE_GRADE = "expr: (known(sensory_grade) and sensory_grade >= 3) or (known(m
 def changed_bipn(folder: Path) -> Path:
     """A copy of bipn whose grade that stops bortezomib is 4, not 3 (a threshold changed)."""
     text = BIPN.read_text(encoding="utf-8")
-    assert ARTICLE_GRADE in text and ON_FILE_GRADE in text
+    assert ARTICLE_GRADE in text
+    assert ON_FILE_GRADE in text
     text = text.replace(ARTICLE_GRADE, ARTICLE_GRADE.replace(">= 3", ">= 4"))
     text = text.replace(ON_FILE_GRADE, ON_FILE_GRADE.replace(">= 3", ">= 4")).replace(
         "version: 2.0.0", "version: 2.1.0"
@@ -149,7 +150,8 @@ def test_recorded_care_the_new_version_does_not_know_is_reported_not_crashed_on(
     capsys.readouterr()
     assert main(["cohort", "diff", str(out), "--pathway", "bipn_label", "--jobs", "1"]) == 1
     text = capsys.readouterr().out
-    assert "1 of 2 journeys compared" in text and "1 do not fit the new version" in text
+    assert "1 of 2 journeys compared" in text
+    assert "1 do not fit the new version" in text
     assert "reduced: does not fit bipn_label 1.0.0" in text
     assert f"{out / 'trails' / 'reduced.jsonl'}:2:1: PW306 unknown action 'dose_reduce'" in text
 

@@ -42,7 +42,8 @@ def test_the_reviewer_reads_titles_citations_and_the_reasons_of_each_declined_re
         assert BIPN.evidence[ident].cite.strip() in references
         assert ident not in text
     assert "switch_to_weekly_sc" not in text
-    assert "2026-03-02" in text and "Where the journey stands" in text
+    assert "2026-03-02" in text
+    assert "Where the journey stands" in text
 
 
 def test_json_numbers_each_citation_and_lists_what_the_pathway_waits_for(
@@ -53,7 +54,8 @@ def test_json_numbers_each_citation_and_lists_what_the_pathway_waits_for(
     data = json.loads(capsys.readouterr().out)
     numbers = {r["number"] for r in data["references"]}
     cited = {n for row in data["timeline"] for c in row["recommended_cited"] for n in c["references"]}
-    assert cited and cited <= numbers == set(range(1, len(numbers) + 1))
+    assert cited
+    assert cited <= numbers == set(range(1, len(numbers) + 1))
     kinds = [d["kind"] for d in data["deviations"]]
     assert kinds.count("declined") == 2
     first = next(row for row in data["timeline"] if row["recommended_cited"])

@@ -260,7 +260,10 @@ def _first(old: Sequence[Record], new: Sequence[Record]) -> tuple[Decision | Non
     side and not the other first (a state that waits for other facts on each side is a lesser difference, shown
     only when no transition differs)."""
     a, b = decisions(old), decisions(new)
-    steps = {(d.input, d.state): d.step for r in (*old, *new) if (d := _decision(r)) is not None}
+    steps: dict[tuple[int, str], int] = {}
+    for d in (_decision(r) for r in (*old, *new)):
+        if d is not None:
+            steps[(d.input, d.state)] = min(d.step, steps.get((d.input, d.state), d.step))
     differing = [k for k in set(a) | set(b) if a.get(k, ("", ""))[1] != b.get(k, ("", ""))[1]]
     taken = [k for k in differing if a.get(k, ("", ""))[1].startswith("->") or b.get(k, ("", ""))[1].startswith("->")]
     if not differing:
