@@ -69,7 +69,8 @@ def cmd_cohort_generate(args: argparse.Namespace) -> int:
     from pathway.cohort.generate import write_ndjson
     from pathway.diagnostics.escape import escape
 
-    count = write_ndjson(args.out, load_analysis(resolve(args.pathway)), args.count, args.events, args.seed)
+    analysis = load_analysis(resolve(args.pathway))
+    count = write_ndjson(args.out, analysis, args.count, args.events, args.seed, decisions=args.decisions)
     if wants_json(args):
         print_json({"out": args.out, "journeys": count, "events": args.events, "seed": args.seed, "exit_code": 0})
     else:
@@ -205,6 +206,11 @@ def add_cohort_commands(sub: Any) -> None:
     g.add_argument("--events", type=_count, default=20, metavar="N", help="events per journey (default: 20)")
     g.add_argument("--seed", type=int, default=2026, metavar="S", help="the random seed (default: 2026)")
     g.add_argument("--out", required=True, metavar="FILE.ndjson", help="the NDJSON file to write (atomically)")
+    g.add_argument(
+        "--decisions",
+        action="store_true",
+        help="also record recommendations declined and reasons (codes or free text) with care and declines",
+    )
     add_format(g)
     g.set_defaults(handler=cmd_cohort_generate)
 

@@ -35,12 +35,12 @@ class Episode:
     replaced: list[tuple[int, datetime, str, str | None, str | None]] = field(default_factory=list)
 
     def end(self, grace: timedelta) -> datetime | None:
-        """The end of its window: None while active; else its retirement plus the grace, or its last due time when
-        that is later."""
+        """The end of its window: None while active; else its retirement plus the grace, or the due time of its
+        latest issue when that is later."""
         if self.retired is None:
             return None
-        dues = [due for _, due in self.issues if due is not None]
-        return max([self.retired + grace, *dues])
+        due = self.issues[-1][1]
+        return max(self.retired + grace, due) if due is not None else self.retired + grace
 
     def holds(self, at: datetime, grace: timedelta) -> bool:
         end = self.end(grace)
@@ -136,8 +136,8 @@ def _outcome(e: Episode, end: datetime | None, grace: timedelta, transient: time
     if e.done:
         return "met_late", e.done[0]
     documented = sorted(
-        [(seq, at, code, text) for seq, at, code, text in e.declined if code or text]
-        + [(seq, at, code, text) for seq, at, _, code, text in e.replaced],
+        [(seq, at, code, text, None) for seq, at, code, text in e.declined if code or text]
+        + [(seq, at, code, text, f"replaced by {given}") for seq, at, given, code, text in e.replaced],
     )
     if documented:
         return "exception", documented[0]
@@ -154,8 +154,8 @@ def classify(e: Episode, end: datetime | None, grace: timedelta, transient: time
     if outcome in ("met", "met_late"):
         return Classified(e.action, outcome, e.seq, e.start, seq=proof[1], at=proof[0])
     if outcome == "exception":
-        seq, at, code, text = proof
-        return Classified(e.action, outcome, e.seq, e.start, seq=seq, at=at, reason_code=code, reason=text)
+        seq, at, code, text, note = proof
+        return Classified(e.action, outcome, e.seq, e.start, seq, at, code, text, note=note)
     note = "declined without a reason" if outcome == "not_documented" and e.declined else None
     if outcome == "not_documented" and e.retired is None and e.issues[-1][1] is not None:
         note = "overdue"
@@ -194,7 +194,7 @@ class _Waits:
         elif kind == "input":
             for state, (needs, _) in list(self.states.items()):
                 needs -= set(r["facts"])
-                if not needs:
+                if not needs:  # every fact it needed is given (at once if it needed none: it asked for nothing)
                     del self.states[state]
 
     def could_recommend(self, action: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from typing import Any
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import forbidden
 from pathway.definition.model import Fact
+from pathway.journey.reasons import REASON_CODES
 
 
 def fact_value(rng: random.Random, fact: Fact) -> object:
@@ -40,8 +41,23 @@ def fact_value(rng: random.Random, fact: Fact) -> object:
     return min(max(round(rng.uniform(low, high), 2), low), high)
 
 
-def journey(rng: random.Random, analysis: Analysis, ident: str, events: int) -> dict[str, Any]:
-    """One journey of ``events`` events, shaped like a journey file."""
+def _decision(rng: random.Random, event: dict[str, Any], actions: list[str]) -> None:
+    """With ``decisions``: a done entry carries a reason now and then; an entry without one may decline an action,
+    with a reason code, a reason in free text only, or neither (as clinicians record them)."""
+    if "done" not in event and rng.random() < 0.1:
+        event["declined"] = rng.choice(actions)
+    if "done" not in event and "declined" not in event:
+        return
+    draw = rng.random()
+    if draw < (0.7 if "declined" in event else 0.3):
+        event["reason_code"] = rng.choice(sorted(REASON_CODES))
+    elif draw < (0.85 if "declined" in event else 0.4):
+        event["reason"] = "as discussed with the patient"
+
+
+def journey(rng: random.Random, analysis: Analysis, ident: str, events: int, decisions: bool = False) -> dict[str, Any]:
+    """One journey of ``events`` events, shaped like a journey file; with ``decisions``, declined recommendations
+    and reasons too (without, the random draws are those of earlier versions: a seed gives the same cohort)."""
     pathway = analysis.pathway
     facts = sorted(pathway.facts)
     given: dict[str, object] = {}
@@ -64,6 +80,8 @@ def journey(rng: random.Random, analysis: Analysis, ident: str, events: int) -> 
             event["event"] = rng.choice(sorted(pathway.events))
         if pathway.actions and rng.random() < 0.1:
             event["done"] = rng.choice(sorted(pathway.actions))
+        if decisions and pathway.actions:
+            _decision(rng, event, sorted(pathway.actions))
         out.append(event)
     return {"journey": ident, "events": out}
 
@@ -82,12 +100,14 @@ def _typed(analysis: Analysis, facts: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def journeys(analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2026) -> Iterator[dict[str, Any]]:
+def journeys(
+    analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2026, decisions: bool = False
+) -> Iterator[dict[str, Any]]:
     """``size`` journeys of ``events`` events each, one at a time; the same arguments always give the same cohort.
     Ids are ``<pathway>-0000`` on, with at least four digits."""
     rng = random.Random(seed)
     for n in range(size):
-        yield journey(rng, analysis, f"{analysis.pathway.pathway}-{n:04d}", events)
+        yield journey(rng, analysis, f"{analysis.pathway.pathway}-{n:04d}", events, decisions)
 
 
 def cohort(analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2026) -> list[dict[str, Any]]:
@@ -95,14 +115,16 @@ def cohort(analysis: Analysis, size: int = 1000, events: int = 20, seed: int = 2
     return list(journeys(analysis, size, events, seed))
 
 
-def write_ndjson(path: str | Path, analysis: Analysis, size: int, events: int = 20, seed: int = 2026) -> int:
+def write_ndjson(
+    path: str | Path, analysis: Analysis, size: int, events: int = 20, seed: int = 2026, decisions: bool = False
+) -> int:
     """Write a generated cohort as NDJSON (one journey a line), atomically; returns how many journeys."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as out:
-            for data in journeys(analysis, size, events, seed):
+            for data in journeys(analysis, size, events, seed, decisions):
                 out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         os.replace(tmp, target)
     except BaseException:
