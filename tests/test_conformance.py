@@ -62,7 +62,8 @@ def test_every_category_occurs_where_the_journeys_put_it(table: Conformance) -> 
     assert _row(table, "dose_reduce").undetermined == 1
     assert table.never_assessed == ("conf-d-never-assessed",)
     patient = next(p for p in table.patients if p.journey == "conf-e-undetermined")
-    assert patient.deviations == () and [d.waiting for d in patient.undetermined] == [("grade_check",)]
+    assert patient.deviations == ()
+    assert [d.waiting for d in patient.undetermined] == [("grade_check",)]
     assert int(table.exit_code) == 1
 
 
@@ -172,7 +173,8 @@ def test_the_generator_gives_the_same_cohort_for_a_seed_without_decisions(tmp_pa
     assert digest == "5d6896ed2c3a413fa5c038e21dbb25bee1d70b226128be3fbc3c7c97c216e34d"  # before --decisions existed
     write_ndjson(tmp_path / "d.ndjson", load_analysis(BIPN), 50, events=12, seed=3, decisions=True)
     text = (tmp_path / "d.ndjson").read_text()
-    assert '"declined"' in text and '"reason_code"' in text
+    assert '"declined"' in text
+    assert '"reason_code"' in text
 
 
 def test_the_measurereports_validate_and_carry_the_table(table: Conformance, tmp_path: Path) -> None:
@@ -206,7 +208,8 @@ def test_the_command_prints_one_json_document_and_writes_files(
 ) -> None:
     assert main(["cohort", "conformance", str(cohort), "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
-    assert document["never_assessed"] == ["conf-d-never-assessed"] and document["exit_code"] == 1
+    assert document["never_assessed"] == ["conf-d-never-assessed"]
+    assert document["exit_code"] == 1
     assert main(["cohort", "conformance", str(cohort), "--out", str(tmp_path / "table.txt")]) == 1
     assert "switch_to_weekly_sc" in (tmp_path / "table.txt").read_text()
     out = tmp_path / "measures"
