@@ -149,9 +149,10 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     return None
 
 
-def _journey(records: Sequence[Record], analysis: Analysis, shown: str) -> LoadedJourney:
+def journey_of(records: Sequence[Record], analysis: Analysis, shown: str) -> LoadedJourney:
     """The recorded inputs, checked again against the pathway, each alone and then together against its
-    constraints (PW311); a problem is located at its line of the trail."""
+    constraints (PW311); a problem is located at its line of the trail (``shown`` names the trail). Raises
+    InvalidInputError with every problem when they do not fit the pathway."""
     header = header_of(records)
     inputs = tuple(
         input_from_record(r.to_dict(), analysis, r.input, name=shown, line=r.seq + 1)
@@ -292,7 +293,7 @@ def _replay(
             len(records),
         )
     try:
-        journey = _journey(records, analysis, shown)
+        journey = journey_of(records, analysis, shown)
     except InvalidInputError as err:
         return ReplayResult(
             "invalid",

@@ -211,3 +211,84 @@ def add_cohort_commands(sub: Any) -> None:
     )
     add_format(g)
     g.set_defaults(handler=cmd_cohort_generate)
+
+    add_cohort_diff(commands)
+    add_cohort_patient(commands)
+    add_cohort_report(commands)
+
+
+def cmd_cohort_diff(args: argparse.Namespace) -> int:
+    """Replay every journey of a cohort run under another pathway version and list the patients whose pathway
+    changes: recommendations and findings added, removed or moved in time, with the step that decided each and the
+    facts it read; counts per kind of change."""
+    from pathway.cohort.diff import diff_cohort
+    from pathway.cohort.parallel import executor_for
+
+    analysis = load_analysis(resolve(args.pathway))
+    with executor_for(args.jobs, None) as (executor, workers, _):
+        result = diff_cohort(args.dir, analysis, executor, workers=workers, engine=args.engine)
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_diff(commands: Any) -> None:
+    d = commands.add_parser("diff", help=cmd_cohort_diff.__doc__, description=cmd_cohort_diff.__doc__)
+    d.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    d.add_argument("--pathway", required=True, metavar="ID|PATH", help="the other version to run the journeys under")
+    d.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores)")
+    d.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
+    add_format(d)
+    d.set_defaults(handler=cmd_cohort_diff)
+
+
+def cmd_cohort_patient(args: argparse.Namespace) -> int:
+    """One patient of a cohort run for the clinician reviewer: a dated timeline with recommendation titles, the
+    evidence they cite, the care given, each deviation with its reason, and what the pathway is waiting for."""
+    from pathway.cohort.patient import cohort_patient
+
+    result = cohort_patient(args.dir, args.journey, args.pathway and resolve(args.pathway))
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_patient(commands: Any) -> None:
+    doc = cmd_cohort_patient.__doc__
+    p = commands.add_parser("patient", help=doc, description=doc)
+    p.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    p.add_argument("journey", metavar="JOURNEY", help="the journey id")
+    p.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
+    add_format(p)
+    p.set_defaults(handler=cmd_cohort_patient)
+
+
+def cmd_cohort_report(args: argparse.Namespace) -> int:
+    """Write one self-contained HTML report of a cohort run (no network): the conformance table, charts, the
+    impact of a change (--diff), an index of every patient and a page per patient (timeline and path)."""
+    from pathway.cohort.parallel import executor_for
+    from pathway.publish.cohort_report import build_report
+
+    given = args.pathway and resolve(args.pathway)
+    new = load_analysis(resolve(args.diff)) if args.diff else None
+    with executor_for(args.jobs, None) as (executor, workers, _):
+        result = build_report(
+            args.dir, args.out, new=new, executor=executor, workers=workers, patients=args.patients, pathway=given
+        )
+    return emit(args, result, result.to_text)
+
+
+def add_cohort_report(commands: Any) -> None:
+    doc = cmd_cohort_report.__doc__
+    r = commands.add_parser("report", help=doc, description=doc)
+    r.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
+    r.add_argument("--out", required=True, metavar="FILE.html", help="the report to write (atomically)")
+    r.add_argument("--diff", metavar="ID|PATH", help="another version: add the impact of running the journeys under it")
+    r.add_argument(
+        "--patients",
+        type=_count,
+        default=25,
+        metavar="N",
+        help="how many patients get a page (timeline and path), those the change moves and those with the most "
+        "deviations first; every patient is in the index (default: 25)",
+    )
+    r.add_argument("--pathway", metavar="ID|PATH", help="the definition, when the one the cohort ran is not bundled")
+    r.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes for --diff (default: the cores)")
+    add_format(r)
+    r.set_defaults(handler=cmd_cohort_report)

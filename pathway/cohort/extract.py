@@ -46,7 +46,14 @@ def _from_shards(folder: Path, journey: str) -> bytes | None:
 def extract(out: str | Path, journey: str, target: str | Path) -> Extracted:
     """Write the trail of ``journey`` in the cohort folder ``out`` to ``target`` (atomically). Raises UsageError
     for a folder that is not a cohort's or a journey it does not hold."""
-    folder = Path(out)
+    data = trail_data(Path(out), journey)
+    write_atomic(Path(target), data)
+    return Extracted(journey, display_path(Path(target)), len(data))
+
+
+def trail_data(folder: Path, journey: str) -> bytes:
+    """The bytes of one journey's trail in a cohort folder, from either store. Raises UsageError for a folder that
+    is not a cohort's or a journey it does not hold."""
     if not (folder / COHORT).is_file():
         raise UsageError(f"{display_path(folder)} is not a cohort folder: it has no {COHORT}", parameter="dir")
     if read_json(folder / COHORT).get("store") == "shards":
@@ -57,5 +64,4 @@ def extract(out: str | Path, journey: str, target: str | Path) -> Extracted:
     if data is None:
         message = f"the cohort in {display_path(folder)} has no trail of journey {journey!r}"
         raise UsageError(message, parameter="journey")
-    write_atomic(Path(target), data)
-    return Extracted(journey, display_path(Path(target)), len(data))
+    return data
