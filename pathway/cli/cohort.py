@@ -235,7 +235,7 @@ def add_cohort_diff(commands: Any) -> None:
     d.add_argument("dir", metavar="DIR", help="a folder written by 'pathway cohort run'")
     d.add_argument("--pathway", required=True, metavar="ID|PATH", help="the other version to run the journeys under")
     d.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: the cores)")
-    d.add_argument("--engine", choices=ENGINES, default="compiled", help="the engine: compiled (default) or reference")
+    add_engine(d, "compiled")
     add_format(d)
     d.set_defaults(handler=cmd_cohort_diff)
 
