@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,23 @@ from pathway.diagnostics.escape import escape_block
 from pathway.errors import UsageError
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
-    return value
+def _whole(least: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least`` (``what`` names it in the error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"expected {what} of at least {least}, got {value}")
+        return value
+
+    return parse
+
+
+_jobs = _whole(1, "a number of worker processes")
+_count = _whole(0, "a whole number")
 
 
 def cmd_cohort_run(args: argparse.Namespace) -> int:
@@ -74,16 +84,6 @@ def cmd_cohort_generate(args: argparse.Namespace) -> int:
     else:
         print(escape(f"wrote {args.out}: {count} journeys of {args.events} events (seed {args.seed})"))
     return 0
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def cmd_cohort_extract(args: argparse.Namespace) -> int:

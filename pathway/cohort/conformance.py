@@ -21,11 +21,10 @@ from typing import Any
 from pathway.cohort.conformance_rows import Deviation, PatientConformance, RecommendationRow, days, rows_for
 from pathway.cohort.conformance_text import text
 from pathway.cohort.episodes import JourneyFindings, Rules, journey_findings
-from pathway.cohort.report import COHORT, read_json
 from pathway.cohort.tables import RECORDS, arrow
+from pathway.cohort.verify import cohort_document, pinned_pathway
 from pathway.definition.analysis import Analysis
 from pathway.diagnostics.escape import escape_block
-from pathway.engine.runner import as_analysis
 from pathway.errors import ExitCode, UsageError
 from pathway.source.files import display_path
 
@@ -69,22 +68,6 @@ def rules_of(analysis: Analysis, grace: timedelta, transient: timedelta, by: str
     )
 
 
-def _pathway(folder: Path, given: Analysis | str | Path | None) -> Analysis:
-    from pathway.audit.replay import find_by_sha
-
-    path = folder / COHORT
-    if not path.is_file():
-        raise UsageError(f"{display_path(folder)} is not a cohort folder: it has no {COHORT}", parameter="dir")
-    pinned = read_json(path)["pathway"]
-    analysis = as_analysis(given) if given is not None else find_by_sha(pinned["sha256"])
-    if analysis is None:
-        raise UsageError(
-            f"pathway {pinned['id']} {pinned['version']} (sha256 {pinned['sha256'][:12]}) is not available: pass it "
-            "with --pathway"
-        )
-    return analysis
-
-
 def journeys_of(folder: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Each journey's parsed trail records, in journey order, read from records.parquet a batch at a time."""
     pa = arrow()
@@ -115,7 +98,7 @@ def conformance(
     """The conformance of the care recorded in a cohort folder (written by ``pathway cohort run``), stratified by
     a fact's value or ``pathway_version`` when ``by`` is given."""
     root = Path(folder)
-    analysis = _pathway(root, pathway)
+    analysis = pinned_pathway(cohort_document(root), pathway)
     if by is not None and by not in analysis.pathway.facts and by not in STRATIFIERS:
         known = ", ".join([*STRATIFIERS, *sorted(analysis.pathway.facts)])
         raise UsageError(f"cannot stratify by {by!r}: it is not a fact of the pathway; stratify by one of {known}")

@@ -23,7 +23,7 @@ from pathway.audit.replay import ReplayError, intact_records, journey_of
 from pathway.cohort.parallel import batched, ordered
 from pathway.cohort.store import read_trail_bytes, trail_path
 from pathway.cohort.tables import CHUNK
-from pathway.cohort.verify import Location, Problem, TrailProblem, _cohort, _listed, _present
+from pathway.cohort.verify import Location, Problem, TrailProblem, _listed, _present, cohort_document
 from pathway.cohort.work import pathway_runner
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import canonical_json, sha256_of
@@ -183,7 +183,7 @@ def diff_cohort(
     """Compare every journey of the cohort folder ``out`` under ``pathway`` (see the module's description). Raises
     UsageError for a folder that is not a cohort's, or for the very pathway the cohort ran."""
     folder = Path(out)
-    cohort = _cohort(folder)
+    cohort = cohort_document(folder)
     analysis = as_analysis(pathway)
     old, new = _ref(cohort["pathway"]), _ref(analysis)
     if old["sha256"] == new["sha256"]:

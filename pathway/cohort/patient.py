@@ -9,7 +9,7 @@ from pathlib import Path
 from pathway.audit.replay import intact_records
 from pathway.audit.summary import PatientSummary, patient_summary
 from pathway.cohort.extract import trail_data
-from pathway.cohort.verify import _cohort, _pathway
+from pathway.cohort.verify import cohort_document, pinned_pathway
 from pathway.definition.analysis import Analysis
 from pathway.trail.records import Record
 
@@ -27,7 +27,7 @@ def cohort_records(out: str | Path, journey: str) -> tuple[Record, ...]:
 def cohort_pathway(out: str | Path, pathway: Analysis | str | Path | None = None) -> Analysis:
     """The pathway a cohort ran: ``pathway`` when given, else the bundled definition with its sha256 (UsageError
     when neither is available)."""
-    return _pathway(_cohort(Path(out)), pathway)
+    return pinned_pathway(cohort_document(Path(out)), pathway)
 
 
 def cohort_patient(out: str | Path, journey: str, pathway: Analysis | str | Path | None = None) -> PatientSummary:

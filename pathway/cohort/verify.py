@@ -109,7 +109,8 @@ def _present(folder: Path, store: str) -> tuple[dict[str, Location], list[TrailP
     return present, stray
 
 
-def _cohort(folder: Path) -> dict[str, Any]:
+def cohort_document(folder: Path) -> dict[str, Any]:
+    """A cohort folder's ``cohort.json`` (UsageError when the folder has none)."""
     path = folder / COHORT
     if not path.is_file():
         raise UsageError(f"{display_path(folder)} is not a cohort folder: it has no {COHORT}", parameter="dir")
@@ -117,7 +118,9 @@ def _cohort(folder: Path) -> dict[str, Any]:
     return document
 
 
-def _pathway(cohort: dict[str, Any], given: Analysis | str | Path | None) -> Analysis:
+def pinned_pathway(cohort: dict[str, Any], given: Analysis | str | Path | None) -> Analysis:
+    """The pathway a cohort ran: ``given`` when there is one, else the bundled definition with the sha256 its
+    ``cohort.json`` pins (UsageError when neither is available)."""
     pinned = cohort["pathway"]
     analysis = as_analysis(given) if given is not None else find_by_sha(pinned["sha256"])
     if analysis is None:
@@ -163,8 +166,8 @@ def verify_cohort(
     """Verify a cohort folder (see the module's description). Raises UsageError for a folder that is not a
     cohort's, or whose pathway is not available."""
     folder = Path(out)
-    cohort = _cohort(folder)
-    analysis = _pathway(cohort, pathway)
+    cohort = cohort_document(folder)
+    analysis = pinned_pathway(cohort, pathway)
     listed = _listed(folder)
     present, problems = _present(folder, cohort.get("store", "files"))
     absent = "listed in journeys.parquet, but its trail is absent"
