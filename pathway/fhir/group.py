@@ -23,14 +23,15 @@ class Spill:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.files: dict[str, Path] = {}
+        self.spilled: set[str] = set()  # the patients with a file: its name comes from the id (a Path each would
+        # cost some 300 bytes a patient)
         self.handles: OrderedDict[str, IO[str]] = OrderedDict()
 
     def add(self, value: Value) -> None:
         handle = self.handles.pop(value.patient, None)
         if handle is None:
-            path = self.files.setdefault(value.patient, self.folder / _name(value.patient))
-            handle = path.open("a", encoding="utf-8")
+            self.spilled.add(value.patient)
+            handle = (self.folder / _name(value.patient)).open("a", encoding="utf-8")
             if len(self.handles) >= OPEN_FILES:
                 self.handles.popitem(last=False)[1].close()
         self.handles[value.patient] = handle
@@ -43,8 +44,8 @@ class Spill:
     def patients(self) -> Iterator[tuple[str, list[Value]]]:
         """Each patient (sorted by id) with its values, one patient in memory at a time."""
         self.close()
-        for patient in sorted(self.files):
-            with self.files[patient].open(encoding="utf-8") as lines:
+        for patient in sorted(self.spilled):
+            with (self.folder / _name(patient)).open(encoding="utf-8") as lines:
                 yield patient, [Value(**json.loads(line)) for line in lines]
 
 

@@ -111,9 +111,9 @@ def import_fhir(inputs: list[Path], analysis: Analysis, out: Path) -> ImportResu
             else:
                 run.found.append(item)
         run.found += run.unbound_findings()
-        imported = set()
+        patients = len(run.seen)
         for patient, values in spill.patients():
-            imported.add(patient)
+            run.seen.pop(patient, None)  # imported: what is left of seen had nothing bound
             data, conflicts = journey_data(patient, values, analysis)
             target = out / f"{journey_id(patient)}.yaml"
             problems = check(data, analysis, values[0]) if data["events"] else []
@@ -121,10 +121,10 @@ def import_fhir(inputs: list[Path], analysis: Analysis, out: Path) -> ImportResu
             if data["events"] and not problems:
                 write_yaml(target, data)
                 written.append(str(target))
-        for patient in sorted(set(run.seen) - imported):
+        for patient in sorted(run.seen):
             hint = "nothing the pathway binds was found for this patient; no journey is written"
             file, line = run.seen[patient]
             run.found.append(
                 finding(Code.PW708, f"Patient/{patient}: nothing bound (first seen here)", file, line, hint)
             )
-    return ImportResult(tuple(written), run.resources, len(run.seen), tuple(sorted_diagnostics(run.found)))
+    return ImportResult(tuple(written), run.resources, patients, tuple(sorted_diagnostics(run.found)))
