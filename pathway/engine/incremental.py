@@ -35,7 +35,10 @@ def _same(old: object, new: object) -> bool:
 
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
     """The keys whose value differs between two snapshots (as :func:`_same` compares), a key present in one only
-    included. A value left alone keeps its identity, so most keys cost one ``is``."""
+    included. Most microsteps change nothing: equal mappings whose values have the same types, key by key, are
+    found so at C speed; otherwise a value left alone keeps its identity, so most keys cost one ``is``."""
+    if old == new and list(old) == list(new) and list(map(type, old.values())) == list(map(type, new.values())):
+        return set()
     changed = {
         key
         for key, value in new.items()

@@ -80,7 +80,7 @@ class Wait:
     def unknown(self) -> tuple[Checked, ...]:
         return tuple(c for c in self.checked if c.outcome == "unknown")
 
-    @property
+    @cached_property
     def errors(self) -> tuple[Checked, ...]:
         return tuple(c for c in self.checked if c.outcome == "error")
 
