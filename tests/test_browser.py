@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,17 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SCREENSHOTS
+from tests.chromium import require_chromium, screenshot_folder, shoot, start_chromium
+from tests.conftest import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.slow  # builds the site in a subprocess and drives Chromium
-
-if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-    if os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)", pytrace=False)
-    pytest.skip("headless Chromium not installed (apt-get install chromium chromium-driver)", allow_module_level=True)
+require_chromium()
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
@@ -73,31 +64,12 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = SCREENSHOTS or tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1440,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver: WebDriver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
@@ -131,9 +103,7 @@ def _viewport(driver: WebDriver, width: int, height: int) -> None:
 
 
 def _shoot(driver: WebDriver, folder: Path, name: str) -> None:
-    path = folder / f"{name}.png"
-    assert driver.save_screenshot(str(path))
-    print(f"screenshot: {path}")
+    shoot(driver, folder, f"{name}")
 
 
 @pytest.mark.parametrize(("width", "height"), VIEWPORTS, ids=[f"{w}x{h}" for w, h in VIEWPORTS])

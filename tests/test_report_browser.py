@@ -8,26 +8,17 @@ CI)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pathway.cli.main import main
-from tests.conftest import ROOT, SCREENSHOTS
+from tests.chromium import require_chromium, screenshot_folder, shoot, start_chromium
+from tests.conftest import ROOT
 from tests.test_cohort_diff import HAND, changed_bipn
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.slow  # runs a cohort, draws patient paths and drives Chromium
-
-if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-    if os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)", pytrace=False)
-    pytest.skip("headless Chromium not installed (apt-get install chromium chromium-driver)", allow_module_level=True)
+require_chromium()
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
@@ -56,36 +47,18 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--window-size=1440,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver: WebDriver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = SCREENSHOTS or tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory)
 
 
 def _shot(driver: WebDriver, folder: Path, name: str) -> None:
-    path = folder / f"report-{name}.png"
-    assert driver.save_screenshot(str(path))
-    print(f"screenshot: {path}")
+    shoot(driver, folder, f"report-{name}")
 
 
 def test_the_report_opens_from_disk_fetches_nothing_and_draws_every_section(

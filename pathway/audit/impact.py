@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pathway.audit.replay import decisions
 from pathway.trail.parts import Read, ReadAssumed, ReadClock, ReadDecision, ReadDerived, ReadError, ReadUnknown
@@ -40,16 +40,7 @@ Kind = Literal[
     "waiting_changed",
     "path_changed",
 ]
-KINDS: tuple[Kind, ...] = (
-    "recommendation_added",
-    "recommendation_removed",
-    "recommendation_moved",
-    "finding_added",
-    "finding_removed",
-    "finding_moved",
-    "waiting_changed",
-    "path_changed",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 WORDS: dict[Kind, str] = {
     "recommendation_added": "recommendation added",
     "recommendation_removed": "recommendation removed",
