@@ -107,7 +107,7 @@ def test_a_failure_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: p
     def broken(*_: object) -> str:
         raise OSError(28, "disk full")
 
-    monkeypatch.setattr(scaffold, "_write_atomically", broken)
+    monkeypatch.setattr(scaffold, "write_atomically", broken)
     with pytest.raises(UsageError, match="disk full; nothing was written"):
         new_pathway("demo", None, tmp_path)
     assert list((tmp_path / "definitions").iterdir()) == []  # no folder, no staging left over

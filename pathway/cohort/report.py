@@ -5,7 +5,6 @@ was run) and ``DIR/timing.json`` (how this run went: seconds, rate, workers, sch
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import Code
 from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode
+from pathway.source.files import write_atomically
 from pathway.version import __version__
 
 COHORT = "cohort.json"
@@ -137,9 +137,7 @@ class CohortResult:
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     """A JSON file written atomically (sorted keys, two-space indent, a final line break)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def read_json(path: Path) -> Any:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pathway.errors import InvalidInputError
+from pathway.source.files import write_atomically
 from pathway.trail.io import canonical, read_trail, verify_chain
 from pathway.trail.parts import Part
 from pathway.trail.records import header_of
@@ -136,17 +137,8 @@ def kept_shard(out: Path, batch: int, sha256: str) -> dict[str, bytes]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Bytes written to a temporary file in the same folder, flushed, then renamed over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        discard(tmp)
-        raise
+    """Bytes written whole or not at all, flushed to disk before the rename (:func:`write_atomically`)."""
+    write_atomically(path, data, durable=True)
 
 
 def read_trail_bytes(out: Path, journey: str, shard: str | None, offset: int, length: int) -> bytes:

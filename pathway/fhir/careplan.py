@@ -22,8 +22,8 @@ from pathway.fhir.cpg_terms import DEFAULT_BASE, PROFILE, check_base, fhir_id, h
 from pathway.fhir.cpg_urls import Canon
 from pathway.fhir.export_clock import check_offset, date_time
 from pathway.fhir.export_models import resource_text, validated
-from pathway.fhir.export_trail import TrailRun, write_atomically
-from pathway.source.files import display_path
+from pathway.fhir.export_trail import TrailRun
+from pathway.source.files import display_path, write_atomically
 
 
 def _subject(run: TrailRun) -> dict[str, Any]:
@@ -152,7 +152,7 @@ class CarePlanResult:
 
 def export_careplan(run: TrailRun, out: str, base: str = DEFAULT_BASE, offset: str | None = None) -> CarePlanResult:
     plan = careplan(run, base, offset)
-    write_atomically(out, resource_text(plan))
+    write_atomically(Path(out), resource_text(plan))
     count = sum(len(g.get("action", ())) for g in plan.get("contained", ()))
     groups = len(plan.get("contained", ()))
     return CarePlanResult(display_path(Path(out)), plan["id"], run.journey, plan["status"], count, groups)

@@ -5,8 +5,6 @@ was run against, found by the sha256 its header names.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,17 +86,3 @@ def read_run(trail: str | Path, pathway: str | None = None) -> TrailRun:
 def from_records(records: Sequence[Mapping[str, Any]], pathway: str | None = None) -> TrailRun:
     """A trail run from records already read (as JSON objects): the header's sha256 finds the definition."""
     return TrailRun(tuple(records), definition_for(str(records[0]["pathway"]["sha256"]), pathway))
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then renamed over it."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

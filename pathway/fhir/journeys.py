@@ -4,9 +4,7 @@ pathway (PW711 when it does not fit) and written atomically as YAML, the format 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from pathway.diagnostics.codes import Code
 from pathway.fhir.extract import Value
 from pathway.fhir.read import finding
 from pathway.journey.check import check_journey_document
+from pathway.source.files import write_atomically
 from pathway.source.reader import SourceDocument
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -76,12 +75,4 @@ def write_yaml(path: Path, data: dict[str, Any]) -> None:
     """Write the journey atomically (temporary file, then rename): never a partial file."""
     header = "# Imported from FHIR by `pathway import fhir`; each value names its source.\n"
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text)

@@ -24,9 +24,9 @@ from pathway.cohort.conformance import Conformance
 from pathway.cohort.conformance_rows import RecommendationRow
 from pathway.errors import UsageError
 from pathway.fhir.cpg_terms import DEFAULT_BASE, check_base, fhir_id
-from pathway.fhir.export_trail import write_atomically
 from pathway.fhir.validate import problem, require
 from pathway.journey.reasons import REASON_CODES, SYSTEM
+from pathway.source.files import write_atomically
 
 POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
 KINDS = ("summary", "subject-list")

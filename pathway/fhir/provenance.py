@@ -20,8 +20,8 @@ from pathway.fhir.cpg_terms import DEFAULT_BASE, check_base, concept, hash_ident
 from pathway.fhir.cpg_urls import Canon
 from pathway.fhir.export_clock import check_offset, date_time, instant
 from pathway.fhir.export_models import resource_text, validated
-from pathway.fhir.export_trail import TrailRun, write_atomically
-from pathway.source.files import display_path
+from pathway.fhir.export_trail import TrailRun
+from pathway.source.files import display_path, write_atomically
 
 PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 
@@ -124,5 +124,5 @@ class ProvenanceResult:
 
 def export_provenance(run: TrailRun, out: str, base: str = DEFAULT_BASE, offset: str | None = None) -> ProvenanceResult:
     found = provenance(run, base, offset)
-    write_atomically(out, resource_text(found))
+    write_atomically(Path(out), resource_text(found))
     return ProvenanceResult(display_path(Path(out)), found["id"], run.journey, tuple(sources(run)))

@@ -15,7 +15,6 @@ temporary name beside its destination and renamed into place once complete; an e
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -31,7 +30,7 @@ from pathway.diagnostics import render_text
 from pathway.errors import ExitCode, UsageError
 from pathway.publish.input_schemas import pathway_schema, pathway_schema_path
 from pathway.publish.schema import SCHEMA_PATH, definition_schema
-from pathway.source.files import display_path
+from pathway.source.files import display_path, write_atomically
 
 ID_RULE = "a pathway id is a lower-case letter, then lower-case letters, digits or '_' (at most 64), e.g. 'my_pathway'"
 SCENARIO_FILE, JOURNEY_FILE = "scenarios/basic.yaml", "journeys/example-patient.yaml"
@@ -205,18 +204,6 @@ def scaffold_texts(pathway_id: str, title: str | None = None) -> dict[str, str]:
     }
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _build(staging: Path, texts: dict[str, str]) -> str:
     """Write the folder's files under staging; the schema of the pathway's journeys and scenarios."""
     for relative, text in texts.items():
@@ -240,7 +227,7 @@ def _write(pathway_id: str, texts: dict[str, str], base: Path, folder: Path) -> 
             schemas[base / SCHEMA_PATH] = definition_schema()
         for path, text in schemas.items():
             existed = path.exists()
-            _write_atomically(path, text)
+            write_atomically(path, text)
             written += [] if existed else [path]
         staging.rename(folder)
     except BaseException:

@@ -1,4 +1,5 @@
-"""One size-limited file reader for everything pathway reads: definitions, scenarios, journeys and trails.
+"""One size-limited file reader for everything pathway reads: definitions, scenarios, journeys and trails; and
+one atomic writer for the files pathway writes whole (:func:`write_atomically`).
 
 It refuses what is not a regular file (a FIFO would block, a device never ends) and a file over the limit before
 reading it, then reads at most the limit plus one byte, so a file that grows while it is read is refused too.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
 from pathlib import Path
 from typing import NoReturn
@@ -105,3 +107,24 @@ def decode(raw: bytes, shown: str) -> str:
 def read_text(file: Path, shown: str, max_bytes: int) -> str:
     """The file as UTF-8 text, with the limits and messages of :func:`read_bytes` and :func:`decode`."""
     return decode(read_bytes(file, shown, max_bytes), shown)
+
+
+def write_atomically(path: Path, data: str | bytes, *, durable: bool = False) -> None:
+    """Write a file whole or not at all: a temporary file beside it (``.<name>.<random>.tmp``, created with the
+    usual permissions), then renamed over it; on any failure the temporary file is removed and the error raised.
+    Text is written as UTF-8, line breaks as given. ``durable``: flushed to disk before the rename (fsync), for
+    files a crash must not lose (manifests, trails, cohort outputs)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(raw)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

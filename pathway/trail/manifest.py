@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from pydantic import Field, ValidationError
 from pathway.diagnostics import Diagnostic
 from pathway.diagnostics.codes import Code, ExitCode
 from pathway.errors import PathwayError, UnreadableInputError, UsageError
-from pathway.source.files import display_path, read_bytes
+from pathway.source.files import display_path, read_bytes, write_atomically
 from pathway.trail.io import MAX_TRAIL_BYTES, canonical, read_trail
 from pathway.trail.keys import SigningKey, as_signing_key
 from pathway.trail.merkle import merkle_root
@@ -191,25 +190,12 @@ def seal(
     if key is not None:
         manifest = manifest.model_copy(update={"signature": sign(key, MANIFEST_DOMAIN, body_hash(manifest))})
     try:
-        _write(target, json.dumps(manifest.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        write_atomically(
+            target, json.dumps(manifest.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", durable=True
+        )
     except OSError as err:
         raise UsageError(f"cannot write {display_path(target)}: {err.strerror or err}") from None
     return SealResult(target, manifest)
-
-
-def _write(target: Path, text: str) -> None:
-    """Write atomically: a temporary file in the same folder, flushed, then renamed over the target."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _refuse(shown: str, message: str, line: int = 1, column: int = 1) -> UnreadableInputError:
