@@ -1,6 +1,8 @@
 """What ``pathway cohort run`` reports: :class:`CohortResult`, written as ``DIR/cohort.json`` (what the cohort is:
-the pathway, the engine, the inputs, the counts, every failure with its diagnostics; identical however the cohort
-was run) and ``DIR/timing.json`` (how this run went: seconds, rate, workers, scheduler, trails run and kept)."""
+the pathway, the engine, the inputs, the counts, the failures with their diagnostics; identical however the cohort
+was run) and ``DIR/timing.json`` (how this run went: seconds, rate, workers, scheduler, trails run and kept). A
+cohort with more failures than ``cohort.json`` lists has every one in ``DIR/failures.ndjson``
+(:mod:`pathway.cohort.ledger`)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pathway.version import __version__
 
 COHORT = "cohort.json"
 TIMING = "timing.json"
+FAILURES = "failures.ndjson"
 FORMAT = "pathway-cohort/1"
 
 
@@ -86,6 +89,7 @@ class CohortResult:
     seconds: float
     workers: int
     scheduler: str
+    failures_file: str | None = None  # every failure, when they are more than ``failures`` lists
 
     @property
     def exit_code(self) -> ExitCode:
@@ -103,7 +107,7 @@ class CohortResult:
             "counts": self.counts.to_json(),
             "store": self.store,
             "failures": [f.to_json() for f in self.failures],
-        }
+        } | ({"failures_file": self.failures_file} if self.failures_file else {})
 
     def timing_json(self) -> dict[str, Any]:
         rate = self.counts.journeys / self.seconds if self.seconds > 0 else None
@@ -132,7 +136,9 @@ class CohortResult:
             f"cohort {self.out}: {c.journeys} journeys, {c.trails} trails ({c.ok} ok, {c.trails - c.ok} not ok{kept}), "
             f"{c.failed} failed; {self.seconds:.1f} s{rate}, {self.workers} worker(s) ({self.scheduler})"
         )
-        return "\n".join([*shown, escape(line)])
+        more = c.failed - len(self.failures)
+        listed = [f"{more} more failed: every failure is in {self.out}/{self.failures_file}"] if more else []
+        return "\n".join([*shown, *map(escape, listed), escape(line)])
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:

@@ -12,12 +12,12 @@ An interrupted run leaves complete trails only: pending trails and temporary tab
 from __future__ import annotations
 
 import time
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, count_inputs, read_inputs
+from pathway.cohort.ledger import Failures, Ledger
 from pathway.cohort.parallel import batched, ordered, stop
 from pathway.cohort.progress import Progress
 from pathway.cohort.report import COHORT, CohortResult, Counts, Failure, duplicate, read_json
@@ -47,25 +47,24 @@ enough to keep every worker busy until the end. Fixed, so that nothing written d
 
 
 class _Collector:
-    """What the coordinating process keeps of the outcomes: every journey id with where it came from and where its
-    trail is (for the tables and for PW431; in arrays of machine integers, a few dozen bytes a journey beside its
-    id), the failures in input order, and how many journeys each input held."""
+    """What the coordinating process keeps of the outcomes, none of it growing with the cohort in memory: the
+    journeys in a :class:`Ledger` on disk (for PW431 and the tables), the failures in input order
+    (:class:`Failures`: the first ones in memory, every one on disk past them), and how many journeys each input
+    held."""
 
     def __init__(self, out: Path, inputs: int, store: str) -> None:
         self.out, self.store = out, store
-        self.seen: dict[str, int] = {}  # journey id -> its row in the arrays below
-        self.source, self.line, self.shard = array("l"), array("q"), array("l")
-        self.offset, self.length = array("q"), array("q")
-        self.names: list[str] = []
-        self.index: dict[str, int] = {}
-        self.failures: list[Failure] = []
+        self.ledger = Ledger(out)
+        self.failures = Failures(out)
         self.per_input = [0] * inputs
         self.ran = self.kept = 0
 
     def take(self, batch: Batch, outcomes: list[Outcome]) -> None:
         shard = bytearray()
+        self.ledger.begin()
         for item, outcome in zip(batch.items, outcomes, strict=True):
             self._take(batch.index, item, outcome, shard)
+        self.ledger.commit()
         if self.store == "shards":
             path = trails_dir(self.out) / shard_name(batch.index)
             if shard:
@@ -74,40 +73,30 @@ class _Collector:
                 discard(path)
 
     def _take(self, batch: int, item: Item, outcome: Outcome, shard: bytearray) -> None:
-        if item.source not in self.index:
-            self.index[item.source] = len(self.names)
-            self.names.append(item.source)
         self.per_input[item.origin] += 1
         pending = trails_dir(self.out) / outcome.pending if outcome.pending else None
         if outcome.journey is None:
-            self.failures.append(Failure(item.source, item.line, None, outcome.diagnostics))
-        elif outcome.journey in self.seen:
-            row = self.seen[outcome.journey]
-            first = self.names[self.source[row]] + (f":{self.line[row]}" if item.text is not None else "")
-            self.failures.append(Failure(item.source, item.line, outcome.journey, (duplicate(item, first),)))
+            self.failures.add(Failure(item.source, item.line, None, outcome.diagnostics))
+            return
+        first = self.ledger.first(outcome.journey)
+        if first is not None:
+            where = first[0] + (f":{first[1]}" if item.text is not None else "")
+            self.failures.add(Failure(item.source, item.line, outcome.journey, (duplicate(item, where),)))
             if pending is not None:
                 discard(pending)
-        else:
-            trail = outcome.trail or b""
-            self.seen[outcome.journey] = len(self.seen)
-            self.source.append(self.index[item.source])
-            self.line.append(item.line)
-            self.shard.append(batch)
-            self.offset.append(len(shard))
-            self.length.append(len(trail))
-            shard += trail
-            if pending is not None:
-                commit(pending, outcome.journey, self.out)
-            self.kept += outcome.kept
-            self.ran += not outcome.kept
+            return
+        trail = outcome.trail or b""
+        self.ledger.add(outcome.journey, item.source, item.line, batch, len(shard), len(trail))
+        shard += trail
+        if pending is not None:
+            commit(pending, outcome.journey, self.out)
+        self.kept += outcome.kept
+        self.ran += not outcome.kept
 
-    def entries(self) -> Iterator[Entry]:
-        """Every journey with a trail, by id (the ids are sorted; the rest is read as it is needed)."""
-        shards = self.store == "shards"
-        for journey in sorted(self.seen):
-            row = self.seen[journey]
-            shard = shard_name(self.shard[row]) if shards else None
-            yield journey, self.names[self.source[row]], self.line[row], shard, self.offset[row], self.length[row]
+    def close(self) -> None:
+        """Remove the scratch files (the ledger, and the failures' when they were not put in place)."""
+        self.ledger.close()
+        self.failures.abandon()
 
 
 def prepare(out: Path, resume: bool, store: str) -> None:
@@ -165,11 +154,15 @@ def run_cohort(
             for (_, batch), outcomes in ordered(executor, run_batch, batches, window):
                 collector.take(batch, outcomes)
                 progress.advance(len(outcomes))
-        ok = build_tables(executor, folder, collector.entries(), window, store == "shards")
+        ok = build_tables(executor, folder, collector.ledger.entries(store == "shards"), window, store == "shards")
+        collector.failures.finish()
     except BaseException:  # Ctrl-C above all: stop the workers first, then remove what they left
         stop(executor)
         clear_pending(folder)
         raise
+    finally:
+        collector.close()
+    failures = collector.failures
     result = CohortResult(
         out=display_path(folder),
         pathway=analysis.pathway,
@@ -177,13 +170,14 @@ def run_cohort(
         engine=engine,
         store=store,
         inputs=tuple((display_path(Path(i)), n) for i, n in zip(inputs, collector.per_input, strict=True)),
-        counts=Counts(sum(collector.per_input), len(collector.seen), ok, len(collector.failures)),
-        failures=tuple(collector.failures),
+        counts=Counts(sum(collector.per_input), collector.ledger.count, ok, failures.count),
+        failures=tuple(failures.listed),
         ran=collector.ran,
         kept=collector.kept,
         seconds=time.monotonic() - started,
         workers=workers,
         scheduler=scheduler,
+        failures_file=failures.file,
     )
     result.write(folder)
     return result

@@ -1,0 +1,113 @@
+"""What the coordinating process of a cohort run keeps on disk instead of in memory: the ledger of journey ids
+(duplicates found across batches, the tables sorted by id) and the failures past those cohort.json lists
+(failures.ndjson); no scratch file left behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pathway.cli.main import main
+from pathway.cohort import ledger, run
+from pathway.cohort.report import Failure
+from tests.test_cohort import RUN, generated, write_ndjson
+
+
+def _cohort(tmp_path: Path) -> tuple[Path, list[dict[str, object]]]:
+    """Nine good journeys in reverse id order, five lines that are not JSON among them, and two journeys reusing
+    an id of an earlier batch (batches of two journeys)."""
+    good = generated(9)[::-1]
+    rows = [json.dumps(j) for j in good]
+    for at in (1, 4, 6, 9, 10):
+        rows.insert(at, f'{{"journey": "bad-{at}",')
+    rows += [json.dumps(good[0]), json.dumps(good[3])]
+    return write_ndjson(tmp_path / "cohort.ndjson", rows), good
+
+
+def test_ids_used_twice_are_found_across_batches_and_the_tables_are_sorted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq
+
+    source, good = _cohort(tmp_path)
+    monkeypatch.setattr(run, "BATCH", 2)
+    out = tmp_path / "out"
+    assert main([*RUN, str(source), "--out", str(out), "--store", "shards"]) == 1
+    text = capsys.readouterr().out
+    assert f"{source}:15:13: PW431 journey id used twice in this cohort: first at {source}:1" in text
+    assert f"{source}:16:13: PW431 journey id used twice in this cohort: first at {source}:6" in text
+    cohort = json.loads((out / "cohort.json").read_text())
+    assert cohort["counts"] == {"journeys": 16, "trails": 9, "ok": 9, "not_ok": 0, "failed": 7}
+    assert [f["line"] for f in cohort["failures"]] == [2, 5, 7, 10, 11, 15, 16]
+    ids = sorted(str(j["journey"]) for j in good)
+    assert pq.read_table(out / "journeys.parquet").column("journey").to_pylist() == ids
+    assert pq.read_table(out / "trails" / "index.parquet").column("journey").to_pylist() == ids
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cohort.json",
+        "journeys.parquet",
+        "records.parquet",
+        "timing.json",
+        "trails",
+    ]
+
+
+def test_failures_past_those_listed_are_all_in_failures_ndjson(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, _ = _cohort(tmp_path)
+    monkeypatch.setattr(ledger, "LISTED", 3)
+    out = tmp_path / "out"
+    assert main([*RUN, str(source), "--out", str(out), "--format", "json"]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    cohort = json.loads((out / "cohort.json").read_text())
+    assert cohort["counts"]["failed"] == 7
+    assert [f["line"] for f in cohort["failures"]] == [2, 5, 7]
+    assert cohort["failures_file"] == "failures.ndjson"
+    assert printed["failures"] == cohort["failures"]
+    every = [json.loads(line) for line in (out / "failures.ndjson").read_text().splitlines()]
+    assert [f["line"] for f in every] == [2, 5, 7, 10, 11, 15, 16]
+    assert every[:3] == cohort["failures"]
+    assert [d["code"] for f in every for d in f["diagnostics"]] == ["PW430"] * 5 + ["PW431"] * 2
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+    assert main([*RUN, str(source), "--out", str(out)]) == 2  # not empty: refused, nothing touched
+    capsys.readouterr()
+    assert main([*RUN, str(source), "--out", str(out), "--resume"]) == 1
+    assert "4 more failed: every failure is in" in capsys.readouterr().out
+    monkeypatch.setattr(ledger, "LISTED", 1000)
+    assert main([*RUN, str(source), "--out", str(out), "--resume"]) == 1
+    cohort = json.loads((out / "cohort.json").read_text())
+    assert len(cohort["failures"]) == 7
+    assert "failures_file" not in cohort
+    assert not (out / "failures.ndjson").exists()
+
+
+def test_the_ledger_answers_from_disk_and_removes_itself(tmp_path: Path) -> None:
+    book = ledger.Ledger(tmp_path)
+    book.begin()
+    for n, journey in enumerate(["b", "a-2", "a-10", "Z", "a_1"]):
+        book.add(journey, "cohort.ndjson", n + 1, n // 2, 10 * n, 10)
+    book.commit()
+    assert book.first("a-10") == ("cohort.ndjson", 3)
+    assert book.first("c") is None
+    entries = list(book.entries(shards=True))
+    assert [e[0] for e in entries] == sorted(["b", "a-2", "a-10", "Z", "a_1"])
+    assert entries[0] == ("Z", "cohort.ndjson", 4, "shard-00001.jsonl", 30, 10)
+    assert book.path.is_file()
+    book.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failures_spill_only_past_the_listed_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger, "LISTED", 2)
+    failures = ledger.Failures(tmp_path)
+    for n in range(2):
+        failures.add(Failure("c.ndjson", n + 1, None, ()))
+    assert failures.file is None
+    assert list(tmp_path.iterdir()) == []
+    failures.add(Failure("c.ndjson", 3, "j", ()))
+    assert failures.file == "failures.ndjson"
+    failures.abandon()
+    assert list(tmp_path.iterdir()) == []
