@@ -62,9 +62,9 @@ def test_a_bad_journey_in_the_middle_of_an_ndjson_file_is_located_and_the_rest_r
     assert "12 journeys, 10 trails (10 ok" in text
     cohort = json.loads((out / "cohort.json").read_text())
     assert cohort["counts"] == {"journeys": 12, "trails": 10, "ok": 10, "not_ok": 0, "failed": 2}
-    assert [(f["line"], [d["code"] for d in f["diagnostics"]]) for f in cohort["failures"]] == [
-        (7, ["PW303"]),
-        (9, ["PW430"]),
+    assert [(f["line"], f["journey"], [d["code"] for d in f["diagnostics"]]) for f in cohort["failures"]] == [
+        (7, "example-0006", ["PW303"]),  # its id is read though the journey did not check
+        (9, None, ["PW430"]),  # not JSON: no id
     ]
     assert cohort["inputs"] == [{"path": str(ndjson), "journeys": 12}]
     trails = sorted(p.name for p in (out / "trails").iterdir())
@@ -91,7 +91,7 @@ def test_a_bad_journey_file_in_a_folder_is_located_and_the_rest_runs(
         {
             "source": str(folder / "j2.yaml"),
             "line": 1,
-            "journey": None,
+            "journey": "bad",  # read, though the journey did not check
             "diagnostics": [
                 {
                     "code": "PW301",

@@ -111,3 +111,64 @@ def test_failures_spill_only_past_the_listed_ones(tmp_path: Path, monkeypatch: p
     assert failures.file == "failures.ndjson"
     failures.abandon()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("store", ["files", "shards"])
+def test_trails_are_flushed_to_disk_once_before_cohort_json(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No fsync per trail or shard: one os.sync() once every trail and table is in place, then cohort.json,
+    itself flushed (one fsync)."""
+    import os
+
+    source, _ = _cohort(tmp_path)
+    out = tmp_path / "out"
+    fsyncs: list[int] = []
+    synced: list[list[str]] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd))
+    monkeypatch.setattr(os, "sync", lambda: synced.append(sorted(p.name for p in out.iterdir())))
+    monkeypatch.setattr(run, "BATCH", 3)
+    assert main([*RUN, str(source), "--out", str(out), "--store", store]) == 1
+    assert synced == [["journeys.parquet", "records.parquet", "trails"]]
+    assert len(fsyncs) == 1  # cohort.json's
+    assert len(list((out / "trails").iterdir())) == (9 if store == "files" else 6)
+
+
+def test_write_trail_is_durable_unless_told_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from pathway.definition.loader import load_analysis
+    from pathway.engine.runner import Runner
+    from pathway.journey.check import journey_from_data
+    from pathway.trail.io import write_trail
+    from tests.test_cohort import EXAMPLE
+
+    analysis = load_analysis(EXAMPLE)
+    result = Runner(analysis).run(journey_from_data(generated(1)[0], analysis))
+    fsyncs: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd))
+    write_trail(tmp_path / "durable.jsonl", result.records, lines=result.lines)
+    assert len(fsyncs) == 1
+    write_trail(tmp_path / "loose.jsonl", result.records, lines=result.lines, durable=False)
+    assert len(fsyncs) == 1
+    assert (tmp_path / "loose.jsonl").read_bytes() == (tmp_path / "durable.jsonl").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["durable.jsonl", "loose.jsonl"]
+
+
+def test_a_failure_names_its_journey_only_when_the_id_is_well_formed(tmp_path: Path) -> None:
+    from pathway.cohort.inputs import Item, id_of
+
+    def line(text: str) -> str | None:
+        return id_of(Item("c.ndjson", 3, text))
+
+    assert line('{"journey": "p-1", "events": "no"}') == "p-1"
+    assert line('{"journey": "p 1", "events": []}') is None
+    assert line('{"journey": 7, "events": []}') is None
+    assert line('["p-1"]') is None
+    assert line('{"journey": "p-1",') is None
+    jsonl = tmp_path / "j.jsonl"
+    jsonl.write_text('{"journey": "j-9"}\n{"at": "nope"}\n')
+    assert id_of(Item(str(jsonl), path=str(jsonl))) == "j-9"
+    broken = tmp_path / "j.yaml"
+    broken.write_text("journey: [unclosed\n")
+    assert id_of(Item(str(broken), path=str(broken))) is None

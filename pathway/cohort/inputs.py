@@ -19,6 +19,7 @@ from pathway.diagnostics import Diagnostic, sorted_diagnostics
 from pathway.diagnostics.codes import Code
 from pathway.errors import InvalidInputError, UsageError
 from pathway.journey.check import LoadedJourney, check_journey, check_journey_document
+from pathway.journey.model import JOURNEY_ID
 from pathway.journey.read import MAX_BYTES, read_document
 from pathway.source.files import display_path, kind_of
 from pathway.source.jsontext import json_object
@@ -154,6 +155,22 @@ def _located(shown: str, number: int, text: str, data: object) -> SourceDocument
 
     padded = "\n" * (number - 1) + text  # so that the source line of a problem is the file's line ``number``
     return SourceDocument(shown, padded, data, down(doc.key_marks), down(doc.value_marks), doc.styles)
+
+
+def id_of(item: Item) -> str | None:
+    """The id of a journey that did not check, when it can be read and is a well-formed journey id (for its entry
+    among the failures); None otherwise (a line that is not JSON, a file that is not YAML, no id, a bad one)."""
+    data: object = None
+    if item.text is not None:
+        raw = item.text.encode("utf-8", errors="surrogateescape")
+        data = json_object(raw)[0] if len(raw) <= MAX_BYTES else None
+    else:
+        try:
+            data = read_document(Path(item.path or item.source), item.source)[0].data
+        except InvalidInputError:
+            return None
+    journey = data.get("journey") if isinstance(data, dict) else None
+    return journey if isinstance(journey, str) and JOURNEY_ID.fullmatch(journey) else None
 
 
 def locate_id(item: Item) -> tuple[int, int]:

@@ -124,7 +124,7 @@ class CohortResult:
         return self.cohort_json() | {"out": self.out, "timing": self.timing_json(), "exit_code": int(self.exit_code)}
 
     def write(self, folder: Path) -> None:
-        write_json(folder / COHORT, self.cohort_json())
+        write_json(folder / COHORT, self.cohort_json(), durable=True)  # the run's last word: see sync()
         write_json(folder / TIMING, self.timing_json())
 
     def to_text(self) -> str:
@@ -141,9 +141,11 @@ class CohortResult:
         return "\n".join([*shown, *map(escape, listed), escape(line)])
 
 
-def write_json(path: Path, document: dict[str, Any]) -> None:
-    """A JSON file written atomically (sorted keys, two-space indent, a final line break)."""
-    write_atomically(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+def write_json(path: Path, document: dict[str, Any], *, durable: bool = False) -> None:
+    """A JSON file written atomically (sorted keys, two-space indent, a final line break); ``durable``: on disk
+    before the rename."""
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomically(path, text, durable=durable)
 
 
 def read_json(path: Path) -> Any:

@@ -21,7 +21,17 @@ from pathway.cohort.ledger import Failures, Ledger
 from pathway.cohort.parallel import batched, ordered, stop
 from pathway.cohort.progress import Progress
 from pathway.cohort.report import COHORT, CohortResult, Counts, Failure, duplicate, read_json
-from pathway.cohort.store import INDEX, STORES, clear_pending, commit, discard, shard_name, trails_dir, write_atomic
+from pathway.cohort.store import (
+    INDEX,
+    STORES,
+    clear_pending,
+    commit,
+    discard,
+    shard_name,
+    sync,
+    trails_dir,
+    write_atomic,
+)
 from pathway.cohort.tables import (
     CHUNK,
     JOURNEYS,
@@ -68,7 +78,7 @@ class _Collector:
         if self.store == "shards":
             path = trails_dir(self.out) / shard_name(batch.index)
             if shard:
-                write_atomic(path, bytes(shard))
+                write_atomic(path, bytes(shard), durable=False)  # made durable with the rest: sync()
             else:
                 discard(path)
 
@@ -76,7 +86,7 @@ class _Collector:
         self.per_input[item.origin] += 1
         pending = trails_dir(self.out) / outcome.pending if outcome.pending else None
         if outcome.journey is None:
-            self.failures.add(Failure(item.source, item.line, None, outcome.diagnostics))
+            self.failures.add(Failure(item.source, item.line, outcome.named, outcome.diagnostics))
             return
         first = self.ledger.first(outcome.journey)
         if first is not None:
@@ -156,6 +166,8 @@ def run_cohort(
                 progress.advance(len(outcomes))
         ok = build_tables(executor, folder, collector.ledger.entries(store == "shards"), window, store == "shards")
         collector.failures.finish()
+        collector.close()  # the scratch files need not reach the disk
+        sync(folder)  # every trail, shard and table on disk before cohort.json says the cohort is whole
     except BaseException:  # Ctrl-C above all: stop the workers first, then remove what they left
         stop(executor)
         clear_pending(folder)

@@ -136,9 +136,26 @@ def kept_shard(out: Path, batch: int, sha256: str) -> dict[str, bytes]:
     return {journey: raw for journey, raw in trails.items() if intact(raw, sha256)}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Bytes written whole or not at all, flushed to disk before the rename (:func:`write_atomically`)."""
-    write_atomically(path, data, durable=True)
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Bytes written whole or not at all, flushed to disk before the rename unless not ``durable`` (a cohort run's
+    shards: :func:`sync`) (:func:`write_atomically`)."""
+    write_atomically(path, data, durable=durable)
+
+
+def sync(out: Path) -> None:
+    """Everything a cohort run wrote to its folder, on disk: its trails and shards are written without an fsync
+    each (~0.5 ms a trail), and made durable here at once before ``cohort.json`` is written: one ``os.sync()``,
+    or, on a system without it, an fsync of each file of the folder."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in out.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDWR)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def read_trail_bytes(out: Path, journey: str, shard: str | None, offset: int, length: int) -> bytes:

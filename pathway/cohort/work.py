@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pathway.cohort.inputs import Item, check_item
+from pathway.cohort.inputs import Item, check_item, id_of
 from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
@@ -20,6 +20,7 @@ from pathway.definition.loader import analysis_of
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
 from pathway.engine.runner import Runner
+from pathway.trail.io import write_trail
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,10 @@ class Batch:
 @dataclass(frozen=True)
 class Outcome:
     """One journey of a batch (the batch's items in order; the item itself stays with the coordinating process):
-    its id once read, its problems, and its trail (pending, or kept by --resume)."""
+    its id once checked, its problems, and its trail (pending, or kept by --resume)."""
 
-    journey: str | None = None
+    journey: str | None = None  # None: the journey did not check
+    named: str | None = None  # a journey that did not check: its id, when it could be read
     diagnostics: tuple[Diagnostic, ...] = ()
     pending: str | None = None  # the pending trail file, to be put in place
     kept: bool = False  # --resume: the trail already there is complete
@@ -73,7 +75,7 @@ def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
     for n, item in enumerate(batch.items):
         journey, found = check_item(item, analysis)
         if journey is None:
-            outcomes.append(Outcome(diagnostics=tuple(found)))
+            outcomes.append(Outcome(diagnostics=tuple(found), named=id_of(item)))
         elif journey.id in kept:
             outcomes.append(Outcome(journey.id, kept=True, trail=kept[journey.id]))
         elif shards:
@@ -83,6 +85,7 @@ def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
             outcomes.append(Outcome(journey.id, kept=True))
         else:
             pending = pending_path(out, journey.id, batch.index, n)
-            runner.run(journey).write(pending)  # what `pathway run --trail` does
+            result = runner.run(journey)  # written as `pathway run --trail` writes it, but not flushed to disk:
+            write_trail(pending, result.records, lines=result.lines, durable=False)  # the run syncs once at its end
             outcomes.append(Outcome(journey.id, pending=pending.name))
     return outcomes

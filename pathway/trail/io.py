@@ -95,11 +95,15 @@ def seal(record: R) -> R:
     return seal_line(record)[0]
 
 
-def write_trail(path: str | Path, records: Iterable[Part], *, lines: Sequence[str] | None = None) -> None:
+def write_trail(
+    path: str | Path, records: Iterable[Part], *, lines: Sequence[str] | None = None, durable: bool = True
+) -> None:
     """Write records as JSONL atomically: a temporary file in the same folder, flushed, then renamed over the
     target. An interrupted run leaves either the old file or none, never a partial trail. ``lines``: the records'
     canonical lines when the caller has them already (as the engine does: :func:`seal_line`); they are written
-    instead of writing each record again.
+    instead of writing each record again. ``durable``: the file is on disk (fsync) before the rename, so a power
+    cut cannot leave an empty or partial trail under the name either; a cohort run writes its trails with
+    ``durable=False`` and flushes them all once before its ``cohort.json`` (see docs/cohorts.md).
 
     The temporary file is ``.<name>.<pid>-<random>.tmp``; one left behind by a process that was killed (its pid no
     longer alive) is removed by the next write of the same target. A target that cannot be written (a folder, a
@@ -120,8 +124,9 @@ def write_trail(path: str | Path, records: Iterable[Part], *, lines: Sequence[st
             else:
                 for record in records:
                     out.write(canonical(record) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(tmp, target)
     except OSError as error:
         _discard(tmp)
