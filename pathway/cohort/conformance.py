@@ -97,6 +97,19 @@ def conformance(
 ) -> Conformance:
     """The conformance of the care recorded in a cohort folder (written by ``pathway cohort run``), stratified by
     a fact's value or ``pathway_version`` when ``by`` is given."""
+    return conformance_findings(folder, by=by, pathway=pathway, grace=grace, transient=transient)[0]
+
+
+def conformance_findings(
+    folder: str | Path,
+    *,
+    by: str | None = None,
+    pathway: Analysis | str | Path | None = None,
+    grace: timedelta = GRACE,
+    transient: timedelta = TRANSIENT,
+) -> tuple[Conformance, list[JourneyFindings]]:
+    """:func:`conformance`, and each journey's findings it was worked out from (its episodes: for whoever needs
+    more of them without reading records.parquet again)."""
     root = Path(folder)
     analysis = pinned_pathway(cohort_document(root), pathway)
     if by is not None and by not in analysis.pathway.facts and by not in STRATIFIERS:
@@ -104,7 +117,7 @@ def conformance(
         raise UsageError(f"cannot stratify by {by!r}: it is not a fact of the pathway; stratify by one of {known}")
     rules = rules_of(analysis, grace, transient, by)
     found = [journey_findings(journey, records, rules) for journey, records in journeys_of(root)]
-    return _collect(display_path(root), analysis, rules, found)
+    return _collect(display_path(root), analysis, rules, found), found
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from pathway.audit.summary import patient_summary
-from pathway.cohort.conformance import GRACE, TRANSIENT, Conformance, conformance, journeys_of, rules_of
+from pathway.cohort.conformance import Conformance, conformance_findings
 from pathway.cohort.diff import CohortDiff, diff_cohort
-from pathway.cohort.episodes import journey_findings
+from pathway.cohort.episodes import JourneyFindings
 from pathway.cohort.patient import cohort_pathway, cohort_records
 from pathway.cohort.store import write_atomic
 from pathway.definition.analysis import Analysis
@@ -90,12 +90,11 @@ class ReportResult:
         )
 
 
-def days_to_action(folder: Path, analysis: Analysis) -> list[int]:
+def days_to_action(found: Sequence[JourneyFindings]) -> list[int]:
     """For each episode met (on time or late), the whole days from its issue to the care that met it."""
-    rules = rules_of(analysis, GRACE, TRANSIENT, None)
     out = []
-    for journey, records in journeys_of(folder):
-        for c in journey_findings(journey, records, rules).episodes:
+    for journey in found:
+        for c in journey.episodes:
             if c.outcome in ("met", "met_late"):
                 out.append(max((c.at - c.issued_at) // timedelta(days=1), 0))
     return out
@@ -161,7 +160,7 @@ def build_report(
     running its journeys under that version (on ``executor``)."""
     folder = Path(out)
     analysis = cohort_pathway(folder, pathway)
-    conf = conformance(folder, pathway=analysis)
+    conf, found = conformance_findings(folder, pathway=analysis)  # records.parquet read once
     diff = diff_cohort(folder, new, executor, workers=workers) if new is not None and executor is not None else None
     chosen = _chosen(conf, diff, patients)
     pages = set(chosen)
@@ -188,7 +187,7 @@ def build_report(
         "<h3>Care given that the pathway did not recommend</h3>",
         unrecommended_table(conf.rows),
         "</section>",
-        f'<section id="charts"><h2>Charts</h2>{charts(conf, days_to_action(folder, analysis))}</section>',
+        f'<section id="charts"><h2>Charts</h2>{charts(conf, days_to_action(found))}</section>',
     ]
     if diff is not None:
         body.append(f'<section id="impact"><h2>Impact of the change</h2>{impact_section(diff, pages)}</section>')
