@@ -3,6 +3,7 @@ own fsync. Run by hand from the project root; paste the tables into docs/perform
 
     .venv/bin/python bench/bench_memory.py rss 10000 30000 100000 [--events 5] [--pathway bipn] [--jobs 1]
     .venv/bin/python bench/bench_memory.py writes [--trails 300] [--events 20] [--runs 5]
+    .venv/bin/python bench/bench_memory.py coordinator 100000 1000000 [--failing 10]
 
 ``rss``: for each size, a generated NDJSON cohort (`pathway cohort generate`'s generator, fixed seed; short
 journeys so that it is quick) run by `pathway cohort run --store shards` in a process of its own; the peak resident
@@ -11,8 +12,15 @@ it), so with ``--jobs 1`` it is the coordinating process, which also runs the jo
 folder live in a temporary folder (``--tmp`` to choose where), removed after each size.
 
 ``writes``: the trails of a generated cohort written by ``write_trail`` (their lines kept, as a cohort run does),
-durable (each file fsynced before its rename: ``pathway run --trail``) and not (a cohort run's trails, made durable
-once at the end); microseconds per trail, median of ``--runs``, and the ``os.sync()`` a cohort run adds once.
+durable (each file fsynced before its rename: ``pathway run --trail``, and a cohort's workers before) and not, and
+by ``write_pending`` (a cohort's workers now: made durable once at the end of the run); microseconds per trail,
+median of ``--runs``, into a folder that holds ``--held`` trails already (a cohort's ``trails/`` fills up as it
+runs), and the ``os.sync()`` a cohort run adds once.
+
+``coordinator``: what the coordinating process keeps per journey, alone, at sizes a real run would take hours to
+reach: its bookkeeping (``pathway.cohort.run._Collector``) takes batches of 200 outcomes as a run's would (a
+journey kept by ``--resume``, so no trail is written; one in ``--failing`` a failure with a diagnostic, one in a
+thousand an id used twice), then reads the journeys back in the tables' order; peak RSS of a process of its own.
 """
 
 from __future__ import annotations
@@ -24,10 +32,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pathway.cohort.generate import journeys, write_ndjson
 from pathway.definition.loader import load_analysis
+
+if TYPE_CHECKING:
+    from pathway.engine.runner import RunResult
 
 _MEASURE = (
     "import resource, subprocess, sys, time\n"
@@ -64,6 +77,7 @@ def rss(args: argparse.Namespace) -> None:
 
 
 def writes(args: argparse.Namespace) -> None:
+    from pathway.cohort.store import trail_bytes, write_pending
     from pathway.engine.runner import Runner
     from pathway.journey.check import journey_from_data
     from pathway.trail.io import write_trail
@@ -71,27 +85,92 @@ def writes(args: argparse.Namespace) -> None:
     analysis = load_analysis(f"definitions/{args.pathway}/pathway.yaml")
     runner = Runner(analysis, engine="compiled")
     results = [runner.run(journey_from_data(j, analysis)) for j in journeys(analysis, args.trails, args.events)]
-    print(f"{args.trails} trails of {args.pathway}, {args.events} events a journey, median of {args.runs} runs\n")
+    print(f"{args.trails} trails of {args.pathway}, {args.events} events a journey, median of {args.runs} runs,")
+    print(f"into a folder holding {args.held:,} trails already\n")
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         folder = Path(tmp)
+        for n in range(args.held):
+            (folder / f"held-{n:07d}.jsonl").touch()
+        runs = iter(range(1_000_000))
 
-        def once(durable: bool) -> float:
+        def once(write: Callable[[Path, RunResult], None]) -> float:
+            """New names each run, removed after it: a cohort's trails are new files (renaming over an existing file
+            makes ext4 flush the new one first, which would hide what the fsync costs)."""
+            run = next(runs)
+            paths = [folder / f".r{run}-{n}.jsonl" for n in range(len(results))]
             start = time.perf_counter()
-            for n, result in enumerate(results):
-                write_trail(folder / f"{n}.jsonl", result.records, lines=result.lines, durable=durable)
-            return (time.perf_counter() - start) / len(results) * 1e6
+            for path, result in zip(paths, results, strict=True):
+                write(path, result)
+            cost = (time.perf_counter() - start) / len(results) * 1e6
+            for path in paths:  # the folder holds ``held`` trails at the start of every run
+                path.unlink()
+            return cost
 
-        once(True)
-        durable = statistics.median(once(True) for _ in range(args.runs))
-        loose = statistics.median(once(False) for _ in range(args.runs))
+        ways: dict[str, Callable[[Path, RunResult], None]] = {
+            "write_trail, durable (each file fsynced: the cohort's workers before)": lambda path, r: write_trail(
+                path, r.records, lines=r.lines
+            ),
+            "write_trail, durable=False": lambda path, r: write_trail(path, r.records, lines=r.lines, durable=False),
+            "write_pending (the cohort's workers now: no fsync, no look for stale files)": lambda path, r: (
+                write_pending(path, trail_bytes(r.records, r.lines))
+            ),
+        }
+        once(next(iter(ways.values())))
+        costs = {name: statistics.median(once(way) for _ in range(args.runs)) for name, way in ways.items()}
         start = time.perf_counter()
         os.sync()
         synced = (time.perf_counter() - start) * 1e3
-    print("| write_trail | us per trail |")
+    print("| write | us per trail |")
     print("|---|---:|")
-    print(f"| durable=True (fsync each file) | {durable:,.0f} |")
-    print(f"| durable=False | {loose:,.0f} |")
-    print(f"\nos.sync() after the last batch of {args.trails} trails: {synced:,.1f} ms")
+    for name, cost in costs.items():
+        print(f"| {name} | {cost:,.0f} |")
+    print(f"\nos.sync() after the last of them: {synced:,.1f} ms")
+
+
+_COORDINATOR = """
+import resource, sys, tempfile, time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from pathway.cohort.inputs import Item
+from pathway.cohort.run import _Collector
+from pathway.cohort.work import Batch, Outcome
+from pathway.diagnostics import Diagnostic
+from pathway.diagnostics.codes import Code
+
+size, failing = int(sys.argv[1]), int(sys.argv[2])
+bad = (Diagnostic(code=Code.PW430, message="line is not valid JSON", file="cohort.ndjson", line=1, column=1),)
+with tempfile.TemporaryDirectory(dir=sys.argv[3] if len(sys.argv) > 3 else None) as tmp:
+    out = Path(tmp)
+    (out / "trails").mkdir()
+    start = time.perf_counter()
+    collector = _Collector(out, 1, "files")
+    for batch in range(0, size, 200):
+        items = tuple(Item("cohort.ndjson", n + 1, "{}") for n in range(batch, min(batch + 200, size)))
+        outcomes = [
+            Outcome(diagnostics=bad) if item.line % failing == 0
+            else Outcome(f"journey-{item.line // 1000 if item.line % 1000 == 1 else item.line:07d}", kept=True)
+            for item in items
+        ]
+        collector.take(Batch(batch // 200, items), outcomes)
+    ledger = getattr(collector, "ledger", None)  # before the ledger: collector.entries()
+    read = sum(1 for _ in (ledger.entries(False) if ledger is not None else collector.entries()))
+    if ledger is not None:
+        collector.failures.finish()
+        collector.close()
+    seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, read)
+"""
+
+
+def coordinator(args: argparse.Namespace) -> None:
+    print(f"the coordinating process's bookkeeping alone, one journey in {args.failing} failing\n")
+    print("| journeys | s | peak RSS MB |")
+    print("|---:|---:|---:|")
+    for size in args.sizes:
+        command = [sys.executable, "-c", _COORDINATOR, str(size), str(args.failing), *([args.tmp] if args.tmp else [])]
+        seconds, peak, _ = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+        print(f"| {size:,} | {float(seconds):,.1f} | {float(peak):,.0f} |", flush=True)
 
 
 def main() -> None:
@@ -109,8 +188,12 @@ def main() -> None:
     cost.add_argument("--trails", type=int, default=300)
     cost.add_argument("--events", type=int, default=20)
     cost.add_argument("--runs", type=int, default=5)
+    cost.add_argument("--held", type=int, default=0, help="trails the folder holds already (default: 0)")
+    book = commands.add_parser("coordinator", help="peak RSS of the coordinating process's bookkeeping alone")
+    book.add_argument("sizes", type=int, nargs="+", help="numbers of journeys")
+    book.add_argument("--failing", type=int, default=10, help="one journey in this many fails (default: 10)")
     args = parser.parse_args()
-    rss(args) if args.command == "rss" else writes(args)
+    {"rss": rss, "writes": writes, "coordinator": coordinator}[args.command](args)
 
 
 if __name__ == "__main__":

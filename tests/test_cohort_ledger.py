@@ -172,3 +172,14 @@ def test_a_failure_names_its_journey_only_when_the_id_is_well_formed(tmp_path: P
     broken = tmp_path / "j.yaml"
     broken.write_text("journey: [unclosed\n")
     assert id_of(Item(str(broken), path=str(broken))) is None
+
+
+def test_a_pending_trail_that_cannot_be_written_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
+    from pathway.cohort.store import write_pending
+    from pathway.errors import UsageError
+
+    blocker = tmp_path / "trails"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(UsageError, match=r"cannot write the trail to .*\.pending: Not a directory"):
+        write_pending(blocker / ".j.0-0.pending", b"{}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trails"]

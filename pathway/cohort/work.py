@@ -13,14 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, check_item, id_of
-from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes
+from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes, write_pending
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import analysis_of
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
 from pathway.engine.runner import Runner
-from pathway.trail.io import write_trail
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def run_batch(plan: Plan, batch: Batch) -> list[Outcome]:
             outcomes.append(Outcome(journey.id, kept=True))
         else:
             pending = pending_path(out, journey.id, batch.index, n)
-            result = runner.run(journey)  # written as `pathway run --trail` writes it, but not flushed to disk:
-            write_trail(pending, result.records, lines=result.lines, durable=False)  # the run syncs once at its end
+            result = runner.run(journey)  # the bytes `pathway run --trail` writes
+            write_pending(pending, trail_bytes(result.records, result.lines))
             outcomes.append(Outcome(journey.id, pending=pending.name))
     return outcomes
