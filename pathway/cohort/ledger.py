@@ -4,9 +4,10 @@ the tables), and :class:`Failures`, the journeys that did not run.
 
 The ledger is a SQLite database in the output folder (``DIR/.journeys.<pid>.sqlite.tmp``, removed at the end of
 the run, and by the next run if this one was killed): its primary key finds an id used twice, and gives the
-journeys back sorted by id for the tables. It is a scratch file: no journal, no fsync, a few MB of page cache,
-whatever the number of journeys. ``cohort.json`` lists the first :data:`LISTED` failures; a cohort with more has
-them all, one JSON object a line in input order, in ``DIR/failures.ndjson`` (see docs/cohorts.md).
+journeys back sorted by id for the tables. It is a scratch file of one process: no journal, no fsync, no file locks
+(the output folder may be on a network file system, for Dask), 8 MB of page cache whatever the number of
+journeys. ``cohort.json`` lists the first :data:`LISTED` failures; a cohort with more has them all, one JSON object
+a line in input order, in ``DIR/failures.ndjson`` (see docs/cohorts.md).
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class Ledger:
     def __init__(self, out: Path) -> None:
         self.path = _scratch(out, "journeys.sqlite")
         self.path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        vfs = "unix-none" if os.name == "posix" else "win32-none"  # no file locks: the database is this process's
+        uri = f"{self.path.resolve().as_uri()}?vfs={vfs}"  # alone, and a network file system's locks may not work
+        self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}", "temp_store = FILE"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.execute(_SCHEMA)
