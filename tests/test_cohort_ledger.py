@@ -183,3 +183,17 @@ def test_a_pending_trail_that_cannot_be_written_is_a_clear_error_and_leaves_noth
     with pytest.raises(UsageError, match=r"cannot write the trail to .*\.pending: Not a directory"):
         write_pending(blocker / ".j.0-0.pending", b"{}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trails"]
+
+
+def test_a_cohort_json_that_is_not_json_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, _ = _cohort(tmp_path)
+    out = tmp_path / "out"
+    main([*RUN, str(source), "--out", str(out)])
+    (out / "cohort.json").write_text('{"format": ')
+    capsys.readouterr()
+    assert main([*RUN, str(source), "--out", str(out), "--resume"]) == 2
+    assert main(["cohort", "verify", str(out), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"cannot read {out / 'cohort.json'}: Expecting value: line 1 column 12") == 2
+    (out / "cohort.json").unlink()
+    assert main([*RUN, str(source), "--out", str(out), "--resume"]) == 1

@@ -16,8 +16,8 @@ from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import Code
 from pathway.diagnostics.escape import escape
-from pathway.errors import ExitCode
-from pathway.source.files import write_atomically
+from pathway.errors import ExitCode, UsageError
+from pathway.source.files import display_path, write_atomically
 from pathway.version import __version__
 
 COHORT = "cohort.json"
@@ -148,5 +148,13 @@ def write_json(path: Path, document: dict[str, Any], *, durable: bool = False) -
     write_atomically(path, text, durable=durable)
 
 
-def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+def read_json(path: Path) -> dict[str, Any]:
+    """A cohort folder's ``cohort.json``; UsageError naming the file when it cannot be read or is not a JSON object
+    (edited, or cut short)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read {display_path(path)}: {error}") from None
+    if not isinstance(document, dict):
+        raise UsageError(f"{display_path(path)} is not a cohort's document: expected a JSON object")
+    return document
