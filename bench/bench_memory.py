@@ -4,6 +4,7 @@ own fsync. Run by hand from the project root; paste the tables into docs/perform
     .venv/bin/python bench/bench_memory.py rss 10000 30000 100000 [--events 5] [--pathway bipn] [--jobs 1]
     .venv/bin/python bench/bench_memory.py writes [--trails 300] [--events 20] [--runs 5]
     .venv/bin/python bench/bench_memory.py coordinator 100000 1000000 [--failing 10]
+    .venv/bin/python bench/bench_memory.py tables 10000 100000 1000000
 
 ``rss``: for each size, a generated NDJSON cohort (`pathway cohort generate`'s generator, fixed seed; short
 journeys so that it is quick) run by `pathway cohort run --store shards` in a process of its own; the peak resident
@@ -21,6 +22,12 @@ runs), and the ``os.sync()`` a cohort run adds once.
 reach: its bookkeeping (``pathway.cohort.run._Collector``) takes batches of 200 outcomes as a run's would (a
 journey kept by ``--resume``, so no trail is written; one in ``--failing`` a failure with a diagnostic, one in a
 thousand an id used twice), then reads the journeys back in the tables' order; peak RSS of a process of its own.
+
+``tables``: the other half of the coordinating process, the tables' build, alone, at sizes a real run would take
+hours to reach: a real shard of 200 journeys (``--pathway``, ``--events``) hard-linked as every shard of a cohort of
+the given size (the same trails under new ids: the tables do not check the chains), then ``journeys.parquet``,
+``records.parquet`` and the index built from it as ``cohort run --jobs 1`` builds them; peak RSS of a process of
+its own. It writes the tables: about 1.5 GB at a million journeys of 5 events.
 """
 
 from __future__ import annotations
@@ -163,6 +170,53 @@ print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, read)
 """
 
 
+_TABLES = """
+import os, resource, sys, tempfile, time
+from pathlib import Path
+import pyarrow.parquet as pq
+from pathway.cohort.ledger import Ledger
+from pathway.cohort.parallel import InProcess
+from pathway.cohort.run import build_tables
+from pathway.cohort.store import shard_name
+
+seed, size = Path(sys.argv[1]), int(sys.argv[2])
+index = pq.read_table(seed / "trails" / "index.parquet").to_pylist()
+with tempfile.TemporaryDirectory(dir=seed.parent) as tmp:
+    out = Path(tmp)
+    (out / "trails").mkdir()
+    ledger = Ledger(out)
+    ledger.begin()
+    for batch in range(size // len(index)):
+        os.link(seed / "trails" / shard_name(0), out / "trails" / shard_name(batch))
+        for row in index:
+            ledger.add(f"{row['journey']}-{batch:06d}", "cohort.ndjson", 1, batch, row["offset"], row["length"])
+    ledger.commit()
+    start = time.perf_counter()
+    ok = build_tables(InProcess(), out, ledger.entries(True), 2, True)
+    seconds = time.perf_counter() - start
+    ledger.close()
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ok)
+"""
+
+
+def tables(args: argparse.Namespace) -> None:
+    from pathway.cohort.parallel import InProcess
+    from pathway.cohort.run import run_cohort
+
+    analysis = load_analysis(f"definitions/{args.pathway}/pathway.yaml")
+    print(f"the tables' build alone, {args.pathway}, {args.events} events a journey\n")
+    print("| journeys | s | peak RSS MB |")
+    print("|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        seed = Path(tmp) / "seed"
+        write_ndjson(Path(tmp) / "seed.ndjson", analysis, 200, events=args.events)
+        run_cohort([Path(tmp) / "seed.ndjson"], analysis, seed, InProcess(), store="shards")
+        for size in args.sizes:
+            command = [sys.executable, "-c", _TABLES, str(seed), str(size)]
+            seconds, peak, _ = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+            print(f"| {size:,} | {float(seconds):,.1f} | {float(peak):,.0f} |", flush=True)
+
+
 def coordinator(args: argparse.Namespace) -> None:
     print(f"the coordinating process's bookkeeping alone, one journey in {args.failing} failing\n")
     print("| journeys | s | peak RSS MB |")
@@ -192,8 +246,11 @@ def main() -> None:
     book = commands.add_parser("coordinator", help="peak RSS of the coordinating process's bookkeeping alone")
     book.add_argument("sizes", type=int, nargs="+", help="numbers of journeys")
     book.add_argument("--failing", type=int, default=10, help="one journey in this many fails (default: 10)")
+    build = commands.add_parser("tables", help="peak RSS of the tables' build alone")
+    build.add_argument("sizes", type=int, nargs="+", help="numbers of journeys (multiples of 200)")
+    build.add_argument("--events", type=int, default=5)
     args = parser.parse_args()
-    {"rss": rss, "writes": writes, "coordinator": coordinator}[args.command](args)
+    {"rss": rss, "writes": writes, "coordinator": coordinator, "tables": tables}[args.command](args)
 
 
 if __name__ == "__main__":

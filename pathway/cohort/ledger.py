@@ -5,7 +5,7 @@ the tables), and :class:`Failures`, the journeys that did not run.
 The ledger is a SQLite database in the output folder (``DIR/.journeys.<pid>.sqlite.tmp``, removed at the end of
 the run, and by the next run if this one was killed): its primary key finds an id used twice, and gives the
 journeys back sorted by id for the tables. It is a scratch file of one process: no journal, no fsync, no file locks
-(the output folder may be on a network file system, for Dask), 8 MB of page cache whatever the number of
+(the output folder may be on a network file system, for Dask), 2 MB of page cache whatever the number of
 journeys. ``cohort.json`` lists the first :data:`LISTED` failures; a cohort with more has them all, one JSON object
 a line in input order, in ``DIR/failures.ndjson`` (see docs/cohorts.md).
 """
@@ -27,7 +27,7 @@ from pathway.cohort.tables import Entry
 LISTED = 1000
 """Failures listed in ``cohort.json``; beyond, every failure is in ``failures.ndjson`` instead of a cohort.json that
 grows with the cohort (it is read whole by ``cohort verify``)."""
-_CACHE_KIB = 8192
+_CACHE_KIB = 2048
 """SQLite's page cache for the ledger, in KiB."""
 _SCHEMA = """CREATE TABLE journeys (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, line INTEGER NOT NULL, batch INTEGER NOT NULL,
