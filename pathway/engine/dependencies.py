@@ -14,6 +14,7 @@ from typing import Final
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.domains import names_read
+from pathway.engine.crossings import Crossing, crossings
 from pathway.engine.selection import Clock, leaves
 from pathway.expr import Compiled, Scope
 
@@ -61,14 +62,17 @@ def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
 
 
 class Dependencies:
-    """For a pathway, once: which guards read each fact and each decision, which read the clock, which read when
-    their state was entered; the states each guard belongs to, and the states with timers."""
+    """For a pathway, once: which guards read each fact and each decision (through derived facts too: a derived
+    fact's name counts as a fact it reads), which guards and derived facts read the clock themselves and when the
+    clock can change them (:mod:`pathway.engine.crossings`), which read when their state was entered; the states
+    each guard belongs to, and the states with timers."""
 
     def __init__(self, analysis: Analysis) -> None:
         by_fact: dict[str, set[str]] = defaultdict(set)
         by_decision: dict[str, set[str]] = defaultdict(set)
-        clocked: set[str] = set()
+        clocked: dict[str, tuple[Crossing, ...] | None] = {}
         in_state: dict[str, set[str]] = defaultdict(set)
+        declared = analysis.pathway.facts
         for t in analysis.index.transitions:
             compiled = analysis.guards.get(t.id)
             if compiled is None:
@@ -78,25 +82,25 @@ class Dependencies:
                 by_fact[fact].add(t.id)
             for key in reads.decisions:
                 by_decision[key].add(t.id)
-            if reads.clock:
-                clocked.add(t.id)
+            if compiled.clock:
+                clocked[t.id] = crossings(compiled, declared)
             if compiled.in_state:
                 in_state[t.source].add(t.id)
         self.by_fact: Mapping[str, frozenset[str]] = {f: frozenset(ts) for f, ts in by_fact.items()}
         self.by_decision: Mapping[str, frozenset[str]] = {k: frozenset(ts) for k, ts in by_decision.items()}
-        self.clocked: frozenset[str] = frozenset(clocked)
+        self.clocked: Mapping[str, tuple[Crossing, ...] | None] = clocked  # guards reading the clock themselves
         self.in_state: Mapping[str, frozenset[str]] = {s: frozenset(ts) for s, ts in in_state.items()}
         self.source: Mapping[str, str] = {t.id: t.source for t in analysis.index.transitions}
         derived_by_fact: dict[str, set[str]] = defaultdict(set)
-        derived_clocked: set[str] = set()
+        derived_clocked: dict[str, tuple[Crossing, ...] | None] = {}
         for name, compiled in analysis.derived.items():
             reads = guard_reads(analysis, compiled)
             for fact in reads.facts:
                 derived_by_fact[fact].add(name)
-            if reads.clock:
-                derived_clocked.add(name)
+            if compiled.clock:
+                derived_clocked[name] = crossings(compiled, declared)
         self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
-        self.derived_clocked: frozenset[str] = frozenset(derived_clocked)
+        self.derived_clocked: Mapping[str, tuple[Crossing, ...] | None] = derived_clocked  # reading it themselves
         self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
         self._index = analysis.index
         self._layouts: dict[frozenset[str], Layout] = {}
@@ -139,16 +143,17 @@ class Seen:
         self.entered: dict[str, datetime] = {}
         self.now: datetime | None = None
 
-    def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool]:
-        """Take the new values; return the facts, decisions and states whose inputs changed, and whether the clock
-        moved."""
+    def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool, datetime | None]:
+        """Take the new values; return the facts, decisions and states whose inputs changed, whether the clock
+        moved, and where from."""
         facts = self._take("facts", scope.facts) | self._take("given", scope.given)
         facts |= self._take("assumed", scope.assumed)
         decisions = self._take("recorded", scope.recorded)
         entered = self._take("entered", clock.entered)
-        moved = not _same(self.now, clock.now)
+        before = self.now
+        moved = not _same(before, clock.now)
         self.now = clock.now
-        return facts, decisions, entered, moved
+        return facts, decisions, entered, moved, before
 
     def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
         """The keys of one snapshot that changed; the snapshot is copied again only then."""
@@ -156,3 +161,12 @@ class Seen:
         if changed:
             setattr(self, name, dict(new))
         return changed
+
+
+def passes(crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime | None) -> bool:
+    """Whether the clock, moving from ``before`` to ``now``, can have changed an evaluation with these crossings
+    (None: any move can), over the facts and the assumed values of ``scope`` (an assumed value is read where the
+    facts leave a guard unknown)."""
+    if crossed is None or before is None or now is None:
+        return True
+    return any(c.between(scope.facts, before, now) or c.between(scope.assumed, before, now) for c in crossed)

@@ -28,7 +28,7 @@ from typing import Final
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
-from pathway.engine.dependencies import Dependencies, Layout, Seen
+from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
 from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, evaluated, outcome, select_with
 from pathway.expr import Evaluation, Scope
 from pathway.expr.evaluate import UNSURE
@@ -95,14 +95,23 @@ class IncrementalSelector:
             derived.pop(name, None)
             values.pop(name, None)
 
+    def forget_clocked(self, scope: Scope, before: datetime | None, now: datetime) -> None:
+        """The clock moved: forget what reads it where it can have changed (a derived fact, with what reads it), and
+        every state with a timer."""
+        deps = self.deps
+        for name, crossed in deps.derived_clocked.items():
+            if passes(crossed, scope, before, now):
+                self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
+                self.forget_guards(deps.by_fact.get(name, ()))
+        self.forget_guards(t for t, crossed in deps.clocked.items() if passes(crossed, scope, before, now))
+        self.forget_states(deps.timed)
+
     def refresh(self, scope: Scope, clock: Clock) -> None:
         """Forget the evaluations and outcomes that read what changed since the last microstep."""
-        facts, decisions, entered, moved = self.seen.update(scope, clock)
+        facts, decisions, entered, moved, before = self.seen.update(scope, clock)
         deps = self.deps
         if moved:
-            self.forget_derived(deps.derived_clocked)
-            self.forget_guards(deps.clocked)
-            self.forget_states(deps.timed)
+            self.forget_clocked(scope, before, clock.now)
         if entered:
             self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
             self.forget_states(entered & deps.timed)
