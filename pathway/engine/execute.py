@@ -42,6 +42,7 @@ from pathway.trail.parts import (
     Check,
     EngineRef,
     FirstIssued,
+    InputSource,
     JourneyRef,
     PathwayRef,
     StateWaiting,
@@ -205,7 +206,10 @@ class _Run(ItemRules, DecisionRules, WakeRules):
                 return
         self.at, self.timeline.now = inp.at_text, inp.at
         self.issued_now = set()
-        self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
+        given = {k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")}
+        if "sources" in given:  # JSON-ready data: the record holds its parts (built unvalidated, as they are given)
+            given["sources"] = {k: trusted(InputSource, **v) for k, v in given["sources"].items()}
+        self.emit(InputRecord, **given)
         if self.machine is None:
             self.start()
         before = self.recommended()
