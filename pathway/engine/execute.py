@@ -208,7 +208,8 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.issued_now = set()
         given = {k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")}
         if "sources" in given:  # JSON-ready data: the record holds its parts (built unvalidated, as they are given)
-            given["sources"] = {k: trusted(InputSource, **v) for k, v in given["sources"].items()}
+            sources = cast(dict[str, dict[str, str]], given["sources"])
+            given["sources"] = {k: trusted(InputSource, **v) for k, v in sources.items()}
         self.emit(InputRecord, **given)
         if self.machine is None:
             self.start()
