@@ -37,19 +37,19 @@ from pathway.engine.values import Values, fields
 from pathway.engine.wakes import WakeRules, stance
 from pathway.expr import Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
-from pathway.trail.io import canonical, seal_line
 from pathway.trail.parts import (
     ActiveItem,
     Check,
     EngineRef,
     FirstIssued,
+    InputSource,
     JourneyRef,
     PathwayRef,
     StateWaiting,
 )
+from pathway.trail.plain import trusted
 from pathway.trail.records import (
     SCHEMA,
-    UNSEALED,
     Entry,
     ErrorRecord,
     HeaderRecord,
@@ -63,6 +63,7 @@ from pathway.trail.records import (
     TransitionRecord,
     WaitingRecord,
 )
+from pathway.trail.sealing import seal_values
 from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
@@ -112,12 +113,11 @@ class _Run(ItemRules, DecisionRules, WakeRules):
     def sealed_line(self, kind: type[E], **fields: Any) -> tuple[Record, str]:
         """A record of this kind, stamped with its place after the records so far and sealed into the chain, with
         its canonical line."""
-        envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
         if self.records:
-            envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
+            fields.update(seq=len(self.records), at=self.at, input=self.input_seq, prev=self.records[-1].hash)
         else:
-            envelope.update(prev=None)
-        return cast(tuple[Record, str], seal_line(kind(**envelope, **fields)))
+            fields.update(seq=0, prev=None)
+        return cast(tuple[Record, str], seal_values(kind, fields))
 
     def sealed(self, kind: type[E], **fields: Any) -> Record:
         """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
@@ -134,9 +134,9 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.emit(
             HeaderRecord,
             schema_=SCHEMA,
-            journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
-            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
-            engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
+            journey=trusted(JourneyRef, id=self.journey.id, description=self.journey.description or None),
+            pathway=trusted(PathwayRef, id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
+            engine=trusted(EngineRef, pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
     def sorted_states(self, states: set[str] | frozenset[str]) -> tuple[str, ...]:
@@ -206,7 +206,11 @@ class _Run(ItemRules, DecisionRules, WakeRules):
                 return
         self.at, self.timeline.now = inp.at_text, inp.at
         self.issued_now = set()
-        self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
+        given = {k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")}
+        if "sources" in given:  # JSON-ready data: the record holds its parts (built unvalidated, as they are given)
+            sources = cast(dict[str, dict[str, str]], given["sources"])
+            given["sources"] = {k: trusted(InputSource, **v) for k, v in sources.items()}
+        self.emit(InputRecord, **given)
         if self.machine is None:
             self.start()
         before = self.recommended()
@@ -395,7 +399,8 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         """The active recommendations (kind 'recommendation') or findings, with since, state and evidence."""
         catalogue = self.catalogue(kind)
         return tuple(
-            ActiveItem(
+            trusted(
+                ActiveItem,
                 id=k[1],
                 title=catalogue[k[1]].title,
                 since=v.since,
@@ -421,17 +426,21 @@ class _Run(ItemRules, DecisionRules, WakeRules):
 
     def summary(self) -> SummaryRecord:
         """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
+        return self.summary_line()[0]
+
+    def summary_line(self) -> tuple[SummaryRecord, str]:
+        """:meth:`summary`, and its canonical line."""
         waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
         assumed = self.assumptions.summary(self.facts)
         due, overdue = self.deadlines()
-        record = self.sealed(
+        record, line = self.sealed_line(
             SummaryRecord,
             states=self.sorted_states(self.active),
             recommendations=self.active_items("recommendation"),
             findings=self.active_items("finding"),
-            issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
+            issued=tuple(trusted(FirstIssued, id=a, first=at) for a, at in self.first_issued.items()),
             needs=tuple(sorted({*self.needs(), *(a.fact for a in assumed)})),
-            waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
+            waiting=tuple(trusted(StateWaiting, state=s, needs=w.needs) for s, w in waits),
             terminated=bool(self.machine and self.machine.terminated),
             error=self.error,
             errors=self.guard_errors.summary(),
@@ -441,7 +450,7 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             conflicts=self.standing_conflicts() or None,
         )
         assert isinstance(record, SummaryRecord)
-        return record
+        return record, line
 
 
 @dataclass(frozen=True)
@@ -481,7 +490,7 @@ def run_trail(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> tup
         if run.error is not None:
             break
         run.apply_safely(inp)
-    summary = run.summary()
+    summary, line = run.summary_line()
     run.records.append(summary)
-    run.lines.append(canonical(summary))
+    run.lines.append(line)
     return run.records, run.lines
