@@ -85,6 +85,7 @@ class WakeRules(RunState):
         for name in self.timeline.going_stale():
             if name in self.facts:
                 seq = self.supplied.pop(name)
+                self.fact_changes += 1
                 self.emit(
                     ExpiredRecord,
                     fact=name,
