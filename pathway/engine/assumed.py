@@ -9,14 +9,14 @@ the ones still assumed; the facts given may have come to contradict one (:mod:`p
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import assumed_values
 from pathway.definition.index import TransitionInfo
 from pathway.engine.checks import json_value
 from pathway.engine.selection import Clock, check_timer
-from pathway.engine.tables import Kept, Watch, tables
+from pathway.engine.tables import Kept, Seen, Watch, tables
 from pathway.expr import Scope
 from pathway.trail.parts import Assumed, Read, ReadAssumed
 
@@ -31,6 +31,7 @@ class Assumptions:
         self.tables = tables(analysis)
         self.now: dict[str, object] = {}
         self.in_force: dict[str, str] = {}
+        self.changes = 0  # how many times the assumed values were worked out again
         self._last: tuple[object, ...] | None = None
         self._decided: Kept[frozenset[str]] = Kept()  # transition -> the assumed facts that decide it
 
@@ -42,6 +43,7 @@ class Assumptions:
         key = tuple(facts.get(name, _UNSET) for name in self.tables.assumed_inputs)
         if key != self._last:
             self._last, self.now = key, self.tables.assumed(self.analysis, facts)
+            self.changes += 1
         return self.now
 
     def given(self, fact: str) -> None:
@@ -64,7 +66,7 @@ class Assumptions:
 
     def standing(
         self,
-        transitions: Iterable[tuple[TransitionInfo, Sequence[object]]],
+        transitions: Iterable[tuple[TransitionInfo, Seen]],
         scope: Scope,
         clock: Clock,
         at: str,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
@@ -76,8 +75,9 @@ class _Run(ReportRules):
         self.lines: list[str] = []  # each record's canonical line, written as it was sealed
         self.facts: dict[str, object] = {}
         self.fact_changes = 0  # how many times a fact was given or forgotten: what the scope is kept by
-        self._scope: tuple[datetime, tuple[int, int], Scope] | None = None  # the scope of this moment
-        self._value_scope: tuple[datetime, int, Scope] | None = None
+        self.fact_version: dict[str, int] = {}  # fact -> fact_changes when it was last given or forgotten
+        self._scope: tuple[int, tuple[int, int], Scope] | None = None  # the scope of this moment
+        self._value_scope: tuple[int, int, Scope] | None = None
         self.kept: Kept[Evaluation] = Kept()  # until and applies_to guards, kept while what they read is unchanged
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
@@ -159,12 +159,12 @@ class _Run(ReportRules):
         :mod:`pathway.definition.constraints`), read only where the facts alone leave a guard unknown and the
         assumption decides it (:mod:`pathway.expr.evaluate`)."""
         kept, now, changes = self._scope, self.timeline.now, (self.fact_changes, self.decisions.changes)
-        if kept is not None and kept[0] is now and kept[1] == changes:  # the same moment: what it shows is the same
+        if kept is not None and kept[0] == self.timeline.moments and kept[1] == changes:  # it shows the same
             return kept[2]
         assumed = self.assumptions.current(self.facts)
         given, recorded = self.timeline.given, self.decisions.at
         scope = Scope(self.facts, self.analysis.derived, now, given=given, recorded=recorded, assumed=assumed)
-        self._scope = (now, changes, scope)
+        self._scope = (self.timeline.moments, changes, scope)
         return scope
 
     def standing(self) -> None:
@@ -183,7 +183,8 @@ class _Run(ReportRules):
             self.advance(inp.at)
             if self.error is not None:
                 return
-        self.at, self.timeline.now = inp.at_text, inp.at
+        self.at = inp.at_text
+        self.timeline.set(inp.at)
         self.issued_now = set()
         self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
         if self.machine is None:
@@ -195,6 +196,7 @@ class _Run(ReportRules):
             self.assumptions.given(name)
             self.timeline.give(name)
             self.fact_changes += 1
+            self.fact_version[name] = self.fact_changes
         self.fulfil_active(inp)
         self.complete(None)
         if inp.event is not None and self.error is None:

@@ -12,12 +12,12 @@ changed (:mod:`pathway.engine.tables`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from pathway.definition.model import Action, Finding
 from pathway.engine.decided import DecisionRules
 from pathway.engine.items import Carried, ItemRules
+from pathway.engine.tables import Seen
 from pathway.engine.values import Values, fields
 from pathway.engine.wakes import stance
 from pathway.expr import Scope
@@ -32,7 +32,7 @@ class IssueRules(ItemRules, DecisionRules):
     _wanted: tuple[tuple[frozenset[str], int], dict[tuple[str, str], str]] | None
     _synced: tuple[dict[tuple[str, str], str] | None, dict[str, str] | None]
     _unblocked: frozenset[str] | None
-    _value_scope: tuple[datetime, int, Scope] | None
+    _value_scope: tuple[int, int, Scope] | None
 
     def sorted_states(self, states: set[str] | frozenset[str]) -> tuple[str, ...]:
         raise NotImplementedError  # the run's
@@ -132,13 +132,13 @@ class IssueRules(ItemRules, DecisionRules):
         """What computed values see now: the facts given, the clock, when each fact was given; never an assumption
         (a dose is not worked out from a value nobody recorded)."""
         kept, now = self._value_scope, self.timeline.now
-        if kept is not None and kept[0] is now and kept[1] == self.fact_changes:
+        if kept is not None and kept[0] == self.timeline.moments and kept[1] == self.fact_changes:
             return kept[2]
         scope = Scope(self.facts, self.analysis.derived, now, given=self.timeline.given)
-        self._value_scope = (now, self.fact_changes, scope)
+        self._value_scope = (self.timeline.moments, self.fact_changes, scope)
         return scope
 
-    def value_seen(self, action: str) -> list[object]:
+    def value_seen(self, action: str) -> Seen:
         """A snapshot of what the values of an action read (:mod:`pathway.engine.tables`)."""
         return self.seen(self.tables.values[action])
 

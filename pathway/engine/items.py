@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action, Recommendation
@@ -24,7 +24,6 @@ from pathway.trail.parts import Due, StandingConflict
 from pathway.trail.records import ConflictRecord, Entry, PersistingRecord, RetiredRecord
 
 E = TypeVar("E", bound=Entry)
-_ABSENT: Final = object()
 
 
 @dataclass
@@ -124,6 +123,7 @@ class RunState:
     active: frozenset[str]
     facts: dict[str, object]
     fact_changes: int
+    fact_version: dict[str, int]
     supplied: dict[str, int]
     given_by: dict[str, int]
     timeline: Timeline
@@ -139,20 +139,18 @@ class RunState:
     def emit(self, kind: type[E], **fields: Any) -> None:
         raise NotImplementedError  # the run's
 
-    def seen(self, watch: Watch) -> list[object]:
-        """A snapshot of what ``watch`` names, as the run holds it now (see :mod:`pathway.engine.tables`): each
-        fact's value, when it was given and its assumed value, each decision's time, the clock, the state's entry."""
-        facts, given, assumed = self.facts.get, self.timeline.given.get, self.assumptions.now.get
-        seen: list[object] = [facts(f, _ABSENT) for f in watch.facts]
-        seen += [given(f) for f in watch.facts]
-        seen += [assumed(f, _ABSENT) for f in watch.facts]
-        recorded = self.decisions.at.get
-        seen += [recorded(k) for k in watch.decisions]
-        if watch.clock:
-            seen.append(self.timeline.now)
-        if watch.entered is not None:
-            seen.append(self.timeline.entered.get(watch.entered))
-        return seen
+    def seen(self, watch: Watch) -> tuple[int | None, ...]:
+        """A snapshot of what ``watch`` names, as the run holds it now (see :mod:`pathway.engine.tables`): when each
+        fact was last given or forgotten (its value and given time change only then), when the assumed values and
+        the decisions last changed, the clock's moment, the moment the state was entered."""
+        timeline = self.timeline
+        return (
+            *map(self.fact_version.get, watch.facts),
+            self.assumptions.changes,
+            self.decisions.changes if watch.decisions else 0,
+            timeline.moments if watch.clock else 0,
+            timeline.entries.get(watch.entered) if watch.entered is not None else 0,
+        )
 
     def scope(self) -> Scope:
         raise NotImplementedError  # the run's: what guards see now (facts, clock, decisions, assumptions)

@@ -4,18 +4,17 @@ of journeys over one pathway), and what lets a run keep a result while nothing i
 A guard, an ``until``, an ``applies_to`` or a computed value is a function of what it reads: the facts (through
 derived facts: their values, when they were given, their assumed values), the decisions recorded, the clock, and
 when its state was entered. :class:`Watch` names those once per expression; a run takes a snapshot of them
-(:meth:`pathway.engine.items.RunState.seen`) and :class:`Kept` gives back the result worked out over the very same
-objects (compared by identity: a value given again, even an equal one, is worked out again), so a kept result is
-the result the expression gives now.
+(:meth:`pathway.engine.items.RunState.seen`: when each of them last changed, as counts the run keeps: a fact given
+again, even with an equal value, counts as a change) and :class:`Kept` gives back the result worked out from the same
+snapshot, so a kept result is the result the expression gives now.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from operator import is_
-from typing import Final, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import assumed_values
@@ -28,7 +27,6 @@ from pathway.expr import Compiled
 from pathway.expr.durations import parse_duration
 
 V = TypeVar("V")
-_MISSING: Final = object()
 
 
 @dataclass(frozen=True)
@@ -55,25 +53,29 @@ def watch(analysis: Analysis, compiled: Iterable[Compiled], source: str | None =
     )
 
 
-def same(old: Sequence[object] | None, new: Sequence[object]) -> bool:
-    """Whether two snapshots hold the very same objects, place by place."""
-    return old is not None and len(old) == len(new) and all(map(is_, old, new))
+Seen = tuple[int | None, ...]
+"""A snapshot of what an expression reads: when each of its inputs last changed (a count the run keeps)."""
+
+
+def same(old: Seen | None, new: Seen) -> bool:
+    """Whether nothing a snapshot names changed between the two."""
+    return old == new
 
 
 class Kept(Generic[V]):
     """Results kept by key, each with the snapshot of what it was worked out from."""
 
     def __init__(self) -> None:
-        self.kept: dict[object, tuple[Sequence[object], V]] = {}
+        self.kept: dict[object, tuple[Seen, V]] = {}
 
-    def get(self, key: object, seen: Sequence[object]) -> V | None:
-        """The result kept for ``key`` if it was worked out from these very objects, else None."""
+    def get(self, key: object, seen: Seen) -> V | None:
+        """The result kept for ``key`` if nothing it read changed since it was worked out, else None."""
         found = self.kept.get(key)
         if found is not None and same(found[0], seen):
             return found[1]
         return None
 
-    def put(self, key: object, seen: Sequence[object], result: V) -> V:
+    def put(self, key: object, seen: Seen, result: V) -> V:
         self.kept[key] = (seen, result)
         return result
 

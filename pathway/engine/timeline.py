@@ -32,11 +32,18 @@ class Timeline:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.now = datetime.min
+        self.moments = 0  # how many times the clock was set (each input, each wake-up): what kept results compare
+        self.entries: dict[str, int] = {}  # state -> the moment it was (last) entered
         self.entered: dict[str, datetime] = {}
         self.given: dict[str, datetime] = {}
         self.stale_at: dict[str, datetime] = {}
         self.valid_for = tables(analysis).valid_for
         self.timed = tables(analysis).timed  # the timers of each state that has any: the only states timers() reads
+
+    def set(self, now: datetime) -> None:
+        """The clock moves (or stays) at ``now``: a new moment."""
+        self.now = now
+        self.moments += 1
 
     def clock(self) -> Clock:
         return Clock(self.now, self.entered)
@@ -44,10 +51,12 @@ class Timeline:
     def enter(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered[state] = self.now
+            self.entries[state] = self.moments
 
     def leave(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered.pop(state, None)
+            self.entries.pop(state, None)
 
     def give(self, name: str) -> None:
         """Fact ``name`` was given a value now: it is current until its ``valid_for`` runs out."""

@@ -18,7 +18,7 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action
 from pathway.definition.values import ValueRule, rounded, shown
 from pathway.engine.checks import read_entries
-from pathway.engine.tables import same
+from pathway.engine.tables import Seen, same
 from pathway.expr import UNKNOWN, Evaluation, Scope
 from pathway.trail.parts import Computed, Failure, Read, ValueComputed, ValueFailed, ValueUnknown
 from pathway.trail.records import IssuedRecord, Record, RevisedRecord
@@ -130,7 +130,7 @@ class Values:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.recorded: dict[str, Worked] = {}
-        self.basis: dict[str, Sequence[object]] = {}  # action -> a snapshot of what its values were last worked from
+        self.basis: dict[str, Seen] = {}  # action -> a snapshot of what its values were last worked from
 
     def work(
         self, action: str, scope: Scope, supplied: Mapping[str, int], given_by: Mapping[str, int]
@@ -149,7 +149,7 @@ class Values:
         scope: Scope,
         supplied: Mapping[str, int],
         given_by: Mapping[str, int],
-        seen: Sequence[object] | None = None,
+        seen: Seen | None = None,
     ) -> Worked | None:
         """The values an issue of ``action`` records (now the last recorded); ``seen``, a snapshot of what they read
         (:mod:`pathway.engine.tables`)."""
@@ -166,12 +166,12 @@ class Values:
         scope: Scope,
         supplied: Mapping[str, int],
         given_by: Mapping[str, int],
-        seen: Callable[[str], Sequence[object]] | None = None,
+        seen: Callable[[str], Seen] | None = None,
     ) -> list[tuple[str, tuple[str, ...], Worked]]:
         """(action, the names of the values that changed, its values now) for each active recommendation whose
         values changed since they were last recorded (now the last recorded). ``seen`` takes a snapshot of what an
-        action's values read: values worked out from the very same objects as last time are not worked out again
-        (they are what was worked out then, which is what was last recorded, as far as a change goes)."""
+        action's values read: values whose inputs did not change since they were last worked out are not worked out
+        again (they are what was worked out then, which is what was last recorded, as far as a change goes)."""
         changes: list[tuple[str, tuple[str, ...], Worked]] = []
         for action in active:
             before = self.recorded.get(action)
