@@ -81,10 +81,13 @@ class WakeRules(RunState):
         """One wake-up: stale facts are forgotten, eventless transitions (timers among them) run to completion,
         recurring recommendations due again are issued again; then waits and guard errors are recorded."""
         falling = [t for t in self.timeline.timers(self.active) if t.due == moment]
-        self.timeline.now, self.at = moment, format_time(moment)
+        self.timeline.set(moment)
+        self.at = format_time(moment)
         for name in self.timeline.going_stale():
             if name in self.facts:
                 seq = self.supplied.pop(name)
+                self.fact_changes += 1
+                self.fact_version[name] = self.fact_changes
                 self.emit(
                     ExpiredRecord,
                     fact=name,
