@@ -19,6 +19,7 @@ from pathway.engine.selection import Clock, check_timer
 from pathway.engine.tables import Kept, Seen, Watch, tables
 from pathway.expr import Scope
 from pathway.trail.parts import Assumed, Read, ReadAssumed
+from pathway.trail.plain import trusted
 
 _UNSET = object()
 
@@ -88,7 +89,7 @@ class Assumptions:
         live = assumed_values(self.analysis, facts)
         declared = self.analysis.pathway.facts
         return tuple(
-            Assumed(fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
+            trusted(Assumed, fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
             for name, since in sorted(self.in_force.items())
             if name in live and (assume := declared[name].assume) is not None
         )

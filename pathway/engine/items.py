@@ -21,6 +21,7 @@ from pathway.engine.timeline import Timeline
 from pathway.expr import Evaluation, Scope
 from pathway.expr.durations import format_time, later, parse_duration
 from pathway.trail.parts import Due, StandingConflict
+from pathway.trail.plain import trusted
 from pathway.trail.records import ConflictRecord, Entry, PersistingRecord, RetiredRecord
 
 E = TypeVar("E", bound=Entry)
@@ -76,7 +77,7 @@ class Carried:
         due = self.due
         if due is None or due == datetime.max or self.done is not None or self.declined is not None:
             return None
-        entry = Due(kind="action", id=action, state=self.state, at=format_time(due))
+        entry = trusted(Due, kind="action", id=action, state=self.state, at=format_time(due))
         return ("overdue" if now > due else "due"), entry
 
 
@@ -255,7 +256,7 @@ class ItemRules(RunState):
         wake-up; after an engine error, those of them still active)."""
         items = self.items
         return tuple(
-            StandingConflict(actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
+            trusted(StandingConflict, actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
             for pair, at in self.together.since.items()
             if (keys := (("recommendation", pair[0]), ("recommendation", pair[1])))[0] in items and keys[1] in items
         )

@@ -21,6 +21,7 @@ from pathway.engine.checks import read_entries
 from pathway.engine.tables import Seen, same
 from pathway.expr import UNKNOWN, Evaluation, Scope
 from pathway.trail.parts import Computed, Failure, Read, ValueComputed, ValueFailed, ValueUnknown
+from pathway.trail.plain import trusted
 from pathway.trail.records import IssuedRecord, Record, RevisedRecord
 
 OTHERWISE = "otherwise"
@@ -80,7 +81,7 @@ def work_out(
         if case.when is None:
             when = OTHERWISE if rule.table else None
             value, unit = _number(case.value, rule), _unit(case.value, rule)
-            return ValueComputed(value=value, unit=unit, when=when, read=reads.part())
+            return trusted(ValueComputed, value=value, unit=unit, when=when, read=reads.part())
         evaluation = case.when.evaluate(scope)
         reads.add(evaluation)
         if evaluation.value is not False or evaluation.error is not None:
@@ -100,13 +101,15 @@ def _outcome(
     """The value an evaluation gives: an expression's number, or a case's value when its guard is true."""
     read = reads.part()
     if evaluation.error is not None:
-        failure = Failure(kind=evaluation.error.kind, message=evaluation.error.message)
-        return ValueFailed(error=failure, expr=expr, when=when, read=read)
+        failure = trusted(Failure, kind=evaluation.error.kind, message=evaluation.error.message)
+        return trusted(ValueFailed, error=failure, expr=expr, when=when, read=read)
     if evaluation.value is UNKNOWN:
-        return ValueUnknown(unknown=True, missing=tuple(sorted(evaluation.missing)), expr=expr, when=when, read=read)
+        return trusted(
+            ValueUnknown, unknown=True, missing=tuple(sorted(evaluation.missing)), expr=expr, when=when, read=read
+        )
     value = evaluation.value if chosen is None else chosen
     assert isinstance(value, int | float | str)  # the checker made an expression's value a number
-    return ValueComputed(value=_number(value, rule), unit=_unit(value, rule), expr=expr, when=when, read=read)
+    return trusted(ValueComputed, value=_number(value, rule), unit=_unit(value, rule), expr=expr, when=when, read=read)
 
 
 def _number(value: int | float | str, rule: ValueRule) -> int | float | str:
