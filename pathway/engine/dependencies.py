@@ -142,13 +142,18 @@ class Seen:
         self.recorded: dict[str, datetime] = {}
         self.entered: dict[str, datetime] = {}
         self.now: datetime | None = None
+        self.scope: Scope | None = None
 
     def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool, datetime | None]:
         """Take the new values; return the facts, decisions and states whose inputs changed, whether the clock
         moved, and where from."""
-        facts = self._take("facts", scope.facts) | self._take("given", scope.given)
-        facts |= self._take("assumed", scope.assumed)
-        decisions = self._take("recorded", scope.recorded)
+        if scope is self.scope:  # a scope shows one moment: the run builds a new one when what it shows changes
+            facts, decisions = set(), set()
+        else:
+            facts = self._take("facts", scope.facts) | self._take("given", scope.given)
+            facts |= self._take("assumed", scope.assumed)
+            decisions = self._take("recorded", scope.recorded)
+            self.scope = scope
         entered = self._take("entered", clock.entered)
         before = self.now
         moved = not _same(before, clock.now)

@@ -71,8 +71,10 @@ class Scope:
     whatever state a guard belongs to.
 
     ``now`` is the full clock (a datetime, or None) and ``today`` its date. A scope belongs to one moment: build a
-    new one when facts, given times or the clock change. A derived name takes precedence over a fact of the same
-    name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
+    new one when facts, given times, decisions, assumed values or the clock change (its caches, and the compiled
+    engine, which takes a scope it has seen before for one that shows the same, rely on it). A derived name takes
+    precedence over a fact of the same name. A cycle among derived facts (which the loader rejects) evaluates to
+    unknown.
 
     ``assumed``: fact name -> the value assumed while it is not in ``facts`` (see the module docstring).
     """
