@@ -9,6 +9,12 @@ tables into docs/performance.md.
 "Decisions" is the time inside the selection (guards evaluated, transitions chosen) and the configuration (a new
 chart per journey, each transition applied, the active states and termination read), measured by wrapping the
 engine's two parts; the rest of a run (the records, recommendations, wake-ups) is the same code on both engines.
+"Cohort run" is what `pathway cohort run` does per journey on its file store (pathway/cohort/work.py): read the
+journey's NDJSON line and check it (``check_line``), run it (``Runner.run``: the records, each sealed into its
+canonical line as it is made) and write the trail from those lines (``RunResult.write``: an atomic, fsynced file);
+nothing is serialised twice. "The floor" is the same with no decisions at all: read and check each line, seal again
+the records that journey's run produced (serialise and hash each, by the cheapest correct path: ``seal_line``), and
+write them the same way. The floor still pays the per-file fsync of ``write_trail``.
 Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the same on every run
 (bench/cohort.py, fixed seed). Before timing, both engines' trails are compared byte for byte.
 """
@@ -16,6 +22,7 @@ Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -29,12 +36,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cohort import cohort  # noqa: E402
 
+from pathway.cohort.inputs import check_line  # noqa: E402
 from pathway.definition.analysis import Analysis  # noqa: E402
 from pathway.definition.loader import load_analysis  # noqa: E402
 from pathway.engine.engines import Engine, EngineName, Machine, Selector, engine_for  # noqa: E402
 from pathway.engine.execute import run_records  # noqa: E402
+from pathway.engine.runner import Runner  # noqa: E402
 from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
-from pathway.trail.io import canonical, write_trail  # noqa: E402
+from pathway.trail.io import canonical, seal_line, write_trail  # noqa: E402
 from pathway.trail.records import Record  # noqa: E402
 
 PATHWAYS = ("definitions/example/pathway.yaml", "definitions/bipn/pathway.yaml")
@@ -108,18 +117,35 @@ def runs(analysis: Analysis, name: EngineName, journeys: Sequence[LoadedJourney]
         run_records(analysis, engine, journey)
 
 
-def runs_with_trails(analysis: Analysis, name: EngineName, data: Sequence[dict[str, Any]], folder: Path) -> None:
-    """Parse each journey, run it and write its trail: what a cohort run does per journey."""
-    engine = engine_for(analysis, name)
-    for n, journey in enumerate(data):
-        write_trail(folder / f"{n}.jsonl", run_records(analysis, engine, journey_from_data(journey, analysis)))
+def ndjson(data: Sequence[dict[str, Any]]) -> list[str]:
+    """The journeys as the lines of a cohort's NDJSON file."""
+    return [json.dumps(journey, ensure_ascii=False) for journey in data]
 
 
-def floor(analysis: Analysis, data: Sequence[dict[str, Any]], trails: Sequence[list[Record]], folder: Path) -> None:
-    """Parse each journey and write the trail its run wrote, deciding nothing."""
-    for n, (journey, records) in enumerate(zip(data, trails, strict=True)):
-        journey_from_data(journey, analysis)
-        write_trail(folder / f"{n}.jsonl", records)
+def read(analysis: Analysis, n: int, line: str) -> LoadedJourney:
+    """One NDJSON line read and checked as `pathway cohort run` reads it."""
+    journey, found = check_line("<cohort>", n + 1, line, analysis)
+    if journey is None:
+        raise SystemExit(f"line {n + 1} of the bench cohort is not a valid journey: {found[0].message}")
+    return journey
+
+
+def runs_with_trails(analysis: Analysis, name: EngineName, lines: Sequence[str], folder: Path) -> None:
+    """What `pathway cohort run` does per journey (its file store): read the NDJSON line and check it, run the
+    journey, and write the lines the engine sealed as it went (``Runner.run(...).write``): nothing is serialised
+    twice."""
+    runner = Runner(analysis, engine=name)
+    for n, line in enumerate(lines):
+        runner.run(read(analysis, n, line)).write(folder / f"{n}.jsonl")
+
+
+def floor(analysis: Analysis, lines: Sequence[str], trails: Sequence[list[Record]], folder: Path) -> None:
+    """The floor: read each NDJSON line and check it, seal the records its run produced again (serialise and hash
+    each: the cheapest correct path, :func:`pathway.trail.io.seal_line`), and write them as the cohort writes a trail;
+    no decisions at all."""
+    for n, (line, records) in enumerate(zip(lines, trails, strict=True)):
+        read(analysis, n, line)
+        write_trail(folder / f"{n}.jsonl", records, lines=[seal_line(r)[1] for r in records])
 
 
 def check_identical(analysis: Analysis, journeys: Sequence[LoadedJourney]) -> list[list[Record]]:
@@ -137,6 +163,7 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
     analysis = load_analysis(path)
     data = cohort(analysis, size, events)
     journeys = [journey_from_data(j, analysis) for j in data]
+    lines = ndjson(data)
     trails = check_identical(analysis, journeys)
     count = sum(len(j.inputs) for j in journeys)
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,17 +177,17 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
                 for e in ("reference", "compiled")
             },
             "trails": {
-                e: median(lambda e=e: timed(lambda: runs_with_trails(analysis, e, data, folder)), repeat)
+                e: median(lambda e=e: timed(lambda: runs_with_trails(analysis, e, lines, folder)), repeat)
                 for e in ("reference", "compiled")
             },
         }
-        bottom = median(lambda: timed(lambda: floor(analysis, data, trails, folder)), repeat)
+        bottom = median(lambda: timed(lambda: floor(analysis, lines, trails, folder)), repeat)
     rows = []
     name = analysis.pathway.pathway
     for what, label in (
         ("decisions", "decisions only"),
         ("run", "whole run, records"),
-        ("trails", "cohort run: parse, run, write trail"),
+        ("trails", "cohort run: read, run, write trail"),
     ):
         ref, comp = figures[what]["reference"], figures[what]["compiled"]
         rows.append(
@@ -174,7 +201,7 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
     compiled_trails = figures["trails"]["compiled"]
     rows.append(
         (
-            f"{name}: floor (parse, write the same trails, no decisions)",
+            f"{name}: floor (read, seal and write the same trails, no decisions)",
             f"{bottom / count * 1e6:,.1f}",
             f"{size / bottom:,.0f}",
             f"compiled cohort run = {compiled_trails / bottom:,.2f}x the floor",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,10 @@ from pathway.definition.constraints import breaches
 from pathway.definition.loader import load_analysis
 from pathway.diagnostics import Diagnostic
 from pathway.errors import InvalidInputError
+from pathway.expr.durations import parse_duration
 from pathway.journey.check import journey_from_data
+from pathway.journey.constraints import Contradiction, Given, _contradiction, contradictions
+from pathway.journey.model import Problem, check_fact_value
 from pathway.linter import lint_file
 from pathway.scenarios.generate import generate
 from pathway.scenarios.run import load_scenarios
@@ -228,3 +232,47 @@ def test_show_lists_the_constraints(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", str(PATHWAY), "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)["constraints"]
     assert shown["never_treated"]["message"] == "never on bortezomib but bortezomib cycles completed"
+
+
+def _from_scratch(analysis: Analysis, inputs: list[Given]) -> list[Contradiction]:
+    """Every constraint evaluated after every input (what :func:`contradictions` skips when no fact it reads
+    changed)."""
+    lasting = {n: parse_duration(f.valid_for) for n, f in analysis.pathway.facts.items() if f.valid_for}
+    current: dict[str, tuple[object, int, datetime]] = {}
+    broken: set[str] = set()
+    found = []
+    for index, given in enumerate(inputs):
+        current.update((name, (value, index, given.at)) for name, value in given.facts.items())
+        live = {n: e for n, e in current.items() if n not in lasting or given.at < e[2] + lasting[n]}
+        now = breaches(analysis, {n: value for n, (value, _, _) in live.items()})
+        found += [_contradiction(analysis, inputs, index, b, live) for b in now if b.name not in broken]
+        broken = {b.name for b in now}
+    return found
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_constraints_are_evaluated_again_only_when_a_fact_they_read_changed(backwards: bool) -> None:
+    """The same contradictions as evaluating every constraint after every input, over the bench's cohort (which
+    breaks constraints), also with times that go backwards (a stale value fresh again)."""
+    import random
+
+    from pathway.cohort.generate import cohort, fact_value
+
+    bipn = load_analysis(ROOT / "definitions/bipn/pathway.yaml")
+    rng = random.Random(7)
+    read = sorted({n for c in bipn.constraints.values() for n in c.names if n in bipn.pathway.facts})
+    found = 0
+    for journey in cohort(bipn, 60, 20, seed=5):
+        inputs = []
+        for n, event in enumerate(journey["events"]):
+            given = dict(event.get("facts", {}))
+            for name in rng.sample(read, 2):  # values that may contradict the earlier ones
+                given[name] = fact_value(rng, bipn.pathway.facts[name])
+            typed = {k: check_fact_value(k, bipn.pathway.facts[k], v) for k, v in given.items()}
+            facts = {k: v for k, v in typed.items() if not isinstance(v, Problem)}
+            at = datetime(2026, 1, 1) + timedelta(days=rng.randrange(60) if backwards else n * rng.randrange(4))
+            inputs.append(Given(at, facts, n + 1))
+        expected = _from_scratch(bipn, inputs)
+        assert contradictions(bipn, inputs) == expected
+        found += len(expected)
+    assert found > 0

@@ -9,16 +9,17 @@ the ones still assumed; the facts given may have come to contradict one (:mod:`p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import assumed_values
-from pathway.definition.domains import facts_read
 from pathway.definition.index import TransitionInfo
 from pathway.engine.checks import json_value
 from pathway.engine.selection import Clock, check_timer
+from pathway.engine.tables import Kept, Seen, Watch, tables
 from pathway.expr import Scope
 from pathway.trail.parts import Assumed, Read, ReadAssumed
+from pathway.trail.plain import trusted
 
 _UNSET = object()
 
@@ -28,29 +29,22 @@ class Assumptions:
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
+        self.tables = tables(analysis)
         self.now: dict[str, object] = {}
         self.in_force: dict[str, str] = {}
-        assumed = frozenset(analysis.assumptions)
-        # What the assumed values depend on: the assumed facts and the facts the constraints read (exactly what
-        # assumed_values reads), so that they are worked out again only when one of those changes.
-        constrained = facts_read(analysis, {n for c in analysis.constraints.values() for n in c.names})
-        self._inputs = tuple(sorted(assumed | constrained))
+        self.changes = 0  # how many times the assumed values were worked out again
         self._last: tuple[object, ...] | None = None
-        # The eventless guards an assumed value can decide: those that read an assumed fact (through derived facts).
-        self._deciding = frozenset(
-            t.id
-            for t in analysis.index.transitions
-            if (guard := analysis.guards.get(t.id)) is not None and facts_read(analysis, guard.names) & assumed
-        )
+        self._decided: Kept[frozenset[str]] = Kept()  # transition -> the assumed facts that decide it
 
     def current(self, facts: Mapping[str, object]) -> dict[str, object]:
         """The assumed values that hold with these facts given: what the next scope holds (worked out again only
-        when a fact they depend on changed)."""
+        when a fact they depend on changed: :class:`~pathway.engine.tables.RunTables`)."""
         if not self.analysis.assumptions:
             return self.now
-        key = tuple(facts.get(name, _UNSET) for name in self._inputs)
+        key = tuple(facts.get(name, _UNSET) for name in self.tables.assumed_inputs)
         if key != self._last:
-            self._last, self.now = key, assumed_values(self.analysis, facts)
+            self._last, self.now = key, self.tables.assumed(self.analysis, facts)
+            self.changes += 1
         return self.now
 
     def given(self, fact: str) -> None:
@@ -63,23 +57,39 @@ class Assumptions:
             if isinstance(entry, ReadAssumed):
                 self.in_force.setdefault(name, at)
 
-    def standing(self, transitions: Iterable[TransitionInfo], scope: Scope, clock: Clock, at: str) -> None:
+    def deciding(self, active: Collection[str]) -> list[tuple[TransitionInfo, Watch]]:
+        """The eventless transitions of the active states (in document order) whose guards an assumed value could
+        decide now (:meth:`current` worked out), with what they read: none when every value assumed now is in force
+        already, since :meth:`standing` could then bring nothing more into force."""
+        if self.now.keys() <= self.in_force.keys():
+            return []
+        return [found for state, of in self.tables.deciding.items() if state in active for found in of]
+
+    def standing(
+        self,
+        transitions: Iterable[tuple[TransitionInfo, Seen]],
+        scope: Scope,
+        clock: Clock,
+        at: str,
+    ) -> None:
         """Each assumed value that decides one of these eventless transitions' guards now is in force from ``at``
-        (a timer not due yet reads nothing)."""
-        if not self.analysis.assumptions:
-            return
-        for t in transitions:
-            if t.event is None and t.id in self._deciding:
+        (a timer not due yet reads nothing). Each transition comes with the snapshot of what its guard reads: the
+        facts that decided it are kept while that does not change."""
+        for t, seen in transitions:
+            names = self._decided.get(t.id, seen)
+            if names is None:
                 checked = check_timer(t, self.analysis, scope, clock)
-                for name in checked.evaluation.assumed if checked.evaluation is not None else ():
-                    self.in_force.setdefault(name, at)
+                names = checked.evaluation.assumed if checked.evaluation is not None else frozenset()
+                self._decided.put(t.id, seen, names)
+            for name in names:
+                self.in_force.setdefault(name, at)
 
     def summary(self, facts: Mapping[str, object]) -> tuple[Assumed, ...]:
         """The assumptions in force and still assumed with these facts given, by fact name, with their notes."""
         live = assumed_values(self.analysis, facts)
         declared = self.analysis.pathway.facts
         return tuple(
-            Assumed(fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
+            trusted(Assumed, fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
             for name, since in sorted(self.in_force.items())
             if name in live and (assume := declared[name].assume) is not None
         )

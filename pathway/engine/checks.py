@@ -30,6 +30,7 @@ from pathway.trail.parts import (
     ReadFact,
     ReadUnknown,
 )
+from pathway.trail.plain import trusted
 
 DECIDED = tuple(f"{kind}(" for kind in sorted(set(DECISIONS.values())))
 """How the key of a decision a guard read starts: ``done(``, ``declined(``, ``signed(``."""
@@ -65,21 +66,21 @@ def read_entries(
     for name, value in evaluation.read.items():
         if name.endswith(")") and name.startswith(DECIDED):
             seq = (recorded_by or {}).get(name) if value is not UNKNOWN else None
-            out[name] = ReadDecision(value=value is not UNKNOWN, decision=True, from_=seq)
+            out[name] = trusted(ReadDecision, value=value is not UNKNOWN, decision=True, from_=seq)
         elif value is UNKNOWN:
-            out[name] = ReadUnknown(unknown=True)
+            out[name] = trusted(ReadUnknown, unknown=True)
         elif isinstance(value, EvalError):
-            out[name] = ReadError(error=True)
+            out[name] = trusted(ReadError, error=True)
         elif name == IN_STATE:
-            out[name] = ReadClock(value=json_value(value), clock=True)
+            out[name] = trusted(ReadClock, value=json_value(value), clock=True)
         elif name in derived:
-            out[name] = ReadDerived(value=json_value(value), derived=True)
+            out[name] = trusted(ReadDerived, value=json_value(value), derived=True)
         elif assumed and name in assumed:
-            out[name] = ReadAssumed(value=json_value(value), assumed=True)
+            out[name] = trusted(ReadAssumed, value=json_value(value), assumed=True)
         elif name.startswith("last(") and given_by is not None:
-            out[name] = ReadFact(value=json_value(value), from_=given_by[name[5:-1]])
+            out[name] = trusted(ReadFact, value=json_value(value), from_=given_by[name[5:-1]])
         else:
-            out[name] = ReadFact(value=json_value(value), from_=supplied[name])
+            out[name] = trusted(ReadFact, value=json_value(value), from_=supplied[name])
     return out
 
 
@@ -101,14 +102,15 @@ def check_of(
         if evaluation is not None
         else None
     )
-    return Check(
+    return trusted(
+        Check,
         id=t.id,
         target=t.target,
         guard=t.when,
         outcome=cast(Any, c.outcome),
         read=read,
         missing=tuple(sorted(missing)) if missing else None,
-        error=Failure(kind=error.kind, message=error.message) if error is not None else None,
+        error=trusted(Failure, kind=error.kind, message=error.message) if error is not None else None,
         after=t.transition.after,
         due=format_time(c.due) if c.due is not None else None,
     )
@@ -148,7 +150,9 @@ class GuardErrors:
         for state, checks in blocked:
             for c in checks:
                 error = _error(c)
-                entry = GuardError(id=c.transition.id, state=state, kind=error.kind, message=error.message, first=at)
+                entry = trusted(
+                    GuardError, id=c.transition.id, state=state, kind=error.kind, message=error.message, first=at
+                )
                 self.first.setdefault((c.transition.id, error.kind, error.message), entry)
         self.now = {}
         return blocked

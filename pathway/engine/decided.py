@@ -22,6 +22,7 @@ class DecisionRules(RunState):
     inapplicable: dict[str, str]  # action -> the state whose recommendation its applies_to withholds
     issued_now: set[str]  # the actions issued while the current input is processed
     decisions: Decisions
+    fulfilling: frozenset[str]  # the facts that fulfil an action (``fulfilled_by``)
 
     def decided(self, inp: Input, before: tuple[str, ...]) -> None:
         """Once the input's transitions ran: what its facts changed of whom actions concern, the care it records
@@ -35,6 +36,8 @@ class DecisionRules(RunState):
 
     def fulfil_active(self, inp: Input) -> None:
         """The active recommendations whose result this input gave (``fulfilled_by``)."""
+        if self.fulfilling.isdisjoint(inp.facts):  # no result of any order
+            return
         for (kind, action), item in self.items.items():
             if kind == "recommendation":
                 self.fulfil(action, item, inp.facts)
@@ -59,8 +62,11 @@ class DecisionRules(RunState):
             guard = self.analysis.applies_to.get(action)
             if kind != "recommendation" or guard is None:
                 continue
-            scope = scope or self.scope()
-            evaluation = guard.evaluate(scope)
+            seen = self.seen(self.tables.applies[action])
+            evaluation = self.kept.get(("applies_to", action), seen)
+            if evaluation is None:
+                scope = scope or self.scope()
+                evaluation = self.kept.put(("applies_to", action), seen, guard.evaluate(scope))
             found[action] = outcome(evaluation)
             if found[action] == "false" and self.inapplicable.get(action) != state:
                 self.inapplicable[action] = state

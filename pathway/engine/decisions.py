@@ -25,12 +25,14 @@ class Decisions:
 
     at: dict[str, datetime] = field(default_factory=dict)
     by: dict[str, int] = field(default_factory=dict)
+    changes: int = 0  # how many decisions were recorded: what a run's scope is kept by
 
     def record(self, kind: str, action: str, when: datetime, seq: int) -> None:
         """Decision ``kind`` ('done', 'declined' or 'signed') about ``action``, recorded at ``when`` by input
         ``seq``; a later record of the same decision replaces it."""
         key = recorded_key(kind, action)
         self.at[key], self.by[key] = when, seq
+        self.changes += 1
 
     def record_input(self, inp: Input) -> bool:
         """What one journey entry records: care done, a recommendation declined, a sign-off; whether it records

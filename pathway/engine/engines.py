@@ -22,7 +22,8 @@ from typing import Final, Literal, Protocol
 from pathway.definition.analysis import Analysis
 from pathway.engine.compile import compile_chart
 from pathway.engine.configuration import PlainChart
-from pathway.engine.incremental import Dependencies, IncrementalSelector
+from pathway.engine.dependencies import Dependencies
+from pathway.engine.incremental import IncrementalSelector
 from pathway.engine.selection import Clock, Selection, select
 from pathway.expr import Scope
 

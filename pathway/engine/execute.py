@@ -18,58 +18,51 @@ assumed values of the facts not given (:mod:`pathway.engine.assumed`). Selection
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.model import Action, Finding, Recommendation
 from pathway.engine.assumed import Assumptions
-from pathway.engine.checks import GuardErrors, blocked_message, check_of, read_entries
+from pathway.engine.checks import GuardErrors, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION
-from pathway.engine.decided import DecisionRules
 from pathway.engine.decisions import Decisions
 from pathway.engine.engines import Engine, Machine
-from pathway.engine.items import Carried, ItemRules, Together
+from pathway.engine.items import Carried, Together
+from pathway.engine.reports import ReportRules
 from pathway.engine.selection import Checked, Fire, Wait
+from pathway.engine.tables import Kept, tables
 from pathway.engine.timeline import Timeline
-from pathway.engine.values import Values, fields
-from pathway.engine.wakes import WakeRules, stance
-from pathway.expr import Scope
+from pathway.engine.values import Values
+from pathway.expr import Evaluation, Scope
 from pathway.journey.check import Input, LoadedJourney, input_to_record
-from pathway.trail.io import canonical, seal_line
 from pathway.trail.parts import (
-    ActiveItem,
     Check,
     EngineRef,
-    FirstIssued,
+    InputSource,
     JourneyRef,
     PathwayRef,
-    StateWaiting,
 )
+from pathway.trail.plain import trusted
 from pathway.trail.records import (
     SCHEMA,
-    UNSEALED,
     Entry,
     ErrorRecord,
     HeaderRecord,
     InputRecord,
-    IssuedRecord,
     Record,
-    RetiredRecord,
-    RevisedRecord,
     StartRecord,
     SummaryRecord,
     TransitionRecord,
-    WaitingRecord,
 )
+from pathway.trail.sealing import seal_values
 from pathway.version import __version__
 
 MAX_MICROSTEPS = 200
 E = TypeVar("E", bound=Entry)
 
 
-class _Run(ItemRules, DecisionRules, WakeRules):
+class _Run(ReportRules):
     """The mutable state of one run; produces the records."""
 
     def __init__(self, analysis: Analysis, engine: Engine, journey: LoadedJourney) -> None:
@@ -77,10 +70,16 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.engine = engine
         self.select = engine.selector()
         self.journey = journey
-        self.order = {state: n for n, state in enumerate(analysis.index.states)}
+        self.tables = tables(analysis)
+        self.order = self.tables.order
         self.records: list[Record] = []
         self.lines: list[str] = []  # each record's canonical line, written as it was sealed
         self.facts: dict[str, object] = {}
+        self.fact_changes = 0  # how many times a fact was given or forgotten: what the scope is kept by
+        self.fact_version: dict[str, int] = {}  # fact -> fact_changes when it was last given or forgotten
+        self._scope: tuple[int, tuple[int, int], Scope] | None = None  # the scope of this moment
+        self._value_scope: tuple[int, int, Scope] | None = None
+        self.kept: Kept[Evaluation] = Kept()  # until and applies_to guards, kept while what they read is unchanged
         self.supplied: dict[str, int] = {}  # fact -> the input that gave its current value
         self.given_by: dict[str, int] = {}  # fact -> the input that last gave it a value, stale or not (last(f))
         self.assumptions = Assumptions(analysis)
@@ -88,36 +87,36 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.active: frozenset[str] = frozenset()
         self.items: dict[tuple[str, str], Carried] = {}
         self.decisions = Decisions()  # done, declined, signed: what guards read of them
+        self.fulfilling = self.tables.fulfilling
         self.inapplicable: dict[str, str] = {}  # action -> the state whose recommendation its applies_to withholds
         self.issued_now: set[str] = set()  # the actions issued while the current input is processed
         self.blocked: dict[str, set[str]] = {}
+        self.blocked_changes = 0
+        self._wanted: tuple[tuple[frozenset[str], int], dict[tuple[str, str], str]] | None = None
+        self._synced: tuple[dict[tuple[str, str], str] | None, dict[str, str] | None] = (None, None)
+        self._unblocked: frozenset[str] | None = None
         self.together = Together(analysis.pathway.actions)
         self.first_issued: dict[str, str] = {}
         self.waits: dict[str, Wait] = {}
-        self.shown_waits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.shown_waits: dict[str, Wait] = {}  # state -> its wait last recorded
         self.guard_errors = GuardErrors()
         self.error: str | None = None
         self.at = ""
         self.input_seq = 0
         self.timeline = Timeline(analysis)
         self.values = Values(analysis)
-        self.rules: dict[tuple[str, str], Recommendation] = {
-            (state, rule.action): rule
-            for state, info in analysis.index.states.items()
-            for rule in info.state.recommendations
-        }
+        self.rules = self.tables.rules
 
     # --- records --------------------------------------------------------------------------------------------
 
     def sealed_line(self, kind: type[E], **fields: Any) -> tuple[Record, str]:
         """A record of this kind, stamped with its place after the records so far and sealed into the chain, with
         its canonical line."""
-        envelope: dict[str, Any] = {"seq": len(self.records), "hash": UNSEALED}
         if self.records:
-            envelope.update(at=self.at, input=self.input_seq, prev=self.records[-1].hash)
+            fields.update(seq=len(self.records), at=self.at, input=self.input_seq, prev=self.records[-1].hash)
         else:
-            envelope.update(prev=None)
-        return cast(tuple[Record, str], seal_line(kind(**envelope, **fields)))
+            fields.update(seq=0, prev=None)
+        return cast(tuple[Record, str], seal_values(kind, fields))
 
     def sealed(self, kind: type[E], **fields: Any) -> Record:
         """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
@@ -134,9 +133,9 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         self.emit(
             HeaderRecord,
             schema_=SCHEMA,
-            journey=JourneyRef(id=self.journey.id, description=self.journey.description or None),
-            pathway=PathwayRef(id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
-            engine=EngineRef(pathway=__version__, statemachine=STATEMACHINE_VERSION),
+            journey=trusted(JourneyRef, id=self.journey.id, description=self.journey.description or None),
+            pathway=trusted(PathwayRef, id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
+            engine=trusted(EngineRef, pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
     def sorted_states(self, states: set[str] | frozenset[str]) -> tuple[str, ...]:
@@ -159,42 +158,22 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         with an ``assume`` that is not given (unless the facts given contradict it:
         :mod:`pathway.definition.constraints`), read only where the facts alone leave a guard unknown and the
         assumption decides it (:mod:`pathway.expr.evaluate`)."""
+        kept, now, changes = self._scope, self.timeline.now, (self.fact_changes, self.decisions.changes)
+        if kept is not None and kept[0] == self.timeline.moments and kept[1] == changes:  # it shows the same
+            return kept[2]
         assumed = self.assumptions.current(self.facts)
-        return Scope(
-            self.facts,
-            self.analysis.derived,
-            self.timeline.now,
-            given=self.timeline.given,
-            recorded=self.decisions.at,
-            assumed=assumed,
-        )
+        given, recorded = self.timeline.given, self.decisions.at
+        scope = Scope(self.facts, self.analysis.derived, now, given=given, recorded=recorded, assumed=assumed)
+        self._scope = (self.timeline.moments, changes, scope)
+        return scope
 
     def standing(self) -> None:
         """The assumptions that keep the patient where they are: see :mod:`pathway.engine.assumed`."""
-        if self.analysis.assumptions and self.machine is not None and not self.machine.terminated:
-            transitions = (t for s in self.sorted_states(self.active) for t in self.analysis.index.outgoing(s))
-            self.assumptions.standing(transitions, self.scope(), self.timeline.clock(), self.at)
-
-    def value_scope(self) -> Scope:
-        """What computed values see now: the facts given, the clock, when each fact was given; never an assumption
-        (a dose is not worked out from a value nobody recorded)."""
-        return Scope(self.facts, self.analysis.derived, self.timeline.now, given=self.timeline.given)
-
-    def valued(self, kind: str, action: str) -> dict[str, Any]:
-        """The ``values`` and ``text`` of an issue of a recommendation, worked out now (none for a finding)."""
-        if kind != "recommendation":
-            return {}
-        return fields(self.values.issue(action, self.value_scope(), self.supplied, self.given_by))
-
-    def revise(self) -> None:
-        """Work out the values of the active recommendations again; record each recommendation whose values
-        changed since they were last recorded."""
-        active = [action for kind, action in self.items if kind == "recommendation"]
-        for action, changed, worked in self.values.revise(active, self.value_scope(), self.supplied, self.given_by):
-            item = self.items[("recommendation", action)]
-            self.emit(
-                RevisedRecord, id=action, state=item.state, changed=changed, values=worked.values, text=worked.text
-            )
+        if self.machine is not None and not self.machine.terminated:
+            self.assumptions.current(self.facts)
+            transitions = [(t, self.seen(watch)) for t, watch in self.assumptions.deciding(self.active)]
+            if transitions:
+                self.assumptions.standing(transitions, self.scope(), self.timeline.clock(), self.at)
 
     # --- steps ----------------------------------------------------------------------------------------------
 
@@ -204,17 +183,24 @@ class _Run(ItemRules, DecisionRules, WakeRules):
             self.advance(inp.at)
             if self.error is not None:
                 return
-        self.at, self.timeline.now = inp.at_text, inp.at
+        self.at = inp.at_text
+        self.timeline.set(inp.at)
         self.issued_now = set()
-        self.emit(InputRecord, **{k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")})
+        given = {k: v for k, v in input_to_record(inp).items() if k not in ("seq", "at")}
+        if "sources" in given:  # JSON-ready data: the record holds its parts (built unvalidated, as they are given)
+            sources = cast(dict[str, dict[str, str]], given["sources"])
+            given["sources"] = {k: trusted(InputSource, **v) for k, v in sources.items()}
+        self.emit(InputRecord, **given)
         if self.machine is None:
             self.start()
-        before = self.recommended()
+        before = self.recommended() if inp.done is not None or inp.declined is not None else ()
         for name, value in inp.facts.items():
             self.facts[name] = value
             self.supplied[name] = self.given_by[name] = inp.seq
             self.assumptions.given(name)
             self.timeline.give(name)
+            self.fact_changes += 1
+            self.fact_version[name] = self.fact_changes
         self.fulfil_active(inp)
         self.complete(None)
         if inp.event is not None and self.error is None:
@@ -305,144 +291,6 @@ class _Run(ItemRules, DecisionRules, WakeRules):
         )
         self.sync_items(t.id)
 
-    def wanted(self) -> dict[tuple[str, str], str]:
-        wanted: dict[tuple[str, str], str] = {}
-        for state in self.sorted_states(self.active):
-            info = self.analysis.index.states[state]
-            for action in info.recommended:
-                if state not in self.blocked.get(action, ()):  # superseded while this state was active
-                    wanted.setdefault(("recommendation", action), state)
-            for finding in info.state.conclude:
-                wanted.setdefault(("finding", finding), state)
-        return wanted
-
-    def sync_items(self, cause: str) -> None:
-        """Issue what the active states recommend and conclude and retire what they no longer do; a recommendation
-        whose action's ``applies_to`` is definitely false is withheld (and retired, cause 'applies_to'); one with
-        ``until`` persists after its states are left (see :class:`~pathway.engine.items.ItemRules`); an action issued
-        retires the recommendations it supersedes."""
-        self.unblock()
-        wanted = self.wanted()
-        applies = self.applicability(wanted)
-        withheld = {key for key in wanted if applies.get(key[1]) == "false" and key[0] == "recommendation"}
-        for key in [k for k in self.items if k in withheld]:
-            item = self.items.pop(key)
-            self.emit(RetiredRecord, item=key[0], id=key[1], state=item.state, cause=self.retired_by(key, cause))
-        issuing = [
-            k[1]
-            for k in wanted
-            if k[0] == "recommendation" and k not in withheld and (k not in self.items or self.items[k].persisting)
-        ]
-        superseding = self.superseded_by(issuing)
-        for key in [k for k, item in self.items.items() if k not in wanted and not item.persisting]:
-            if key[0] != "recommendation" or key[1] not in superseding:  # else retired as superseded below
-                self.leave(key, cause)
-        issued: list[str] = []
-        for key, state in wanted.items():
-            if key in withheld or (key in self.items and not self.items[key].persisting):  # a persisting one: again
-                continue
-            entry = self.catalogue(key[0])[key[1]]
-            item = self.items[key] = Carried.issue(self.at, state, self.timeline.now, self.rules.get((state, key[1])))
-            if key[0] == "recommendation":
-                self.first_issued.setdefault(key[1], self.at)
-                self.issued_now.add(key[1])
-            self.emit(
-                IssuedRecord,
-                item=key[0],
-                id=key[1],
-                title=entry.title,
-                state=state,
-                cause=self.issued_by(key, state, cause),
-                evidence=tuple(entry.evidence),
-                due=item.due_text(),
-                every=item.every_text,
-                **self.valued(*key),
-                **stance(entry),
-                applies=applies.get(key[1]),
-                until=item.until,
-            )
-            if key[0] == "recommendation":
-                given = {name for name, seq in self.given_by.items() if seq == self.input_seq}
-                self.fulfil(key[1], item, given)
-                issued.append(key[1])
-        self.inapplicable = {a: s for a, s in self.inapplicable.items() if ("recommendation", a) in withheld}
-        self.supersede(issued, cause)
-
-    def report_waits(self) -> None:
-        for state, wait in sorted(self.waits.items(), key=lambda kv: self.order[kv[0]]):
-            shown = (tuple(c.transition.id for c in wait.unknown), wait.needs)
-            if self.shown_waits.get(state) == shown:
-                continue
-            self.shown_waits[state] = shown
-            blocked = tuple(self.checked(c) for c in wait.unknown)
-            self.emit(WaitingRecord, state=state, blocked=blocked, needs=wait.needs)
-        for state in [s for s in self.shown_waits if s not in self.waits]:
-            del self.shown_waits[state]
-
-    def report_errors(self) -> None:
-        """Every state a guard error blocked while this input was processed: recorded after each input for as
-        long as it lasts (an error is not a wait, so it is not kept quiet while unchanged)."""
-        for state, checks in self.guard_errors.drain(self.order, self.at):
-            message = blocked_message(state, checks)
-            blocked = tuple(self.checked(c) for c in checks)
-            self.emit(ErrorRecord, code="PW411", message=message, state=state, blocked=blocked)
-
-    def catalogue(self, kind: str) -> Mapping[str, Action | Finding]:
-        p = self.analysis.pathway
-        return p.actions if kind == "recommendation" else p.findings
-
-    def active_items(self, kind: str) -> tuple[ActiveItem, ...]:
-        """The active recommendations (kind 'recommendation') or findings, with since, state and evidence."""
-        catalogue = self.catalogue(kind)
-        return tuple(
-            ActiveItem(
-                id=k[1],
-                title=catalogue[k[1]].title,
-                since=v.since,
-                state=v.state,
-                evidence=tuple(catalogue[k[1]].evidence),
-                due=v.due_text(),
-                done=v.done if v.due is not None or self.fulfillable(k[1]) else None,
-                declined=v.declined,
-                **(self.values.now(k[1]) if kind == "recommendation" else {}),
-                until=v.until,
-                persisting=True if v.persisting else None,
-            )
-            for k, v in self.items.items()
-            if k[0] == kind
-        )
-
-    def needs(self) -> tuple[str, ...]:
-        """The facts to collect: those the waiting states need, and those the unknown values of the active
-        recommendations need."""
-        needed = {n for w in self.waits.values() for n in w.needs}
-        needed |= self.values.needs(action for kind, action in self.items if kind == "recommendation")
-        return tuple(sorted(needed))
-
-    def summary(self) -> SummaryRecord:
-        """The closing record of the run as it stands: what the trail would end with if the journey ended here."""
-        waits = sorted(self.waits.items(), key=lambda kv: self.order[kv[0]])
-        assumed = self.assumptions.summary(self.facts)
-        due, overdue = self.deadlines()
-        record = self.sealed(
-            SummaryRecord,
-            states=self.sorted_states(self.active),
-            recommendations=self.active_items("recommendation"),
-            findings=self.active_items("finding"),
-            issued=tuple(FirstIssued(id=a, first=at) for a, at in self.first_issued.items()),
-            needs=tuple(sorted({*self.needs(), *(a.fact for a in assumed)})),
-            waiting=tuple(StateWaiting(state=s, needs=w.needs) for s, w in waits),
-            terminated=bool(self.machine and self.machine.terminated),
-            error=self.error,
-            errors=self.guard_errors.summary(),
-            due=due or None,
-            overdue=overdue or None,
-            assumed=assumed or None,
-            conflicts=self.standing_conflicts() or None,
-        )
-        assert isinstance(record, SummaryRecord)
-        return record
-
 
 @dataclass(frozen=True)
 class Step:
@@ -481,7 +329,7 @@ def run_trail(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> tup
         if run.error is not None:
             break
         run.apply_safely(inp)
-    summary = run.summary()
+    summary, line = run.summary_line()
     run.records.append(summary)
-    run.lines.append(canonical(summary))
+    run.lines.append(line)
     return run.records, run.lines

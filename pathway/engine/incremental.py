@@ -5,136 +5,44 @@ What a state's outcome reads is known from the pathway: the facts its guards rea
 their values, whether and when they were given, and their assumed values), the decisions they read (``done(a)``
 ...), the clock (a timer, ``time_in_state()``, ``days_since`` ... in a guard or a derived fact it reads), and when
 the state was entered. Before each microstep the selector compares what the scope holds with what it held at the
-last one and forgets the outcomes of the states that read what changed; every other outcome is the one
-:func:`~pathway.engine.selection.decide` gave over the same values, so it is the outcome it would give now. The
-scan over the active states and the choice among them (:func:`~pathway.engine.selection.select_with`) are the
-reference rule's own.
+last one and forgets the outcomes of the states that read what changed (:mod:`pathway.engine.dependencies`);
+every other outcome is the one :func:`~pathway.engine.selection.decide` gave over the same values, so it is the
+outcome it would give now. The scan over the active states and the choice among them
+(:func:`~pathway.engine.selection.select_with`) are the reference rule's own; while the configuration stays the same
+and no state fires, only the states forgotten since the last scan are decided again (with no state firing, the
+scan meets every active state once, in an order fixed by the configuration).
+
+A guard's outcome comes from its value alone (:meth:`~pathway.expr.Compiled.value`) when that decides it; the
+evaluation that says what it read and needs is worked out only for the guards of a state that fires or waits, the
+ones that end in a record (:func:`~pathway.engine.selection.evaluated`), and what it read only when a record reads
+it (:class:`~pathway.expr.Evaluation`'s ``read`` is worked out when first read).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.domains import names_read
 from pathway.definition.index import TransitionInfo
-from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, leaves, select_with
-from pathway.expr import Compiled, Evaluation, Scope
+from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
+from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, evaluated, outcome, select_with
+from pathway.expr import Evaluation, Scope
+from pathway.expr.evaluate import UNSURE
 
 _ABSENT: Final = object()
 
 
-def _same(old: object, new: object) -> bool:
-    """The same value for every purpose a guard has, the type included (``1`` is not ``1.0``, nor ``True``)."""
-    return old is new or (type(old) is type(new) and old == new)
+@dataclass
+class Scanned:
+    """The last scan for one trigger in which no state fired: the states that waited, and the states whose
+    outcome was forgotten since (decided again at the next microstep, the others' outcomes standing)."""
 
-
-def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
-    """The keys whose value differs between two snapshots (as :func:`_same` compares), a key present in one only
-    included. Most microsteps change nothing: equal mappings whose values have the same types, key by key, are
-    found so at C speed; otherwise a value left alone keeps its identity, so most keys cost one ``is``."""
-    if old == new and list(old) == list(new) and list(map(type, old.values())) == list(map(type, new.values())):
-        return set()
-    changed = {
-        key
-        for key, value in new.items()
-        if (was := old.get(key, _ABSENT)) is not value and (type(was) is not type(value) or was != value)
-    }
-    changed.update(old.keys() - new.keys())
-    return changed
-
-
-@dataclass(frozen=True)
-class Reads:
-    """What one guard reads, through the derived facts it reads: facts (value, given time, assumed value),
-    decisions, and whether it reads the clock."""
-
-    facts: frozenset[str]
-    decisions: frozenset[str]
-    clock: bool
-
-
-def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
-    """Everything a compiled guard's evaluation can depend on, derived facts followed to the facts they read."""
-    names = names_read(analysis, compiled.names)
-    subs = [analysis.derived[n] for n in names if n in analysis.derived]
-    facts = names.union(compiled.last, *(sub.last for sub in subs))  # a derived name too: harmless
-    clock = compiled.clock or compiled.in_state or any(sub.clock or sub.in_state for sub in subs)
-    return Reads(facts, compiled.recorded, clock)
-
-
-class Dependencies:
-    """For a pathway, once: which guards read each fact and each decision, which read the clock, which read when
-    their state was entered; the states each guard belongs to, and the states with timers."""
-
-    def __init__(self, analysis: Analysis) -> None:
-        by_fact: dict[str, set[str]] = defaultdict(set)
-        by_decision: dict[str, set[str]] = defaultdict(set)
-        clocked: set[str] = set()
-        in_state: dict[str, set[str]] = defaultdict(set)
-        for t in analysis.index.transitions:
-            compiled = analysis.guards.get(t.id)
-            if compiled is None:
-                continue
-            reads = guard_reads(analysis, compiled)
-            for fact in reads.facts:
-                by_fact[fact].add(t.id)
-            for key in reads.decisions:
-                by_decision[key].add(t.id)
-            if reads.clock:
-                clocked.add(t.id)
-            if compiled.in_state:
-                in_state[t.source].add(t.id)
-        self.by_fact: Mapping[str, frozenset[str]] = {f: frozenset(ts) for f, ts in by_fact.items()}
-        self.by_decision: Mapping[str, frozenset[str]] = {k: frozenset(ts) for k, ts in by_decision.items()}
-        self.clocked: frozenset[str] = frozenset(clocked)
-        self.in_state: Mapping[str, frozenset[str]] = {s: frozenset(ts) for s, ts in in_state.items()}
-        self.source: Mapping[str, str] = {t.id: t.source for t in analysis.index.transitions}
-        derived_by_fact: dict[str, set[str]] = defaultdict(set)
-        derived_clocked: set[str] = set()
-        for name, compiled in analysis.derived.items():
-            reads = guard_reads(analysis, compiled)
-            for fact in reads.facts:
-                derived_by_fact[fact].add(name)
-            if reads.clock:
-                derived_clocked.add(name)
-        self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
-        self.derived_clocked: frozenset[str] = frozenset(derived_clocked)
-        self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
-
-
-class Seen:
-    """What the scope and the clock held at the last microstep (copies: the run changes its own in place)."""
-
-    def __init__(self) -> None:
-        self.facts: dict[str, object] = {}
-        self.given: dict[str, datetime] = {}
-        self.assumed: dict[str, object] = {}
-        self.recorded: dict[str, datetime] = {}
-        self.entered: dict[str, datetime] = {}
-        self.now: datetime | None = None
-
-    def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool]:
-        """Take the new values; return the facts, decisions and states whose inputs changed, and whether the clock
-        moved."""
-        facts = self._take("facts", scope.facts) | self._take("given", scope.given)
-        facts |= self._take("assumed", scope.assumed)
-        decisions = self._take("recorded", scope.recorded)
-        entered = self._take("entered", clock.entered)
-        moved = not _same(self.now, clock.now)
-        self.now = clock.now
-        return facts, decisions, entered, moved
-
-    def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
-        """The keys of one snapshot that changed; the snapshot is copied again only then."""
-        changed = _changed(getattr(self, name), new)
-        if changed:
-            setattr(self, name, dict(new))
-        return changed
+    waits: dict[str, Wait]
+    dirty: set[str]
 
 
 class IncrementalSelector:
@@ -147,42 +55,68 @@ class IncrementalSelector:
         self.analysis = analysis
         self.deps = dependencies
         self.evaluations: dict[str, Evaluation] = {}
+        self.values: dict[str, object] = {}  # transition -> its guard's value (Compiled.value), kept likewise
+        self.unsure: set[str] = set()  # transitions whose guard's value alone did not decide, the last time
         self.derived: dict[str, Evaluation] = {}  # derived fact -> its evaluation, kept like the guards'
+        self.derived_values: dict[str, object] = {}  # derived fact -> its value (Scope.derived_value), likewise
         self.kept: dict[tuple[str, str | None], Fire | Wait | None] = {}
         self.by_state: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         self.seen = Seen()
         self._active: frozenset[str] | None = None
-        self._leaves: list[tuple[str, ...]] = []
+        self._layout = Layout([], {})
+        self._scans: dict[str | None, Scanned] = {}  # trigger -> its last scan without a fire, this configuration
+        self._scope: Scope = Scope({}, {})  # the microstep's scope, clock and trigger (set by select)
+        self._clock = Clock(datetime.min, {})
+        self._trigger: str | None = None
         self._last: tuple[frozenset[str], str | None, Selection] | None = None
 
     def forget_states(self, states: Iterable[str]) -> None:
-        by_state, kept = self.by_state, self.kept
+        by_state, kept, scans = self.by_state, self.kept, self._scans
         for state in states:
             keys = by_state.pop(state, None)
             if keys:
                 for key in keys:
                     del kept[key]
                 self._last = None
+                for scan in scans.values():
+                    scan.dirty.add(state)
 
     def forget_guards(self, transitions: Iterable[str]) -> None:
-        evaluations, source = self.evaluations, self.deps.source
-        self.forget_states(source[t] for t in transitions if evaluations.pop(t, None) is not None)
+        evaluations, values, source = self.evaluations, self.values, self.deps.source
+        self.forget_states(
+            source[t]
+            for t in transitions
+            if (evaluations.pop(t, None) is not None) | (values.pop(t, _ABSENT) is not _ABSENT)
+        )
+
+    def forget_derived(self, names: Iterable[str]) -> None:
+        derived, values = self.derived, self.derived_values
+        for name in names:
+            derived.pop(name, None)
+            values.pop(name, None)
+
+    def forget_clocked(self, scope: Scope, before: datetime | None, now: datetime) -> None:
+        """The clock moved: forget what reads it where it can have changed (a derived fact, with what reads it), and
+        every state with a timer."""
+        deps = self.deps
+        for name, crossed in deps.derived_clocked.items():
+            if passes(crossed, scope, before, now):
+                self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
+                self.forget_guards(deps.by_fact.get(name, ()))
+        self.forget_guards(t for t, crossed in deps.clocked.items() if passes(crossed, scope, before, now))
+        self.forget_states(deps.timed)
 
     def refresh(self, scope: Scope, clock: Clock) -> None:
         """Forget the evaluations and outcomes that read what changed since the last microstep."""
-        facts, decisions, entered, moved = self.seen.update(scope, clock)
-        deps, derived = self.deps, self.derived
+        facts, decisions, entered, moved, before = self.seen.update(scope, clock)
+        deps = self.deps
         if moved:
-            for name in deps.derived_clocked:
-                derived.pop(name, None)
-            self.forget_guards(deps.clocked)
-            self.forget_states(deps.timed)
+            self.forget_clocked(scope, before, clock.now)
         if entered:
             self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
             self.forget_states(entered & deps.timed)
         for fact in facts:
-            for name in deps.derived_by_fact.get(fact, ()):
-                derived.pop(name, None)
+            self.forget_derived(deps.derived_by_fact.get(fact, ()))
             self.forget_guards(deps.by_fact.get(fact, ()))
         for key in decisions:
             self.forget_guards(deps.by_decision.get(key, ()))
@@ -190,30 +124,89 @@ class IncrementalSelector:
     def select(self, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
         """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
         self.refresh(scope, clock)
-        scope.keep_derived(self.derived)
+        scope.keep_derived(self.derived, self.derived_values)
         last = self._last
         if last is not None and last[0] is active and last[1] == trigger:
             return last[2]
-        index, analysis = self.analysis.index, self.analysis
         if active is not self._active:
-            self._active, self._leaves = active, leaves(index, active)
-        kept, by_state, evaluations = self.kept, self.by_state, self.evaluations
-        guards, entered = analysis.guards, clock.entered
-
-        def evaluate(t: TransitionInfo) -> Evaluation:
-            found = evaluations.get(t.id)
-            if found is None:
-                found = evaluations[t.id] = guards[t.id].evaluate(scope, entered.get(t.source))
-            return found
-
-        def outcome_of(state: str) -> Fire | Wait | None:
-            key = (state, trigger)
-            if key in kept:
-                return kept[key]
-            result = kept[key] = decide(index, analysis, state, trigger, scope, clock, evaluate)
-            by_state[state].append(key)
-            return result
-
-        selection = select_with(index, active, self._leaves, outcome_of)
+            self._active, self._layout = active, self.deps.layout(active)
+            self._scans.clear()
+        self._scope, self._clock, self._trigger = scope, clock, trigger
+        selection = self._rescan(trigger)
+        if selection is None:
+            selection = select_with(self.analysis.index, active, self._layout.chains, self.outcome_of)
+        if not selection.fire:
+            self._scans[trigger] = Scanned({w.state: w for w in selection.waits}, set())
+        else:
+            self._scans.pop(trigger, None)
         self._last = (active, trigger, selection)
         return selection
+
+    def evaluate(self, t: TransitionInfo) -> Evaluation:
+        """A guard's evaluation in this microstep (kept while what it reads is unchanged)."""
+        found = self.evaluations.get(t.id)
+        if found is None:
+            found = self.analysis.guards[t.id].evaluate(self._scope, self._clock.entered.get(t.source))
+            self.evaluations[t.id] = found
+        return found
+
+    def judge(self, t: TransitionInfo) -> tuple[str, Evaluation | None]:
+        """A guard's outcome in this microstep: from its value alone when that decides it (its evaluation then
+        left to :func:`~pathway.engine.selection.evaluated`), else from its evaluation. A guard that was unknown
+        the last time is evaluated in full at once (it most often still is)."""
+        found = self.evaluations.get(t.id)
+        if found is not None:
+            return outcome(found), found
+        values, unsure = self.values, self.unsure
+        value = values.get(t.id, _ABSENT)
+        if value is _ABSENT:
+            if t.id in unsure:
+                value = UNSURE
+            else:
+                value = self.analysis.guards[t.id].value(self._scope, self._clock.entered.get(t.source))
+            values[t.id] = value
+        if value is UNSURE:
+            found = self.evaluate(t)
+            result = outcome(found)
+            if result in ("true", "false"):
+                unsure.discard(t.id)
+            else:
+                unsure.add(t.id)
+            return result, found
+        unsure.discard(t.id)
+        return ("true" if value is True else "false"), None
+
+    def outcome_of(self, state: str) -> Fire | Wait | None:
+        """A state's outcome in this microstep (kept while what its guards read is unchanged)."""
+        key = (state, self._trigger)
+        kept = self.kept
+        if key in kept:
+            return kept[key]
+        decided = decide(
+            self.analysis.index, self.analysis, state, self._trigger, self._scope, self._clock, judge=self.judge
+        )
+        result = kept[key] = evaluated(decided, self.evaluate)
+        self.by_state[state].append(key)
+        return result
+
+    def _rescan(self, trigger: str | None) -> Selection | None:
+        """The selection from the last scan of this configuration for this trigger, if no state fired in it: only
+        the states forgotten since are decided again (every other outcome stands, and with no state firing the scan
+        meets every active state once, in the layout's order). None when there is no such scan, or a state now
+        fires (then the whole scan decides who fires and who is preempted)."""
+        scan = self._scans.get(trigger)
+        if scan is None:
+            return None
+        visits, waits = self._layout.visits, scan.waits
+        for state in scan.dirty:
+            if state not in visits:
+                continue
+            result = self.outcome_of(state)
+            if isinstance(result, Fire):
+                return None
+            if isinstance(result, Wait):
+                waits[state] = result
+            else:
+                waits.pop(state, None)
+        scan.dirty.clear()
+        return Selection((), tuple(sorted(waits.values(), key=lambda w: visits[w.state])))

@@ -12,12 +12,16 @@ from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action, Recommendation
+from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import read_entries
+from pathway.engine.decisions import Decisions
 from pathway.engine.selection import outcome
+from pathway.engine.tables import Kept, RunTables, Watch
 from pathway.engine.timeline import Timeline
 from pathway.expr import Evaluation, Scope
 from pathway.expr.durations import format_time, later, parse_duration
 from pathway.trail.parts import Due, StandingConflict
+from pathway.trail.plain import trusted
 from pathway.trail.records import ConflictRecord, Entry, PersistingRecord, RetiredRecord
 
 E = TypeVar("E", bound=Entry)
@@ -73,7 +77,7 @@ class Carried:
         due = self.due
         if due is None or due == datetime.max or self.done is not None or self.declined is not None:
             return None
-        entry = Due(kind="action", id=action, state=self.state, at=format_time(due))
+        entry = trusted(Due, kind="action", id=action, state=self.state, at=format_time(due))
         return ("overdue" if now > due else "due"), entry
 
 
@@ -119,6 +123,8 @@ class RunState:
     items: dict[tuple[str, str], Carried]
     active: frozenset[str]
     facts: dict[str, object]
+    fact_changes: int
+    fact_version: dict[str, int]
     supplied: dict[str, int]
     given_by: dict[str, int]
     timeline: Timeline
@@ -126,8 +132,26 @@ class RunState:
     input_seq: int
     error: str | None
 
+    assumptions: Assumptions
+    decisions: Decisions
+    tables: RunTables
+    kept: Kept[Evaluation]  # guards other than the transitions', kept while what they read is unchanged
+
     def emit(self, kind: type[E], **fields: Any) -> None:
         raise NotImplementedError  # the run's
+
+    def seen(self, watch: Watch) -> tuple[int | None, ...]:
+        """A snapshot of what ``watch`` names, as the run holds it now (see :mod:`pathway.engine.tables`): when each
+        fact was last given or forgotten (its value and given time change only then), when the assumed values and
+        the decisions last changed, the clock's moment, the moment the state was entered."""
+        timeline = self.timeline
+        return (
+            *map(self.fact_version.get, watch.facts),
+            self.assumptions.changes,
+            self.decisions.changes if watch.decisions else 0,
+            timeline.moments if watch.clock else 0,
+            timeline.entries.get(watch.entered) if watch.entered is not None else 0,
+        )
 
     def scope(self) -> Scope:
         raise NotImplementedError  # the run's: what guards see now (facts, clock, decisions, assumptions)
@@ -140,11 +164,17 @@ class ItemRules(RunState):
     """Persistence, supersession and conflicts (``docs/recommendations.md``), as part of a run."""
 
     blocked: dict[str, set[str]]  # action -> the active states that recommend it but were superseded while active
+    blocked_changes: int  # how many times blocked changed (what the run's wanted items are kept by)
     together: Together
 
     def until_of(self, action: str, item: Carried) -> Evaluation:
         """The item's ``until`` guard, evaluated as a guard is now (the facts, the clock, the decisions recorded)."""
-        return self.analysis.untils[(item.state, action)].evaluate(self.scope())
+        key = (item.state, action)
+        seen = self.seen(self.tables.untils[key])
+        found = self.kept.get(("until", key), seen)
+        if found is None:
+            found = self.kept.put(("until", key), seen, self.analysis.untils[key].evaluate(self.scope()))
+        return found
 
     def leave(self, key: tuple[str, str], cause: str) -> None:
         """No active state recommends the item any more (``cause`` left the last): it is retired, unless its
@@ -192,12 +222,15 @@ class ItemRules(RunState):
                     continue
                 holders = {s for s in self.active if other in self.analysis.index.states[s].state.recommended}
                 self.blocked.setdefault(other, set()).update(holders)
+                self.blocked_changes += 1
                 fields = {"why": "superseded", "by": action}
                 self.emit(RetiredRecord, item="recommendation", id=other, state=item.state, cause=cause, **fields)
 
     def unblock(self) -> None:
         """A state left is no longer held back by a supersession: entering it again issues its recommendation."""
-        self.blocked = {a: kept for a, states in self.blocked.items() if (kept := states & self.active)}
+        if any(not states or not states <= self.active for states in self.blocked.values()):
+            self.blocked = {a: kept for a, states in self.blocked.items() if (kept := states & self.active)}
+            self.blocked_changes += 1
 
     def resolve(self) -> None:
         """After an input or a wake-up: each persisting recommendation whose ``until`` guard is true is retired."""
@@ -223,7 +256,7 @@ class ItemRules(RunState):
         wake-up; after an engine error, those of them still active)."""
         items = self.items
         return tuple(
-            StandingConflict(actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
+            trusted(StandingConflict, actions=pair, states=(items[keys[0]].state, items[keys[1]].state), since=at)
             for pair, at in self.together.since.items()
             if (keys := (("recommendation", pair[0]), ("recommendation", pair[1])))[0] in items and keys[1] in items
         )

@@ -114,6 +114,20 @@ def outcome(evaluation: Evaluation) -> str:
 Evaluate = Callable[[TransitionInfo], Evaluation]
 """A transition's guard evaluated now (the compiled engine keeps evaluations while what they read is unchanged)."""
 
+Judge = Callable[[TransitionInfo], "tuple[str, Evaluation | None]"]
+"""A transition's guard outcome now, with its evaluation (None: the compiled engine knows the outcome from the
+guard's value alone, and evaluates it in full only if the state's outcome is recorded: :func:`evaluated`)."""
+
+
+def judged_by(evaluate: Evaluate) -> Judge:
+    """The outcome of each guard from its evaluation."""
+
+    def judge(t: TransitionInfo) -> tuple[str, Evaluation | None]:
+        evaluation = evaluate(t)
+        return outcome(evaluation), evaluation
+
+    return judge
+
 
 def evaluator(analysis: Analysis, scope: Scope, clock: Clock) -> Evaluate:
     """Evaluate a transition's guard over the scope, with when its source state was entered (``time_in_state()``)."""
@@ -121,7 +135,7 @@ def evaluator(analysis: Analysis, scope: Scope, clock: Clock) -> Evaluate:
     return lambda t: guards[t.id].evaluate(scope, entered.get(t.source))
 
 
-def _check(t: TransitionInfo, evaluate: Evaluate, clock: Clock, earlier_all_false: bool) -> Checked:
+def _check(t: TransitionInfo, judge: Judge, clock: Clock, earlier_all_false: bool) -> Checked:
     entered = clock.entered.get(t.source)
     if t.after is not None and entered is not None:
         due = later(entered, t.after)
@@ -132,13 +146,13 @@ def _check(t: TransitionInfo, evaluate: Evaluate, clock: Clock, earlier_all_fals
         return Checked(t, "always")
     if when == OTHERWISE:
         return Checked(t, "otherwise" if earlier_all_false else "false")
-    evaluation = evaluate(t)
-    return Checked(t, outcome(evaluation), evaluation)
+    result, evaluation = judge(t)
+    return Checked(t, result, evaluation)
 
 
 def check_timer(t: TransitionInfo, analysis: Analysis, scope: Scope, clock: Clock) -> Checked:
     """A timer's transition checked on its own (as if every earlier transition of its state were false)."""
-    return _check(t, evaluator(analysis, scope, clock), clock, True)
+    return _check(t, judged_by(evaluator(analysis, scope, clock)), clock, True)
 
 
 def decide(
@@ -149,16 +163,19 @@ def decide(
     scope: Scope,
     clock: Clock,
     evaluate: Evaluate | None = None,
+    judge: Judge | None = None,
 ) -> Fire | Wait | None:
     """The outcome for one state: a transition to fire, a wait, or nothing enabled. ``evaluate`` evaluates a guard
-    (by default over ``scope``: :func:`evaluator`)."""
-    evaluate = evaluate or evaluator(analysis, scope, clock)
+    (by default over ``scope``: :func:`evaluator`); ``judge`` gives its outcome (by default from ``evaluate``:
+    :func:`judged_by`; the compiled engine's from the guard's value, the checks of a fire or a wait evaluated in
+    full afterwards)."""
+    judge = judge or judged_by(evaluate or evaluator(analysis, scope, clock))
     checked: list[Checked] = []
     for t in index.outgoing(state):
         if t.event != trigger:
             continue
         all_false = all(c.outcome in NOT_FIRING for c in checked)
-        result = _check(t, evaluate, clock, all_false)
+        result = _check(t, judge, clock, all_false)
         checked.append(result)
         if result.outcome in ("true", "otherwise", "always"):
             if all_false:
@@ -169,6 +186,28 @@ def decide(
     if any(c.outcome in ("unknown", "error") for c in checked):
         return Wait(state, tuple(checked))
     return None
+
+
+def evaluated(result: Fire | Wait | None, evaluate: Evaluate) -> Fire | Wait | None:
+    """A state's outcome with every guard it checked evaluated in full (what was judged from its value alone): the
+    outcome :func:`decide` gives with :func:`judged_by`, since a guard's outcome is the same from its value as from
+    its evaluation."""
+
+    def full(c: Checked) -> Checked:
+        return Checked(c.transition, c.outcome, evaluate(c.transition)) if c.evaluation is None and _guarded(c) else c
+
+    if isinstance(result, Fire):
+        if result.chosen.evaluation is None or any(c.evaluation is None for c in result.before):
+            return Fire(full(result.chosen), tuple(map(full, result.before)))
+    elif isinstance(result, Wait) and any(c.evaluation is None for c in result.checked):
+        return Wait(result.state, tuple(map(full, result.checked)))
+    return result
+
+
+def _guarded(c: Checked) -> bool:
+    """Whether a check's outcome came from its guard (not a pending timer, a missing ``when`` or ``otherwise``)."""
+    when = c.transition.when
+    return c.outcome != "pending" and when is not None and when != OTHERWISE
 
 
 def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> frozenset[str]:

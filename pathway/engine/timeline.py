@@ -13,7 +13,8 @@ from datetime import datetime
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
 from pathway.engine.selection import Clock
-from pathway.expr.durations import later, parse_duration
+from pathway.engine.tables import tables
+from pathway.expr.durations import later
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,18 @@ class Timeline:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.now = datetime.min
+        self.moments = 0  # how many times the clock was set (each input, each wake-up): what kept results compare
+        self.entries: dict[str, int] = {}  # state -> the moment it was (last) entered
         self.entered: dict[str, datetime] = {}
         self.given: dict[str, datetime] = {}
         self.stale_at: dict[str, datetime] = {}
-        self.valid_for = {
-            name: parse_duration(fact.valid_for)
-            for name, fact in analysis.pathway.facts.items()
-            if fact.valid_for is not None
-        }
+        self.valid_for = tables(analysis).valid_for
+        self.timed = tables(analysis).timed  # the timers of each state that has any: the only states timers() reads
+
+    def set(self, now: datetime) -> None:
+        """The clock moves (or stays) at ``now``: a new moment."""
+        self.now = now
+        self.moments += 1
 
     def clock(self) -> Clock:
         return Clock(self.now, self.entered)
@@ -46,10 +51,12 @@ class Timeline:
     def enter(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered[state] = self.now
+            self.entries[state] = self.moments
 
     def leave(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered.pop(state, None)
+            self.entries.pop(state, None)
 
     def give(self, name: str) -> None:
         """Fact ``name`` was given a value now: it is current until its ``valid_for`` runs out."""
@@ -67,14 +74,15 @@ class Timeline:
 
     def timers(self, active: Iterable[str]) -> Iterator[Timer]:
         """The timers of the active states that fall due after now, in document order."""
-        for state in self.analysis.index.states:
-            if state not in active or state not in self.entered:
+        for state, timed in self.timed.items():
+            entered = self.entered.get(state)
+            if entered is None or state not in active:
                 continue
-            for t in self.analysis.index.outgoing(state):
-                if t.after is not None:
-                    due = later(self.entered[state], t.after)
-                    if due > self.now:
-                        yield Timer(due, t, self.entered[state])
+            for t in timed:
+                assert t.after is not None  # only timers are kept
+                due = later(entered, t.after)
+                if due > self.now:
+                    yield Timer(due, t, entered)
 
     def next_wake(self, active: Iterable[str], recurrences: Iterable[datetime], limit: datetime) -> datetime | None:
         """The first moment after now and at or before ``limit`` when something falls due, or None."""

@@ -10,7 +10,7 @@ recorded for each recommendation, so that the engine records a change (a ``revis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +18,10 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.model import Action
 from pathway.definition.values import ValueRule, rounded, shown
 from pathway.engine.checks import read_entries
+from pathway.engine.tables import Seen, same
 from pathway.expr import UNKNOWN, Evaluation, Scope
 from pathway.trail.parts import Computed, Failure, Read, ValueComputed, ValueFailed, ValueUnknown
+from pathway.trail.plain import trusted
 from pathway.trail.records import IssuedRecord, Record, RevisedRecord
 
 OTHERWISE = "otherwise"
@@ -79,7 +81,7 @@ def work_out(
         if case.when is None:
             when = OTHERWISE if rule.table else None
             value, unit = _number(case.value, rule), _unit(case.value, rule)
-            return ValueComputed(value=value, unit=unit, when=when, read=reads.part())
+            return trusted(ValueComputed, value=value, unit=unit, when=when, read=reads.part())
         evaluation = case.when.evaluate(scope)
         reads.add(evaluation)
         if evaluation.value is not False or evaluation.error is not None:
@@ -99,13 +101,15 @@ def _outcome(
     """The value an evaluation gives: an expression's number, or a case's value when its guard is true."""
     read = reads.part()
     if evaluation.error is not None:
-        failure = Failure(kind=evaluation.error.kind, message=evaluation.error.message)
-        return ValueFailed(error=failure, expr=expr, when=when, read=read)
+        failure = trusted(Failure, kind=evaluation.error.kind, message=evaluation.error.message)
+        return trusted(ValueFailed, error=failure, expr=expr, when=when, read=read)
     if evaluation.value is UNKNOWN:
-        return ValueUnknown(unknown=True, missing=tuple(sorted(evaluation.missing)), expr=expr, when=when, read=read)
+        return trusted(
+            ValueUnknown, unknown=True, missing=tuple(sorted(evaluation.missing)), expr=expr, when=when, read=read
+        )
     value = evaluation.value if chosen is None else chosen
     assert isinstance(value, int | float | str)  # the checker made an expression's value a number
-    return ValueComputed(value=_number(value, rule), unit=_unit(value, rule), expr=expr, when=when, read=read)
+    return trusted(ValueComputed, value=_number(value, rule), unit=_unit(value, rule), expr=expr, when=when, read=read)
 
 
 def _number(value: int | float | str, rule: ValueRule) -> int | float | str:
@@ -129,6 +133,7 @@ class Values:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.recorded: dict[str, Worked] = {}
+        self.basis: dict[str, Seen] = {}  # action -> a snapshot of what its values were last worked from
 
     def work(
         self, action: str, scope: Scope, supplied: Mapping[str, int], given_by: Mapping[str, int]
@@ -142,24 +147,46 @@ class Values:
         return Worked(values, entry.fill({name: text_of(v, name) for name, v in values.items()}))
 
     def issue(
-        self, action: str, scope: Scope, supplied: Mapping[str, int], given_by: Mapping[str, int]
+        self,
+        action: str,
+        scope: Scope,
+        supplied: Mapping[str, int],
+        given_by: Mapping[str, int],
+        seen: Seen | None = None,
     ) -> Worked | None:
-        """The values an issue of ``action`` records (now the last recorded)."""
+        """The values an issue of ``action`` records (now the last recorded); ``seen``, a snapshot of what they read
+        (:mod:`pathway.engine.tables`)."""
         worked = self.work(action, scope, supplied, given_by)
         if worked is not None:
             self.recorded[action] = worked
+            if seen is not None:
+                self.basis[action] = seen
         return worked
 
     def revise(
-        self, active: Iterable[str], scope: Scope, supplied: Mapping[str, int], given_by: Mapping[str, int]
+        self,
+        active: Iterable[str],
+        scope: Scope,
+        supplied: Mapping[str, int],
+        given_by: Mapping[str, int],
+        seen: Callable[[str], Seen] | None = None,
     ) -> list[tuple[str, tuple[str, ...], Worked]]:
         """(action, the names of the values that changed, its values now) for each active recommendation whose
-        values changed since they were last recorded (now the last recorded)."""
+        values changed since they were last recorded (now the last recorded). ``seen`` takes a snapshot of what an
+        action's values read: values whose inputs did not change since they were last worked out are not worked out
+        again (they are what was worked out then, which is what was last recorded, as far as a change goes)."""
         changes: list[tuple[str, tuple[str, ...], Worked]] = []
         for action in active:
             before = self.recorded.get(action)
+            if before is None:  # an action without values
+                continue
+            now = seen(action) if seen is not None else None
+            if now is not None:
+                if same(self.basis.get(action), now):
+                    continue
+                self.basis[action] = now
             worked = self.work(action, scope, supplied, given_by)
-            if before is None or worked is None:
+            if worked is None:
                 continue
             changed = tuple(n for n, v in worked.values.items() if _key(v) != _key(before.values[n]))
             if changed:

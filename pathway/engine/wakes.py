@@ -16,6 +16,7 @@ from pathway.engine.timeline import Timer
 from pathway.expr.durations import format_time
 from pathway.journey.check import LoadedJourney
 from pathway.trail.parts import Check, Due
+from pathway.trail.plain import trusted
 from pathway.trail.records import ErrorRecord, ExpiredRecord, IssuedRecord, TimerRecord
 
 MAX_WAKEUPS = 10_000
@@ -81,10 +82,13 @@ class WakeRules(RunState):
         """One wake-up: stale facts are forgotten, eventless transitions (timers among them) run to completion,
         recurring recommendations due again are issued again; then waits and guard errors are recorded."""
         falling = [t for t in self.timeline.timers(self.active) if t.due == moment]
-        self.timeline.now, self.at = moment, format_time(moment)
+        self.timeline.set(moment)
+        self.at = format_time(moment)
         for name in self.timeline.going_stale():
             if name in self.facts:
                 seq = self.supplied.pop(name)
+                self.fact_changes += 1
+                self.fact_version[name] = self.fact_changes
                 self.emit(
                     ExpiredRecord,
                     fact=name,
@@ -145,7 +149,7 @@ class WakeRules(RunState):
     def deadlines(self) -> tuple[tuple[Due, ...], tuple[Due, ...]]:
         """(due, overdue) at the clock's time: pending timers and deadlines not done, each in time order."""
         due = [
-            Due(kind="timer", id=t.transition.id, state=t.transition.source, at=format_time(t.due), after=a)
+            trusted(Due, kind="timer", id=t.transition.id, state=t.transition.source, at=format_time(t.due), after=a)
             for t in self.timeline.timers(self.active)
             if t.due != datetime.max and (a := t.transition.transition.after) is not None
         ]

@@ -35,6 +35,10 @@ _NOTHING: Final[frozenset[str]] = frozenset()
 _UNDECIDED: Final = Evaluation(value=UNKNOWN, read={}, missing=_NOTHING)
 _NEVER_GIVEN: Final[Mapping[str, datetime]] = MappingProxyType({})
 _CHECK_TIME: Final = value_checker(ValueType("datetime"))
+_NOT_KEPT: Final = object()
+UNSURE: Final = object()
+"""What :meth:`Compiled.value` gives when the value alone cannot stand for the evaluation: it is unknown (it may
+need assumed values, and says what it needs), or it could not be evaluated."""
 IN_STATE: Final = "time_in_state()"
 """The key of ``Evaluation.read`` that holds what ``time_in_state()`` read."""
 
@@ -42,6 +46,18 @@ IN_STATE: Final = "time_in_state()"
 def last_key(fact: str) -> str:
     """The key of ``Evaluation.read`` that holds what ``last(fact)`` read."""
     return f"last({fact})"
+
+
+def _inherited(subs: Mapping[int, Evaluation], read: dict[str, object], timed: bool) -> dict[str, object]:
+    """What an evaluation read: what each derived fact it read read (in the order of its names), then its own
+    reads, sorted; its own reads alone (sorted when it reads the clock's values) when those read nothing."""
+    inherited: dict[str, object] = {}
+    for sub in subs.values():
+        inherited.update(sub.read)
+    if inherited:
+        inherited.update(read)
+        return dict(sorted(inherited.items()))
+    return dict(sorted(read.items())) if timed else read
 
 
 class Scope:
@@ -55,13 +71,27 @@ class Scope:
     whatever state a guard belongs to.
 
     ``now`` is the full clock (a datetime, or None) and ``today`` its date. A scope belongs to one moment: build a
-    new one when facts, given times or the clock change. A derived name takes precedence over a fact of the same
-    name. A cycle among derived facts (which the loader rejects) evaluates to unknown.
+    new one when facts, given times, decisions, assumed values or the clock change (its caches, and the compiled
+    engine, which takes a scope it has seen before for one that shows the same, rely on it). A derived name takes
+    precedence over a fact of the same name. A cycle among derived facts (which the loader rejects) evaluates to
+    unknown.
 
     ``assumed``: fact name -> the value assumed while it is not in ``facts`` (see the module docstring).
     """
 
-    __slots__ = ("facts", "derived", "now", "today", "given", "recorded", "assumed", "_cache", "_active", "_assuming")
+    __slots__ = (
+        "facts",
+        "derived",
+        "now",
+        "today",
+        "given",
+        "recorded",
+        "assumed",
+        "_cache",
+        "_values",
+        "_active",
+        "_assuming",
+    )
 
     def __init__(
         self,
@@ -81,15 +111,19 @@ class Scope:
         self.assumed: Mapping[str, object] = {n: v for n, v in (assumed or {}).items() if n not in facts}
         self.recorded: Mapping[str, datetime] = _NEVER_GIVEN if recorded is None else recorded
         self._cache: dict[str, Evaluation] = {}
+        self._values: dict[str, object] = {}
         self._active: set[str] = set()
         self._assuming: Scope | None = None
 
-    def keep_derived(self, kept: dict[str, Evaluation]) -> None:
-        """Use ``kept`` as this scope's cache of derived evaluations, and fill it: the caller (the compiled engine)
-        keeps it across scopes and removes every derived fact that reads a value that changed, so what it holds is
-        what this scope would work out."""
+    def keep_derived(self, kept: dict[str, Evaluation], values: dict[str, object]) -> None:
+        """Use ``kept`` as this scope's cache of derived evaluations and ``values`` as its cache of their values
+        (:meth:`derived_value`), and fill them: the caller (the compiled engine) keeps them across scopes and
+        removes every derived fact that reads a value that changed, so what they hold is what this scope would
+        work out."""
         kept.update(self._cache)
         self._cache = kept
+        values.update(self._values)
+        self._values = values
 
     def assuming(self) -> Scope:
         """This scope with the assumed values among its facts (built once)."""
@@ -114,6 +148,28 @@ class Scope:
             self._active.discard(name)
         self._cache[name] = result
         return result
+
+    def derived_value(self, name: str) -> object:
+        """What a guard's environment holds for derived fact ``name`` in this scope (worked out once): its value,
+        or the :class:`EvalError` of an evaluation that failed; the same as its :meth:`derived_evaluation` gives,
+        without working out what it read and needs."""
+        value = self._values.get(name, _NOT_KEPT)
+        if value is not _NOT_KEPT:
+            return value
+        full = self._cache.get(name)
+        if full is not None:
+            value = full.value if full.error is None else full.error
+        else:
+            compiled = self.derived.get(name)
+            if compiled is None or name in self._active:
+                return UNKNOWN
+            self._active.add(name)
+            try:
+                value = compiled.value_once(self)
+            finally:
+                self._active.discard(name)
+        self._values[name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -173,7 +229,50 @@ class Compiled:
         again = self.evaluate_once(scope.assuming(), entered)
         if again.value is UNKNOWN or again.error is not None:
             return first
-        return Evaluation(again.value, again.read, again.missing, assumed=frozenset(deciding))
+        return Evaluation(again.value, missing=again.missing, assumed=frozenset(deciding), reader=lambda: again.read)
+
+    def value(self, scope: Scope, entered: datetime | None = None) -> object:
+        """The value :meth:`evaluate` gives when it is decided without an error (then its value is the whole
+        answer for a caller that needs no more than the outcome); :data:`UNSURE` otherwise (unknown, perhaps to be
+        decided by assumed values, or failed: the caller evaluates in full). Over the same closures and the same
+        environment as :meth:`evaluate`, without building what the evaluation read and needs."""
+        try:
+            result = self._plan.fn(self._environment(scope, entered))
+        except Exception:
+            return UNSURE
+        return UNSURE if result is UNKNOWN else result
+
+    def value_once(self, scope: Scope) -> object:
+        """A derived fact's value over the scope's facts alone, or the :class:`EvalError` its
+        :meth:`evaluate_once` would carry: what a guard reading it finds in its environment."""
+        try:
+            env = self._environment(scope, None)
+            try:
+                return self._plan.fn(env)
+            except Failed as failed:
+                return failed.error
+            except Exception as raised:
+                return EvalError.of(raised, self.text)
+        except Exception as error:
+            return EvalError.of(error, self.text)
+
+    def _environment(self, scope: Scope, entered: datetime | None) -> Env:
+        """The environment :meth:`_evaluate` builds, from the derived facts' values alone."""
+        facts, derived = scope.facts, scope.derived
+        env: Env = []
+        for name, check, _ in self._plan.slots:
+            if name in derived:
+                sub = scope.derived_value(name)
+                env.append(sub if sub.__class__ is EvalError else check(sub))
+            else:
+                env.append(check(facts.get(name, UNKNOWN)))
+        if self._plan.recorded:
+            self._decisions(env, {}, scope)
+        if self._plan.in_state or self._plan.last or self._plan.recorded:
+            self._clock(env, {}, scope, entered)
+        else:
+            env.append(scope.now)
+        return env
 
     def evaluate_once(self, scope: Scope, entered: datetime | None = None) -> Evaluation:
         """Evaluate over the scope's facts alone (never its assumed values); see :meth:`evaluate`."""
@@ -186,16 +285,12 @@ class Compiled:
         facts, derived = scope.facts, scope.derived
         env: Env = []
         read: dict[str, object] = {}
-        inherited: dict[str, object] | None = None
         subs: dict[int, Evaluation] = {}
         for index, (name, check, _) in enumerate(self._plan.slots):
             if name in derived:
                 sub = scope.derived_evaluation(name)
                 value = check(sub.value) if sub.error is None else sub.error  # slots raise Failed on an error
                 subs[index] = sub
-                if inherited is None:
-                    inherited = {}
-                inherited.update(sub.read)
             else:
                 value = check(facts.get(name, UNKNOWN))
             env.append(value)
@@ -214,12 +309,9 @@ class Compiled:
             result, error = UNKNOWN, failed.error
         except Exception as raised:  # division by zero, a number too large
             result, error = UNKNOWN, EvalError.of(raised, self.text)
-        if inherited:
-            inherited.update(read)
-            read = dict(sorted(inherited.items()))
-        elif timed:
-            read = dict(sorted(read.items()))
         missing = self._needed(env, subs) if result is UNKNOWN and error is None else _NOTHING
+        if subs or timed:
+            return Evaluation(result, missing=missing, error=error, reader=lambda: _inherited(subs, read, timed))
         return Evaluation(value=result, read=read, missing=missing, error=error)
 
     def _decisions(self, env: Env, read: dict[str, object], scope: Scope) -> None:

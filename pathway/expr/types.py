@@ -121,19 +121,76 @@ class EvalError:
         return cls(kind, f"{plain} in '{' '.join(text.split())}'")
 
 
-@dataclass(frozen=True)
 class Evaluation:
     """The result of evaluating a compiled expression over a :class:`~pathway.expr.evaluate.Scope`.
 
     ``error`` is set when the expression could not be evaluated (its value is then UNKNOWN and ``missing`` is
-    empty: no fact could decide it): always test ``error`` before reading ``value`` as unknown."""
+    empty: no fact could decide it): always test ``error`` before reading ``value`` as unknown.
+
+    Immutable. ``read`` may be given as a function that works it out (``reader``): it is then worked out the first
+    time it is read, once (most evaluations the compiled engine keeps only decide; only those that end in a record
+    are read)."""
+
+    __slots__ = ("value", "missing", "error", "assumed", "_read", "_reader")
 
     value: object  # True/False, int/float, str (enum value), date, datetime, timedelta, or UNKNOWN
-    read: Mapping[str, object]  # every fact and derived name referenced (transitively), sorted, -> its value;
-    # also 'last(f)' -> when f was last given and 'time_in_state()' -> how long the state has been active, when used
     missing: frozenset[str]  # the fact names that were unknown and referenced outside known() (transitively)
-    error: EvalError | None = None  # why it could not be evaluated; a derived fact that failed reads as its error
-    assumed: frozenset[str] = frozenset()  # the facts not recorded whose assumed values decided it (Scope.assumed)
+    error: EvalError | None  # why it could not be evaluated; a derived fact that failed reads as its error
+    assumed: frozenset[str]  # the facts not recorded whose assumed values decided it (Scope.assumed)
+    _read: Mapping[str, object] | None
+    _reader: Callable[[], Mapping[str, object]] | None
+
+    def __init__(
+        self,
+        value: object,
+        read: Mapping[str, object] | None = None,
+        missing: frozenset[str] = frozenset(),
+        error: EvalError | None = None,
+        assumed: frozenset[str] = frozenset(),
+        *,
+        reader: Callable[[], Mapping[str, object]] | None = None,
+    ) -> None:
+        if (read is None) == (reader is None):
+            raise TypeError("an Evaluation takes either read or reader")
+        setter = object.__setattr__
+        setter(self, "value", value)
+        setter(self, "missing", missing)
+        setter(self, "error", error)
+        setter(self, "assumed", assumed)
+        setter(self, "_read", read)
+        setter(self, "_reader", reader)
+
+    @property
+    def read(self) -> Mapping[str, object]:
+        """Every fact and derived name referenced (transitively), sorted, -> its value; also 'last(f)' -> when f was
+        last given and 'time_in_state()' -> how long the state has been active, when used."""
+        read = self._read
+        if read is None:
+            assert self._reader is not None  # set whenever _read is not
+            read = self._reader()
+            object.__setattr__(self, "_read", read)
+            object.__setattr__(self, "_reader", None)
+        return read
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"an Evaluation is immutable: cannot set {name!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.value, self.read, self.missing, self.error, self.assumed)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Evaluation) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # its read is a dict, as the dataclass's was
+
+    def __reduce__(self) -> tuple[type[Evaluation], tuple[object, ...]]:
+        return (Evaluation, (self.value, self.read, self.missing, self.error, self.assumed))
+
+    def __repr__(self) -> str:
+        return (
+            f"Evaluation(value={self.value!r}, read={self.read!r}, missing={self.missing!r}, error={self.error!r}, "
+            f"assumed={self.assumed!r})"
+        )
 
 
 def _check_bool(value: object) -> object:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import Breach, breaches
-from pathway.expr import UNKNOWN
+from pathway.expr import UNKNOWN, Scope
 from pathway.expr.durations import format_time, parse_duration
 
 
@@ -56,27 +56,67 @@ def value_text(value: object) -> str:
 
 def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradiction]:
     """Each constraint that an input breaks while it held (or was undecided) after the input before, in input
-    order."""
+    order.
+
+    A constraint reads facts only (through derived facts too; never the clock), so after an input it is evaluated
+    again only when one of the facts it reads was given by that input or went stale: else it says what it said
+    after the input before."""
     if not analysis.constraints:
         return []
     facts = analysis.pathway.facts
     lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None}
+    reads = {name: _facts_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
     current: dict[str, tuple[object, int, datetime]] = {}  # fact -> value, index of the input, its time
+    stale: set[str] = set()  # the facts of current whose values went stale
     broken: set[str] = set()
     found: list[Contradiction] = []
     for index, given in enumerate(inputs):
-        current.update((name, (value, index, given.at)) for name, value in given.facts.items())
-        live = {n: entry for n, entry in current.items() if _fresh(lasting.get(n), entry[2], given.at)}
-        now = breaches(analysis, {n: value for n, (value, _, _) in live.items()})
+        for name, value in given.facts.items():
+            current[name] = (value, index, given.at)
+        before = stale
+        stale = {n for n in lasting.keys() & current.keys() if not _fresh(lasting[n], current[n][2], given.at)}
+        changed = given.facts.keys() | (stale ^ before)  # ^: a time that goes backwards makes a value fresh again
+        again = [n for n, read in reads.items() if index == 0 or not read.isdisjoint(changed)]
+        if not again:
+            continue
+        live = {n: entry for n, entry in current.items() if n not in stale}
+        now = _breaches(analysis, again, {n: value for n, (value, _, _) in live.items()})
         for breach in now:
             if breach.name not in broken:
                 found.append(_contradiction(analysis, inputs, index, breach, live))
-        broken = {b.name for b in now}
+        broken = (broken - set(again)) | {b.name for b in now}
     return found
 
 
-def _fresh(lasts: timedelta | None, given: datetime, now: datetime) -> bool:
-    return lasts is None or now < given + lasts
+def _facts_read(analysis: Analysis, names: frozenset[str]) -> frozenset[str]:
+    """The names an expression reads, with those its derived facts read, all the way down."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            derived = analysis.derived.get(name)
+            if derived is not None:
+                todo.extend(derived.names)
+    return frozenset(seen)
+
+
+def _breaches(analysis: Analysis, names: Sequence[str], facts: Mapping[str, object]) -> list[Breach]:
+    """:func:`~pathway.definition.constraints.breaches` for these constraints (in the definition's order)."""
+    if len(names) == len(analysis.constraints):
+        return breaches(analysis, facts)
+    scope = Scope(facts, analysis.derived)
+    found = []
+    for name in names:
+        evaluation = analysis.constraints[name].evaluate(scope)
+        if evaluation.value is False:
+            found.append(Breach(name, evaluation))
+    return found
+
+
+def _fresh(lasts: timedelta, given: datetime, now: datetime) -> bool:
+    return now < given + lasts
 
 
 def _contradiction(

@@ -29,9 +29,12 @@ from pydantic import ValidationError
 from pathway.diagnostics import Diagnostic
 from pathway.errors import InvalidInputError, UsageError
 from pathway.source.files import kind_of, read_bytes
+from pathway.trail.encode import dumps
 from pathway.trail.lines import diagnostic, parse_line
 from pathway.trail.parts import Part
 from pathway.trail.records import KINDS, RECORD, SCHEMA, Record
+from pathway.trail.sealing import seal_line
+from pathway.trail.writers import write
 
 __all__ = [
     "KINDS",
@@ -55,8 +58,9 @@ R = TypeVar("R", bound=Part)
 
 def canonical(record: Mapping[str, Any] | Part) -> str:
     """The canonical JSON of a record (or of the data read from a line): sorted keys, no spaces, UTF-8 as is."""
-    data = record.to_dict() if isinstance(record, Part) else record
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if not isinstance(record, Part):
+        return dumps(record)
+    return write(record)
 
 
 def digest(record: Mapping[str, Any] | Part) -> str:
@@ -64,30 +68,6 @@ def digest(record: Mapping[str, Any] | Part) -> str:
     data = record.to_dict() if isinstance(record, Part) else record
     body = {k: v for k, v in data.items() if k != "hash"}
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
-
-
-def _dumps(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
-def _joined(left: str, right: str) -> str:
-    """Two canonical JSON objects whose keys sort apart, as one (``{"a":1}`` and ``{"b":2}``: ``{"a":1,"b":2}``)."""
-    if left == "{}":
-        return right
-    if right == "{}":
-        return left
-    return f"{left[:-1]},{right[1:]}"
-
-
-def seal_line(record: R) -> tuple[R, str]:
-    """The record stamped with its own hash (its ``prev`` already links it to the record before it), and its
-    canonical JSON line (:func:`canonical` of the sealed record), worked out together: the keys before ``hash`` and
-    those after it are written once each, for the hash and for the line."""
-    data = record.to_dict()
-    left = _dumps({k: v for k, v in data.items() if k < "hash"})
-    right = _dumps({k: v for k, v in data.items() if k > "hash"})
-    sha = hashlib.sha256(_joined(left, right).encode("utf-8")).hexdigest()
-    return record.model_copy(update={"hash": sha}), _joined(_joined(left, f'{{"hash":"{sha}"}}'), right)
 
 
 def seal(record: R) -> R:

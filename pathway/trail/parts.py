@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from pathway.trail.plain import file_dict
+
 Value = bool | int | float | str
 """A fact's value as JSON: true/false, a number, an enum value, or a date as ISO text (YYYY-MM-DD)."""
 
@@ -45,7 +47,7 @@ class Part(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready data, exactly as written to the file (file names, optional fields left out)."""
-        return self.model_dump(mode="json", by_alias=True)
+        return file_dict(self)
 
 
 class ReadFact(Part):

@@ -1,0 +1,177 @@
+"""What the compiled engine's kept work depends on (:mod:`pathway.engine.incremental`): for a pathway, once, which
+guards and derived facts read each fact, decision and the clock, and the scan over each active configuration; per
+run, what the scope held at the last microstep, to find what changed since.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from operator import is_
+from typing import Final
+
+from pathway.definition.analysis import Analysis
+from pathway.definition.domains import names_read
+from pathway.engine.crossings import Crossing, crossings
+from pathway.engine.selection import Clock, leaves
+from pathway.expr import Compiled, Scope
+
+_ABSENT: Final = object()
+MAX_LAYOUTS: Final = 4096
+
+
+def _same(old: object, new: object) -> bool:
+    """The same value for every purpose a guard has, the type included (``1`` is not ``1.0``, nor ``True``)."""
+    return old is new or (type(old) is type(new) and old == new)
+
+
+def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    """The keys whose value differs between two snapshots (as :func:`_same` compares), a key present in one only
+    included. Most microsteps change nothing, and a value left alone keeps its identity: equal mappings whose values
+    are the very same objects, in the same order, are found so at C speed; otherwise each key costs one ``is``."""
+    if old == new and all(map(is_, old.values(), new.values())):
+        return set()
+    changed = {
+        key
+        for key, value in new.items()
+        if (was := old.get(key, _ABSENT)) is not value and (type(was) is not type(value) or was != value)
+    }
+    changed.update(old.keys() - new.keys())
+    return changed
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one guard reads, through the derived facts it reads: facts (value, given time, assumed value),
+    decisions, and whether it reads the clock."""
+
+    facts: frozenset[str]
+    decisions: frozenset[str]
+    clock: bool
+
+
+def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
+    """Everything a compiled guard's evaluation can depend on, derived facts followed to the facts they read."""
+    names = names_read(analysis, compiled.names)
+    subs = [analysis.derived[n] for n in names if n in analysis.derived]
+    facts = names.union(compiled.last, *(sub.last for sub in subs))  # a derived name too: harmless
+    clock = compiled.clock or compiled.in_state or any(sub.clock or sub.in_state for sub in subs)
+    return Reads(facts, compiled.recorded, clock)
+
+
+class Dependencies:
+    """For a pathway, once: which guards read each fact and each decision (through derived facts too: a derived
+    fact's name counts as a fact it reads), which guards and derived facts read the clock themselves and when the
+    clock can change them (:mod:`pathway.engine.crossings`), which read when their state was entered; the states
+    each guard belongs to, and the states with timers."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        by_fact: dict[str, set[str]] = defaultdict(set)
+        by_decision: dict[str, set[str]] = defaultdict(set)
+        clocked: dict[str, tuple[Crossing, ...] | None] = {}
+        in_state: dict[str, set[str]] = defaultdict(set)
+        declared = analysis.pathway.facts
+        for t in analysis.index.transitions:
+            compiled = analysis.guards.get(t.id)
+            if compiled is None:
+                continue
+            reads = guard_reads(analysis, compiled)
+            for fact in reads.facts:
+                by_fact[fact].add(t.id)
+            for key in reads.decisions:
+                by_decision[key].add(t.id)
+            if compiled.clock:
+                clocked[t.id] = crossings(compiled, declared)
+            if compiled.in_state:
+                in_state[t.source].add(t.id)
+        self.by_fact: Mapping[str, frozenset[str]] = {f: frozenset(ts) for f, ts in by_fact.items()}
+        self.by_decision: Mapping[str, frozenset[str]] = {k: frozenset(ts) for k, ts in by_decision.items()}
+        self.clocked: Mapping[str, tuple[Crossing, ...] | None] = clocked  # guards reading the clock themselves
+        self.in_state: Mapping[str, frozenset[str]] = {s: frozenset(ts) for s, ts in in_state.items()}
+        self.source: Mapping[str, str] = {t.id: t.source for t in analysis.index.transitions}
+        derived_by_fact: dict[str, set[str]] = defaultdict(set)
+        derived_clocked: dict[str, tuple[Crossing, ...] | None] = {}
+        for name, compiled in analysis.derived.items():
+            reads = guard_reads(analysis, compiled)
+            for fact in reads.facts:
+                derived_by_fact[fact].add(name)
+            if compiled.clock:
+                derived_clocked[name] = crossings(compiled, declared)
+        self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
+        self.derived_clocked: Mapping[str, tuple[Crossing, ...] | None] = derived_clocked  # reading it themselves
+        self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
+        self._index = analysis.index
+        self._layouts: dict[frozenset[str], Layout] = {}
+
+    def layout(self, active: frozenset[str]) -> Layout:
+        """The scan over an active configuration (kept for the configurations met most: a cohort meets the same
+        ones again and again; at most :data:`MAX_LAYOUTS` are kept, so memory stays bounded)."""
+        found = self._layouts.get(active)
+        if found is None:
+            chains = leaves(self._index, active)
+            visits: dict[str, int] = {}
+            for chain in chains:
+                for state in chain:
+                    visits.setdefault(state, len(visits))
+            found = Layout(chains, visits)
+            if len(self._layouts) >= MAX_LAYOUTS:
+                self._layouts.clear()
+            self._layouts[active] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The scan over one active configuration: the active atomic states with their ancestors
+    (:func:`~pathway.engine.selection.leaves`), and every active state in the order the scan first meets it when
+    no state fires (then it meets every active state, once)."""
+
+    chains: list[tuple[str, ...]]
+    visits: Mapping[str, int]
+
+
+class Seen:
+    """What the scope and the clock held at the last microstep (copies: the run changes its own in place)."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, object] = {}
+        self.given: dict[str, datetime] = {}
+        self.assumed: dict[str, object] = {}
+        self.recorded: dict[str, datetime] = {}
+        self.entered: dict[str, datetime] = {}
+        self.now: datetime | None = None
+        self.scope: Scope | None = None
+
+    def update(self, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool, datetime | None]:
+        """Take the new values; return the facts, decisions and states whose inputs changed, whether the clock
+        moved, and where from."""
+        if scope is self.scope:  # a scope shows one moment: the run builds a new one when what it shows changes
+            facts, decisions = set(), set()
+        else:
+            facts = self._take("facts", scope.facts) | self._take("given", scope.given)
+            facts |= self._take("assumed", scope.assumed)
+            decisions = self._take("recorded", scope.recorded)
+            self.scope = scope
+        entered = self._take("entered", clock.entered)
+        before = self.now
+        moved = not _same(before, clock.now)
+        self.now = clock.now
+        return facts, decisions, entered, moved, before
+
+    def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
+        """The keys of one snapshot that changed; the snapshot is copied again only then."""
+        changed = _changed(getattr(self, name), new)
+        if changed:
+            setattr(self, name, dict(new))
+        return changed
+
+
+def passes(crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime | None) -> bool:
+    """Whether the clock, moving from ``before`` to ``now``, can have changed an evaluation with these crossings
+    (None: any move can), over the facts and the assumed values of ``scope`` (an assumed value is read where the
+    facts leave a guard unknown)."""
+    if crossed is None or before is None or now is None:
+        return True
+    return any(c.between(scope.facts, before, now) or c.between(scope.assumed, before, now) for c in crossed)
