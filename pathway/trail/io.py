@@ -82,8 +82,8 @@ def write_trail(
     target. An interrupted run leaves either the old file or none, never a partial trail. ``lines``: the records'
     canonical lines when the caller has them already (as the engine does: :func:`seal_line`); they are written
     instead of writing each record again. ``durable``: the file is on disk (fsync) before the rename, so a power
-    cut cannot leave an empty or partial trail under the name either; a cohort run writes its trails with
-    ``durable=False`` and flushes them all once before its ``cohort.json`` (see docs/cohorts.md).
+    cut cannot leave an empty or partial trail under the name either; ``durable=False`` is for a caller that
+    flushes many files at once afterwards, as a cohort run does before its ``cohort.json`` (docs/cohorts.md).
 
     The temporary file is ``.<name>.<pid>-<random>.tmp``; one left behind by a process that was killed (its pid no
     longer alive) is removed by the next write of the same target. A target that cannot be written (a folder, a
