@@ -11,12 +11,12 @@ chart per journey, each transition applied, the active states and termination re
 engine's two parts; the rest of a run (the records, recommendations, wake-ups) is the same code on both engines.
 "Cohort run" is what `pathway cohort run` does per journey on its file store (pathway/cohort/work.py): read the
 journey's NDJSON line and check it (``check_line``), run it (``Runner.run``: the records, each sealed into its
-canonical line as it is made) and write the trail from those lines (``RunResult.write``: an atomic, fsynced file);
-nothing is serialised twice. "The floor" is the same with no decisions at all: read and check each line, seal again
-the records that journey's run produced (serialise and hash each, by the cheapest correct path: ``seal_line``), and
-write them the same way. The floor still pays the per-file fsync of ``write_trail``.
-Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the same on every run
-(bench/cohort.py, fixed seed). Before timing, both engines' trails are compared byte for byte.
+canonical line as it is made) and write the trail from those lines as its workers do (the trail's pending file,
+renamed into place; a cohort makes its files durable once at the end, not one by one); nothing is serialised twice.
+"The floor" is the same with no decisions at all: read and check each line, seal again the records that journey's
+run produced (serialise and hash each, by the cheapest correct path: ``seal_line``), and write them the same way.
+Every figure is the median of ``--runs`` runs after a warm-up; the cohort is the same on every run (bench/cohort.py,
+fixed seed). Before timing, both engines' trails are compared byte for byte.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cohort import cohort  # noqa: E402
 
 from pathway.cohort.inputs import check_line  # noqa: E402
+from pathway.cohort.store import trail_bytes, write_pending  # noqa: E402
 from pathway.definition.analysis import Analysis  # noqa: E402
 from pathway.definition.loader import load_analysis  # noqa: E402
 from pathway.engine.engines import Engine, EngineName, Machine, Selector, engine_for  # noqa: E402
 from pathway.engine.execute import run_records  # noqa: E402
 from pathway.engine.runner import Runner  # noqa: E402
 from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
-from pathway.trail.io import canonical, seal_line, write_trail  # noqa: E402
+from pathway.trail.io import canonical, seal_line  # noqa: E402
 from pathway.trail.records import Record  # noqa: E402
 
 PATHWAYS = ("definitions/example/pathway.yaml", "definitions/bipn/pathway.yaml")
@@ -131,12 +132,21 @@ def read(analysis: Analysis, n: int, line: str) -> LoadedJourney:
 
 
 def runs_with_trails(analysis: Analysis, name: EngineName, lines: Sequence[str], folder: Path) -> None:
-    """What `pathway cohort run` does per journey (its file store): read the NDJSON line and check it, run the
-    journey, and write the lines the engine sealed as it went (``Runner.run(...).write``): nothing is serialised
-    twice."""
+    """What `pathway cohort run` does per journey (its file store, pathway/cohort/work.py): read the NDJSON line and
+    check it, run the journey, and write the lines the engine sealed as it went to the trail's pending file, renamed
+    into place (``write_pending``, ``os.replace``; made durable once at the end of a run, not per trail): nothing is
+    serialised twice."""
     runner = Runner(analysis, engine=name)
     for n, line in enumerate(lines):
-        runner.run(read(analysis, n, line)).write(folder / f"{n}.jsonl")
+        result = runner.run(read(analysis, n, line))
+        _write(folder, n, trail_bytes(result.records, result.lines))
+
+
+def _write(folder: Path, n: int, data: bytes) -> None:
+    """A trail written as a cohort's worker and coordinator write it: its pending file, then renamed."""
+    pending = folder / f".{n}.pending"
+    write_pending(pending, data)
+    os.replace(pending, folder / f"{n}.jsonl")
 
 
 def floor(analysis: Analysis, lines: Sequence[str], trails: Sequence[list[Record]], folder: Path) -> None:
@@ -145,7 +155,7 @@ def floor(analysis: Analysis, lines: Sequence[str], trails: Sequence[list[Record
     no decisions at all."""
     for n, (line, records) in enumerate(zip(lines, trails, strict=True)):
         read(analysis, n, line)
-        write_trail(folder / f"{n}.jsonl", records, lines=[seal_line(r)[1] for r in records])
+        _write(folder, n, trail_bytes(records, [seal_line(r)[1] for r in records]))
 
 
 def check_identical(analysis: Analysis, journeys: Sequence[LoadedJourney]) -> list[list[Record]]:
