@@ -26,13 +26,11 @@ R = TypeVar("R", bound=BaseModel)
 
 @dataclass(frozen=True)
 class _Sealable:
-    """A record class's layout, its fields whose file keys sort before ``hash`` and after it, and the fields that
-    must be given (all the required ones but ``hash``)."""
+    """A record class's layout, and its fields whose file keys sort before ``hash`` and after it."""
 
     layout: Layout
     before: Values
     after: Values
-    required: frozenset[str]
 
 
 _SEALABLE: dict[type[BaseModel], _Sealable | None] = {}
@@ -45,7 +43,7 @@ def _sealable(cls: type[BaseModel]) -> _Sealable | None:
         if found is not None and "hash" in found.names:
             before = values_writer((s for s in found.slots if s.key < "hash"), f"{cls.__name__}_before")
             after = values_writer((s for s in found.slots if s.key > "hash"), f"{cls.__name__}_after")
-            _SEALABLE[cls] = _Sealable(found, before, after, found.required - {"hash"})
+            _SEALABLE[cls] = _Sealable(found, before, after)
     return _SEALABLE[cls]
 
 
@@ -70,27 +68,17 @@ def seal_values(kind: type[R], given: Mapping[str, Any], fields_set: set[str] | 
     sealable = _sealable(kind)
     if sealable is None:
         return _seal_validated(kind(**given))
-    found = sealable.layout
-    if found.aliases and not given.keys() <= found.names:
-        given = {found.aliases.get(k, k): v for k, v in given.items()}
-    values = dict(found.template)
-    values.update(given)
-    if len(values) != len(found.template) or not sealable.required <= given.keys():
-        ordered(kind, found, {"hash": "", **given})  # raises, naming the field unknown or missing
+    values, names = ordered(kind, sealable.layout, {**given, "hash": ""})  # a field unknown or missing: TypeError
     backend = BACKEND[0]
     try:
         before, after = _written(sealable, values, backend)
     except Unwritable:
         before, after = _written(sealable, values, STD)
-    if before != b"{}" and after != b"{}":  # a record's keys are on both sides of 'hash' (kind; prev, seq)
-        sha = hashlib.sha256(before[:-1] + b"," + after[1:]).hexdigest()
-        line = before[:-1] + b',"hash":"' + sha.encode("ascii") + b'",' + after[1:]
-    else:
-        sha = hashlib.sha256(_joined(before, after)).hexdigest()
-        line = _joined(_joined(before, b'{"hash":"' + sha.encode("ascii") + b'"}'), after)
+    sha = hashlib.sha256(_joined(before, after)).hexdigest()
+    line = _joined(_joined(before, b'{"hash":"' + sha.encode("ascii") + b'"}'), after)
     values["hash"] = sha
-    names = set(given) if fields_set is None else fields_set
-    names.add("hash")
+    if fields_set is not None:
+        names = fields_set | {"hash"}
     return build(kind, values, names), line.decode("utf-8")
 
 
