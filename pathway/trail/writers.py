@@ -21,12 +21,12 @@ from pydantic import BaseModel
 from pathway.trail.encode import (
     HAS_ORJSON,
     Unwritable,
+    dumps,
     orjson_number,
     orjson_wanted,
     orjson_writer,
     refuse,
     same,
-    std_writer,
 )
 from pathway.trail.plain import Slot, layout
 
@@ -128,12 +128,11 @@ class Backend(NamedTuple):
     dumps: Callable[[Any], bytes]
 
 
-def _std_dumps() -> Callable[[Any], bytes]:
-    write = std_writer(refuse)
-    return lambda data: write(data).encode("utf-8")
+def _std_dumps(data: Any) -> bytes:
+    return dumps(data).encode("utf-8")
 
 
-STD = Backend("std", same, _std_dumps())
+STD = Backend("std", same, _std_dumps)
 """The standard library's encoder (floats need no mark)."""
 ORJSON = Backend("orjson", orjson_number, orjson_writer(refuse)) if HAS_ORJSON else None
 """orjson, when it is installed."""
