@@ -118,10 +118,6 @@ class _Run(ReportRules):
             fields.update(seq=0, prev=None)
         return cast(tuple[Record, str], seal_values(kind, fields))
 
-    def sealed(self, kind: type[E], **fields: Any) -> Record:
-        """A record of this kind, stamped with its place after the records so far and sealed into the chain."""
-        return self.sealed_line(kind, **fields)[0]
-
     def emit(self, kind: type[E], **fields: Any) -> None:
         """Append a record of this kind to the trail, and its line."""
         record, line = self.sealed_line(kind, **fields)

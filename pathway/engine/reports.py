@@ -29,9 +29,6 @@ class ReportRules(IssueRules, WakeRules):
     def checked(self, c: Checked) -> Check:
         raise NotImplementedError  # the run's
 
-    def sealed(self, kind: Any, **fields: Any) -> Any:
-        raise NotImplementedError  # the run's
-
     def sealed_line(self, kind: Any, **fields: Any) -> tuple[Any, str]:
         raise NotImplementedError  # the run's
 
