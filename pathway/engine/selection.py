@@ -269,10 +269,10 @@ def select_with(
 
 def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
     """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
-    index, evaluate = analysis.index, evaluator(analysis, scope, clock)
+    index, judge = analysis.index, judged_by(evaluator(analysis, scope, clock))
     return select_with(
         index,
         active,
         leaves(index, active),
-        lambda state: decide(index, analysis, state, trigger, scope, clock, evaluate),
+        lambda state: decide(index, analysis, state, trigger, scope, clock, judge=judge),
     )
