@@ -12,7 +12,7 @@ constraints through this module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pathway.definition.analysis import Analysis
@@ -27,14 +27,15 @@ class Breach:
     evaluation: Evaluation
 
 
-def breaches(analysis: Analysis, facts: Mapping[str, object]) -> list[Breach]:
+def breaches(analysis: Analysis, facts: Mapping[str, object], names: Sequence[str] | None = None) -> list[Breach]:
     """Every constraint that ``facts`` (name -> value; an absent name is unknown) make definitely false, in the
-    order of the definition."""
+    order of the definition; ``names``: only these constraints (given in the definition's order)."""
     if not analysis.constraints:
         return []
     scope = Scope(facts, analysis.derived)
     found = []
-    for name, compiled in analysis.constraints.items():
+    chosen = analysis.constraints.items() if names is None else ((n, analysis.constraints[n]) for n in names)
+    for name, compiled in chosen:
         evaluation = compiled.evaluate(scope)
         if evaluation.value is False:
             found.append(Breach(name, evaluation))

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import Breach, breaches
-from pathway.expr import UNKNOWN, Scope
+from pathway.definition.domains import names_read
+from pathway.expr import UNKNOWN
 from pathway.expr.durations import format_time, parse_duration
 
 
@@ -65,7 +66,7 @@ def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradi
         return []
     facts = analysis.pathway.facts
     lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None}
-    reads = {name: _facts_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
+    reads = {name: names_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
     current: dict[str, tuple[object, int, datetime]] = {}  # fact -> value, index of the input, its time
     stale: set[str] = set()  # the facts of current whose values went stale
     broken: set[str] = set()
@@ -80,38 +81,11 @@ def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradi
         if not again:
             continue
         live = {n: entry for n, entry in current.items() if n not in stale}
-        now = _breaches(analysis, again, {n: value for n, (value, _, _) in live.items()})
+        now = breaches(analysis, {n: value for n, (value, _, _) in live.items()}, again)
         for breach in now:
             if breach.name not in broken:
                 found.append(_contradiction(analysis, inputs, index, breach, live))
         broken = (broken - set(again)) | {b.name for b in now}
-    return found
-
-
-def _facts_read(analysis: Analysis, names: frozenset[str]) -> frozenset[str]:
-    """The names an expression reads, with those its derived facts read, all the way down."""
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            derived = analysis.derived.get(name)
-            if derived is not None:
-                todo.extend(derived.names)
-    return frozenset(seen)
-
-
-def _breaches(analysis: Analysis, names: Sequence[str], facts: Mapping[str, object]) -> list[Breach]:
-    """:func:`~pathway.definition.constraints.breaches` for these constraints (in the definition's order)."""
-    if len(names) == len(analysis.constraints):
-        return breaches(analysis, facts)
-    scope = Scope(facts, analysis.derived)
-    found = []
-    for name in names:
-        evaluation = analysis.constraints[name].evaluate(scope)
-        if evaluation.value is False:
-            found.append(Breach(name, evaluation))
     return found
 
 
