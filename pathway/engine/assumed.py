@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.constraints import assumed_values
 from pathway.definition.index import TransitionInfo
 from pathway.engine.checks import json_value
 from pathway.engine.selection import Clock, check_timer
@@ -86,7 +85,7 @@ class Assumptions:
 
     def summary(self, facts: Mapping[str, object]) -> tuple[Assumed, ...]:
         """The assumptions in force and still assumed with these facts given, by fact name, with their notes."""
-        live = assumed_values(self.analysis, facts)
+        live = self.tables.assumed(self.analysis, facts)
         declared = self.analysis.pathway.facts
         return tuple(
             trusted(Assumed, fact=name, value=json_value(live[name]), since=since, note=" ".join(assume.note.split()))
