@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_memory import cohort_run  # noqa: E402
 from cohort import cohort  # noqa: E402
 
 from pathway.cohort.inputs import check_line  # noqa: E402
@@ -221,22 +221,12 @@ def bench(path: str, size: int, events: int, repeat: int) -> list[tuple[str, str
 
 
 def cohort_cli(ndjson: Path, out: Path, *options: str) -> tuple[float, float]:
-    """Wall seconds of `pathway cohort run` in a process of its own, and the peak resident memory (MB) of it and
-    its workers (the largest of them: each process's own peak)."""
-    command = [sys.executable, "-m", "pathway", "cohort", "run", str(ndjson), "--pathway", "bipn", "--out", str(out)]
-    script = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, *command, *options], capture_output=True, text=True, check=True
-    )
-    seconds, peak, code = done.stdout.split()
-    if code != "0":
+    """Wall seconds of `pathway cohort run` on bipn in a process of its own, and the peak resident memory (MB) of
+    it and its workers (the largest of them: each process's own peak); the run must exit 0."""
+    seconds, peak, code = cohort_run(ndjson, out, "bipn", *options)
+    if code != 0:
         raise SystemExit(f"pathway cohort run {' '.join(options)} exited {code}")
-    return float(seconds), float(peak)
+    return seconds, peak
 
 
 def cohorts(size: int) -> list[tuple[str, str, str, str]]:
