@@ -15,7 +15,7 @@ from typing import Final
 from pathway.definition.analysis import Analysis
 from pathway.definition.domains import names_read
 from pathway.engine.crossings import Crossing, crossings
-from pathway.engine.selection import Clock, leaves
+from pathway.engine.selection import Clock
 from pathway.expr import Compiled, Scope
 
 _ABSENT: Final = object()
@@ -102,7 +102,12 @@ class Dependencies:
         self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
         self.derived_clocked: Mapping[str, tuple[Crossing, ...] | None] = derived_clocked  # reading it themselves
         self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
-        self._index = analysis.index
+        index = analysis.index
+        self._order: Mapping[str, int] = {s: n for n, s in enumerate(index.states)}  # document order
+        self._chain: Mapping[str, tuple[str, ...]] = {s: (s, *index.ancestors(s)) for s in index.states}
+        self._children: Mapping[str, frozenset[str]] = {
+            s: frozenset(c for c in info.children) for s, info in index.states.items()
+        }
         self._layouts: dict[frozenset[str], Layout] = {}
 
     def layout(self, active: frozenset[str]) -> Layout:
@@ -110,7 +115,9 @@ class Dependencies:
         ones again and again; at most :data:`MAX_LAYOUTS` are kept, so memory stays bounded)."""
         found = self._layouts.get(active)
         if found is None:
-            chains = leaves(self._index, active)
+            children, chain_of = self._children, self._chain
+            atomic = sorted((s for s in active if children[s].isdisjoint(active)), key=self._order.__getitem__)
+            chains = [chain_of[s] for s in atomic]  # what selection.leaves gives, from tables made once
             visits: dict[str, int] = {}
             for chain in chains:
                 for state in chain:
