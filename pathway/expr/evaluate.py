@@ -223,7 +223,7 @@ class Compiled:
         first = self.evaluate_once(scope, entered)
         if first.value is not UNKNOWN or first.error is not None or not scope.assumed:
             return first
-        deciding = first.missing & scope.assumed.keys()
+        deciding = first.missing.intersection(scope.assumed)
         if not deciding:
             return first
         again = self.evaluate_once(scope.assuming(), entered)

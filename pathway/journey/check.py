@@ -299,7 +299,7 @@ def load_journey(path: str | Path, analysis: Analysis) -> LoadedJourney:
     return loaded
 
 
-def journey_from_data(data: Mapping[str, object], analysis: Analysis, *, name: str = "<data>") -> LoadedJourney:
+def journey_from_data(data: object, analysis: Analysis, *, name: str = "<data>") -> LoadedJourney:
     """A checked journey from data shaped like the YAML (for the Python API); raises like :func:`load_journey`.
     Diagnostics name ``name`` as their file, at line 1."""
     content = dict(data) if isinstance(data, Mapping) else data
