@@ -9,6 +9,7 @@ docs/cohorts.md). ``dask[distributed]`` is an optional dependency (``pip install
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -27,15 +28,27 @@ def _distributed() -> Any:
     return distributed
 
 
+def _local_cluster(distributed: Any) -> Any:
+    """Two local worker processes, forked from a fork server that has imported dask and pathway's worker code
+    once (not forked from this process, which holds the scheduler's threads; nor spawned, each importing both
+    again: about a second more per run)."""
+    import dask
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        distributed.utils.get_mp_context()  # dask's own preload list, set once per process
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pathway.cohort.work"])
+        return distributed.LocalCluster(
+            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+
+
 @contextmanager
 def dask_executor(scheduler: str) -> Iterator[tuple[Executor, int]]:
     """An executor on the cluster, and how many workers it has (at least one)."""
     distributed = _distributed()
     cluster = None
     if scheduler == "local":
-        cluster = distributed.LocalCluster(
-            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        cluster = _local_cluster(distributed)
         client = distributed.Client(cluster)
     else:
         try:

@@ -54,12 +54,14 @@ def _ignore_interrupt() -> None:
 
 @contextmanager
 def processes(jobs: int) -> Iterator[Executor]:
-    """``jobs`` worker processes (``--jobs 1``: this process). Workers are started fresh (forkserver), never forked
-    from a process holding threads or open trails; on an interrupt, queued batches are cancelled."""
+    """``jobs`` worker processes (``--jobs 1``: this process). Workers are started fresh (forkserver, which imports
+    the worker's code once for all of them), never forked from a process holding threads or open trails; on an
+    interrupt, queued batches are cancelled."""
     if jobs <= 1:
         yield InProcess()
         return
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pathway.cohort.work"])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
     try:
         yield pool
