@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from pathway.definition.loader import load_analysis
-from pathway.engine.crossings import Crossing, crossings
+from pathway.engine.crossings import Crossing, crossings, quiet
+from pathway.engine.dependencies import quiet_stretch
 from pathway.expr import Compiled, Scope, ValueType, compile_expr
 from tests.conftest import ROOT
 
@@ -89,3 +90,44 @@ def test_an_evaluation_changes_only_where_a_crossing_lies(text: str) -> None:
         changes += now != previous
         previous, moment = now, later
     assert changes >= 1  # the walk crosses the threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["days_since(dose) >= 90", "days_since(dose) == 5", "hours_since(seen) < 30", "time_since(seen) <= 2d"],
+)
+def test_a_quiet_stretch_is_bounded_by_the_nearest_crossings(text: str) -> None:
+    """Walk the clock as above: the quiet stretch around each moment holds no crossing (no move inside it passes
+    one, so the evaluation is the same at both ends of any such move), and a move from inside it to one of its
+    ends passes one."""
+    c = compiled(text)
+    crossed = crossings(c, FACTS)
+    assert crossed
+    facts = {"dose": date(2026, 1, 10), "seen": datetime(2026, 1, 10, 13, 25)}
+    step, moment, bounded = timedelta(minutes=17), datetime(2026, 1, 9), 0
+    while moment < datetime(2026, 5, 10):
+        stretch = quiet(crossed, facts, moment)
+        if stretch is None:  # a crossing at this very moment
+            assert any(x.between(facts, moment, moment) for x in crossed)
+        else:
+            low, high = stretch
+            assert low < moment < high
+            inside = [t for t in (low + timedelta(seconds=1), moment, high - timedelta(seconds=1)) if low < t < high]
+            for a in inside:
+                assert not any(x.between(facts, a, moment) for x in crossed), (a, moment)
+                assert c.evaluate(Scope(facts, {}, a)) == c.evaluate(Scope(facts, {}, moment))
+            for end in (low, high):
+                if end not in (datetime.min, datetime.max):
+                    bounded += 1
+                    assert any(x.between(facts, moment, end) for x in crossed), (moment, end)
+        moment += step
+    assert bounded  # some stretch ends at a crossing
+
+
+def test_an_unknown_fact_has_no_crossing_and_an_unanalysed_reading_no_stretch() -> None:
+    crossed = crossings(compiled("days_since(dose) >= 90"), FACTS)
+    assert crossed
+    assert quiet(crossed, {}, datetime(2026, 1, 1)) == (datetime.min, datetime.max)
+    scope = Scope({"dose": date(2026, 1, 10)}, {}, datetime(2026, 1, 1))
+    assert quiet_stretch(None, scope, datetime(2026, 1, 1)) is None
+    assert quiet_stretch(crossed, scope, datetime(2026, 1, 1)) == (datetime.min, datetime(2026, 4, 10))

@@ -49,6 +49,28 @@ class Crossing:
         return any(low <= start + offset <= high for offset in self.offsets)
 
 
+def quiet(
+    crossed: tuple[Crossing, ...], facts: Mapping[str, object], now: datetime
+) -> tuple[datetime, datetime] | None:
+    """The stretch of time around ``now`` the clock can move in without passing one of these crossings' moments (the
+    facts' values read in ``facts``): the latest moment before ``now`` and the earliest after it (``datetime.min``
+    and ``datetime.max`` when there is none), both left out; None when a moment falls at ``now`` itself."""
+    low, high = datetime.min, datetime.max
+    for c in crossed:
+        start = moment(facts.get(c.fact))
+        if start is None:
+            continue
+        for offset in c.offsets:
+            at = start + offset
+            if at == now:
+                return None
+            if at < now:
+                low = max(low, at)
+            else:
+                high = min(high, at)
+    return low, high
+
+
 def crossings(compiled: Compiled, facts: Mapping[str, object]) -> tuple[Crossing, ...] | None:
     """Every clock reading of an expression as a :class:`Crossing`; None when one of them is not of the kind
     analysed (see the module docstring), or the text does not parse. ``facts``: the pathway's declared facts."""

@@ -6,7 +6,7 @@ run, what the scope held at the last microstep, to find what changed since.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from operator import is_
@@ -14,7 +14,7 @@ from typing import Final
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.domains import names_read
-from pathway.engine.crossings import Crossing, crossings
+from pathway.engine.crossings import Crossing, crossings, quiet
 from pathway.engine.selection import Clock
 from pathway.expr import Compiled, Scope
 
@@ -101,6 +101,7 @@ class Dependencies:
                 derived_clocked[name] = crossings(compiled, declared)
         self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
         self.derived_clocked: Mapping[str, tuple[Crossing, ...] | None] = derived_clocked  # reading it themselves
+        self.clocked_by_fact = _clocked_by_fact((by_fact, derived_by_fact), clocked.keys() | derived_clocked.keys())
         self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
         index = analysis.index
         self._order: Mapping[str, int] = {s: n for n, s in enumerate(index.states)}  # document order
@@ -129,6 +130,15 @@ class Dependencies:
         return found
 
 
+def _clocked_by_fact(readers: Iterable[Mapping[str, set[str]]], clocked: Set[str]) -> Mapping[str, frozenset[str]]:
+    """For each fact, the clocked guards and derived facts that read it (whose quiet stretch it can move)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for by_fact in readers:
+        for fact, names in by_fact.items():
+            found[fact].update(names & clocked)
+    return {fact: frozenset(names) for fact, names in found.items() if names}
+
+
 @dataclass(frozen=True)
 class Layout:
     """The scan over one active configuration: the active atomic states with their ancestors
@@ -140,9 +150,13 @@ class Layout:
 
 
 class Seen:
-    """What the scope and the clock held at the last microstep (copies: the run changes its own in place)."""
+    """What the scope and the clock held at the last microstep (copies: the run changes its own in place), or
+    where the log of facts changed stood (a scope that carries the run's log: :class:`~pathway.expr.Scope`'s
+    ``changes``)."""
 
     def __init__(self) -> None:
+        self.log: Sequence[str] | None = None  # the log of the last scope, and its length then
+        self.logged = 0
         self.facts: dict[str, object] = {}
         self.given: dict[str, datetime] = {}
         self.assumed: dict[str, object] = {}
@@ -157,7 +171,7 @@ class Seen:
         if scope is self.scope:  # a scope shows one moment: the run builds a new one when what it shows changes
             facts, decisions = set(), set()
         else:
-            facts = self._take("facts", scope.facts) | self._take("given", scope.given)
+            facts = self._facts(scope)
             facts |= self._take("assumed", scope.assumed)
             decisions = self._take("recorded", scope.recorded)
             self.scope = scope
@@ -166,6 +180,19 @@ class Seen:
         moved = not _same(before, clock.now)
         self.now = clock.now
         return facts, decisions, entered, moved, before
+
+    def _facts(self, scope: Scope) -> set[str]:
+        """The facts whose value or given time changed: read from the log when the last scope carried the same
+        one, else by comparing snapshots."""
+        changes = scope.changes
+        if changes is not None and changes[0] is self.log:
+            changed = set(changes[0][self.logged : changes[1]])
+            self.logged = changes[1]
+            if changed:  # the snapshots stay current (copied at C speed) for a scope without the log
+                self.facts, self.given = dict(scope.facts), dict(scope.given)
+            return changed
+        self.log, self.logged = changes if changes is not None else (None, 0)
+        return self._take("facts", scope.facts) | self._take("given", scope.given)
 
     def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
         """The keys of one snapshot that changed; the snapshot is copied again only then."""
@@ -182,3 +209,17 @@ def passes(crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime 
     if crossed is None or before is None or now is None:
         return True
     return any(c.between(scope.facts, before, now) or c.between(scope.assumed, before, now) for c in crossed)
+
+
+def quiet_stretch(
+    crossed: tuple[Crossing, ...] | None, scope: Scope, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """The stretch of time around ``now`` in which the clock can move without changing an evaluation with these
+    crossings (:func:`passes` is false for any move inside it, both ends left out), over the facts and the assumed
+    values of ``scope``; None when there is none (any move can change it, or a crossing falls at ``now``)."""
+    if crossed is None:
+        return None
+    by_facts, by_assumed = quiet(crossed, scope.facts, now), quiet(crossed, scope.assumed, now)
+    if by_facts is None or by_assumed is None:
+        return None
+    return max(by_facts[0], by_assumed[0]), min(by_facts[1], by_assumed[1])

@@ -77,6 +77,7 @@ class _Run(ReportRules):
         self.facts: dict[str, object] = {}
         self.fact_changes = 0  # how many times a fact was given or forgotten: what the scope is kept by
         self.fact_version: dict[str, int] = {}  # fact -> fact_changes when it was last given or forgotten
+        self.fact_log: list[str] = []  # every fact given or forgotten, in order (one entry per fact_changes)
         self._scope: tuple[int, tuple[int, int], Scope] | None = None  # the scope of this moment
         self._value_scope: tuple[int, int, Scope] | None = None
         self.kept: Kept[Evaluation] = Kept()  # until and applies_to guards, kept while what they read is unchanged
@@ -159,7 +160,15 @@ class _Run(ReportRules):
             return kept[2]
         assumed = self.assumptions.current(self.facts)
         given, recorded = self.timeline.given, self.decisions.at
-        scope = Scope(self.facts, self.analysis.derived, now, given=given, recorded=recorded, assumed=assumed)
+        scope = Scope(
+            self.facts,
+            self.analysis.derived,
+            now,
+            given=given,
+            recorded=recorded,
+            assumed=assumed,
+            changes=(self.fact_log, len(self.fact_log)),
+        )
         self._scope = (self.timeline.moments, changes, scope)
         return scope
 
@@ -195,8 +204,7 @@ class _Run(ReportRules):
             self.supplied[name] = self.given_by[name] = inp.seq
             self.assumptions.given(name)
             self.timeline.give(name)
-            self.fact_changes += 1
-            self.fact_version[name] = self.fact_changes
+            self.fact_changed(name)
         self.fulfil_active(inp)
         self.complete(None)
         if inp.event is not None and self.error is None:

@@ -28,7 +28,8 @@ from typing import Final
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
-from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
+from pathway.engine.crossings import Crossing
+from pathway.engine.dependencies import Dependencies, Layout, Seen, passes, quiet_stretch
 from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, evaluated, outcome, select_with
 from pathway.expr import Evaluation, Scope
 from pathway.expr.evaluate import UNSURE
@@ -62,6 +63,7 @@ class IncrementalSelector:
         self.kept: dict[tuple[str, str | None], Fire | Wait | None] = {}
         self.by_state: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         self.seen = Seen()
+        self.quiet: dict[str, tuple[datetime, datetime]] = {}  # clocked guard or derived fact -> its quiet stretch
         self._active: frozenset[str] | None = None
         self._layout = Layout([], {})
         self._scans: dict[str | None, Scanned] = {}  # trigger -> its last scan without a fire, this configuration
@@ -100,11 +102,32 @@ class IncrementalSelector:
         every state with a timer."""
         deps = self.deps
         for name, crossed in deps.derived_clocked.items():
-            if passes(crossed, scope, before, now):
+            if self._moved(name, crossed, scope, before, now):
                 self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
                 self.forget_guards(deps.by_fact.get(name, ()))
-        self.forget_guards(t for t, crossed in deps.clocked.items() if passes(crossed, scope, before, now))
+        self.forget_guards([t for t, crossed in deps.clocked.items() if self._moved(t, crossed, scope, before, now)])
         self.forget_states(deps.timed)
+
+    def _moved(
+        self, key: str, crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime
+    ) -> bool:
+        """Whether the clock's move can have changed this clocked guard's or derived fact's evaluation
+        (:func:`~pathway.engine.dependencies.passes`): not while it stays inside the quiet stretch worked out the
+        last time (forgotten when a fact it reads changes); the stretch around ``now`` is worked out again when it
+        leaves it."""
+        stretch = self.quiet.get(key)
+        if stretch is not None and before is not None and stretch[0] < before < stretch[1]:
+            if stretch[0] < now < stretch[1]:
+                return False
+            moved = True  # a moment at an end of the stretch lies between before and now
+        else:
+            moved = passes(crossed, scope, before, now)
+        found = quiet_stretch(crossed, scope, now)
+        if found is None:
+            self.quiet.pop(key, None)
+        else:
+            self.quiet[key] = found
+        return moved
 
     def refresh(self, scope: Scope, clock: Clock) -> None:
         """Forget the evaluations and outcomes that read what changed since the last microstep."""
@@ -115,9 +138,12 @@ class IncrementalSelector:
         if entered:
             self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
             self.forget_states(entered & deps.timed)
+        quiet = self.quiet
         for fact in facts:
             self.forget_derived(deps.derived_by_fact.get(fact, ()))
             self.forget_guards(deps.by_fact.get(fact, ()))
+            for key in deps.clocked_by_fact.get(fact, ()):
+                quiet.pop(key, None)
         for key in decisions:
             self.forget_guards(deps.by_decision.get(key, ()))
 

@@ -125,6 +125,7 @@ class RunState:
     facts: dict[str, object]
     fact_changes: int
     fact_version: dict[str, int]
+    fact_log: list[str]
     supplied: dict[str, int]
     given_by: dict[str, int]
     timeline: Timeline
@@ -139,6 +140,13 @@ class RunState:
 
     def emit(self, kind: type[E], **fields: Any) -> None:
         raise NotImplementedError  # the run's
+
+    def fact_changed(self, name: str) -> None:
+        """Note that a fact was given or forgotten: its version, and the run's log of facts changed (which the
+        scope passes to the compiled engine's selector: :class:`~pathway.expr.Scope`'s ``changes``)."""
+        self.fact_changes += 1
+        self.fact_version[name] = self.fact_changes
+        self.fact_log.append(name)
 
     def seen(self, watch: Watch) -> tuple[int | None, ...]:
         """A snapshot of what ``watch`` names, as the run holds it now (see :mod:`pathway.engine.tables`): when each

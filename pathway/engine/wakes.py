@@ -87,8 +87,7 @@ class WakeRules(RunState):
         for name in self.timeline.going_stale():
             if name in self.facts:
                 seq = self.supplied.pop(name)
-                self.fact_changes += 1
-                self.fact_version[name] = self.fact_changes
+                self.fact_changed(name)
                 self.emit(
                     ExpiredRecord,
                     fact=name,

@@ -22,7 +22,7 @@ scope's ``recorded`` says when each was last recorded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
@@ -77,6 +77,11 @@ class Scope:
     unknown.
 
     ``assumed``: fact name -> the value assumed while it is not in ``facts`` (see the module docstring).
+
+    ``changes``: optionally, the log of facts given or forgotten that the scope's owner keeps (one name per change,
+    only ever appended to: a change of a fact's value or given time is logged) and its length at this moment; a
+    later scope with the same log names what changed in ``facts`` and ``given`` between the two without comparing
+    them (the compiled engine's selector reads it: :class:`pathway.engine.dependencies.Seen`).
     """
 
     __slots__ = (
@@ -87,6 +92,7 @@ class Scope:
         "given",
         "recorded",
         "assumed",
+        "changes",
         "_cache",
         "_values",
         "_active",
@@ -102,6 +108,7 @@ class Scope:
         given: Mapping[str, datetime] | None = None,
         assumed: Mapping[str, object] | None = None,
         recorded: Mapping[str, datetime] | None = None,
+        changes: tuple[Sequence[str], int] | None = None,
     ) -> None:
         self.facts = facts
         self.derived = derived
@@ -110,6 +117,7 @@ class Scope:
         self.given: Mapping[str, datetime] = _NEVER_GIVEN if given is None else given
         self.assumed: Mapping[str, object] = {n: v for n, v in (assumed or {}).items() if n not in facts}
         self.recorded: Mapping[str, datetime] = _NEVER_GIVEN if recorded is None else recorded
+        self.changes = changes
         self._cache: dict[str, Evaluation] = {}
         self._values: dict[str, object] = {}
         self._active: set[str] = set()
