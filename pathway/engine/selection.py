@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import NamedTuple
 
 from pathway.definition.analysis import OTHERWISE, Analysis
 from pathway.definition.index import StateIndex, TransitionInfo
@@ -44,10 +45,10 @@ class Clock:
     entered: Mapping[str, datetime]
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """One transition's guard outcome: 'true', 'false', 'unknown', 'error', 'otherwise', 'always', or 'pending' (a
-    timer not due yet, with its due time)."""
+    timer not due yet, with its due time). A named tuple, like :class:`Fire`: both are made anew for every state
+    decided, many times an input, and a tuple is built at C speed (a frozen dataclass sets each field in turn)."""
 
     transition: TransitionInfo
     outcome: str
@@ -55,8 +56,7 @@ class Checked:
     due: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Fire:
+class Fire(NamedTuple):
     """A transition to take, with the transitions checked before it in its state."""
 
     chosen: Checked
