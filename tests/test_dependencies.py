@@ -10,9 +10,11 @@ import pytest
 
 from pathway.cohort.generate import cohort
 from pathway.definition.loader import load_analysis
-from pathway.engine.dependencies import Dependencies, Layout
+from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
+from pathway.engine.incremental import IncrementalSelector
 from pathway.engine.runner import Runner
 from pathway.engine.selection import leaves
+from pathway.expr import Scope
 from pathway.journey.check import journey_from_data
 from tests.test_expr_value import IDS, PATHWAYS
 
@@ -38,3 +40,41 @@ def test_the_scan_over_a_configuration_is_the_reference_rules(path: Path, monkey
         assert found.chains == chains, sorted(active)
         order = [s for chain in chains for s in chain]
         assert list(found.visits) == list(dict.fromkeys(order))
+
+
+def _trails(path: Path, seed: int) -> list[tuple[str, ...] | None]:
+    """The compiled engine's trails (canonical lines) of generated journeys (enough that the clock passes the
+    crossings of bipn's clocked guards)."""
+    analysis = load_analysis(path)
+    runner = Runner(analysis, engine="compiled")
+    return [runner.run(journey_from_data(data, analysis)).lines for data in cohort(analysis, 30, 20, seed=seed)]
+
+
+@pytest.mark.parametrize("path", PATHWAYS, ids=IDS)
+def test_reading_the_log_of_facts_changed_is_comparing_the_facts(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What changed, read from the run's log (Scope.changes), forgets what comparing the snapshots would: the
+    trails are the same either way."""
+    logged = _trails(path, 3)
+    original = Seen._facts
+
+    def compared(self: Seen, scope: Scope) -> set[str]:
+        self.log = None  # never the scope's log: the snapshots are compared every time
+        return original(self, scope)
+
+    monkeypatch.setattr(Seen, "_facts", compared)
+    assert _trails(path, 3) == logged
+
+
+@pytest.mark.parametrize("path", PATHWAYS, ids=IDS)
+def test_a_quiet_stretch_dismisses_only_moves_that_pass_no_crossing(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clock move inside a clocked guard's quiet stretch is dismissed without testing its crossings: the trails
+    are those of testing every crossing at every move."""
+    kept = _trails(path, 2)
+    monkeypatch.setattr(
+        IncrementalSelector,
+        "_moved",
+        lambda self, key, crossed, scope, before, now: passes(crossed, scope, before, now),
+    )
+    assert _trails(path, 2) == kept
