@@ -179,6 +179,19 @@ def test_trusted_values_are_checked_for_fit() -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_a_field_given_by_its_file_key_seals_as_by_its_name(backend: Backend) -> None:
+    values = {"seq": 3, "prev": "0" * 64, "at": "2024-01-01", "input": 2, "action": "a", "state": "s", "fact": "f"}
+    before = using(backend)
+    try:
+        by_key, line = seal_values(records.FulfilledRecord, {**values, "value": 1.5, "from": 2})
+    finally:
+        using(before)
+    expected = reference_seal(records.FulfilledRecord, {**values, "value": 1.5, "from_": 2})
+    assert (by_key, line) == expected
+    assert by_key.model_fields_set == expected[0].model_fields_set
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
 @pytest.mark.parametrize(
     "facts",
     [
@@ -210,6 +223,26 @@ def test_what_the_reference_refuses_is_refused(backend: Backend, value: Any, err
             seal_values(InputRecord, values)
     finally:
         using(before)
+
+
+class Sparse(parts.Part):
+    """A sealed model whose keys before ``hash``, or after it, may all be left out."""
+
+    alpha: str | None = parts.optional("A key before hash.")
+    hash: str
+    zeta: int | None = parts.optional("A key after hash.")
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+@pytest.mark.parametrize("values", [{}, {"alpha": "a"}, {"zeta": 1}, {"alpha": "a", "zeta": 2}])
+def test_a_record_whose_halves_may_be_empty_seals_as_validated(backend: Backend, values: dict[str, Any]) -> None:
+    before = using(backend)
+    try:
+        sealed = seal_values(Sparse, values)
+    finally:
+        using(before)
+    assert sealed == reference_seal(Sparse, values)
+    assert sealed[0].model_fields_set == {*values, "hash"}
 
 
 JSON = st.recursive(

@@ -2,6 +2,11 @@
 worked out from the record's values directly: the keys before ``hash`` and those after it are written once each,
 for the hash and for the line, by the encoder in use (:mod:`pathway.trail.encode`).
 
+Per record class, a sealer is generated once from its layout (as :mod:`pathway.trail.writers` generates writers,
+from our models' field names, never user text): one function that reads each field's value (or its default), writes
+the two halves, hashes them, joins the line and builds the record, with no loop through generic code and no
+intermediate dict: the fixed cost of a record is a few dict lookups, two calls of the encoder and one of sha256.
+
 :func:`seal_values` builds the sealed record from the values the engine made without validating them again (as
 :func:`pathway.trail.plain.trusted` does), as the engine's hot path needs; :func:`seal_line` seals a record already
 built. Both give exactly the record and the line that validating the values, ``model_dump`` and ``json.dumps``
@@ -11,40 +16,17 @@ give: a test checks it on every record of every bundled and fixture trail, with 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from pathway.trail.encode import Unwritable, dumps
-from pathway.trail.plain import Layout, build, layout, ordered
-from pathway.trail.writers import BACKEND, STD, Backend, Values, values_writer
+from pathway.trail.plain import Layout, Slot, layout, ordered
+from pathway.trail.writers import BACKEND, EXPRESSIONS, STD, compiled
 
 R = TypeVar("R", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class _Sealable:
-    """A record class's layout, and its fields whose file keys sort before ``hash`` and after it."""
-
-    layout: Layout
-    before: Values
-    after: Values
-
-
-_SEALABLE: dict[type[BaseModel], _Sealable | None] = {}
-
-
-def _sealable(cls: type[BaseModel]) -> _Sealable | None:
-    if cls not in _SEALABLE:
-        found = layout(cls)
-        _SEALABLE[cls] = None
-        if found is not None and "hash" in found.names:
-            before = values_writer((s for s in found.slots if s.key < "hash"), f"{cls.__name__}_before")
-            after = values_writer((s for s in found.slots if s.key > "hash"), f"{cls.__name__}_after")
-            _SEALABLE[cls] = _Sealable(found, before, after)
-    return _SEALABLE[cls]
+Sealer = Callable[[Mapping[str, Any], set[str], Any, Callable[[Any], bytes]], tuple[Any, str]]
 
 
 def _joined(left: bytes, right: bytes) -> bytes:
@@ -56,38 +38,108 @@ def _joined(left: bytes, right: bytes) -> bytes:
     return left[:-1] + b"," + right[1:]
 
 
-def _written(sealable: _Sealable, values: Mapping[str, Any], backend: Backend) -> tuple[bytes, bytes]:
-    before = backend.dumps(sealable.before(values, backend.number))
-    return before, backend.dumps(sealable.after(values, backend.number))
+def _half(name: str, slots: list[Slot]) -> list[str]:
+    """The lines that make ``name``, the data of these fields as the encoder writes it, from their locals."""
+    direct = [s for s in slots if s.shape == "same" and not s.optional]
+    lines = [f"    {name} = {{" + ", ".join(f"{s.key!r}: f_{s.name}" for s in direct) + "}"]
+    for s in slots:
+        if s in direct:
+            continue
+        lines += [f"    v = f_{s.name}", "    if v is not None:", f"        {name}[{s.key!r}] = {EXPRESSIONS[s.shape]}"]
+        if not s.optional:
+            lines += ["    else:", f"        {name}[{s.key!r}] = None"]
+    return lines
+
+
+def _source(name: str, found: Layout) -> str:
+    """The source of the sealer of a record class: ``(given, fields_set, number, dumps) -> (record, line)``."""
+    fields = [s for s in found.slots if s.name != "hash"]
+    lines = [f"def {name}(g, fields_set, number, dumps):"]
+    for s in fields:
+        if s.required:
+            lines.append(f"    f_{s.name} = g[{s.name!r}]")
+        else:
+            lines.append(f"    f_{s.name} = g.get({s.name!r}, D_{s.name})")
+    before = [s for s in fields if s.key < "hash"]
+    after = [s for s in fields if s.key > "hash"]
+    lines += [*_half("b", before), *_half("a", after), "    B = dumps(b)", "    A = dumps(a)"]
+    if any(not s.optional for s in before) and any(not s.optional for s in after):  # neither half is ever {}
+        lines += [
+            "    sha = H(B[:-1] + b',' + A[1:]).hexdigest()",
+            '    line = f\'{B.decode()[:-1]},"hash":"{sha}",{A.decode()[1:]}\'',
+        ]
+    else:
+        lines += [
+            "    sha = H(J(B, A)).hexdigest()",
+            "    line = J(J(B, b'{\"hash\":\"' + sha.encode() + b'\"}'), A).decode()",
+        ]
+    values = ", ".join(f"{s.name!r}: {'sha' if s.name == 'hash' else 'f_' + s.name}" for s in found.slots)
+    lines += [
+        "    m = new(C)",
+        f"    S(m, '__dict__', {{{values}}})",
+        "    FIELDS_SET(m, fields_set)",
+        "    EXTRA(m, None)",
+        "    PRIVATE(m, None)",
+        "    return m, line",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _sealer_of(cls: type[BaseModel]) -> tuple[Sealer, Layout] | None:
+    found = layout(cls)
+    if found is None or "hash" not in found.names:
+        return None
+    name = f"seal_{cls.__name__}"
+    defaults = {f"D_{s.name}": s.default for s in found.slots}
+    sealer = compiled(name, _source(name, found), H=hashlib.sha256, J=_joined, C=cls, **_BUILD, **defaults)
+    return sealer, found
+
+
+_SEALERS: dict[type[BaseModel], tuple[Sealer, Layout] | None] = {}
+_BUILD = {  # what pathway.trail.plain.build sets, set through the slots' own descriptors (the fastest way)
+    "new": object.__new__,
+    "S": object.__setattr__,
+    "FIELDS_SET": vars(BaseModel)["__pydantic_fields_set__"].__set__,
+    "EXTRA": vars(BaseModel)["__pydantic_extra__"].__set__,
+    "PRIVATE": vars(BaseModel)["__pydantic_private__"].__set__,
+}
+
+
+def _sealer(kind: type[BaseModel]) -> tuple[Sealer, Layout] | None:
+    if kind not in _SEALERS:
+        _SEALERS[kind] = _sealer_of(kind)
+    return _SEALERS[kind]
 
 
 def seal_values(kind: type[R], given: Mapping[str, Any], fields_set: set[str] | None = None) -> tuple[R, str]:
     """The record of this kind holding ``given`` (by field name, every field but ``hash``; a ``hash`` given is
     replaced), sealed with its hash, and its canonical line. The values are trusted, not validated again; a field
     unknown or missing is a TypeError. ``fields_set``: the fields given explicitly (default: those in ``given``)."""
-    sealable = _sealable(kind)
-    if sealable is None:
+    found = _sealer(kind)
+    if found is None:
         return _seal_validated(kind(**given))
-    values, names = ordered(kind, sealable.layout, {**given, "hash": ""})  # a field unknown or missing: TypeError
+    sealer, fields = found
+    if not given.keys() <= fields.names:  # a field given by its file key, or unknown (TypeError)
+        given = {fields.aliases.get(k, k): v for k, v in given.items()}
+        ordered(kind, fields, {**given, "hash": ""})
+    names = set(given) if fields_set is None else set(fields_set)
+    names.add("hash")
     backend = BACKEND[0]
     try:
-        before, after = _written(sealable, values, backend)
+        return sealer(given, names, backend.number, backend.dumps)
     except Unwritable:
-        before, after = _written(sealable, values, STD)
-    sha = hashlib.sha256(_joined(before, after)).hexdigest()
-    line = _joined(_joined(before, b'{"hash":"' + sha.encode("ascii") + b'"}'), after)
-    values["hash"] = sha
-    if fields_set is not None:
-        names = fields_set | {"hash"}
-    return build(kind, values, names), line.decode("utf-8")
+        return sealer(given, names, STD.number, STD.dumps)
+    except KeyError:  # a field missing: TypeError
+        ordered(kind, fields, {**given, "hash": ""})
+        raise
 
 
 def seal_line(record: R) -> tuple[R, str]:
     """The record stamped with its own hash (its ``prev`` already links it to the record before it), and its
     canonical JSON line."""
-    if _sealable(type(record)) is None:
+    if _sealer(type(record)) is None:
         return _seal_validated(record)
-    return seal_values(type(record), record.__dict__, set(record.model_fields_set))
+    return seal_values(type(record), record.__dict__, record.model_fields_set)
 
 
 def _seal_validated(record: R) -> tuple[R, str]:

@@ -34,9 +34,9 @@ Number = Callable[[Any], Any]
 Values = Callable[[Mapping[str, Any], Number], dict[str, Any]]
 Writer = Callable[[Any, Number], dict[str, Any]]
 
-_EXPRESSIONS = {
+EXPRESSIONS = {
     "same": "v",
-    "number": "number(v)",
+    "number": "number(v) if isinstance(v, float) else v",
     "numbers": "v if number is same else [number(x) for x in v]",
     "number_values": "v if number is same else {k: number(x) for k, x in v.items()}",
     "model": "W[type(v)](v, number)",
@@ -59,7 +59,7 @@ def _source(name: str, slots: Iterable[Slot], *, model: bool) -> str:
         lines += [
             f"    v = d[{s.name!r}]",
             "    if v is not None:",
-            f"        data[{s.key!r}] = {_EXPRESSIONS[s.shape]}",
+            f"        data[{s.key!r}] = {EXPRESSIONS[s.shape]}",
         ]
         if not s.optional:
             lines += ["    else:", f"        data[{s.key!r}] = None"]
@@ -67,15 +67,17 @@ def _source(name: str, slots: Iterable[Slot], *, model: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compiled(name: str, source: str) -> Any:
-    namespace: dict[str, Any] = {"W": WRITERS, "same": same}
+def compiled(name: str, source: str, **names: Any) -> Any:
+    """The function ``name`` defined by ``source`` (generated from our models' field names, never user text), which
+    sees the writers (``W``), the standard library's float mark (``same``) and ``names``."""
+    namespace: dict[str, Any] = {"W": WRITERS, "same": same, **names}
     exec(compile(source, f"<writer {name}>", "exec"), namespace)  # our models' field names, never user text
     return namespace[name]
 
 
 def values_writer(slots: Iterable[Slot], name: str) -> Values:
     """A writer of these fields from a values dict (field name -> value), for a record not built yet."""
-    return _compiled(name, _source(name, slots, model=False))  # type: ignore[no-any-return]
+    return compiled(name, _source(name, slots, model=False))  # type: ignore[no-any-return]
 
 
 class _Writers(dict[type, Writer]):
@@ -84,14 +86,22 @@ class _Writers(dict[type, Writer]):
     def __missing__(self, cls: type) -> Writer:
         found = layout(cls) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
         writer: Writer
-        if found is not None:
-            writer = _compiled(cls.__name__, _source(cls.__name__, found.slots, model=True))
+        if found is not None and all(s.shape == "same" and not s.optional and s.key == s.name for s in found.slots):
+            writer = _own_dict
+        elif found is not None:
+            writer = compiled(cls.__name__, _source(cls.__name__, found.slots, model=True))
         elif isinstance(cls, type) and issubclass(cls, BaseModel):
             writer = _from_dump
         else:
             writer = _refused
         self[cls] = writer
         return writer
+
+
+def _own_dict(model: BaseModel, number: Number) -> Any:
+    """The writer of a model whose values are all written as they are, under their own names: its ``__dict__``
+    (which holds its fields alone, in order) is what the encoder writes; the encoder only reads it."""
+    return model.__dict__
 
 
 def _from_dump(model: BaseModel, number: Number) -> Any:
