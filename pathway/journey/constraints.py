@@ -15,8 +15,9 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple, cast
+from weakref import WeakKeyDictionary
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import Breach, breaches
@@ -66,29 +67,20 @@ def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradi
     input before."""
     if not analysis.constraints:
         return []
-    facts = analysis.pathway.facts
-    lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None}
-    reads = {name: names_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
-    read_any = frozenset().union(*reads.values())
-    current: dict[str, tuple[object, int, datetime]] = {}  # fact -> value, index of the input, its time
+    plan = _plan(analysis)
+    current: dict[str, tuple[object, int, datetime]] = {}  # fact read -> value, index of the input, its time
     expiry: dict[str, datetime] = {}  # each fact of current that goes stale -> when it does
     stale: set[str] = set()  # the facts of current whose values went stale
     broken: set[str] = set()
     found: list[Contradiction] = []
     for index, given in enumerate(inputs):
-        changed = set()
-        for name, value in given.facts.items():
-            held = current.get(name)
-            if held is None or not _same(held[0], value):
-                changed.add(name)
-            current[name] = (value, index, given.at)
-            if name in lasting:
-                expiry[name] = given.at + lasting[name]
-        before, stale = stale, {n for n, until in expiry.items() if given.at >= until}
-        changed |= stale ^ before  # ^: a time that goes backwards makes a value fresh again
-        if index and changed.isdisjoint(read_any):
+        changed = _take(plan, index, given, current, expiry)
+        if expiry:
+            before, stale = stale, {n for n, until in expiry.items() if given.at >= until}
+            changed |= stale ^ before  # ^: a time that goes backwards makes a value fresh again
+        if index and not changed:
             continue
-        again = [n for n, read in reads.items() if index == 0 or not read.isdisjoint(changed)]
+        again = [n for n, read in plan.reads.items() if index == 0 or not read.isdisjoint(changed)]
         now = _breaches(analysis, {n: entry[0] for n, entry in current.items() if n not in stale}, again)
         for breach in now:
             if breach.name not in broken:
@@ -96,6 +88,51 @@ def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradi
                 found.append(_contradiction(analysis, inputs, index, breach, live))
         broken = (broken - set(again)) | {b.name for b in now}
     return found
+
+
+def _take(
+    plan: _Plan,
+    index: int,
+    given: Given,
+    current: dict[str, tuple[object, int, datetime]],
+    expiry: dict[str, datetime],
+) -> set[str]:
+    """Note the facts of input ``index`` that a constraint reads; returns those whose values changed."""
+    at, changed = given.at, set()
+    for name, value in given.facts.items():
+        if name not in plan.read:
+            continue  # no constraint reads it
+        held = current.get(name)
+        if held is None or not _same(held[0], value):
+            changed.add(name)
+        current[name] = (value, index, at)
+        if name in plan.lasting:
+            expiry[name] = at + plan.lasting[name]
+    return changed
+
+
+class _Plan(NamedTuple):
+    """What the check needs of a pathway: the names each constraint reads (through derived facts too), all of
+    them, and how long each fact read stays fresh (those with a ``valid_for``)."""
+
+    reads: dict[str, frozenset[str]]
+    read: frozenset[str]
+    lasting: dict[str, timedelta]
+
+
+_PLANS: WeakKeyDictionary[Analysis, _Plan] = WeakKeyDictionary()
+
+
+def _plan(analysis: Analysis) -> _Plan:
+    """The analysis's plan, worked out once."""
+    plan = _PLANS.get(analysis)
+    if plan is None:
+        reads = {name: names_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
+        read = frozenset().union(*reads.values())
+        facts = analysis.pathway.facts
+        lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None and n in read}
+        plan = _PLANS[analysis] = _Plan(reads, read, lasting)
+    return plan
 
 
 def _breaches(analysis: Analysis, values: Mapping[str, object], names: list[str]) -> list[Breach]:
