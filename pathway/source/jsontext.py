@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from math import isfinite
 from typing import Any
 
 MAX_DEPTH = 32
@@ -28,11 +29,13 @@ class _Twice(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in record:
-            raise _Twice(key)
-        record[key] = value
+    record = dict(pairs)
+    if len(record) != len(pairs):  # a key given twice: the first that is
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Twice(key)
+            seen.add(key)
     return record
 
 
@@ -53,16 +56,6 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _finite(value: object) -> bool:
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_finite(v) for v in value)
-    return True
-
-
 def _text(value: object) -> bool:
     """No unpaired surrogate (``"\\ud800"`` alone) in any key or string: that is not text, and cannot be encoded."""
     if isinstance(value, str):
@@ -77,8 +70,17 @@ def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     "the line ...")."""
     if too_deep(raw):
         return None, f"is nested more than {MAX_DEPTH} levels deep"
+    huge: list[float] = []
+
+    def number(text: str) -> float:
+        value = float(text)
+        if not isfinite(value):  # too large: float() gives infinity
+            huge.append(value)
+        return value
+
     try:
-        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_reject_constant)
+        text = raw.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_object, parse_constant=_reject_constant, parse_float=number)
     except UnicodeDecodeError:
         return None, "is not UTF-8 text"
     except _Twice as twice:
@@ -88,8 +90,8 @@ def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, f"is not valid JSON: {getattr(err, 'msg', err)}"
     if not isinstance(value, dict):
         return None, "is not a JSON object"
-    if not _finite(value):
+    if huge:
         return None, "holds a number too large to be exact"
-    if not _text(value):
+    if "\\u" in text and not _text(value):  # only an escape can give a surrogate: UTF-8 text has none
         return None, "holds an unpaired surrogate escape (such as \\ud800 alone), which is not text"
     return value, ""
