@@ -68,6 +68,17 @@ def same_types(left: Any, right: Any, where: str = "") -> str | None:
     return next((f for f in found if f), None)
 
 
+def nested_parts(value: Any) -> Iterator[BaseModel]:
+    """Every model inside a record's fields (not the record itself), depth first."""
+    items = value.__dict__.values() if isinstance(value, BaseModel) else value
+    for item in items.values() if isinstance(items, dict) else items:
+        if isinstance(item, BaseModel):
+            yield item
+            yield from nested_parts(item)
+        elif isinstance(item, dict | tuple | list):
+            yield from nested_parts(item)
+
+
 class Checked:
     """Wraps the engine's sealing: each record is also sealed the reference way, and with each backend, and
     validated again whole (its nested parts built without validation too)."""
@@ -102,6 +113,13 @@ class Checked:
             deep = kind.model_validate(record.model_dump())  # every nested part validated again too
             assert deep == record
             assert same_types(record, deep) is None, same_types(record, deep)
+            for part in nested_parts(record):  # each built by trusted(): as validating its fields builds it
+                given = {name: getattr(part, name) for name in part.model_fields_set}
+                validated = type(part)(**given)
+                assert list(vars(part).items()) == list(vars(validated).items()), type(part).__name__
+                assert part.model_fields_set == validated.model_fields_set, type(part).__name__
+                assert (part.__pydantic_extra__, part.__pydantic_private__) == (None, None)
+                assert same_types(part, validated) is None, same_types(part, validated)
         self.records += 1
         self.kinds.add(kind.__name__)
         return seal_values(kind, values)

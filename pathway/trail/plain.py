@@ -168,6 +168,24 @@ def build(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     return model
 
 
+BUILD: Mapping[str, Any] = {
+    "new": object.__new__,
+    "S": object.__setattr__,
+    "FIELDS_SET": vars(BaseModel)["__pydantic_fields_set__"].__set__,
+    "EXTRA": vars(BaseModel)["__pydantic_extra__"].__set__,
+    "PRIVATE": vars(BaseModel)["__pydantic_private__"].__set__,
+}
+"""What generated code builds a model with: what :func:`build` sets, set through the slots' own descriptors."""
+
+
+def compiled(name: str, source: str, label: str, names: Mapping[str, Any]) -> Any:
+    """The function ``name`` defined by ``source``, which sees ``names``. The one place the package compiles code:
+    source generated from our own models' field names and file keys, never from user text."""
+    namespace = dict(names)
+    exec(compile(source, f"<{label} {name}>", "exec"), namespace)
+    return namespace[name]
+
+
 def ordered(cls: type[BaseModel], found: Layout, given: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """Every field's value in declaration order (the one given, by name or by file key, else its default), and the
     names of the fields given. TypeError for a field unknown or missing: trusted values skip validation, not the
@@ -188,9 +206,49 @@ def ordered(cls: type[BaseModel], found: Layout, given: Mapping[str, Any]) -> tu
 def trusted(cls: type[M], **given: Any) -> M:
     """A model built from values the engine made, not validated again: the engine's values already have the types
     the model declares (a test checks that every record of every bundled and fixture trail equals the validated
-    one). Validates, as usual, a class without a layout."""
+    one). Validates, as usual, a class without a layout. Each class's maker is generated once from its layout: it
+    reads each field (or its default) into the model's dict in declaration order, and falls back to
+    :func:`ordered` (aliases, or a TypeError) for a field given by its file key, unknown or missing."""
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker(given)  # type: ignore[no-any-return]
+
+
+_MAKERS: dict[type[BaseModel], Callable[[dict[str, Any]], Any]] = {}
+
+
+def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     found = layout(cls)
     if found is None:
-        return cls(**given)
-    values, fields_set = ordered(cls, found, given)
-    return build(cls, values, fields_set)
+        return lambda given: cls(**given)
+
+    def slow(given: dict[str, Any]) -> M:
+        values, fields_set = ordered(cls, found, given)
+        return build(cls, values, fields_set)
+
+    name = f"make_{cls.__name__}"
+    values = ", ".join(
+        f"{s.name!r}: g[{s.name!r}]" if s.required else f"{s.name!r}: g.get({s.name!r}, D_{s.name})"
+        for s in found.slots
+    )
+    source = "\n".join(
+        [
+            f"def {name}(g):",
+            "    if not g.keys() <= NAMES:",
+            "        return SLOW(g)",
+            "    try:",
+            f"        values = {{{values}}}",
+            "    except KeyError:",
+            "        return SLOW(g)",
+            "    m = new(C)",
+            "    S(m, '__dict__', values)",
+            "    FIELDS_SET(m, set(g))",
+            "    EXTRA(m, None)",
+            "    PRIVATE(m, None)",
+            "    return m",
+        ]
+    )
+    defaults = {f"D_{s.name}": s.default for s in found.slots}
+    names = {**BUILD, **defaults, "C": cls, "NAMES": found.names, "SLOW": slow}
+    return compiled(name, source + "\n", "maker", names)  # type: ignore[no-any-return]

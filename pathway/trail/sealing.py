@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from pathway.trail.encode import Unwritable, dumps
-from pathway.trail.plain import Layout, Slot, layout, ordered
+from pathway.trail.plain import BUILD, Layout, Slot, layout, ordered
 from pathway.trail.writers import BACKEND, EXPRESSIONS, STD, compiled
 
 R = TypeVar("R", bound=BaseModel)
@@ -91,18 +91,11 @@ def _sealer_of(cls: type[BaseModel]) -> tuple[Sealer, Layout] | None:
         return None
     name = f"seal_{cls.__name__}"
     defaults = {f"D_{s.name}": s.default for s in found.slots}
-    sealer = compiled(name, _source(name, found), H=hashlib.sha256, J=_joined, C=cls, **_BUILD, **defaults)
+    sealer = compiled(name, _source(name, found), H=hashlib.sha256, J=_joined, C=cls, **BUILD, **defaults)
     return sealer, found
 
 
 _SEALERS: dict[type[BaseModel], tuple[Sealer, Layout] | None] = {}
-_BUILD = {  # what pathway.trail.plain.build sets, set through the slots' own descriptors (the fastest way)
-    "new": object.__new__,
-    "S": object.__setattr__,
-    "FIELDS_SET": vars(BaseModel)["__pydantic_fields_set__"].__set__,
-    "EXTRA": vars(BaseModel)["__pydantic_extra__"].__set__,
-    "PRIVATE": vars(BaseModel)["__pydantic_private__"].__set__,
-}
 
 
 def _sealer(kind: type[BaseModel]) -> tuple[Sealer, Layout] | None:

@@ -29,6 +29,7 @@ from pathway.trail.encode import (
     same,
 )
 from pathway.trail.plain import Slot, layout
+from pathway.trail.plain import compiled as plain_compiled
 
 Number = Callable[[Any], Any]
 Values = Callable[[Mapping[str, Any], Number], dict[str, Any]]
@@ -37,8 +38,8 @@ Writer = Callable[[Any, Number], dict[str, Any]]
 EXPRESSIONS = {
     "same": "v",
     "number": "number(v) if isinstance(v, float) else v",
-    "numbers": "v if number is same else [number(x) for x in v]",
-    "number_values": "v if number is same else {k: number(x) for k, x in v.items()}",
+    "numbers": "v if number is same else [number(x) if isinstance(x, float) else x for x in v]",
+    "number_values": "v if number is same else {k: number(x) if isinstance(x, float) else x for k, x in v.items()}",
     "model": "W[type(v)](v, number)",
     "models": "[W[type(x)](x, number) for x in v]",
     "model_values": "{k: W[type(x)](x, number) for k, x in v.items()}",
@@ -70,9 +71,7 @@ def _source(name: str, slots: Iterable[Slot], *, model: bool) -> str:
 def compiled(name: str, source: str, **names: Any) -> Any:
     """The function ``name`` defined by ``source`` (generated from our models' field names, never user text), which
     sees the writers (``W``), the standard library's float mark (``same``) and ``names``."""
-    namespace: dict[str, Any] = {"W": WRITERS, "same": same, **names}
-    exec(compile(source, f"<writer {name}>", "exec"), namespace)  # our models' field names, never user text
-    return namespace[name]
+    return plain_compiled(name, source, "writer", {"W": WRITERS, "same": same, **names})
 
 
 def values_writer(slots: Iterable[Slot], name: str) -> Values:
