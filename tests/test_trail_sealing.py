@@ -216,6 +216,7 @@ def test_a_field_given_by_its_file_key_seals_as_by_its_name(backend: Backend) ->
         {"big": 2**70, "neg": -(2**64)},  # beyond orjson's 64 bits: the standard library writes them
         {"tiny": 1e-7, "huge": 1e16, "exact": 0.1, "neg": -0.0, "low": 5e-324, "high": 1.7976931348623157e308},
         {"text": 'é\u2028\x00\x1f\x7f"\\ 😀', "flag": True, "n": 0},
+        {"hash": "\x00", ',"hash":\x00': "\x00", "a\x00": 1.5},  # where the sealer holds the hash's place
     ],
 )
 def test_input_records_seal_as_validated(backend: Backend, facts: dict[str, Any]) -> None:

@@ -23,10 +23,10 @@ from pydantic import BaseModel
 
 from pathway.trail.encode import Unwritable, dumps
 from pathway.trail.plain import BUILD, Layout, Slot, layout, ordered
-from pathway.trail.writers import BACKEND, EXPRESSIONS, STD, compiled
+from pathway.trail.writers import BACKEND, EXPRESSIONS, STD, Backend, compiled
 
 R = TypeVar("R", bound=BaseModel)
-Sealer = Callable[[Mapping[str, Any], set[str], Any, Callable[[Any], bytes]], tuple[Any, str]]
+Sealer = Callable[[Mapping[str, Any], set[str], Backend], tuple[Any, str]]
 
 
 def _joined(left: bytes, right: bytes) -> bytes:
@@ -38,41 +38,48 @@ def _joined(left: bytes, right: bytes) -> bytes:
     return left[:-1] + b"," + right[1:]
 
 
-def _half(name: str, slots: list[Slot]) -> list[str]:
-    """The lines that make ``name``, the data of these fields as the encoder writes it, from their locals."""
+def _data(name: str, slots: list[Slot], indent: str) -> list[str]:
+    """The lines that make dict ``name``, the data of these fields as the encoder writes it, from their locals."""
     direct = [s for s in slots if s.shape == "same" and not s.optional]
-    lines = [f"    {name} = {{" + ", ".join(f"{s.key!r}: f_{s.name}" for s in direct) + "}"]
+    lines = [f"{name} = {{" + ", ".join(f"{s.key!r}: f_{s.name}" for s in direct) + "}"]
     for s in slots:
         if s in direct:
             continue
-        lines += [f"    v = f_{s.name}", "    if v is not None:", f"        {name}[{s.key!r}] = {EXPRESSIONS[s.shape]}"]
+        lines += [f"v = f_{s.name}", "if v is not None:", f"    {name}[{s.key!r}] = {EXPRESSIONS[s.shape]}"]
         if not s.optional:
-            lines += ["    else:", f"        {name}[{s.key!r}] = None"]
-    return lines
+            lines += ["else:", f"    {name}[{s.key!r}] = None"]
+    return [indent + line for line in lines]
 
 
 def _source(name: str, found: Layout) -> str:
-    """The source of the sealer of a record class: ``(given, fields_set, number, dumps) -> (record, line)``."""
+    """The source of the sealer of a record class: ``(given, fields_set, backend) -> (record, line)``."""
     fields = [s for s in found.slots if s.name != "hash"]
-    lines = [f"def {name}(g, fields_set, number, dumps):"]
+    lines = [f"def {name}(g, fields_set, backend):"]
     for s in fields:
         if s.required:
             lines.append(f"    f_{s.name} = g[{s.name!r}]")
         else:
             lines.append(f"    f_{s.name} = g.get({s.name!r}, D_{s.name})")
-    before = [s for s in fields if s.key < "hash"]
-    after = [s for s in fields if s.key > "hash"]
-    lines += [*_half("b", before), *_half("a", after), "    B = dumps(b)", "    A = dumps(a)"]
-    if any(not s.optional for s in before) and any(not s.optional for s in after):  # neither half is ever {}
-        lines += [
-            "    sha = H(B[:-1] + b',' + A[1:]).hexdigest()",
-            '    line = f\'{B.decode()[:-1]},"hash":"{sha}",{A.decode()[1:]}\'',
-        ]
-    else:
-        lines += [
-            "    sha = H(J(B, A)).hexdigest()",
-            "    line = J(J(B, b'{\"hash\":\"' + sha.encode() + b'\"}'), A).decode()",
-        ]
+    before = any(not s.optional for s in fields if s.key < "hash")
+    after = any(not s.optional for s in fields if s.key > "hash")
+    # neither half (the keys before hash, those after it) is ever {}: the hash always follows a member
+    hashed = "out.replace(b',\"hash\":\\x00', b'', 1)" if before and after else "CUT(out)"
+    lines += [
+        "    name, number, dumps, hole = backend",
+        "    if hole is not None:  # one pass: the hash's place held by a byte the encoder never writes",
+        *_data("d", fields, "        "),
+        "        d['hash'] = hole",
+        "        out = dumps(d)",
+        f"        sha = H({hashed}).hexdigest()",
+        "        line = out.decode().replace('\\x00', f'\"{sha}\"', 1)",
+        "    else:  # the keys before hash and those after it, each written once",
+        *_data("b", [s for s in fields if s.key < "hash"], "        "),
+        *_data("a", [s for s in fields if s.key > "hash"], "        "),
+        "        B = dumps(b)",
+        "        A = dumps(a)",
+        "        sha = H(J(B, A)).hexdigest()",
+        "        line = J(J(B, b'{\"hash\":\"' + sha.encode() + b'\"}'), A).decode()",
+    ]
     values = ", ".join(f"{s.name!r}: {'sha' if s.name == 'hash' else 'f_' + s.name}" for s in found.slots)
     lines += [
         "    m = new(C)",
@@ -85,13 +92,22 @@ def _source(name: str, found: Layout) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cut(out: bytes) -> bytes:
+    """A canonical JSON object with its ``hash`` member (its value a NUL byte) left out."""
+    for member in (b',"hash":\x00', b'"hash":\x00,', b'"hash":\x00'):
+        if member in out:
+            return out.replace(member, b"", 1)
+    raise ValueError("no hash member")  # pragma: no cover - the sealer always writes one
+
+
 def _sealer_of(cls: type[BaseModel]) -> tuple[Sealer, Layout] | None:
     found = layout(cls)
     if found is None or "hash" not in found.names:
         return None
     name = f"seal_{cls.__name__}"
     defaults = {f"D_{s.name}": s.default for s in found.slots}
-    sealer = compiled(name, _source(name, found), H=hashlib.sha256, J=_joined, C=cls, **BUILD, **defaults)
+    names = {"H": hashlib.sha256, "J": _joined, "CUT": _cut, "C": cls, **BUILD, **defaults}
+    sealer = compiled(name, _source(name, found), **names)
     return sealer, found
 
 
@@ -117,11 +133,10 @@ def seal_values(kind: type[R], given: Mapping[str, Any], fields_set: set[str] | 
         ordered(kind, fields, {**given, "hash": ""})
     names = set(given) if fields_set is None else set(fields_set)
     names.add("hash")
-    backend = BACKEND[0]
     try:
-        return sealer(given, names, backend.number, backend.dumps)
+        return sealer(given, names, BACKEND[0])
     except Unwritable:
-        return sealer(given, names, STD.number, STD.dumps)
+        return sealer(given, names, STD)
     except KeyError:  # a field missing: TypeError
         ordered(kind, fields, {**given, "hash": ""})
         raise

@@ -22,6 +22,7 @@ from pathway.trail.encode import (
     HAS_ORJSON,
     Unwritable,
     dumps,
+    orjson_hole,
     orjson_number,
     orjson_wanted,
     orjson_writer,
@@ -129,12 +130,14 @@ def encodable(model: BaseModel, number: Number = same) -> dict[str, Any]:
 
 
 class Backend(NamedTuple):
-    """How models are written as canonical JSON: the float mark and the encoder (UTF-8 bytes; it raises
-    :class:`~pathway.trail.encode.Unwritable` when it cannot write as the standard library would)."""
+    """How models are written as canonical JSON: the float mark, the encoder (UTF-8 bytes; it raises
+    :class:`~pathway.trail.encode.Unwritable` when it cannot write as the standard library would), and a value
+    the encoder writes as a NUL byte, which it never writes otherwise (None: it has none)."""
 
     name: str
     number: Number
     dumps: Callable[[Any], bytes]
+    hole: Any = None
 
 
 def _std_dumps(data: Any) -> bytes:
@@ -143,7 +146,7 @@ def _std_dumps(data: Any) -> bytes:
 
 STD = Backend("std", same, _std_dumps)
 """The standard library's encoder (floats need no mark)."""
-ORJSON = Backend("orjson", orjson_number, orjson_writer(refuse)) if HAS_ORJSON else None
+ORJSON = Backend("orjson", orjson_number, orjson_writer(refuse), orjson_hole()) if HAS_ORJSON else None
 """orjson, when it is installed."""
 BACKEND: list[Backend] = [ORJSON if ORJSON is not None and orjson_wanted() else STD]
 """The backend in use (a one-element list, so that a test can swap it with :func:`using`)."""
