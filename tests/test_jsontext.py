@@ -16,6 +16,17 @@ from hypothesis import strategies as st
 from pathway.source.jsontext import MAX_DEPTH, json_object, too_deep
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def reference_too_deep(raw: bytes, limit: int) -> bool:
+    """Nesting deeper than ``limit``, by scanning every bracket outside strings."""
+    level = 0
+    for bracket in re.findall(rb"[\[\]{}]", _STRING.sub(b'""', raw)):
+        level += 1 if bracket in b"[{" else -1
+        if level > limit:
+            return True
+    return False
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -41,6 +52,36 @@ def _text(value: object) -> bool:
     if isinstance(value, dict):
         return all(_text(k) and _text(v) for k, v in value.items())
     return all(_text(v) for v in value) if isinstance(value, list) else True
+
+
+DEPTHS = [
+    b"[" * 3 + b"]" * 3,
+    b"[{}]" * 40,
+    b"[" * 5 + b"]" * 5 + b"{" * 6 + b"}" * 6,
+    b"[]" * 3 + b"[" * 4 + b"]" * 4,
+    b"]" * 3 + b"[" * 40,
+    b"[" * 40,
+    b"}" * 40 + b"{" * 40,
+    b"[" * 4 + b'"' + b"[" * 10 + b'"' + b"]" * 4 + b"{}" * 20,
+    b"[" * 4 + b'"' + b"[" * 10 + b"]" * 4 + b"{}" * 20,
+    b"[" * 4 + b'"\\"' + b"[" * 10 + b'"' + b"]" * 4 + b"{}" * 20,
+    b"[[[[]]]" * 10,
+    b"[" * 3 + b"][" * 30 + b"]" * 3,
+]
+
+
+@pytest.mark.parametrize("raw", DEPTHS)
+@pytest.mark.parametrize("limit", [2, 4, 5, 8])
+def test_the_depth_is_judged_as_scanning_every_bracket_judges_it(raw: bytes, limit: int) -> None:
+    assert too_deep(raw, limit) == reference_too_deep(raw, limit)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.text(alphabet='[]{}"\\ a', max_size=60), st.integers(0, 6))
+def test_the_depth_of_random_text_is_judged_as_scanning_judges_it(text: str, limit: int) -> None:
+    raw = text.encode()
+    assert too_deep(raw, limit) == reference_too_deep(raw, limit)
 
 
 def reference(raw: bytes) -> tuple[dict[str, Any] | None, str]:

@@ -48,12 +48,34 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     not count). A line with few brackets is not scanned at all; a scan stops as soon as the limit is passed."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
+    if b"\\" not in raw and raw.count(b'"') % 2 == 0 and _shallow(raw, limit):
+        return False
     level = 0
     for bracket in _BRACKET.findall(_STRING.sub(b'""', raw)):
         level += 1 if bracket in b"[{" else -1
         if level > limit:
             return True
     return False
+
+
+_ROUND = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _shallow(raw: bytes, limit: int) -> bool:
+    """Whether a text without escapes, its quotes paired, has balanced brackets outside its strings (every other
+    piece between quotes) nested at most ``limit`` deep: taking out every innermost pair at once takes out one
+    level, so balanced brackets ``limit`` deep are gone after ``limit`` rounds. False also when unbalanced (the
+    scan then decides), so True is certain."""
+    brackets = b"".join(raw.split(b'"')[::2]).translate(_ROUND, _NOT_BRACKET)
+    for _ in range(limit):
+        if not brackets:
+            return True
+        reduced = brackets.replace(b"()", b"")
+        if len(reduced) == len(brackets):
+            return False  # unbalanced
+        brackets = reduced
+    return not brackets
 
 
 def _text(value: object) -> bool:
