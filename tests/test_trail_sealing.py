@@ -196,6 +196,20 @@ def test_trusted_values_are_checked_for_fit() -> None:
     assert trusted(parts.ReadFact, **{"value": 1, "from": 2}) == parts.ReadFact(value=1, from_=2)
 
 
+def test_a_part_whose_fields_are_all_true_is_built_once() -> None:
+    """ReadUnknown is the same whenever the engine makes it: one instance serves, equal to the validated one; a
+    value that is not True itself (1) is built as given."""
+    first, again = trusted(parts.ReadUnknown, unknown=True), trusted(parts.ReadUnknown, unknown=True)
+    assert first is again
+    assert list(vars(first).items()) == list(vars(parts.ReadUnknown(unknown=True)).items())
+    assert first.model_fields_set == {"unknown"}
+    odd = trusted(parts.ReadUnknown, unknown=1)
+    assert odd is not first
+    assert type(odd.unknown) is int
+    with pytest.raises(TypeError, match="unknown field"):
+        trusted(parts.ReadUnknown, unknown=True, extra=True)
+
+
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
 def test_a_field_given_by_its_file_key_seals_as_by_its_name(backend: Backend) -> None:
     values = {"seq": 3, "prev": "0" * 64, "at": "2024-01-01", "input": 2, "action": "a", "state": "s", "fact": "f"}

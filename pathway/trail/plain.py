@@ -218,6 +218,12 @@ def trusted(cls: type[M], **given: Any) -> M:
 _MAKERS: dict[type[BaseModel], Callable[[dict[str, Any]], Any]] = {}
 
 
+def _always_true(annotation: Any) -> bool:
+    """Whether a field's annotation is ``Literal[True]``."""
+    args = get_args(annotation)
+    return get_origin(annotation) is Literal and len(args) == 1 and args[0] is True
+
+
 def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     found = layout(cls)
     if found is None:
@@ -232,9 +238,19 @@ def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
         f"{s.name!r}: g[{s.name!r}]" if s.required else f"{s.name!r}: g.get({s.name!r}, D_{s.name})"
         for s in found.slots
     )
+    flags = [n for n, f in cls.model_fields.items() if _always_true(f.annotation)]
+    only = None
+    if len(flags) == len(found.slots):  # every field always true (ReadUnknown): one instance serves every call
+        only = build(cls, dict.fromkeys(flags, True), set(flags))
     source = "\n".join(
         [
             f"def {name}(g):",
+            *(
+                [f"    if len(g) == {len(flags)} and " + " and ".join(f"g.get({n!r}) is True" for n in flags) + ":"]
+                + ["        return ONLY"]
+                if only is not None
+                else []
+            ),
             "    if not g.keys() <= NAMES:",
             "        return SLOW(g)",
             "    try:",
@@ -250,5 +266,5 @@ def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
         ]
     )
     defaults = {f"D_{s.name}": s.default for s in found.slots}
-    names = {**BUILD, **defaults, "C": cls, "NAMES": found.names, "SLOW": slow}
+    names = {**BUILD, **defaults, "C": cls, "NAMES": found.names, "SLOW": slow, "ONLY": only}
     return compiled(name, source + "\n", "maker", names)  # type: ignore[no-any-return]
