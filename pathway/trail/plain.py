@@ -4,7 +4,10 @@
   ``None`` (``exclude_if``), its default, and the shape of its value, worked out once from the annotations.
 - :func:`file_dict`: a model's data as the file writes it: equal to ``model_dump(mode="json", by_alias=True)``.
 - :func:`trusted`: a model built from values the engine made, without validating them again (``model_construct``
-  semantics: field order, defaults, the fields set), but refusing an unknown or a missing field.
+  semantics: field order, defaults, the fields set), but refusing an unknown or a missing field; each class's
+  maker is generated once, and a part whose fields are all ``Literal[True]`` is one shared (frozen) instance.
+- :func:`compiled`: the one place the package compiles generated code (makers here, writers and sealers in
+  :mod:`pathway.trail.writers` and :mod:`pathway.trail.sealing`): from our own models' field names, never user text.
 
 A class whose annotations this module does not know (any type beyond JSON scalars, literals, tuples, dicts and
 nested models) has no layout: its callers fall back to pydantic. :mod:`pathway.trail.writers` writes models as

@@ -1,11 +1,14 @@
 """Sealing a record into the chain: its hash (sha256 of its canonical JSON without ``hash``) and its canonical line,
-worked out from the record's values directly: the keys before ``hash`` and those after it are written once each,
-for the hash and for the line, by the encoder in use (:mod:`pathway.trail.encode`).
+worked out from the record's values directly, each value written once by the encoder in use
+(:mod:`pathway.trail.encode`).
 
 Per record class, a sealer is generated once from its layout (as :mod:`pathway.trail.writers` generates writers,
 from our models' field names, never user text): one function that reads each field's value (or its default), writes
-the two halves, hashes them, joins the line and builds the record, with no loop through generic code and no
-intermediate dict: the fixed cost of a record is a few dict lookups, two calls of the encoder and one of sha256.
+the record's data, hashes it, makes the line and builds the record, with no loop through generic code. With orjson
+the data is written in one pass, the hash's place held by a NUL byte (an orjson ``Fragment``; orjson writes NUL
+nowhere else: in a string it is ``\\u0000``): the hash is that of the output with the member cut out, the line the
+output with the hash in its place. With the standard library (which cannot hold a place so) the keys before
+``hash`` and those after it are written once each and joined, for the hash and for the line.
 
 :func:`seal_values` builds the sealed record from the values the engine made without validating them again (as
 :func:`pathway.trail.plain.trusted` does), as the engine's hot path needs; :func:`seal_line` seals a record already

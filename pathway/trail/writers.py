@@ -4,8 +4,9 @@ A writer turns a model's values into what the encoder writes: file keys, optiona
 nested models turned likewise, tuples kept (written as JSON arrays all the same), and each value that may be a float
 marked by the backend (:mod:`pathway.trail.encode`: orjson writes a float otherwise than Python). Its source is
 generated from the model's field names and file keys (the package's own models; never user text) and compiled once
-per class: a field costs one line, not a loop through generic code. A class without a layout is written from
-``model_dump``.
+per class (:func:`pathway.trail.plain.compiled`): a field costs one line, not a loop through generic code. A model
+whose values are all written as they are, under their own names, is written as its own ``__dict__``. A class
+without a layout is written from ``model_dump``.
 
 :class:`Backend` pairs a float mark with an encoder: :data:`ORJSON` when orjson is installed (and
 ``PATHWAY_JSON=std`` is not set), else :data:`STD`; :data:`BACKEND` holds the one in use.
