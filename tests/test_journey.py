@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Mapping
@@ -473,6 +474,16 @@ def check_time(text: str) -> None:
     else:
         assert parse_time(text) == (expected, len(text) > 10)
         assert type(parse_time(text)[0]) is datetime
+        events = [{"at": text + when} for when in ("", "T10:30", "T23:59:59") if len(text) == 10] or [{"at": text}]
+        for event in events:
+            loaded = journey_from_data({"journey": "j", "events": [event]}, bipn())
+            at = loaded.inputs[0].at
+            assert loaded.inputs[0].at_text == (at.isoformat() if len(event["at"]) > 10 else at.date().isoformat())
+
+
+@functools.cache
+def bipn() -> Analysis:
+    return load_analysis(ROOT / "definitions/bipn/pathway.yaml")
 
 
 def test_each_input_of_a_checked_journey_is_what_its_constructor_makes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -158,12 +158,13 @@ class _Checker:
         if not isinstance(at, str):
             return None  # missing or not a string: reported by the schema
         try:
-            value, with_time = parse_time(at)
+            value = parse_time(at)[0]
         except ValueError as problem:
             self.report(path + ("at",), Code.PW308, str(problem), time_hint(at))
             return None
         line = self.doc.mark(path).line if self.doc.value_marks else 1  # no marks: every place is line 1
-        timed = _Timed(value, value.isoformat() if with_time else value.date().isoformat(), line)
+        text = at + ":00" if len(at) == 16 else at  # normalised as value.isoformat() (.date() alone) writes it
+        timed = _Timed(value, text, line)
         before, self.last = self.last, timed
         if before is not None and timed.at < before.at:
             self.backwards(path, timed, before)
