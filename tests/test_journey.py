@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathway.cohort.generate import journeys
 from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import load_analysis
@@ -22,6 +23,7 @@ from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import CODES
 from pathway.errors import InvalidInputError, UnreadableInputError
+from pathway.expr.durations import format_time
 from pathway.journey import check
 from pathway.journey.check import (
     Input,
@@ -335,6 +337,63 @@ def test_invalid_journey_raises_with_every_diagnostic(tiny: Analysis) -> None:
 
 
 # Records, for the trail and replay ---------------------------------------------------------------------------------
+
+
+def former_input_to_record(inp: Input) -> dict[str, object]:
+    """input_to_record as it was first written: every optional key gathered, then those without a value left out."""
+
+    def text(value: object) -> object:
+        if isinstance(value, datetime):
+            return format_time(value)
+        return value.isoformat() if isinstance(value, date) else value
+
+    record: dict[str, object] = {"at": inp.at_text, "facts": {k: text(v) for k, v in sorted(inp.facts.items())}}
+    extra = {
+        "event": inp.event,
+        "done": inp.done,
+        "declined": inp.declined,
+        "reason_code": inp.reason_code,
+        "reason": inp.reason,
+        "signed": inp.signed,
+        "by": inp.by,
+        "note": inp.note,
+        "until": inp.until or None,
+        "sources": {k: dict(v) for k, v in inp.sources.items()} if inp.sources else None,
+    }
+    return record | {key: value for key, value in extra.items() if value is not None}
+
+
+def test_input_to_record_writes_what_it_first_wrote() -> None:
+    """Every input of every bundled journey, and one with every key (sources, until, dates), gives the same keys in
+    the same order, the same values and types."""
+    inputs: list[Input] = []
+    for path in sorted(ROOT.glob("definitions/*/journeys/*.yaml")):
+        inputs += load_journey(path, load_analysis(path.parent.parent / "pathway.yaml")).inputs
+    for data in journeys(bipn(), 20, 10, decisions=True):  # declined, reasons, dates and date-times
+        inputs += journey_from_data(data, bipn()).inputs
+    inputs.append(
+        Input(
+            3,
+            datetime(2026, 3, 2, 9, 30),
+            "2026-03-02T09:30:00",
+            MappingProxyType({"b": date(2026, 3, 1), "a": datetime(2026, 3, 1, 8, 0), "c": 1.5, "d": True}),
+            "ev",
+            "done-it",
+            "why",
+            "a note",
+            until=True,
+            declined="no",
+            reason_code="patient-refusal",
+            signed="s",
+            by="attending",
+            sources=MappingProxyType({"c": MappingProxyType({"resource": "Observation/1", "element": "value"})}),
+        )
+    )
+    for inp in inputs:
+        now, before = input_to_record(inp), former_input_to_record(inp)
+        assert [(k, v, type(v)) for k, v in now.items()] == [(k, v, type(v)) for k, v in before.items()]
+        assert json.dumps(now) == json.dumps(before)
+    assert len(inputs) > 100
 
 
 def test_input_to_record_is_json_ready_and_sorted(tiny: Analysis) -> None:

@@ -335,24 +335,26 @@ def _fact_text(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_AS_IS = frozenset({bool, int, float, str})
+"""The types of fact values written as they are."""
+_DECISION = ("event", "done", "declined", "reason_code", "reason", "signed", "by", "note")
+"""The keys of an input written when it has them, in this order (then until and sources)."""
+
+
 def input_to_record(inp: Input) -> dict[str, object]:
     """One input as JSON-ready data: at, facts (sorted by name, dates as ISO text), then event, done, declined,
     reason_code, reason, signed, by and note when present. :func:`input_from_record` reads it back."""
-    facts = {k: _fact_text(v) for k, v in sorted(inp.facts.items())}
+    facts = {k: v if v.__class__ in _AS_IS else _fact_text(v) for k, v in sorted(inp.facts.items())}
     record: dict[str, object] = {"at": inp.at_text, "facts": facts}
-    extra = {
-        "event": inp.event,
-        "done": inp.done,
-        "declined": inp.declined,
-        "reason_code": inp.reason_code,
-        "reason": inp.reason,
-        "signed": inp.signed,
-        "by": inp.by,
-        "note": inp.note,
-        "until": inp.until or None,
-        "sources": {k: dict(v) for k, v in inp.sources.items()} if inp.sources else None,
-    }
-    return record | {key: value for key, value in extra.items() if value is not None}
+    values = inp.__dict__
+    for key in _DECISION:
+        if values[key] is not None:
+            record[key] = values[key]
+    if inp.until:
+        record["until"] = inp.until
+    if inp.sources:
+        record["sources"] = {k: dict(v) for k, v in inp.sources.items()}
+    return record
 
 
 def input_from_record(
