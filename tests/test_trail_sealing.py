@@ -101,8 +101,12 @@ class Checked:
             before = using(backend)
             try:
                 record, written = seal_values(kind, dict(values))
+                resealed, again = seal_line(record)  # a record already built, sealed again: the same
             finally:
                 using(before)
+            assert again == line, f"{backend.name}: {kind.__name__}"
+            assert resealed == record
+            assert resealed.model_fields_set == record.model_fields_set
             assert written == line, f"{backend.name}: {kind.__name__}\n{written}\n{line}"
             assert record == expected, kind.__name__
             assert same_types(record, expected) is None, same_types(record, expected)

@@ -148,9 +148,15 @@ def seal_values(kind: type[R], given: Mapping[str, Any], fields_set: set[str] | 
 def seal_line(record: R) -> tuple[R, str]:
     """The record stamped with its own hash (its ``prev`` already links it to the record before it), and its
     canonical JSON line."""
-    if _sealer(type(record)) is None:
+    found = _sealer(type(record))
+    if found is None:
         return _seal_validated(record)
-    return seal_values(type(record), record.__dict__, record.model_fields_set)
+    names = set(record.model_fields_set)  # its own fields: none unknown, none missing
+    names.add("hash")
+    try:
+        return found[0](record.__dict__, names, BACKEND[0])
+    except Unwritable:
+        return found[0](record.__dict__, names, STD)
 
 
 def _seal_validated(record: R) -> tuple[R, str]:
