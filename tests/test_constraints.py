@@ -250,10 +250,11 @@ def _from_scratch(analysis: Analysis, inputs: list[Given]) -> list[Contradiction
     return found
 
 
-@pytest.mark.parametrize("backwards", [False, True])
-def test_constraints_are_evaluated_again_only_when_a_fact_they_read_changed(backwards: bool) -> None:
+@pytest.mark.parametrize(("backwards", "again"), [(False, False), (True, False), (False, True), (True, True)])
+def test_constraints_are_evaluated_again_only_when_a_fact_they_read_changed(backwards: bool, again: bool) -> None:
     """The same contradictions as evaluating every constraint after every input, over the bench's cohort (which
-    breaks constraints), also with times that go backwards (a stale value fresh again)."""
+    breaks constraints), also with times that go backwards (a stale value fresh again), and with values given
+    again as they were (``again``: unchanged, or of another type or sign, which counts as a change)."""
     import random
 
     from pathway.cohort.generate import cohort, fact_value
@@ -268,6 +269,10 @@ def test_constraints_are_evaluated_again_only_when_a_fact_they_read_changed(back
             given = dict(event.get("facts", {}))
             for name in rng.sample(read, 2):  # values that may contradict the earlier ones
                 given[name] = fact_value(rng, bipn.pathway.facts[name])
+            if again and inputs:
+                for name, value in rng.sample(sorted(inputs[-1].facts.items()), min(2, len(inputs[-1].facts))):
+                    given[name] = float(value) if type(value) is int and rng.random() < 0.3 else value
+                    given[name] = -0.0 if value == 0 and rng.random() < 0.3 else given[name]
             typed = {k: check_fact_value(k, bipn.pathway.facts[k], v) for k, v in given.items()}
             facts = {k: v for k, v in typed.items() if not isinstance(v, Problem)}
             at = datetime(2026, 1, 1) + timedelta(days=rng.randrange(60) if backwards else n * rng.randrange(4))

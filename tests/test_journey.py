@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathway.cohort.generate import journeys
 from pathway.definition.analysis import Analysis, analyse
 from pathway.definition.canonical import sha256_of
 from pathway.definition.loader import load_analysis
@@ -19,6 +23,8 @@ from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import CODES
 from pathway.errors import InvalidInputError, UnreadableInputError
+from pathway.expr.durations import format_time
+from pathway.journey import check
 from pathway.journey.check import (
     Input,
     LoadedJourney,
@@ -28,8 +34,9 @@ from pathway.journey.check import (
     journey_from_data,
     load_journey,
 )
+from pathway.journey.model import _TIME, parse_time
 from pathway.journey.read import read_pin
-from tests.conftest import FIXTURES, GOLDEN, assert_golden
+from tests.conftest import FIXTURES, GOLDEN, ROOT, assert_golden
 
 JOURNEYS = FIXTURES / "journeys"
 INVALID = sorted(p for p in (JOURNEYS / "invalid").iterdir() if p.suffix in (".yaml", ".jsonl"))
@@ -332,6 +339,63 @@ def test_invalid_journey_raises_with_every_diagnostic(tiny: Analysis) -> None:
 # Records, for the trail and replay ---------------------------------------------------------------------------------
 
 
+def former_input_to_record(inp: Input) -> dict[str, object]:
+    """input_to_record as it was first written: every optional key gathered, then those without a value left out."""
+
+    def text(value: object) -> object:
+        if isinstance(value, datetime):
+            return format_time(value)
+        return value.isoformat() if isinstance(value, date) else value
+
+    record: dict[str, object] = {"at": inp.at_text, "facts": {k: text(v) for k, v in sorted(inp.facts.items())}}
+    extra = {
+        "event": inp.event,
+        "done": inp.done,
+        "declined": inp.declined,
+        "reason_code": inp.reason_code,
+        "reason": inp.reason,
+        "signed": inp.signed,
+        "by": inp.by,
+        "note": inp.note,
+        "until": inp.until or None,
+        "sources": {k: dict(v) for k, v in inp.sources.items()} if inp.sources else None,
+    }
+    return record | {key: value for key, value in extra.items() if value is not None}
+
+
+def test_input_to_record_writes_what_it_first_wrote() -> None:
+    """Every input of every bundled journey, and one with every key (sources, until, dates), gives the same keys in
+    the same order, the same values and types."""
+    inputs: list[Input] = []
+    for path in sorted(ROOT.glob("definitions/*/journeys/*.yaml")):
+        inputs += load_journey(path, load_analysis(path.parent.parent / "pathway.yaml")).inputs
+    for data in journeys(bipn(), 20, 10, decisions=True):  # declined, reasons, dates and date-times
+        inputs += journey_from_data(data, bipn()).inputs
+    inputs.append(
+        Input(
+            3,
+            datetime(2026, 3, 2, 9, 30),
+            "2026-03-02T09:30:00",
+            MappingProxyType({"b": date(2026, 3, 1), "a": datetime(2026, 3, 1, 8, 0), "c": 1.5, "d": True}),
+            "ev",
+            "done-it",
+            "why",
+            "a note",
+            until=True,
+            declined="no",
+            reason_code="patient-refusal",
+            signed="s",
+            by="attending",
+            sources=MappingProxyType({"c": MappingProxyType({"resource": "Observation/1", "element": "value"})}),
+        )
+    )
+    for inp in inputs:
+        now, before = input_to_record(inp), former_input_to_record(inp)
+        assert [(k, v, type(v)) for k, v in now.items()] == [(k, v, type(v)) for k, v in before.items()]
+        assert json.dumps(now) == json.dumps(before)
+    assert len(inputs) > 100
+
+
 def test_input_to_record_is_json_ready_and_sorted(tiny: Analysis) -> None:
     first, cycle, done, _ = load_journey("tests/fixtures/journeys/valid.yaml", tiny).inputs
     record = input_to_record(first)
@@ -424,3 +488,93 @@ def test_random_jsonl_files_load_or_give_diagnostics(facts: dict[str, object], a
         loaded, diagnostics = check_journey(path, tiny)
     assert (loaded is None) == bool(diagnostics)
     assert all(d.code in CODES and d.line in (1, 2) for d in diagnostics)
+
+
+def _fields_time(text: str) -> datetime:
+    """A journey time read field by field, as parse_time read every time before its faster path."""
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    hour, minute, second = int(text[11:13] or 0), int(text[14:16] or 0), int(text[17:19] or 0)
+    return datetime(year, month, day, hour, minute, second)
+
+
+TIMES = st.from_regex(_TIME, fullmatch=True) | st.builds(
+    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format, *(st.integers(0, n) for n in (9999, 13, 32, 25, 61, 61))
+)
+
+
+EDGE_TIMES = [
+    *("2024-02-29", "2023-02-29", "2026-02-30", "0001-01-01", "9999-12-31T23:59:59", "0000-01-01", "2026-13-01"),
+    *("2026-00-10", "2026-01-00", "2026-01-01T24:00", "2026-01-01T23:60", "2026-01-01T23:59:60", "2026-06-30T00:00"),
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TIMES)
+def test_a_time_at_the_edges_reads_as_its_fields(text: str) -> None:
+    check_time(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(TIMES)
+def test_a_time_in_an_accepted_format_reads_as_its_fields(text: str) -> None:
+    check_time(text)
+
+
+def check_time(text: str) -> None:
+    """parse_time's fast path (the C parser) gives the time its fields give, and refuses, worded, what they refuse
+    (month 13, February 30, hour 24, second 60, year 0)."""
+    try:
+        expected: datetime | None = _fields_time(text)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError, match="is not a valid date"):
+            parse_time(text)
+    else:
+        assert parse_time(text) == (expected, len(text) > 10)
+        assert type(parse_time(text)[0]) is datetime
+        events = [{"at": text + when} for when in ("", "T10:30", "T23:59:59") if len(text) == 10] or [{"at": text}]
+        for event in events:
+            loaded = journey_from_data({"journey": "j", "events": [event]}, bipn())
+            at = loaded.inputs[0].at
+            assert loaded.inputs[0].at_text == (at.isoformat() if len(event["at"]) > 10 else at.date().isoformat())
+
+
+@functools.cache
+def bipn() -> Analysis:
+    return load_analysis(ROOT / "definitions/bipn/pathway.yaml")
+
+
+def test_each_input_of_a_checked_journey_is_what_its_constructor_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check.py builds inputs without the frozen dataclass's ``__setattr__``: the same fields, values and order as
+    the constructor gives, on every bundled journey."""
+
+    def constructed(seq: int, timed: Any, facts: dict[str, object], e: Any) -> Input:
+        return Input(
+            seq,
+            timed.at,
+            timed.text,
+            MappingProxyType(facts),
+            e.event,
+            e.done,
+            e.reason,
+            e.note,
+            timed.line,
+            declined=e.declined,
+            reason_code=e.reason_code,
+            signed=e.signed,
+            by=e.by,
+            sources=check._sources(e),
+        )
+
+    paths = sorted(ROOT.glob("definitions/*/journeys/*.yaml"))
+    for path in paths:
+        analysis = load_analysis(path.parent.parent / "pathway.yaml")
+        fast = load_journey(path, analysis)
+        with monkeypatch.context() as patched:
+            patched.setattr(check, "_input", constructed)
+            slow = load_journey(path, analysis)
+        assert fast == slow
+        for inp, made in zip(fast.inputs, slow.inputs, strict=True):
+            assert [(k, v, type(v)) for k, v in vars(inp).items()] == [(k, v, type(v)) for k, v in vars(made).items()]
+    assert len(paths) >= 10

@@ -68,6 +68,17 @@ def same_types(left: Any, right: Any, where: str = "") -> str | None:
     return next((f for f in found if f), None)
 
 
+def nested_parts(value: Any) -> Iterator[BaseModel]:
+    """Every model inside a record's fields (not the record itself), depth first."""
+    items = value.__dict__.values() if isinstance(value, BaseModel) else value
+    for item in items.values() if isinstance(items, dict) else items:
+        if isinstance(item, BaseModel):
+            yield item
+            yield from nested_parts(item)
+        elif isinstance(item, dict | tuple | list):
+            yield from nested_parts(item)
+
+
 class Checked:
     """Wraps the engine's sealing: each record is also sealed the reference way, and with each backend, and
     validated again whole (its nested parts built without validation too)."""
@@ -90,8 +101,12 @@ class Checked:
             before = using(backend)
             try:
                 record, written = seal_values(kind, dict(values))
+                resealed, again = seal_line(record)  # a record already built, sealed again: the same
             finally:
                 using(before)
+            assert again == line, f"{backend.name}: {kind.__name__}"
+            assert resealed == record
+            assert resealed.model_fields_set == record.model_fields_set
             assert written == line, f"{backend.name}: {kind.__name__}\n{written}\n{line}"
             assert record == expected, kind.__name__
             assert same_types(record, expected) is None, same_types(record, expected)
@@ -102,6 +117,13 @@ class Checked:
             deep = kind.model_validate(record.model_dump())  # every nested part validated again too
             assert deep == record
             assert same_types(record, deep) is None, same_types(record, deep)
+            for part in nested_parts(record):  # each built by trusted(): as validating its fields builds it
+                given = {name: getattr(part, name) for name in part.model_fields_set}
+                validated = type(part)(**given)
+                assert list(vars(part).items()) == list(vars(validated).items()), type(part).__name__
+                assert part.model_fields_set == validated.model_fields_set, type(part).__name__
+                assert (part.__pydantic_extra__, part.__pydantic_private__) == (None, None)
+                assert same_types(part, validated) is None, same_types(part, validated)
         self.records += 1
         self.kinds.add(kind.__name__)
         return seal_values(kind, values)
@@ -178,6 +200,33 @@ def test_trusted_values_are_checked_for_fit() -> None:
     assert trusted(parts.ReadFact, **{"value": 1, "from": 2}) == parts.ReadFact(value=1, from_=2)
 
 
+def test_a_part_whose_fields_are_all_true_is_built_once() -> None:
+    """ReadUnknown is the same whenever the engine makes it: one instance serves, equal to the validated one; a
+    value that is not True itself (1) is built as given."""
+    first, again = trusted(parts.ReadUnknown, unknown=True), trusted(parts.ReadUnknown, unknown=True)
+    assert first is again
+    assert list(vars(first).items()) == list(vars(parts.ReadUnknown(unknown=True)).items())
+    assert first.model_fields_set == {"unknown"}
+    odd = trusted(parts.ReadUnknown, unknown=1)
+    assert odd is not first
+    assert type(odd.unknown) is int
+    with pytest.raises(TypeError, match="unknown field"):
+        trusted(parts.ReadUnknown, unknown=True, extra=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_a_field_given_by_its_file_key_seals_as_by_its_name(backend: Backend) -> None:
+    values = {"seq": 3, "prev": "0" * 64, "at": "2024-01-01", "input": 2, "action": "a", "state": "s", "fact": "f"}
+    before = using(backend)
+    try:
+        by_key, line = seal_values(records.FulfilledRecord, {**values, "value": 1.5, "from": 2})
+    finally:
+        using(before)
+    expected = reference_seal(records.FulfilledRecord, {**values, "value": 1.5, "from_": 2})
+    assert (by_key, line) == expected
+    assert by_key.model_fields_set == expected[0].model_fields_set
+
+
 @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
 @pytest.mark.parametrize(
     "facts",
@@ -185,6 +234,7 @@ def test_trusted_values_are_checked_for_fit() -> None:
         {"big": 2**70, "neg": -(2**64)},  # beyond orjson's 64 bits: the standard library writes them
         {"tiny": 1e-7, "huge": 1e16, "exact": 0.1, "neg": -0.0, "low": 5e-324, "high": 1.7976931348623157e308},
         {"text": 'é\u2028\x00\x1f\x7f"\\ 😀', "flag": True, "n": 0},
+        {"hash": "\x00", ',"hash":\x00': "\x00", "a\x00": 1.5},  # where the sealer holds the hash's place
     ],
 )
 def test_input_records_seal_as_validated(backend: Backend, facts: dict[str, Any]) -> None:
@@ -210,6 +260,26 @@ def test_what_the_reference_refuses_is_refused(backend: Backend, value: Any, err
             seal_values(InputRecord, values)
     finally:
         using(before)
+
+
+class Sparse(parts.Part):
+    """A sealed model whose keys before ``hash``, or after it, may all be left out."""
+
+    alpha: str | None = parts.optional("A key before hash.")
+    hash: str
+    zeta: int | None = parts.optional("A key after hash.")
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+@pytest.mark.parametrize("values", [{}, {"alpha": "a"}, {"zeta": 1}, {"alpha": "a", "zeta": 2}])
+def test_a_record_whose_halves_may_be_empty_seals_as_validated(backend: Backend, values: dict[str, Any]) -> None:
+    before = using(backend)
+    try:
+        sealed = seal_values(Sparse, values)
+    finally:
+        using(before)
+    assert sealed == reference_seal(Sparse, values)
+    assert sealed[0].model_fields_set == {*values, "hash"}
 
 
 JSON = st.recursive(

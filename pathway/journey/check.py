@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -77,8 +78,7 @@ class LoadedJourney:
 # Checking ------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Timed:
+class _Timed(NamedTuple):
     at: datetime
     text: str  # normalised
     line: int
@@ -91,6 +91,7 @@ class _Checker:
         self.doc, self.analysis, self.pathway = doc, analysis, analysis.pathway
         self.found: list[Diagnostic] = []
         self.times: list[_Timed | None] = []  # per event, None when its time is bad
+        self.last: _Timed | None = None  # the last good time so far
         self.facts: list[dict[str, object]] = []  # per event, the typed values
 
     def report(self, path: DocPath, code: str, message: str, hint: str, *, key: bool = False) -> None:
@@ -157,12 +158,14 @@ class _Checker:
         if not isinstance(at, str):
             return None  # missing or not a string: reported by the schema
         try:
-            value, with_time = parse_time(at)
+            value = parse_time(at)[0]
         except ValueError as problem:
             self.report(path + ("at",), Code.PW308, str(problem), time_hint(at))
             return None
-        timed = _Timed(value, value.isoformat() if with_time else value.date().isoformat(), self.doc.mark(path).line)
-        before = next((t for t in reversed(self.times) if t is not None), None)
+        line = self.doc.mark(path).line if self.doc.value_marks else 1  # no marks: every place is line 1
+        text = at + ":00" if len(at) == 16 else at  # normalised as value.isoformat() (.date() alone) writes it
+        timed = _Timed(value, text, line)
+        before, self.last = self.last, timed
         if before is not None and timed.at < before.at:
             self.backwards(path, timed, before)
         return timed
@@ -180,14 +183,13 @@ class _Checker:
         for name, value in facts.items():
             if not isinstance(name, str):
                 continue  # reported by the schema
-            where = path + ("facts", name)
             fact = self.pathway.facts.get(name)
             if fact is None:
-                self.unknown_fact(where, name)
+                self.unknown_fact(path + ("facts", name), name)
                 continue
             checked = check_fact_value(name, fact, value)
             if isinstance(checked, Problem):
-                self.report(where, checked.code, checked.message, checked.hint)
+                self.report(path + ("facts", name), checked.code, checked.message, checked.hint)
             else:
                 typed[name] = checked
         return typed
@@ -252,23 +254,7 @@ def check_journey_document(doc: SourceDocument, analysis: Analysis) -> tuple[Loa
         return None, found
     times = [t for t in checker.times if t is not None]  # every one: a bad or missing time is a finding
     inputs = tuple(
-        Input(
-            i + 1,
-            t.at,
-            t.text,
-            MappingProxyType(f),
-            e.event,
-            e.done,
-            e.reason,
-            e.note,
-            t.line,
-            declined=e.declined,
-            reason_code=e.reason_code,
-            signed=e.signed,
-            by=e.by,
-            sources=_sources(e),
-        )
-        for i, (e, t, f) in enumerate(zip(model.events, times, checker.facts, strict=True))
+        _input(i + 1, t, f, e) for i, (e, t, f) in enumerate(zip(model.events, times, checker.facts, strict=True))
     )
     return LoadedJourney(model.journey, doc.path, model.pathway, model.description, inputs), []
 
@@ -309,6 +295,31 @@ def journey_from_data(data: object, analysis: Analysis, *, name: str = "<data>")
     return loaded
 
 
+def _input(seq: int, timed: _Timed, facts: dict[str, object], e: JourneyEvent) -> Input:
+    """The input of a checked event: what ``Input(...)`` makes (every field, ``until`` false), without the frozen
+    dataclass's ``__setattr__`` per field, 15 of them (a test checks it is the same on every bundled journey)."""
+    made = object.__new__(Input)
+    values = {
+        "seq": seq,
+        "at": timed.at,
+        "at_text": timed.text,
+        "facts": MappingProxyType(facts),
+        "event": e.event,
+        "done": e.done,
+        "reason": e.reason,
+        "note": e.note,
+        "line": timed.line,
+        "until": False,
+        "declined": e.declined,
+        "reason_code": e.reason_code,
+        "signed": e.signed,
+        "by": e.by,
+        "sources": _sources(e),
+    }
+    object.__setattr__(made, "__dict__", values)
+    return made
+
+
 def _sources(event: JourneyEvent) -> Mapping[str, Mapping[str, str]] | None:
     if event.sources is None:
         return None
@@ -324,24 +335,26 @@ def _fact_text(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_AS_IS = frozenset({bool, int, float, str})
+"""The types of fact values written as they are."""
+_DECISION = ("event", "done", "declined", "reason_code", "reason", "signed", "by", "note")
+"""The keys of an input written when it has them, in this order (then until and sources)."""
+
+
 def input_to_record(inp: Input) -> dict[str, object]:
     """One input as JSON-ready data: at, facts (sorted by name, dates as ISO text), then event, done, declined,
     reason_code, reason, signed, by and note when present. :func:`input_from_record` reads it back."""
-    facts = {k: _fact_text(v) for k, v in sorted(inp.facts.items())}
+    facts = {k: v if v.__class__ in _AS_IS else _fact_text(v) for k, v in sorted(inp.facts.items())}
     record: dict[str, object] = {"at": inp.at_text, "facts": facts}
-    extra = {
-        "event": inp.event,
-        "done": inp.done,
-        "declined": inp.declined,
-        "reason_code": inp.reason_code,
-        "reason": inp.reason,
-        "signed": inp.signed,
-        "by": inp.by,
-        "note": inp.note,
-        "until": inp.until or None,
-        "sources": {k: dict(v) for k, v in inp.sources.items()} if inp.sources else None,
-    }
-    return record | {key: value for key, value in extra.items() if value is not None}
+    values = inp.__dict__
+    for key in _DECISION:
+        if values[key] is not None:
+            record[key] = values[key]
+    if inp.until:
+        record["until"] = inp.until
+    if inp.sources:
+        record["sources"] = {k: dict(v) for k, v in inp.sources.items()}
+    return record
 
 
 def input_from_record(

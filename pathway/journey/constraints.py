@@ -12,15 +12,17 @@ runs on a patient the pathway says cannot exist.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
+from weakref import WeakKeyDictionary
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.constraints import Breach, breaches
 from pathway.definition.domains import names_read
-from pathway.expr import UNKNOWN
+from pathway.expr import UNKNOWN, Scope
 from pathway.expr.durations import format_time, parse_duration
 
 
@@ -60,37 +62,93 @@ def contradictions(analysis: Analysis, inputs: Sequence[Given]) -> list[Contradi
     order.
 
     A constraint reads facts only (through derived facts too; never the clock), so after an input it is evaluated
-    again only when one of the facts it reads was given by that input or went stale: else it says what it said
-    after the input before."""
+    again only when one of the facts it reads changed: given a value other than the one it had (of another type, or
+    a float of another sign, counts as other), or went stale, or fresh again; else it says what it said after the
+    input before."""
     if not analysis.constraints:
         return []
-    facts = analysis.pathway.facts
-    lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None}
-    reads = {name: names_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
-    current: dict[str, tuple[object, int, datetime]] = {}  # fact -> value, index of the input, its time
+    plan = _plan(analysis)
+    current: dict[str, tuple[object, int, datetime]] = {}  # fact read -> value, index of the input, its time
+    expiry: dict[str, datetime] = {}  # each fact of current that goes stale -> when it does
     stale: set[str] = set()  # the facts of current whose values went stale
     broken: set[str] = set()
     found: list[Contradiction] = []
     for index, given in enumerate(inputs):
-        for name, value in given.facts.items():
-            current[name] = (value, index, given.at)
-        before = stale
-        stale = {n for n in lasting.keys() & current.keys() if not _fresh(lasting[n], current[n][2], given.at)}
-        changed = given.facts.keys() | (stale ^ before)  # ^: a time that goes backwards makes a value fresh again
-        again = [n for n, read in reads.items() if index == 0 or not read.isdisjoint(changed)]
-        if not again:
+        changed = _take(plan, index, given, current, expiry)
+        if expiry:
+            before, stale = stale, {n for n, until in expiry.items() if given.at >= until}
+            changed |= stale ^ before  # ^: a time that goes backwards makes a value fresh again
+        if index and not changed:
             continue
-        live = {n: entry for n, entry in current.items() if n not in stale}
-        now = breaches(analysis, {n: value for n, (value, _, _) in live.items()}, again)
+        again = [n for n, read in plan.reads.items() if index == 0 or not read.isdisjoint(changed)]
+        now = _breaches(analysis, {n: entry[0] for n, entry in current.items() if n not in stale}, again)
         for breach in now:
             if breach.name not in broken:
+                live = {n: entry for n, entry in current.items() if n not in stale}
                 found.append(_contradiction(analysis, inputs, index, breach, live))
         broken = (broken - set(again)) | {b.name for b in now}
     return found
 
 
-def _fresh(lasts: timedelta, given: datetime, now: datetime) -> bool:
-    return now < given + lasts
+def _take(
+    plan: _Plan,
+    index: int,
+    given: Given,
+    current: dict[str, tuple[object, int, datetime]],
+    expiry: dict[str, datetime],
+) -> set[str]:
+    """Note the facts of input ``index`` that a constraint reads; returns those whose values changed."""
+    at, changed = given.at, set()
+    for name, value in given.facts.items():
+        if name not in plan.read:
+            continue  # no constraint reads it
+        held = current.get(name)
+        if held is None or not _same(held[0], value):
+            changed.add(name)
+        current[name] = (value, index, at)
+        if name in plan.lasting:
+            expiry[name] = at + plan.lasting[name]
+    return changed
+
+
+class _Plan(NamedTuple):
+    """What the check needs of a pathway: the names each constraint reads (through derived facts too), all of
+    them, and how long each fact read stays fresh (those with a ``valid_for``)."""
+
+    reads: dict[str, frozenset[str]]
+    read: frozenset[str]
+    lasting: dict[str, timedelta]
+
+
+_PLANS: WeakKeyDictionary[Analysis, _Plan] = WeakKeyDictionary()
+
+
+def _plan(analysis: Analysis) -> _Plan:
+    """The analysis's plan, worked out once."""
+    plan = _PLANS.get(analysis)
+    if plan is None:
+        reads = {name: names_read(analysis, compiled.names) for name, compiled in analysis.constraints.items()}
+        read = frozenset().union(*reads.values())
+        facts = analysis.pathway.facts
+        lasting = {n: parse_duration(f.valid_for) for n, f in facts.items() if f.valid_for is not None and n in read}
+        plan = _PLANS[analysis] = _Plan(reads, read, lasting)
+    return plan
+
+
+def _breaches(analysis: Analysis, values: Mapping[str, object], names: list[str]) -> list[Breach]:
+    """:func:`~pathway.definition.constraints.breaches` of these constraints: each is first evaluated for its value
+    alone (:meth:`~pathway.expr.Compiled.value`: false exactly when its full evaluation is), and in full, for what
+    it read, only when it is false."""
+    scope = Scope(values, analysis.derived)
+    false = [n for n in names if analysis.constraints[n].value(scope) is False]
+    return breaches(analysis, values, false) if false else []
+
+
+def _same(held: object, value: object) -> bool:
+    """Whether a fact given again holds the value it had: the same type and value (and, for a float, sign)."""
+    if type(held) is not type(value) or held != value:
+        return False
+    return not isinstance(value, float) or math.copysign(1.0, value) == math.copysign(1.0, cast(float, held))
 
 
 def _contradiction(

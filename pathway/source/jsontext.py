@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from math import isfinite
 from typing import Any
 
 MAX_DEPTH = 32
@@ -28,11 +29,13 @@ class _Twice(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in record:
-            raise _Twice(key)
-        record[key] = value
+    record = dict(pairs)
+    if len(record) != len(pairs):  # a key given twice: the first that is
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Twice(key)
+            seen.add(key)
     return record
 
 
@@ -45,6 +48,8 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     not count). A line with few brackets is not scanned at all; a scan stops as soon as the limit is passed."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
+    if b"\\" not in raw and raw.count(b'"') % 2 == 0 and _shallow(raw, limit):
+        return False
     level = 0
     for bracket in _BRACKET.findall(_STRING.sub(b'""', raw)):
         level += 1 if bracket in b"[{" else -1
@@ -53,14 +58,24 @@ def too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _finite(value: object) -> bool:
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_finite(v) for v in value)
-    return True
+_ROUND = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _shallow(raw: bytes, limit: int) -> bool:
+    """Whether a text without escapes, its quotes paired, has balanced brackets outside its strings (every other
+    piece between quotes) nested at most ``limit`` deep: taking out every innermost pair at once takes out one
+    level, so balanced brackets ``limit`` deep are gone after ``limit`` rounds. False also when unbalanced (the
+    scan then decides), so True is certain."""
+    brackets = b"".join(raw.split(b'"')[::2]).translate(_ROUND, _NOT_BRACKET)
+    for _ in range(limit):
+        if not brackets:
+            return True
+        reduced = brackets.replace(b"()", b"")
+        if len(reduced) == len(brackets):
+            return False  # unbalanced
+        brackets = reduced
+    return not brackets
 
 
 def _text(value: object) -> bool:
@@ -77,8 +92,17 @@ def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     "the line ...")."""
     if too_deep(raw):
         return None, f"is nested more than {MAX_DEPTH} levels deep"
+    huge: list[float] = []
+
+    def number(text: str) -> float:
+        value = float(text)
+        if not isfinite(value):  # too large: float() gives infinity
+            huge.append(value)
+        return value
+
     try:
-        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_reject_constant)
+        text = raw.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_object, parse_constant=_reject_constant, parse_float=number)
     except UnicodeDecodeError:
         return None, "is not UTF-8 text"
     except _Twice as twice:
@@ -88,8 +112,8 @@ def json_object(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, f"is not valid JSON: {getattr(err, 'msg', err)}"
     if not isinstance(value, dict):
         return None, "is not a JSON object"
-    if not _finite(value):
+    if huge:
         return None, "holds a number too large to be exact"
-    if not _text(value):
+    if "\\u" in text and not _text(value):  # only an escape can give a surrogate: UTF-8 text has none
         return None, "holds an unpaired surrogate escape (such as \\ud800 alone), which is not text"
     return value, ""

@@ -100,6 +100,13 @@ def orjson_number(value: Any) -> Any:
     return value
 
 
+def orjson_hole() -> Any:
+    """What orjson writes as a NUL byte, as it is: a byte it never writes otherwise (in a string it is escaped,
+    ``\\u0000``), so that its place in the output is found without doubt."""
+    assert _orjson is not None
+    return _orjson.Fragment(b"\x00")
+
+
 def orjson_wanted() -> bool:
     """Whether to write with orjson: it is installed, and ``PATHWAY_JSON=std`` is not set."""
     return HAS_ORJSON and os.environ.get("PATHWAY_JSON") != "std"

@@ -4,7 +4,10 @@
   ``None`` (``exclude_if``), its default, and the shape of its value, worked out once from the annotations.
 - :func:`file_dict`: a model's data as the file writes it: equal to ``model_dump(mode="json", by_alias=True)``.
 - :func:`trusted`: a model built from values the engine made, without validating them again (``model_construct``
-  semantics: field order, defaults, the fields set), but refusing an unknown or a missing field.
+  semantics: field order, defaults, the fields set), but refusing an unknown or a missing field; each class's
+  maker is generated once, and a part whose fields are all ``Literal[True]`` is one shared (frozen) instance.
+- :func:`compiled`: the one place the package compiles generated code (makers here, writers and sealers in
+  :mod:`pathway.trail.writers` and :mod:`pathway.trail.sealing`): from our own models' field names, never user text.
 
 A class whose annotations this module does not know (any type beyond JSON scalars, literals, tuples, dicts and
 nested models) has no layout: its callers fall back to pydantic. :mod:`pathway.trail.writers` writes models as
@@ -168,6 +171,24 @@ def build(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     return model
 
 
+BUILD: Mapping[str, Any] = {
+    "new": object.__new__,
+    "S": object.__setattr__,
+    "FIELDS_SET": vars(BaseModel)["__pydantic_fields_set__"].__set__,
+    "EXTRA": vars(BaseModel)["__pydantic_extra__"].__set__,
+    "PRIVATE": vars(BaseModel)["__pydantic_private__"].__set__,
+}
+"""What generated code builds a model with: what :func:`build` sets, set through the slots' own descriptors."""
+
+
+def compiled(name: str, source: str, label: str, names: Mapping[str, Any]) -> Any:
+    """The function ``name`` defined by ``source``, which sees ``names``. The one place the package compiles code:
+    source generated from our own models' field names and file keys, never from user text."""
+    namespace = dict(names)
+    exec(compile(source, f"<{label} {name}>", "exec"), namespace)
+    return namespace[name]
+
+
 def ordered(cls: type[BaseModel], found: Layout, given: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """Every field's value in declaration order (the one given, by name or by file key, else its default), and the
     names of the fields given. TypeError for a field unknown or missing: trusted values skip validation, not the
@@ -188,9 +209,65 @@ def ordered(cls: type[BaseModel], found: Layout, given: Mapping[str, Any]) -> tu
 def trusted(cls: type[M], **given: Any) -> M:
     """A model built from values the engine made, not validated again: the engine's values already have the types
     the model declares (a test checks that every record of every bundled and fixture trail equals the validated
-    one). Validates, as usual, a class without a layout."""
+    one). Validates, as usual, a class without a layout. Each class's maker is generated once from its layout: it
+    reads each field (or its default) into the model's dict in declaration order, and falls back to
+    :func:`ordered` (aliases, or a TypeError) for a field given by its file key, unknown or missing."""
+    maker = _MAKERS.get(cls)
+    if maker is None:
+        maker = _MAKERS[cls] = _maker(cls)
+    return maker(given)  # type: ignore[no-any-return]
+
+
+_MAKERS: dict[type[BaseModel], Callable[[dict[str, Any]], Any]] = {}
+
+
+def _always_true(annotation: Any) -> bool:
+    """Whether a field's annotation is ``Literal[True]``."""
+    args = get_args(annotation)
+    return get_origin(annotation) is Literal and len(args) == 1 and args[0] is True
+
+
+def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     found = layout(cls)
     if found is None:
-        return cls(**given)
-    values, fields_set = ordered(cls, found, given)
-    return build(cls, values, fields_set)
+        return lambda given: cls(**given)
+
+    def slow(given: dict[str, Any]) -> M:
+        values, fields_set = ordered(cls, found, given)
+        return build(cls, values, fields_set)
+
+    name = f"make_{cls.__name__}"
+    values = ", ".join(
+        f"{s.name!r}: g[{s.name!r}]" if s.required else f"{s.name!r}: g.get({s.name!r}, D_{s.name})"
+        for s in found.slots
+    )
+    flags = [n for n, f in cls.model_fields.items() if _always_true(f.annotation)]
+    only = None
+    if len(flags) == len(found.slots):  # every field always true (ReadUnknown): one instance serves every call
+        only = build(cls, dict.fromkeys(flags, True), set(flags))
+    source = "\n".join(
+        [
+            f"def {name}(g):",
+            *(
+                [f"    if len(g) == {len(flags)} and " + " and ".join(f"g.get({n!r}) is True" for n in flags) + ":"]
+                + ["        return ONLY"]
+                if only is not None
+                else []
+            ),
+            "    if not g.keys() <= NAMES:",
+            "        return SLOW(g)",
+            "    try:",
+            f"        values = {{{values}}}",
+            "    except KeyError:",
+            "        return SLOW(g)",
+            "    m = new(C)",
+            "    S(m, '__dict__', values)",
+            "    FIELDS_SET(m, set(g))",
+            "    EXTRA(m, None)",
+            "    PRIVATE(m, None)",
+            "    return m",
+        ]
+    )
+    defaults = {f"D_{s.name}": s.default for s in found.slots}
+    names = {**BUILD, **defaults, "C": cls, "NAMES": found.names, "SLOW": slow, "ONLY": only}
+    return compiled(name, source + "\n", "maker", names)  # type: ignore[no-any-return]

@@ -4,8 +4,9 @@ A writer turns a model's values into what the encoder writes: file keys, optiona
 nested models turned likewise, tuples kept (written as JSON arrays all the same), and each value that may be a float
 marked by the backend (:mod:`pathway.trail.encode`: orjson writes a float otherwise than Python). Its source is
 generated from the model's field names and file keys (the package's own models; never user text) and compiled once
-per class: a field costs one line, not a loop through generic code. A class without a layout is written from
-``model_dump``.
+per class (:func:`pathway.trail.plain.compiled`): a field costs one line, not a loop through generic code. A model
+whose values are all written as they are, under their own names, is written as its own ``__dict__``. A class
+without a layout is written from ``model_dump``.
 
 :class:`Backend` pairs a float mark with an encoder: :data:`ORJSON` when orjson is installed (and
 ``PATHWAY_JSON=std`` is not set), else :data:`STD`; :data:`BACKEND` holds the one in use.
@@ -22,6 +23,7 @@ from pathway.trail.encode import (
     HAS_ORJSON,
     Unwritable,
     dumps,
+    orjson_hole,
     orjson_number,
     orjson_wanted,
     orjson_writer,
@@ -29,16 +31,17 @@ from pathway.trail.encode import (
     same,
 )
 from pathway.trail.plain import Slot, layout
+from pathway.trail.plain import compiled as plain_compiled
 
 Number = Callable[[Any], Any]
 Values = Callable[[Mapping[str, Any], Number], dict[str, Any]]
 Writer = Callable[[Any, Number], dict[str, Any]]
 
-_EXPRESSIONS = {
+EXPRESSIONS = {
     "same": "v",
-    "number": "number(v)",
-    "numbers": "v if number is same else [number(x) for x in v]",
-    "number_values": "v if number is same else {k: number(x) for k, x in v.items()}",
+    "number": "number(v) if isinstance(v, float) else v",
+    "numbers": "v if number is same else [number(x) if isinstance(x, float) else x for x in v]",
+    "number_values": "v if number is same else {k: number(x) if isinstance(x, float) else x for k, x in v.items()}",
     "model": "W[type(v)](v, number)",
     "models": "[W[type(x)](x, number) for x in v]",
     "model_values": "{k: W[type(x)](x, number) for k, x in v.items()}",
@@ -59,7 +62,7 @@ def _source(name: str, slots: Iterable[Slot], *, model: bool) -> str:
         lines += [
             f"    v = d[{s.name!r}]",
             "    if v is not None:",
-            f"        data[{s.key!r}] = {_EXPRESSIONS[s.shape]}",
+            f"        data[{s.key!r}] = {EXPRESSIONS[s.shape]}",
         ]
         if not s.optional:
             lines += ["    else:", f"        data[{s.key!r}] = None"]
@@ -67,15 +70,15 @@ def _source(name: str, slots: Iterable[Slot], *, model: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compiled(name: str, source: str) -> Any:
-    namespace: dict[str, Any] = {"W": WRITERS, "same": same}
-    exec(compile(source, f"<writer {name}>", "exec"), namespace)  # our models' field names, never user text
-    return namespace[name]
+def compiled(name: str, source: str, **names: Any) -> Any:
+    """The function ``name`` defined by ``source`` (generated from our models' field names, never user text), which
+    sees the writers (``W``), the standard library's float mark (``same``) and ``names``."""
+    return plain_compiled(name, source, "writer", {"W": WRITERS, "same": same, **names})
 
 
 def values_writer(slots: Iterable[Slot], name: str) -> Values:
     """A writer of these fields from a values dict (field name -> value), for a record not built yet."""
-    return _compiled(name, _source(name, slots, model=False))  # type: ignore[no-any-return]
+    return compiled(name, _source(name, slots, model=False))  # type: ignore[no-any-return]
 
 
 class _Writers(dict[type, Writer]):
@@ -84,14 +87,22 @@ class _Writers(dict[type, Writer]):
     def __missing__(self, cls: type) -> Writer:
         found = layout(cls) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
         writer: Writer
-        if found is not None:
-            writer = _compiled(cls.__name__, _source(cls.__name__, found.slots, model=True))
+        if found is not None and all(s.shape == "same" and not s.optional and s.key == s.name for s in found.slots):
+            writer = _own_dict
+        elif found is not None:
+            writer = compiled(cls.__name__, _source(cls.__name__, found.slots, model=True))
         elif isinstance(cls, type) and issubclass(cls, BaseModel):
             writer = _from_dump
         else:
             writer = _refused
         self[cls] = writer
         return writer
+
+
+def _own_dict(model: BaseModel, number: Number) -> Any:
+    """The writer of a model whose values are all written as they are, under their own names: its ``__dict__``
+    (which holds its fields alone, in order) is what the encoder writes; the encoder only reads it."""
+    return model.__dict__
 
 
 def _from_dump(model: BaseModel, number: Number) -> Any:
@@ -120,12 +131,14 @@ def encodable(model: BaseModel, number: Number = same) -> dict[str, Any]:
 
 
 class Backend(NamedTuple):
-    """How models are written as canonical JSON: the float mark and the encoder (UTF-8 bytes; it raises
-    :class:`~pathway.trail.encode.Unwritable` when it cannot write as the standard library would)."""
+    """How models are written as canonical JSON: the float mark, the encoder (UTF-8 bytes; it raises
+    :class:`~pathway.trail.encode.Unwritable` when it cannot write as the standard library would), and a value
+    the encoder writes as a NUL byte, which it never writes otherwise (None: it has none)."""
 
     name: str
     number: Number
     dumps: Callable[[Any], bytes]
+    hole: Any = None
 
 
 def _std_dumps(data: Any) -> bytes:
@@ -134,7 +147,7 @@ def _std_dumps(data: Any) -> bytes:
 
 STD = Backend("std", same, _std_dumps)
 """The standard library's encoder (floats need no mark)."""
-ORJSON = Backend("orjson", orjson_number, orjson_writer(refuse)) if HAS_ORJSON else None
+ORJSON = Backend("orjson", orjson_number, orjson_writer(refuse), orjson_hole()) if HAS_ORJSON else None
 """orjson, when it is installed."""
 BACKEND: list[Backend] = [ORJSON if ORJSON is not None and orjson_wanted() else STD]
 """The backend in use (a one-element list, so that a test can swap it with :func:`using`)."""
