@@ -24,8 +24,8 @@ from cohort import cohort
 
 from pathway.definition.index import TransitionInfo
 from pathway.definition.loader import load_analysis
-from pathway.engine.execute import run_records
 from pathway.engine.engines import engine_for
+from pathway.engine.execute import run_records
 from pathway.engine.incremental import IncrementalSelector
 from pathway.expr import Scope
 from pathway.expr.evaluate import Compiled
