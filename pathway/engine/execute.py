@@ -75,9 +75,8 @@ class _Run(ReportRules):
         self.records: list[Record] = []
         self.lines: list[str] = []  # each record's canonical line, written as it was sealed
         self.facts: dict[str, object] = {}
-        self.fact_changes = 0  # how many times a fact was given or forgotten: what the scope is kept by
+        self.fact_log: list[str] = []  # every fact given or forgotten, in order (its length: fact_changes)
         self.fact_version: dict[str, int] = {}  # fact -> fact_changes when it was last given or forgotten
-        self.fact_log: list[str] = []  # every fact given or forgotten, in order (one entry per fact_changes)
         self._scope: tuple[int, tuple[int, int], Scope] | None = None  # the scope of this moment
         self._value_scope: tuple[int, int, Scope] | None = None
         self.kept: Kept[Evaluation] = Kept()  # until and applies_to guards, kept while what they read is unchanged

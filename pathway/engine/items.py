@@ -123,7 +123,6 @@ class RunState:
     items: dict[tuple[str, str], Carried]
     active: frozenset[str]
     facts: dict[str, object]
-    fact_changes: int
     fact_version: dict[str, int]
     fact_log: list[str]
     supplied: dict[str, int]
@@ -141,12 +140,16 @@ class RunState:
     def emit(self, kind: type[E], **fields: Any) -> None:
         raise NotImplementedError  # the run's
 
+    @property
+    def fact_changes(self) -> int:
+        """How many times a fact was given or forgotten: what the scope is kept by."""
+        return len(self.fact_log)
+
     def fact_changed(self, name: str) -> None:
-        """Note that a fact was given or forgotten: its version, and the run's log of facts changed (which the
-        scope passes to the compiled engine's selector: :class:`~pathway.expr.Scope`'s ``changes``)."""
-        self.fact_changes += 1
-        self.fact_version[name] = self.fact_changes
+        """Note that a fact was given or forgotten: in the run's log of facts changed (which the scope passes to
+        the compiled engine's selector: :class:`~pathway.expr.Scope`'s ``changes``), and as its version."""
         self.fact_log.append(name)
+        self.fact_version[name] = len(self.fact_log)
 
     def seen(self, watch: Watch) -> tuple[int | None, ...]:
         """A snapshot of what ``watch`` names, as the run holds it now (see :mod:`pathway.engine.tables`): when each
