@@ -15,6 +15,7 @@ from typing import Final
 from pathway.definition.analysis import Analysis
 from pathway.definition.domains import names_read
 from pathway.engine.crossings import Crossing, crossings, quiet
+from pathway.engine.procedures import exits, steps
 from pathway.engine.selection import Clock
 from pathway.expr import Compiled, Scope
 
@@ -110,6 +111,8 @@ class Dependencies:
             s: frozenset(c for c in info.children) for s, info in index.states.items()
         }
         self._layouts: dict[frozenset[str], Layout] = {}
+        self.steps = steps(analysis)  # each state's decision procedure per trigger
+        self.exits = exits(index)  # what each selected transition exits
 
     def layout(self, active: frozenset[str]) -> Layout:
         """The scan over an active configuration (kept for the configurations met most: a cohort meets the same
@@ -149,14 +152,41 @@ class Layout:
     visits: Mapping[str, int]
 
 
-class Seen:
-    """What the scope and the clock held at the last microstep (copies: the run changes its own in place), or
-    where the log of facts changed stood (a scope that carries the run's log: :class:`~pathway.expr.Scope`'s
-    ``changes``)."""
+class Mark:
+    """Where a log of names changed stood when it was last read (a log only ever appended to, kept by a run: the
+    facts it gave or forgot, the states it entered or left)."""
+
+    __slots__ = ("log", "at")
 
     def __init__(self) -> None:
-        self.log: Sequence[str] | None = None  # the log of the last scope, and its length then
-        self.logged = 0
+        self.log: Sequence[str] | None = None
+        self.at = 0
+
+    def since(self, changes: tuple[Sequence[str], int] | None) -> set[str] | None:
+        """The names logged since the last reading, when ``changes`` (a log and its length now) is the same log;
+        None when it is not (or there is none): then only comparing snapshots can say what changed."""
+        if changes is None:
+            self.log, self.at = None, 0
+            return None
+        log, length = changes
+        if log is self.log:
+            found = set(log[self.at : length])
+            self.at = length
+            return found
+        self.log, self.at = log, length
+        return None
+
+
+class Seen:
+    """What the scope and the clock held at the last microstep (copies: the run changes its own in place), or
+    where the logs of facts changed and of states entered stood (a scope and a clock that carry the run's logs:
+    :class:`~pathway.expr.Scope`'s and :class:`~pathway.engine.selection.Clock`'s ``changes``). A name logged
+    counts as changed even if its value came back to what it was: forgetting too much costs work, never an
+    outcome."""
+
+    def __init__(self) -> None:
+        self.facts_logged = Mark()
+        self.entries_logged = Mark()
         self.facts: dict[str, object] = {}
         self.given: dict[str, datetime] = {}
         self.assumed: dict[str, object] = {}
@@ -175,7 +205,11 @@ class Seen:
             facts |= self._take("assumed", scope.assumed)
             decisions = self._take("recorded", scope.recorded)
             self.scope = scope
-        entered = self._take("entered", clock.entered)
+        entered = self.entries_logged.since(clock.changes)
+        if entered is None:
+            entered = self._take("entered", clock.entered)
+        elif entered:  # the snapshot stays current (copied at C speed) for a clock without the log
+            self.entered = dict(clock.entered)
         before = self.now
         moved = not _same(before, clock.now)
         self.now = clock.now
@@ -184,15 +218,12 @@ class Seen:
     def _facts(self, scope: Scope) -> set[str]:
         """The facts whose value or given time changed: read from the log when the last scope carried the same
         one, else by comparing snapshots."""
-        changes = scope.changes
-        if changes is not None and changes[0] is self.log:
-            changed = set(changes[0][self.logged : changes[1]])
-            self.logged = changes[1]
-            if changed:  # the snapshots stay current (copied at C speed) for a scope without the log
-                self.facts, self.given = dict(scope.facts), dict(scope.given)
-            return changed
-        self.log, self.logged = changes if changes is not None else (None, 0)
-        return self._take("facts", scope.facts) | self._take("given", scope.given)
+        changed = self.facts_logged.since(scope.changes)
+        if changed is None:
+            return self._take("facts", scope.facts) | self._take("given", scope.given)
+        if changed:  # the snapshots stay current (copied at C speed) for a scope without the log
+            self.facts, self.given = dict(scope.facts), dict(scope.given)
+        return changed
 
     def _take(self, name: str, new: Mapping[str, object]) -> set[str]:
         """The keys of one snapshot that changed; the snapshot is copied again only then."""

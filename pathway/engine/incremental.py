@@ -1,26 +1,28 @@
-"""Incremental selection for the compiled engine: each state's outcome (:func:`pathway.engine.selection.decide`)
-is kept and worked out again only when something it reads has changed.
+"""Incremental selection for the compiled engine: each state's outcome (the rule of
+:func:`pathway.engine.selection.decide`) is kept and worked out again only when something it reads has changed.
 
 What a state's outcome reads is known from the pathway: the facts its guards read (through derived facts too,
 their values, whether and when they were given, and their assumed values), the decisions they read (``done(a)``
 ...), the clock (a timer, ``time_in_state()``, ``days_since`` ... in a guard or a derived fact it reads), and when
 the state was entered. Before each microstep the selector compares what the scope holds with what it held at the
 last one and forgets the outcomes of the states that read what changed (:mod:`pathway.engine.dependencies`);
-every other outcome is the one :func:`~pathway.engine.selection.decide` gave over the same values, so it is the
-outcome it would give now. The scan over the active states and the choice among them
-(:func:`~pathway.engine.selection.select_with`) are the reference rule's own; while the configuration stays the same
-and no state fires, only the states forgotten since the last scan are decided again (with no state firing, the
-scan meets every active state once, in an order fixed by the configuration).
+every other outcome is the one the rule gave over the same values, so it is the outcome it would give now.
+
+A state is decided by the reference rule laid out as tables once per pathway (:mod:`pathway.engine.procedures`:
+its transitions per trigger, each with its timer, the kind of its ``when`` and its compiled guard), and the scan
+over the active states and the choice among them are :func:`~pathway.engine.selection.select`'s, over the
+configuration's scan worked out once (:class:`~pathway.engine.dependencies.Layout`) and each transition's exits
+from a table. While the configuration stays the same and no state fires, only the states forgotten since the last
+scan are decided again (with no state firing, the scan meets every active state once, in an order fixed by the
+configuration).
 
 A guard's outcome comes from its value alone (:meth:`~pathway.expr.Compiled.value`) when that decides it; the
 evaluation that says what it read and needs is worked out only for the guards of a state that fires or waits, the
-ones that end in a record (:func:`~pathway.engine.selection.evaluated`), and what it read only when a record reads
-it (:class:`~pathway.expr.Evaluation`'s ``read`` is worked out when first read).
-"""
+ones that end in a record, and what it read only when a record reads it (:class:`~pathway.expr.Evaluation`'s
+``read`` is worked out when first read)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,8 +32,10 @@ from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
 from pathway.engine.crossings import Crossing
 from pathway.engine.dependencies import Dependencies, Layout, Seen, passes, quiet_stretch
-from pathway.engine.selection import Clock, Fire, Selection, Wait, decide, evaluated, outcome, select_with
-from pathway.expr import Evaluation, Scope
+from pathway.engine.procedures import ALWAYS, Step, preempting
+from pathway.engine.selection import Checked, Clock, Fire, Selection, Wait, outcome
+from pathway.expr import Compiled, Evaluation, Scope
+from pathway.expr.durations import later
 from pathway.expr.evaluate import UNSURE
 
 _ABSENT: Final = object()
@@ -60,8 +64,8 @@ class IncrementalSelector:
         self.unsure: set[str] = set()  # transitions whose guard's value alone did not decide, the last time
         self.derived: dict[str, Evaluation] = {}  # derived fact -> its evaluation, kept like the guards'
         self.derived_values: dict[str, object] = {}  # derived fact -> its value (Scope.derived_value), likewise
-        self.kept: dict[tuple[str, str | None], Fire | Wait | None] = {}
-        self.by_state: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        self.kept: dict[str | None, dict[str, Fire | Wait | None]] = {}  # trigger -> state -> its outcome
+        self._outcomes: dict[str, Fire | Wait | None] = {}  # the microstep's trigger's
         self.seen = Seen()
         self.quiet: dict[str, tuple[datetime, datetime]] = {}  # clocked guard or derived fact -> its quiet stretch
         self._active: frozenset[str] | None = None
@@ -73,14 +77,16 @@ class IncrementalSelector:
         self._last: tuple[frozenset[str], str | None, Selection] | None = None
 
     def forget_states(self, states: Iterable[str]) -> None:
-        by_state, kept, scans = self.by_state, self.kept, self._scans
+        kept, scans = self.kept.values(), self._scans.values()
         for state in states:
-            keys = by_state.pop(state, None)
-            if keys:
-                for key in keys:
-                    del kept[key]
+            forgotten = False
+            for outcomes in kept:
+                if state in outcomes:
+                    del outcomes[state]
+                    forgotten = True
+            if forgotten:
                 self._last = None
-                for scan in scans.values():
+                for scan in scans:
                     scan.dirty.add(state)
 
     def forget_guards(self, transitions: Iterable[str]) -> None:
@@ -158,9 +164,13 @@ class IncrementalSelector:
             self._active, self._layout = active, self.deps.layout(active)
             self._scans.clear()
         self._scope, self._clock, self._trigger = scope, clock, trigger
+        outcomes = self.kept.get(trigger)
+        if outcomes is None:
+            outcomes = self.kept[trigger] = {}
+        self._outcomes = outcomes
         selection = self._rescan(trigger)
         if selection is None:
-            selection = select_with(self.analysis.index, active, self._layout.chains, self.outcome_of)
+            selection = self._scan(active)
         if not selection.fire:
             self._scans[trigger] = Scanned({w.state: w for w in selection.waits}, set())
         else:
@@ -168,33 +178,29 @@ class IncrementalSelector:
         self._last = (active, trigger, selection)
         return selection
 
-    def evaluate(self, t: TransitionInfo) -> Evaluation:
-        """A guard's evaluation in this microstep (kept while what it reads is unchanged)."""
+    def evaluate(self, t: TransitionInfo, guard: Compiled, entered: datetime | None) -> Evaluation:
+        """A guard's evaluation in this microstep (kept while what it reads is unchanged); ``entered``: when its
+        state was entered."""
         found = self.evaluations.get(t.id)
         if found is None:
-            found = self.analysis.guards[t.id].evaluate(self._scope, self._clock.entered.get(t.source))
-            self.evaluations[t.id] = found
+            found = self.evaluations[t.id] = guard.evaluate(self._scope, entered)
         return found
 
-    def judge(self, t: TransitionInfo) -> tuple[str, Evaluation | None]:
+    def judge(self, t: TransitionInfo, guard: Compiled, entered: datetime | None) -> tuple[str, Evaluation | None]:
         """A guard's outcome in this microstep: from its value alone when that decides it (its evaluation then
-        left to :func:`~pathway.engine.selection.evaluated`), else from its evaluation. A guard that was unknown
-        the last time is evaluated in full at once (it most often still is)."""
+        worked out only if its state's outcome is a fire or a wait, :meth:`_decide`), else from its evaluation. A
+        guard that was unknown the last time is evaluated in full at once (it most often still is)."""
         found = self.evaluations.get(t.id)
         if found is not None:
             return outcome(found), found
         values, unsure = self.values, self.unsure
         value = values.get(t.id, _ABSENT)
         if value is _ABSENT:
-            if t.id in unsure:
-                value = UNSURE
-            else:
-                value = self.analysis.guards[t.id].value(self._scope, self._clock.entered.get(t.source))
-            values[t.id] = value
+            value = values[t.id] = UNSURE if t.id in unsure else guard.value(self._scope, entered)
         if value is UNSURE:
-            found = self.evaluate(t)
+            found = self.evaluate(t, guard, entered)
             result = outcome(found)
-            if result in ("true", "false"):
+            if result == "true" or result == "false":
                 unsure.discard(t.id)
             else:
                 unsure.add(t.id)
@@ -202,18 +208,81 @@ class IncrementalSelector:
         unsure.discard(t.id)
         return ("true" if value is True else "false"), None
 
-    def outcome_of(self, state: str) -> Fire | Wait | None:
-        """A state's outcome in this microstep (kept while what its guards read is unchanged)."""
-        key = (state, self._trigger)
-        kept = self.kept
-        if key in kept:
-            return kept[key]
-        decided = decide(
-            self.analysis.index, self.analysis, state, self._trigger, self._scope, self._clock, judge=self.judge
-        )
-        result = kept[key] = evaluated(decided, self.evaluate)
-        self.by_state[state].append(key)
+    def _decided(self, state: str) -> Fire | Wait | None:
+        """A state's outcome in this microstep, decided now and kept (while what its guards read is unchanged)."""
+        found = self.deps.steps.get((state, self._trigger))
+        result = self._outcomes[state] = None if found is None else self._decide(state, found)
         return result
+
+    def _decide(self, state: str, steps: tuple[Step, ...]) -> Fire | Wait | None:
+        """:func:`~pathway.engine.selection.decide` over the state's steps for the trigger, each guard judged by
+        :meth:`judge`. The guards of a fire judged by their value alone are then evaluated in full, for its record
+        (the outcome is the same: a guard's value gives the outcome its evaluation gives). A wait keeps them as they
+        were judged: what reads a wait (its record, the needs, the guard errors) reads only its unknown and failed
+        guards, and those are always evaluated in full."""
+        clock = self._clock
+        now, entered = clock.now, clock.entered.get(state)
+        checked: list[Checked] = []
+        by_value: list[int] = []  # where a guard was judged by its value alone
+        all_false = True  # every check so far is false or a pending timer
+        for t, after, kind, guard in steps:
+            if after is not None and entered is not None and now < (due := later(entered, after)):
+                checked.append(Checked(t, "pending", None, due))
+                continue
+            if guard is None:
+                result = "always" if kind == ALWAYS else "otherwise" if all_false else "false"
+                checked.append(Checked(t, result))
+            else:
+                result, evaluation = self.judge(t, guard, entered)
+                if evaluation is None:
+                    by_value.append(len(checked))
+                checked.append(Checked(t, result, evaluation))
+            if result == "false":
+                continue
+            if result == "true" or result == "always" or result == "otherwise":
+                if all_false:
+                    return self._fire(checked, by_value)
+                break  # an unknown guard before it: the state waits
+            all_false = False  # unknown (no later transition fires, otherwise is false) or error (the scan stops)
+            if result == "error":
+                break
+        return None if all_false else Wait(state, tuple(checked))
+
+    def _fire(self, checked: list[Checked], by_value: list[int]) -> Fire:
+        """The state fires the last transition checked: every guard judged by its value alone is evaluated in full
+        (:meth:`evaluate`), since the transition's record reads them all (the chosen one's facts, and why each
+        alternative before it did not fire)."""
+        if by_value:
+            entered = self._clock.entered.get(checked[0].transition.source)
+            guards = self.analysis.guards
+            for n in by_value:
+                c = checked[n]
+                t = c.transition
+                checked[n] = Checked(t, c.outcome, self.evaluate(t, guards[t.id], entered))
+        return Fire(checked[-1], tuple(checked[:-1]))
+
+    def _scan(self, active: frozenset[str]) -> Selection:
+        """:func:`~pathway.engine.selection.select`'s scan over the layout's chains, each state's outcome kept
+        or decided now."""
+        outcomes, decided_now = self._outcomes, self._decided
+        fires: list[Fire] = []
+        waits: list[Wait] = []
+        met: set[str] = set()
+        for chain in self._layout.chains:
+            for state in chain:
+                if state in met:
+                    break
+                met.add(state)
+                result = outcomes.get(state, _ABSENT)
+                if result is _ABSENT:
+                    result = decided_now(state)
+                if result is None:
+                    continue
+                if result.__class__ is Fire:
+                    fires.append(result)
+                    break
+                waits.append(result)  # type: ignore[arg-type]
+        return preempting(fires, waits, active, self.deps.exits)
 
     def _rescan(self, trigger: str | None) -> Selection | None:
         """The selection from the last scan of this configuration for this trigger, if no state fired in it: only
@@ -223,16 +292,18 @@ class IncrementalSelector:
         scan = self._scans.get(trigger)
         if scan is None:
             return None
-        visits, waits = self._layout.visits, scan.waits
+        visits, waits, outcomes = self._layout.visits, scan.waits, self._outcomes
         for state in scan.dirty:
             if state not in visits:
                 continue
-            result = self.outcome_of(state)
-            if isinstance(result, Fire):
-                return None
-            if isinstance(result, Wait):
-                waits[state] = result
-            else:
+            result = outcomes.get(state, _ABSENT)
+            if result is _ABSENT:
+                result = self._decided(state)
+            if result is None:
                 waits.pop(state, None)
+            elif result.__class__ is Fire:
+                return None
+            else:
+                waits[state] = result  # type: ignore[assignment]
         scan.dirty.clear()
         return Selection((), tuple(sorted(waits.values(), key=lambda w: visits[w.state])))

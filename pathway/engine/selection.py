@@ -21,7 +21,7 @@ earlier atomic state in document order wins and the other is recorded as preempt
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -36,13 +36,15 @@ NOT_FIRING = frozenset({"false", "pending"})
 """The outcomes that let a later transition of the same state fire (a pending timer counts as false)."""
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
     """The time of a microstep, and when each active state was (last) entered: what timers and time_in_state()
-    read."""
+    read. ``changes``: optionally, the log of states entered or left that the run keeps (only ever appended to) and
+    its length now; the compiled engine reads from it which states' entries changed since its last microstep
+    (:class:`pathway.engine.dependencies.Seen`). A named tuple: one is made for every microstep."""
 
     now: datetime
     entered: Mapping[str, datetime]
+    changes: tuple[Sequence[str], int] | None = None
 
 
 class Checked(NamedTuple):
@@ -71,7 +73,8 @@ class Fire(NamedTuple):
 @dataclass(frozen=True)
 class Wait:
     """A state that cannot decide: the guards it checked, among them unknown ones (it waits for the facts they
-    need) or one that could not be evaluated (it is blocked by an error)."""
+    need) or one that could not be evaluated (it is blocked by an error). Only those are read, with their
+    evaluations: the compiled engine leaves a guard it judged true or false by its value alone without one."""
 
     state: str
     checked: tuple[Checked, ...]
@@ -114,15 +117,14 @@ def outcome(evaluation: Evaluation) -> str:
 Evaluate = Callable[[TransitionInfo], Evaluation]
 """A transition's guard evaluated now (the compiled engine keeps evaluations while what they read is unchanged)."""
 
-Judge = Callable[[TransitionInfo], "tuple[str, Evaluation | None]"]
-"""A transition's guard outcome now, with its evaluation (None: the compiled engine knows the outcome from the
-guard's value alone, and evaluates it in full only if the state's outcome is recorded: :func:`evaluated`)."""
+Judge = Callable[[TransitionInfo], "tuple[str, Evaluation]"]
+"""A transition's guard outcome now, with its evaluation."""
 
 
 def judged_by(evaluate: Evaluate) -> Judge:
     """The outcome of each guard from its evaluation."""
 
-    def judge(t: TransitionInfo) -> tuple[str, Evaluation | None]:
+    def judge(t: TransitionInfo) -> tuple[str, Evaluation]:
         evaluation = evaluate(t)
         return outcome(evaluation), evaluation
 
@@ -163,13 +165,11 @@ def decide(
     scope: Scope,
     clock: Clock,
     evaluate: Evaluate | None = None,
-    judge: Judge | None = None,
 ) -> Fire | Wait | None:
     """The outcome for one state: a transition to fire, a wait, or nothing enabled. ``evaluate`` evaluates a guard
-    (by default over ``scope``: :func:`evaluator`); ``judge`` gives its outcome (by default from ``evaluate``:
-    :func:`judged_by`; the compiled engine's from the guard's value, the checks of a fire or a wait evaluated in
-    full afterwards)."""
-    judge = judge or judged_by(evaluate or evaluator(analysis, scope, clock))
+    (by default over ``scope``: :func:`evaluator`). The compiled engine follows the same rule from tables
+    (:mod:`pathway.engine.procedures`, :meth:`pathway.engine.incremental.IncrementalSelector._decide`)."""
+    judge = judged_by(evaluate or evaluator(analysis, scope, clock))
     checked: list[Checked] = []
     for t in index.outgoing(state):
         if t.event != trigger:
@@ -186,28 +186,6 @@ def decide(
     if any(c.outcome in ("unknown", "error") for c in checked):
         return Wait(state, tuple(checked))
     return None
-
-
-def evaluated(result: Fire | Wait | None, evaluate: Evaluate) -> Fire | Wait | None:
-    """A state's outcome with every guard it checked evaluated in full (what was judged from its value alone): the
-    outcome :func:`decide` gives with :func:`judged_by`, since a guard's outcome is the same from its value as from
-    its evaluation."""
-
-    def full(c: Checked) -> Checked:
-        return Checked(c.transition, c.outcome, evaluate(c.transition)) if c.evaluation is None and _guarded(c) else c
-
-    if isinstance(result, Fire):
-        if result.chosen.evaluation is None or any(c.evaluation is None for c in result.before):
-            return Fire(full(result.chosen), tuple(map(full, result.before)))
-    elif isinstance(result, Wait) and any(c.evaluation is None for c in result.checked):
-        return Wait(result.state, tuple(map(full, result.checked)))
-    return result
-
-
-def _guarded(c: Checked) -> bool:
-    """Whether a check's outcome came from its guard (not a pending timer, a missing ``when`` or ``otherwise``)."""
-    when = c.transition.when
-    return c.outcome != "pending" and when is not None and when != OTHERWISE
 
 
 def _exit_set(index: StateIndex, t: TransitionInfo, active: frozenset[str]) -> frozenset[str]:
@@ -230,24 +208,21 @@ def leaves(index: StateIndex, active: frozenset[str]) -> list[tuple[str, ...]]:
     ]
 
 
-Decide = Callable[[str], "Fire | Wait | None"]
-"""A state's outcome in this microstep (:func:`decide` for a trigger, a scope and a clock)."""
-
-
-def select_with(
-    index: StateIndex, active: frozenset[str], atomic: list[tuple[str, ...]], outcome_of: Decide
-) -> Selection:
-    """The rule of :func:`select` over the active atomic states (:func:`leaves`), each state's outcome coming from
-    ``outcome_of`` (the compiled engine passes outcomes it keeps while nothing they read changes)."""
+def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
+    """Every transition to fire in this microstep, the states that wait, and the transitions preempted: each active
+    atomic state (:func:`leaves`) and then its ancestors decided (:func:`decide`) until one fires, a state met
+    before stops the climb; of two selected transitions exiting a common state, the earlier wins. The compiled
+    engine follows the same rule from tables (:mod:`pathway.engine.procedures`)."""
+    index, evaluate = analysis.index, evaluator(analysis, scope, clock)
     fires: list[Fire] = []
     waits: dict[str, Wait] = {}
     decided: set[str] = set()
-    for chain in atomic:
+    for chain in leaves(index, active):
         for state in chain:
             if state in decided:
                 break
             decided.add(state)
-            outcome = outcome_of(state)
+            outcome = decide(index, analysis, state, trigger, scope, clock, evaluate)
             if isinstance(outcome, Fire):
                 fires.append(outcome)
                 break
@@ -265,14 +240,3 @@ def select_with(
         else:
             kept.append((f, leaving))
     return Selection(tuple(k for k, _ in kept), tuple(waits.values()), tuple(preempted))
-
-
-def select(analysis: Analysis, active: frozenset[str], trigger: str | None, scope: Scope, clock: Clock) -> Selection:
-    """Every transition to fire in this microstep, the states that wait, and the transitions preempted."""
-    index, judge = analysis.index, judged_by(evaluator(analysis, scope, clock))
-    return select_with(
-        index,
-        active,
-        leaves(index, active),
-        lambda state: decide(index, analysis, state, trigger, scope, clock, judge=judge),
-    )

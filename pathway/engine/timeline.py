@@ -35,6 +35,7 @@ class Timeline:
         self.moments = 0  # how many times the clock was set (each input, each wake-up): what kept results compare
         self.entries: dict[str, int] = {}  # state -> the moment it was (last) entered
         self.entered: dict[str, datetime] = {}
+        self.entry_log: list[str] = []  # every state entered or left, in order (what Clock.changes carries)
         self.given: dict[str, datetime] = {}
         self.stale_at: dict[str, datetime] = {}
         self.valid_for = tables(analysis).valid_for
@@ -46,17 +47,19 @@ class Timeline:
         self.moments += 1
 
     def clock(self) -> Clock:
-        return Clock(self.now, self.entered)
+        return Clock(self.now, self.entered, (self.entry_log, len(self.entry_log)))
 
     def enter(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered[state] = self.now
             self.entries[state] = self.moments
+            self.entry_log.append(state)
 
     def leave(self, states: Iterable[str]) -> None:
         for state in states:
             self.entered.pop(state, None)
             self.entries.pop(state, None)
+            self.entry_log.append(state)
 
     def give(self, name: str) -> None:
         """Fact ``name`` was given a value now: it is current until its ``valid_for`` runs out."""
