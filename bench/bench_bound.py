@@ -28,7 +28,7 @@ from pathway.engine.engines import engine_for
 from pathway.engine.execute import run_records
 from pathway.engine.incremental import IncrementalSelector
 from pathway.expr import Scope
-from pathway.expr.evaluate import Compiled
+from pathway.expr.evaluate import Compiled, Evaluation
 from pathway.journey.check import journey_from_data
 
 Judgement = tuple[Compiled, Scope, datetime | None]
@@ -40,7 +40,9 @@ def judgements(analysis: object, journeys: list[object]) -> list[Judgement]:
     copies: dict[int, Scope] = {}
     original = IncrementalSelector.judge
 
-    def spy(self: IncrementalSelector, t: TransitionInfo) -> tuple[str, object]:
+    def spy(
+        self: IncrementalSelector, t: TransitionInfo, guard: Compiled, entered: datetime | None
+    ) -> tuple[str, Evaluation | None]:
         fresh = t.id not in self.evaluations and t.id not in self.values
         if fresh:
             scope = self._scope
@@ -54,8 +56,8 @@ def judgements(analysis: object, journeys: list[object]) -> list[Judgement]:
                     recorded=dict(scope.recorded),
                     assumed=dict(scope.assumed),
                 )
-            met.append((self.analysis.guards[t.id], copy, self._clock.entered.get(t.source)))
-        return original(self, t)
+            met.append((guard, copy, entered))
+        return original(self, t, guard, entered)
 
     IncrementalSelector.judge = spy  # type: ignore[method-assign]
     try:
