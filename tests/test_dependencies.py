@@ -4,16 +4,18 @@ journeys of every pathway."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from pathway.cohort.generate import cohort
 from pathway.definition.loader import load_analysis
+from pathway.engine import incremental
 from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
 from pathway.engine.incremental import IncrementalSelector
 from pathway.engine.runner import Runner
-from pathway.engine.selection import leaves
+from pathway.engine.selection import Clock, leaves
 from pathway.expr import Scope
 from pathway.journey.check import journey_from_data
 from tests.test_expr_value import IDS, PATHWAYS
@@ -50,19 +52,31 @@ def _trails(path: Path, seed: int) -> list[tuple[str, ...] | None]:
     return [runner.run(journey_from_data(data, analysis)).lines for data in cohort(analysis, 30, 20, seed=seed)]
 
 
+@pytest.mark.parametrize("mark", ["facts_logged", "entries_logged"])
 @pytest.mark.parametrize("path", PATHWAYS, ids=IDS)
-def test_reading_the_log_of_facts_changed_is_comparing_the_facts(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What changed, read from the run's log (Scope.changes), forgets what comparing the snapshots would: the
-    trails are the same either way."""
+def test_reading_a_log_of_changes_is_comparing_the_snapshots(
+    path: Path, mark: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What changed, read from the run's logs (the facts given or forgotten: Scope.changes; the states entered or
+    left: Clock.changes), forgets what comparing the snapshots would: the trails are the same either way."""
     logged = _trails(path, 3)
-    original = Seen._facts
+    original = Seen.update
 
-    def compared(self: Seen, scope: Scope) -> set[str]:
-        self.log = None  # never the scope's log: the snapshots are compared every time
-        return original(self, scope)
+    def compared(self: Seen, scope: Scope, clock: Clock) -> tuple[set[str], set[str], set[str], bool, datetime | None]:
+        getattr(self, mark).log = None  # never the run's log: the snapshots are compared every time
+        return original(self, scope, clock)
 
-    monkeypatch.setattr(Seen, "_facts", compared)
+    monkeypatch.setattr(Seen, "update", compared)
     assert _trails(path, 3) == logged
+
+
+@pytest.mark.parametrize("path", PATHWAYS, ids=IDS)
+def test_a_timed_state_is_decided_again_only_when_a_timer_falls(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A state with timers is forgotten when the clock moves past one of its timers' due times: the trails are
+    those of deciding every such state again at every move of the clock."""
+    kept = _trails(path, 4)
+    monkeypatch.setattr(incremental, "timer_falls", lambda afters, entered, before, now: True)
+    assert _trails(path, 4) == kept
 
 
 @pytest.mark.parametrize("path", PATHWAYS, ids=IDS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import is_
 from typing import Final
 
@@ -18,6 +18,7 @@ from pathway.engine.crossings import Crossing, crossings, quiet
 from pathway.engine.procedures import exits, steps
 from pathway.engine.selection import Clock
 from pathway.expr import Compiled, Scope
+from pathway.expr.durations import later
 
 _ABSENT: Final = object()
 MAX_LAYOUTS: Final = 4096
@@ -103,7 +104,8 @@ class Dependencies:
         self.derived_by_fact: Mapping[str, frozenset[str]] = {f: frozenset(d) for f, d in derived_by_fact.items()}
         self.derived_clocked: Mapping[str, tuple[Crossing, ...] | None] = derived_clocked  # reading it themselves
         self.clocked_by_fact = _clocked_by_fact((by_fact, derived_by_fact), clocked.keys() | derived_clocked.keys())
-        self.timed: frozenset[str] = frozenset(t.source for t in analysis.index.transitions if t.after is not None)
+        self.timers = _timers(analysis)
+        self.timed: frozenset[str] = frozenset(self.timers)
         index = analysis.index
         self._order: Mapping[str, int] = {s: n for n, s in enumerate(index.states)}  # document order
         self._chain: Mapping[str, tuple[str, ...]] = {s: (s, *index.ancestors(s)) for s in index.states}
@@ -131,6 +133,15 @@ class Dependencies:
                 self._layouts.clear()
             self._layouts[active] = found
         return found
+
+
+def _timers(analysis: Analysis) -> Mapping[str, tuple[timedelta, ...]]:
+    """The states with timers, each with its timers' durations (``after``)."""
+    found: dict[str, list[timedelta]] = defaultdict(list)
+    for t in analysis.index.transitions:
+        if t.after is not None:
+            found[t.source].append(t.after)
+    return {state: tuple(afters) for state, afters in found.items()}
 
 
 def _clocked_by_fact(readers: Iterable[Mapping[str, set[str]]], clocked: Set[str]) -> Mapping[str, frozenset[str]]:
@@ -231,6 +242,19 @@ class Seen:
         if changed:
             setattr(self, name, dict(new))
         return changed
+
+
+def timer_falls(
+    afters: tuple[timedelta, ...], entered: datetime | None, before: datetime | None, now: datetime
+) -> bool:
+    """Whether a state's timers (their ``after``), the state entered at ``entered``, can have changed from pending
+    to due or back as the clock moved from ``before`` to ``now``: a timer is pending while the clock is before its
+    due time (:func:`~pathway.engine.selection.decide`), and a state not entered has none pending."""
+    if entered is None:
+        return False
+    if before is None:
+        return True
+    return any((before < (due := later(entered, after))) != (now < due) for after in afters)
 
 
 def passes(crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime | None) -> bool:

@@ -31,7 +31,7 @@ from typing import Final
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
 from pathway.engine.crossings import Crossing
-from pathway.engine.dependencies import Dependencies, Layout, Seen, passes, quiet_stretch
+from pathway.engine.dependencies import Dependencies, Layout, Seen, passes, quiet_stretch, timer_falls
 from pathway.engine.procedures import ALWAYS, Step, preempting
 from pathway.engine.selection import Checked, Clock, Fire, Selection, Wait, outcome
 from pathway.expr import Compiled, Evaluation, Scope
@@ -103,16 +103,16 @@ class IncrementalSelector:
             derived.pop(name, None)
             values.pop(name, None)
 
-    def forget_clocked(self, scope: Scope, before: datetime | None, now: datetime) -> None:
+    def forget_clocked(self, scope: Scope, clock: Clock, before: datetime | None) -> None:
         """The clock moved: forget what reads it where it can have changed (a derived fact, with what reads it), and
-        every state with a timer."""
-        deps = self.deps
+        every state with a timer that fell due (or, the clock going back, is pending again)."""
+        deps, now, entered = self.deps, clock.now, clock.entered
         for name, crossed in deps.derived_clocked.items():
             if self._moved(name, crossed, scope, before, now):
                 self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
                 self.forget_guards(deps.by_fact.get(name, ()))
         self.forget_guards([t for t, crossed in deps.clocked.items() if self._moved(t, crossed, scope, before, now)])
-        self.forget_states(deps.timed)
+        self.forget_states([s for s, afters in deps.timers.items() if timer_falls(afters, entered.get(s), before, now)])
 
     def _moved(
         self, key: str, crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime
@@ -140,7 +140,7 @@ class IncrementalSelector:
         facts, decisions, entered, moved, before = self.seen.update(scope, clock)
         deps = self.deps
         if moved:
-            self.forget_clocked(scope, before, clock.now)
+            self.forget_clocked(scope, clock, before)
         if entered:
             self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
             self.forget_states(entered & deps.timed)
