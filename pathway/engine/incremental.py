@@ -68,6 +68,7 @@ class IncrementalSelector:
         self._outcomes: dict[str, Fire | Wait | None] = {}  # the microstep's trigger's
         self.seen = Seen()
         self.quiet: dict[str, tuple[datetime, datetime]] = {}  # clocked guard or derived fact -> its quiet stretch
+        self._calm: tuple[datetime, datetime] | None = None  # inside every quiet stretch (each one there is)
         self._active: frozenset[str] | None = None
         self._layout = Layout([], {})
         self._scans: dict[str | None, Scanned] = {}  # trigger -> its last scan without a fire, this configuration
@@ -107,12 +108,27 @@ class IncrementalSelector:
         """The clock moved: forget what reads it where it can have changed (a derived fact, with what reads it), and
         every state with a timer that fell due (or, the clock going back, is pending again)."""
         deps, now, entered = self.deps, clock.now, clock.entered
-        for name, crossed in deps.derived_clocked.items():
-            if self._moved(name, crossed, scope, before, now):
-                self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
-                self.forget_guards(deps.by_fact.get(name, ()))
-        self.forget_guards([t for t, crossed in deps.clocked.items() if self._moved(t, crossed, scope, before, now)])
+        calm = self._calm
+        if calm is None or before is None or not (calm[0] < before < calm[1] and calm[0] < now < calm[1]):
+            for name, crossed in deps.derived_clocked.items():
+                if self._moved(name, crossed, scope, before, now):
+                    self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
+                    self.forget_guards(deps.by_fact.get(name, ()))
+            self.forget_guards(
+                [t for t, crossed in deps.clocked.items() if self._moved(t, crossed, scope, before, now)]
+            )
+            self._calm = self._common_stretch()
         self.forget_states([s for s, afters in deps.timers.items() if timer_falls(afters, entered.get(s), before, now)])
+
+    def _common_stretch(self) -> tuple[datetime, datetime] | None:
+        """The stretch inside every clocked guard's and derived fact's quiet stretch, when each has one: a move of
+        the clock inside it is dismissed for all at once, as :meth:`_moved` would dismiss it for each."""
+        quiet = self.quiet
+        if not quiet or len(quiet) < len(self.deps.derived_clocked) + len(self.deps.clocked):
+            return None
+        stretches = quiet.values()
+        low, high = max(s[0] for s in stretches), min(s[1] for s in stretches)
+        return (low, high) if low < high else None
 
     def _moved(
         self, key: str, crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime
@@ -150,6 +166,7 @@ class IncrementalSelector:
             self.forget_guards(deps.by_fact.get(fact, ()))
             for key in deps.clocked_by_fact.get(fact, ()):
                 quiet.pop(key, None)
+                self._calm = None
         for key in decisions:
             self.forget_guards(deps.by_decision.get(key, ()))
 
