@@ -4,8 +4,9 @@
 What a state's outcome reads is known from the pathway: the facts its guards read (through derived facts too,
 their values, whether and when they were given, and their assumed values), the decisions they read (``done(a)``
 ...), the clock (a timer, ``time_in_state()``, ``days_since`` ... in a guard or a derived fact it reads), and when
-the state was entered. Before each microstep the selector compares what the scope holds with what it held at the
-last one and forgets the outcomes of the states that read what changed (:mod:`pathway.engine.dependencies`);
+the state was entered. Before each microstep the selector finds what changed since the last one (from the run's
+logs of facts changed and states entered, else by comparing what the scope and the clock hold with what they held)
+and forgets the outcomes of the states that read it (:mod:`pathway.engine.dependencies`);
 every other outcome is the one the rule gave over the same values, so it is the outcome it would give now.
 
 A state is decided by the reference rule laid out as tables once per pathway (:mod:`pathway.engine.procedures`:
@@ -17,9 +18,9 @@ scan are decided again (with no state firing, the scan meets every active state 
 configuration).
 
 A guard's outcome comes from its value alone (:meth:`~pathway.expr.Compiled.value`) when that decides it; the
-evaluation that says what it read and needs is worked out only for the guards of a state that fires or waits, the
-ones that end in a record, and what it read only when a record reads it (:class:`~pathway.expr.Evaluation`'s
-``read`` is worked out when first read)."""
+evaluation that says what it read and needs is worked out only where a record reads it: for the guards of a state
+that fires, and for a guard whose value does not decide (unknown, or failed), which is what a wait shows; what an
+evaluation read is worked out when a record first reads it (:class:`~pathway.expr.Evaluation`'s ``read``)."""
 
 from __future__ import annotations
 
@@ -205,8 +206,9 @@ class IncrementalSelector:
 
     def judge(self, t: TransitionInfo, guard: Compiled, entered: datetime | None) -> tuple[str, Evaluation | None]:
         """A guard's outcome in this microstep: from its value alone when that decides it (its evaluation then
-        worked out only if its state's outcome is a fire or a wait, :meth:`_decide`), else from its evaluation. A
-        guard that was unknown the last time is evaluated in full at once (it most often still is)."""
+        worked out only if its state fires, :meth:`_fire`), else from its evaluation. A guard that was unknown the
+        last time is evaluated in full at once (measured cheaper than trying its value first, although more than half
+        of them are decided by then: see docs/performance.md)."""
         found = self.evaluations.get(t.id)
         if found is not None:
             return outcome(found), found
