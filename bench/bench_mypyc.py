@@ -29,7 +29,8 @@ MODULES = [
     *(
         f"pathway/engine/{m}.py"
         for m in (
-            "assumed checks compile configuration crossings decisions dependencies engines incremental runner "
+            "assumed checks clockwatch compile configuration crossings decisions dependencies engines incremental "
+            "procedures runner "
             "selection tables timeline values"
         ).split()
     ),

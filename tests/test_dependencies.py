@@ -11,9 +11,9 @@ import pytest
 
 from pathway.cohort.generate import cohort
 from pathway.definition.loader import load_analysis
-from pathway.engine import incremental
+from pathway.engine import clockwatch
+from pathway.engine.clockwatch import ClockWatch
 from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
-from pathway.engine.incremental import IncrementalSelector
 from pathway.engine.runner import Runner
 from pathway.engine.selection import Clock, leaves
 from pathway.expr import Scope
@@ -75,7 +75,7 @@ def test_a_timed_state_is_decided_again_only_when_a_timer_falls(path: Path, monk
     """A state with timers is forgotten when the clock moves past one of its timers' due times: the trails are
     those of deciding every such state again at every move of the clock."""
     kept = _trails(path, 4)
-    monkeypatch.setattr(incremental, "timer_falls", lambda afters, entered, before, now: True)
+    monkeypatch.setattr(clockwatch, "timer_falls", lambda afters, entered, before, now: True)
     assert _trails(path, 4) == kept
 
 
@@ -87,7 +87,7 @@ def test_a_quiet_stretch_dismisses_only_moves_that_pass_no_crossing(
     are those of testing every crossing at every move."""
     kept = _trails(path, 2)
     monkeypatch.setattr(
-        IncrementalSelector,
+        ClockWatch,
         "_moved",
         lambda self, key, crossed, scope, before, now: passes(crossed, scope, before, now),
     )

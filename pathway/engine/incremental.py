@@ -31,8 +31,8 @@ from typing import Final
 
 from pathway.definition.analysis import Analysis
 from pathway.definition.index import TransitionInfo
-from pathway.engine.crossings import Crossing
-from pathway.engine.dependencies import Dependencies, Layout, Seen, passes, quiet_stretch, timer_falls
+from pathway.engine.clockwatch import ClockWatch
+from pathway.engine.dependencies import Dependencies, Layout, Seen
 from pathway.engine.procedures import ALWAYS, Step, preempting
 from pathway.engine.selection import Checked, Clock, Fire, Selection, Wait, outcome
 from pathway.expr import Compiled, Evaluation, Scope
@@ -68,8 +68,7 @@ class IncrementalSelector:
         self.kept: dict[str | None, dict[str, Fire | Wait | None]] = {}  # trigger -> state -> its outcome
         self._outcomes: dict[str, Fire | Wait | None] = {}  # the microstep's trigger's
         self.seen = Seen()
-        self.quiet: dict[str, tuple[datetime, datetime]] = {}  # clocked guard or derived fact -> its quiet stretch
-        self._calm: tuple[datetime, datetime] | None = None  # inside every quiet stretch (each one there is)
+        self.watch = ClockWatch(dependencies)  # what a move of the clock can have changed
         self._active: frozenset[str] | None = None
         self._layout = Layout([], {})
         self._scans: dict[str | None, Scanned] = {}  # trigger -> its last scan without a fire, this configuration
@@ -105,69 +104,22 @@ class IncrementalSelector:
             derived.pop(name, None)
             values.pop(name, None)
 
-    def forget_clocked(self, scope: Scope, clock: Clock, before: datetime | None) -> None:
-        """The clock moved: forget what reads it where it can have changed (a derived fact, with what reads it), and
-        every state with a timer that fell due (or, the clock going back, is pending again)."""
-        deps, now, entered = self.deps, clock.now, clock.entered
-        calm = self._calm
-        if calm is None or before is None or not (calm[0] < before < calm[1] and calm[0] < now < calm[1]):
-            for name, crossed in deps.derived_clocked.items():
-                if self._moved(name, crossed, scope, before, now):
-                    self.forget_derived((name, *deps.derived_by_fact.get(name, ())))
-                    self.forget_guards(deps.by_fact.get(name, ()))
-            self.forget_guards(
-                [t for t, crossed in deps.clocked.items() if self._moved(t, crossed, scope, before, now)]
-            )
-            self._calm = self._common_stretch()
-        self.forget_states([s for s, afters in deps.timers.items() if timer_falls(afters, entered.get(s), before, now)])
-
-    def _common_stretch(self) -> tuple[datetime, datetime] | None:
-        """The stretch inside every clocked guard's and derived fact's quiet stretch, when each has one: a move of
-        the clock inside it is dismissed for all at once, as :meth:`_moved` would dismiss it for each."""
-        quiet = self.quiet
-        if not quiet or len(quiet) < len(self.deps.derived_clocked) + len(self.deps.clocked):
-            return None
-        stretches = quiet.values()
-        low, high = max(s[0] for s in stretches), min(s[1] for s in stretches)
-        return (low, high) if low < high else None
-
-    def _moved(
-        self, key: str, crossed: tuple[Crossing, ...] | None, scope: Scope, before: datetime | None, now: datetime
-    ) -> bool:
-        """Whether the clock's move can have changed this clocked guard's or derived fact's evaluation
-        (:func:`~pathway.engine.dependencies.passes`): not while it stays inside the quiet stretch worked out the
-        last time (forgotten when a fact it reads changes); the stretch around ``now`` is worked out again when it
-        leaves it."""
-        stretch = self.quiet.get(key)
-        if stretch is not None and before is not None and stretch[0] < before < stretch[1]:
-            if stretch[0] < now < stretch[1]:
-                return False
-            moved = True  # a moment at an end of the stretch lies between before and now
-        else:
-            moved = passes(crossed, scope, before, now)
-        found = quiet_stretch(crossed, scope, now)
-        if found is None:
-            self.quiet.pop(key, None)
-        else:
-            self.quiet[key] = found
-        return moved
-
     def refresh(self, scope: Scope, clock: Clock) -> None:
         """Forget the evaluations and outcomes that read what changed since the last microstep."""
         facts, decisions, entered, moved, before = self.seen.update(scope, clock)
         deps = self.deps
         if moved:
-            self.forget_clocked(scope, clock, before)
+            derived, guards, states = self.watch.moved(scope, clock, before)
+            self.forget_derived(derived)
+            self.forget_guards(guards)
+            self.forget_states(states)
         if entered:
             self.forget_guards(t for state in entered for t in deps.in_state.get(state, ()))
             self.forget_states(entered & deps.timed)
-        quiet = self.quiet
         for fact in facts:
             self.forget_derived(deps.derived_by_fact.get(fact, ()))
             self.forget_guards(deps.by_fact.get(fact, ()))
-            for key in deps.clocked_by_fact.get(fact, ()):
-                quiet.pop(key, None)
-                self._calm = None
+            self.watch.fact_changed(fact)
         for key in decisions:
             self.forget_guards(deps.by_decision.get(key, ()))
 
