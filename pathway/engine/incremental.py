@@ -194,7 +194,7 @@ class IncrementalSelector:
         clock = self._clock
         now, entered = clock.now, clock.entered.get(state)
         checked: list[Checked] = []
-        by_value: list[int] = []  # where a guard was judged by its value alone
+        by_value: list[tuple[int, Compiled]] = []  # where a guard was judged by its value alone, and the guard
         all_false = True  # every check so far is false or a pending timer
         for t, after, kind, guard in steps:
             if after is not None and entered is not None and now < (due := later(entered, after)):
@@ -206,30 +206,26 @@ class IncrementalSelector:
             else:
                 result, evaluation = self.judge(t, guard, entered)
                 if evaluation is None:
-                    by_value.append(len(checked))
+                    by_value.append((len(checked), guard))
                 checked.append(Checked(t, result, evaluation))
             if result == "false":
                 continue
             if result == "true" or result == "always" or result == "otherwise":
                 if all_false:
-                    return self._fire(checked, by_value)
+                    return self._fire(checked, by_value, entered)
                 break  # an unknown guard before it: the state waits
             all_false = False  # unknown (no later transition fires, otherwise is false) or error (the scan stops)
             if result == "error":
                 break
         return None if all_false else Wait(state, tuple(checked))
 
-    def _fire(self, checked: list[Checked], by_value: list[int]) -> Fire:
-        """The state fires the last transition checked: every guard judged by its value alone is evaluated in full
-        (:meth:`evaluate`), since the transition's record reads them all (the chosen one's facts, and why each
-        alternative before it did not fire)."""
-        if by_value:
-            entered = self._clock.entered.get(checked[0].transition.source)
-            guards = self.analysis.guards
-            for n in by_value:
-                c = checked[n]
-                t = c.transition
-                checked[n] = Checked(t, c.outcome, self.evaluate(t, guards[t.id], entered))
+    def _fire(self, checked: list[Checked], by_value: list[tuple[int, Compiled]], entered: datetime | None) -> Fire:
+        """The state (entered at ``entered``) fires the last transition checked: every guard judged by its value
+        alone is evaluated in full (:meth:`evaluate`), since the transition's record reads them all (the chosen
+        one's facts, and why each alternative before it did not fire)."""
+        for n, guard in by_value:
+            c = checked[n]
+            checked[n] = Checked(c.transition, c.outcome, self.evaluate(c.transition, guard, entered))
         return Fire(checked[-1], tuple(checked[:-1]))
 
     def _scan(self, active: frozenset[str]) -> Selection:
