@@ -181,6 +181,18 @@ BUILD: Mapping[str, Any] = {
 """What generated code builds a model with: what :func:`build` sets, set through the slots' own descriptors."""
 
 
+def building(values: str, fields_set: str) -> list[str]:
+    """The lines of a generated function's body that make ``m``, an instance of ``C`` holding the dict ``values``
+    with ``fields_set`` its fields set (both Python expressions): what :func:`build` does, with :data:`BUILD`."""
+    return [
+        "    m = new(C)",
+        f"    S(m, '__dict__', {values})",
+        f"    FIELDS_SET(m, {fields_set})",
+        "    EXTRA(m, None)",
+        "    PRIVATE(m, None)",
+    ]
+
+
 def compiled(name: str, source: str, label: str, names: Mapping[str, Any]) -> Any:
     """The function ``name`` defined by ``source``, which sees ``names``. The one place the package compiles code:
     source generated from our own models' field names and file keys, never from user text."""
@@ -260,11 +272,7 @@ def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
             f"        values = {{{values}}}",
             "    except KeyError:",
             "        return SLOW(g)",
-            "    m = new(C)",
-            "    S(m, '__dict__', values)",
-            "    FIELDS_SET(m, set(g))",
-            "    EXTRA(m, None)",
-            "    PRIVATE(m, None)",
+            *building("values", "set(g)"),
             "    return m",
         ]
     )

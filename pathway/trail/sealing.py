@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from pathway.trail.encode import Unwritable, dumps
-from pathway.trail.plain import BUILD, Layout, Slot, layout, ordered
+from pathway.trail.plain import BUILD, Layout, Slot, building, layout, ordered
 from pathway.trail.writers import BACKEND, EXPRESSIONS, STD, Backend, compiled
 
 R = TypeVar("R", bound=BaseModel)
@@ -84,14 +84,7 @@ def _source(name: str, found: Layout) -> str:
         "        line = J(J(B, b'{\"hash\":\"' + sha.encode() + b'\"}'), A).decode()",
     ]
     values = ", ".join(f"{s.name!r}: {'sha' if s.name == 'hash' else 'f_' + s.name}" for s in found.slots)
-    lines += [
-        "    m = new(C)",
-        f"    S(m, '__dict__', {{{values}}})",
-        "    FIELDS_SET(m, fields_set)",
-        "    EXTRA(m, None)",
-        "    PRIVATE(m, None)",
-        "    return m, line",
-    ]
+    lines += [*building(f"{{{values}}}", "fields_set"), "    return m, line"]
     return "\n".join(lines) + "\n"
 
 
@@ -137,9 +130,7 @@ def seal_values(kind: type[R], given: Mapping[str, Any], fields_set: set[str] | 
     names = set(given) if fields_set is None else set(fields_set)
     names.add("hash")
     try:
-        return sealer(given, names, BACKEND[0])
-    except Unwritable:
-        return sealer(given, names, STD)
+        return _sealed(sealer, given, names)
     except KeyError:  # a field missing: TypeError
         ordered(kind, fields, {**given, "hash": ""})
         raise
@@ -153,10 +144,16 @@ def seal_line(record: R) -> tuple[R, str]:
         return _seal_validated(record)
     names = set(record.model_fields_set)  # its own fields: none unknown, none missing
     names.add("hash")
+    return _sealed(found[0], record.__dict__, names)
+
+
+def _sealed(sealer: Sealer, given: Mapping[str, Any], names: set[str]) -> tuple[Any, str]:
+    """The sealer's record and line, written by the encoder in use; by the standard library's where that one cannot
+    write a value as the standard library would."""
     try:
-        return found[0](record.__dict__, names, BACKEND[0])
+        return sealer(given, names, BACKEND[0])
     except Unwritable:
-        return found[0](record.__dict__, names, STD)
+        return sealer(given, names, STD)
 
 
 def _seal_validated(record: R) -> tuple[R, str]:
