@@ -9,12 +9,12 @@ docs/cohorts.md). ``dask[distributed]`` is an optional dependency (``pip install
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Any
 
+from pathway.cohort.parallel import forkserver
 from pathway.errors import UsageError
 
 LOCAL_WORKERS = 2
@@ -36,7 +36,7 @@ def _local_cluster(distributed: Any) -> Any:
 
     with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
         distributed.utils.get_mp_context()  # dask's own preload list, set once per process
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pathway.cohort.work"])
+        forkserver("distributed")
         return distributed.LocalCluster(
             n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
         )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
+from multiprocessing.context import ForkServerContext
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -52,6 +53,14 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def forkserver(*modules: str) -> ForkServerContext:
+    """The fork server's context, set to import the workers' code (and ``modules`` first) once, before it forks
+    any worker: the workers of ``--jobs`` and of ``--dask local`` both start from it."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([*modules, "pathway.cohort.work"])
+    return context
+
+
 @contextmanager
 def processes(jobs: int) -> Iterator[Executor]:
     """``jobs`` worker processes (``--jobs 1``: this process). Workers are started fresh (forkserver, which imports
@@ -60,9 +69,7 @@ def processes(jobs: int) -> Iterator[Executor]:
     if jobs <= 1:
         yield InProcess()
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pathway.cohort.work"])
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupt)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver(), initializer=_ignore_interrupt)
     try:
         yield pool
     except BaseException:
