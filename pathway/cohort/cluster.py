@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Any
 
-from pathway.cohort.parallel import forkserver
+from pathway.cohort.work import forkserver
 from pathway.errors import UsageError
 
 LOCAL_WORKERS = 2

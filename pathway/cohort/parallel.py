@@ -8,7 +8,6 @@ inputs are read no further ahead than the window: memory stays flat in the cohor
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
@@ -16,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
-from multiprocessing.context import ForkServerContext
 from typing import Any, TypeVar
+
+from pathway.cohort.work import forkserver
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,14 +51,6 @@ class InProcess(Executor):
 def _ignore_interrupt() -> None:
     """Workers leave Ctrl-C to the coordinating process, which stops them and cleans up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def forkserver(*modules: str) -> ForkServerContext:
-    """The fork server's context, set to import the workers' code (and ``modules`` first) once, before it forks
-    any worker: the workers of ``--jobs`` and of ``--dask local`` both start from it."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*modules, "pathway.cohort.work"])
-    return context
 
 
 @contextmanager

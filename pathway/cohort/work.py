@@ -8,8 +8,10 @@ the analysis and the runner from it once (:func:`pathway_runner` keeps the last 
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 from pathway.cohort.inputs import Item, check_item, id_of
@@ -20,6 +22,15 @@ from pathway.definition.loader import analysis_of
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
 from pathway.engine.runner import Runner
+
+
+def forkserver(*modules: str) -> ForkServerContext:
+    """The fork server's context, set to import this module, the workers' code (and ``modules`` first), once before
+    it forks any worker: the workers of ``--jobs`` and of ``--dask local`` start from it, never forked from the
+    coordinating process."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([*modules, __name__])
+    return context
 
 
 @dataclass(frozen=True)
