@@ -30,7 +30,7 @@ MODULES = [
         f"pathway/engine/{m}.py"
         for m in (
             "assumed checks clockwatch compile configuration crossings decisions dependencies engines incremental "
-            "procedures runner "
+            "procedures recall runner "
             "selection tables timeline values"
         ).split()
     ),

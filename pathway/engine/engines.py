@@ -24,6 +24,7 @@ from pathway.engine.compile import compile_chart
 from pathway.engine.configuration import PlainChart
 from pathway.engine.dependencies import Dependencies
 from pathway.engine.incremental import IncrementalSelector
+from pathway.engine.recall import Recall
 from pathway.engine.selection import Clock, Selection, select
 from pathway.expr import Scope
 
@@ -82,12 +83,13 @@ class CompiledEngine:
         self.analysis = analysis
         self.chart = PlainChart(analysis)
         self.dependencies = Dependencies(analysis)
+        self.recall = Recall(analysis)
 
     def machine(self) -> Machine:
         return self.chart.new()
 
     def selector(self) -> Selector:
-        return IncrementalSelector(self.analysis, self.dependencies).select
+        return IncrementalSelector(self.analysis, self.dependencies, self.recall).select
 
 
 def engine_for(analysis: Analysis, name: str = "reference") -> Engine:

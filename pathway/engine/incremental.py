@@ -34,6 +34,7 @@ from pathway.definition.index import TransitionInfo
 from pathway.engine.clockwatch import ClockWatch
 from pathway.engine.dependencies import Dependencies, Layout, Seen
 from pathway.engine.procedures import ALWAYS, Step, preempting
+from pathway.engine.recall import Recall
 from pathway.engine.selection import Checked, Clock, Fire, Selection, Wait, outcome
 from pathway.expr import Compiled, Evaluation, Scope
 from pathway.expr.durations import later
@@ -57,9 +58,10 @@ class IncrementalSelector:
     state is decided again only when one of its guards was, or (a state with a timer) the clock moved or it was
     entered again; the whole selection is kept while no state's outcome, the active states and the trigger change."""
 
-    def __init__(self, analysis: Analysis, dependencies: Dependencies) -> None:
+    def __init__(self, analysis: Analysis, dependencies: Dependencies, recall: Recall | None = None) -> None:
         self.analysis = analysis
         self.deps = dependencies
+        self.recall = Recall(analysis) if recall is None else recall  # evaluations shared by the engine's runs
         self.evaluations: dict[str, Evaluation] = {}
         self.values: dict[str, object] = {}  # transition -> its guard's value (Compiled.value), kept likewise
         self.unsure: set[str] = set()  # transitions whose guard's value alone did not decide, the last time
@@ -153,7 +155,10 @@ class IncrementalSelector:
         state was entered."""
         found = self.evaluations.get(t.id)
         if found is None:
-            found = self.evaluations[t.id] = guard.evaluate(self._scope, entered)
+            found = self.recall.evaluate(t.id, guard, self._scope)
+            if found is None:
+                found = guard.evaluate(self._scope, entered)
+            self.evaluations[t.id] = found
         return found
 
     def judge(self, t: TransitionInfo, guard: Compiled, entered: datetime | None) -> tuple[str, Evaluation | None]:
