@@ -213,7 +213,7 @@ def ordered(cls: type[BaseModel], found: Layout, given: Mapping[str, Any]) -> tu
         unknown = sorted(k for k in given if k not in found.names)
         raise TypeError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
     if not found.required <= given.keys():
-        missing = sorted(s.key for s in found.slots if s.name in found.required - given.keys())
+        missing = sorted(s.key for s in found.slots if s.name in found.required.difference(given))
         raise TypeError(f"{cls.__name__}: missing field(s) {', '.join(missing)}")
     return values, set(given)
 
