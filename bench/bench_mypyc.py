@@ -1,17 +1,14 @@
-"""What compiling the hot modules with mypyc buys, beside the same code interpreted: a copy of the package is
-compiled in a temporary folder, then ``bench/bench_compiled.py`` runs in both trees (``--cohort 0``: no cohort
-processes) and both tables are printed, the interpreted one first. Run by hand from the project root; it needs a C
-compiler and the Python headers (mypyc comes with mypy, a dev dependency)::
+"""What the native build (the hot modules compiled with mypyc: ``pathway/version.py``) buys, beside the same code
+interpreted: a copy of the package is compiled in a temporary folder (the modules of
+``pathway.version.NATIVE_MODULES``, as ``setup.py`` compiles them for a wheel), then ``bench/bench_compiled.py``
+runs in both trees (``--cohort 0``: no cohort processes) and both tables are printed, the interpreted one first.
+Run by hand from the project root; it needs a C compiler and the Python headers (mypyc comes with mypy, a dev
+dependency)::
 
     .venv/bin/python bench/bench_mypyc.py [--journeys 100] [--runs 3] [--keep DIR]
 
-An experiment, not a build: pathway ships no compiled modules (``docs/performance.md`` says why). The modules are
-those of the run's hot path that mypyc compiles as they are; the run's classes made of mixins
-(``engine/execute.py``, ``issuing.py``, ``reports.py`` and their bases), ``expr/types.py`` (its immutable
-``Evaluation``), the expression checker, the pydantic models and ``journey/check.py`` (it builds an ``Input``
-with ``object.__new__``, which a compiled caller refuses) stay interpreted. ``bench_compiled`` compares both
-engines' trails byte for byte before it times anything, so a compiled module that behaved differently would stop
-the run.
+``pathway/version.py`` says which modules stay interpreted, and why. ``bench_compiled`` compares both engines'
+trails byte for byte before it times anything, so a compiled module that behaved differently would stop the run.
 """
 
 from __future__ import annotations
@@ -24,20 +21,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pathway.version import NATIVE_MODULES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = [
-    *(
-        f"pathway/engine/{m}.py"
-        for m in (
-            "assumed checks clockwatch compile configuration crossings decisions dependencies engines incremental "
-            "procedures recall runner "
-            "selection tables timeline values"
-        ).split()
-    ),
-    *(f"pathway/expr/{m}.py" for m in ("closures", "durations", "evaluate")),
-    *(f"pathway/trail/{m}.py" for m in ("plain", "sealing", "encode", "lines", "merkle")),
-    *(f"pathway/journey/{m}.py" for m in ("constraints", "read", "reasons", "until")),
-]
+MODULES = [name.replace(".", "/") + ".py" for name in NATIVE_MODULES]  # what the native build compiles
 MYPY_INI = """[mypy]
 strict = True
 python_version = 3.11

@@ -28,7 +28,7 @@ from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.escape import escape
 from pathway.errors import ExitCode, InvalidInputError, PathwayError, UsageError
 from pathway.publish.schema import REFERENCE_PATH, SCHEMA_PATH, generated
-from pathway.version import __version__
+from pathway.version import __version__, build
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -92,13 +92,25 @@ def _bad_arguments(bad: BadArguments, argv: Sequence[str]) -> int:
     return int(ExitCode.USAGE)
 
 
+class _Version(argparse.Action):
+    """``--version``: the version, and whether this installation is the native build (worked out only when
+    asked: :func:`pathway.version.build`)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        print(f"pathway {__version__} ({build()})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pathway",
         description="Clinical pathways as executable, auditable state machines. Decision support for clinicians, "
         "not a substitute for clinical judgement.",
     )
-    parser.add_argument("--version", action="version", version=f"pathway {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and how the hot path runs, and exit")
     parser.set_defaults(parser=parser)  # for `generate`, which documents the whole CLI
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
