@@ -13,7 +13,7 @@ from pathway.cohort.generate import cohort
 from pathway.definition.loader import load_analysis
 from pathway.engine import clockwatch
 from pathway.engine.clockwatch import ClockWatch
-from pathway.engine.dependencies import Dependencies, Layout, Seen, passes
+from pathway.engine.dependencies import Dependencies, Layout, Seen, _changed, passes
 from pathway.engine.runner import Runner
 from pathway.engine.selection import Clock, leaves
 from pathway.expr import Scope
@@ -92,3 +92,13 @@ def test_a_quiet_stretch_dismisses_only_moves_that_pass_no_crossing(
         lambda self, key, crossed, scope, before, now: passes(crossed, scope, before, now),
     )
     assert _trails(path, 2) == kept
+
+
+def test_a_snapshot_compared_finds_a_value_of_another_type_or_sign_changed() -> None:
+    """What a scope without the run's log reaches (and the assumed values and decisions always do): a fact given
+    ``1.0`` after ``1``, ``True`` after ``1`` or ``-0.0`` after ``0.0`` changed, since a guard's record shows it
+    differently; an equal value of the same type and sign did not."""
+    old = {"a": 1, "b": 1, "c": 0.0, "d": 2.5, "e": "x", "f": 1}
+    new = {"a": 1.0, "b": True, "c": -0.0, "d": 2.5, "e": "x", "g": 1}
+    assert _changed(old, new) == {"a", "b", "c", "f", "g"}
+    assert _changed(new, dict(new)) == set()

@@ -19,26 +19,21 @@ from pathway.engine.procedures import exits, steps
 from pathway.engine.selection import Clock
 from pathway.expr import Compiled, Scope
 from pathway.expr.durations import later
+from pathway.expr.types import same_value
 
 _ABSENT: Final = object()
 MAX_LAYOUTS: Final = 4096
 
 
-def _same(old: object, new: object) -> bool:
-    """The same value for every purpose a guard has, the type included (``1`` is not ``1.0``, nor ``True``)."""
-    return old is new or (type(old) is type(new) and old == new)
-
-
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
-    """The keys whose value differs between two snapshots (as :func:`_same` compares), a key present in one only
-    included. Most microsteps change nothing, and a value left alone keeps its identity: equal mappings whose values
-    are the very same objects, in the same order, are found so at C speed; otherwise each key costs one ``is``."""
+    """The keys whose value differs between two snapshots (as :func:`~pathway.expr.types.same_value` compares), a
+    key present in one only included. Most microsteps change nothing, and a value left alone keeps its identity:
+    equal mappings whose values are the very same objects, in the same order, are found so at C speed; otherwise
+    each key costs one ``is``."""
     if old == new and all(map(is_, old.values(), new.values())):
         return set()
     changed = {
-        key
-        for key, value in new.items()
-        if (was := old.get(key, _ABSENT)) is not value and (type(was) is not type(value) or was != value)
+        key for key, value in new.items() if (was := old.get(key, _ABSENT)) is not value and not same_value(was, value)
     }
     changed.update(old.keys() - new.keys())
     return changed
@@ -222,7 +217,7 @@ class Seen:
         elif entered:  # the snapshot stays current (copied at C speed) for a clock without the log
             self.entered = dict(clock.entered)
         before = self.now
-        moved = not _same(before, clock.now)
+        moved = before is not clock.now and not same_value(before, clock.now)
         self.now = clock.now
         return facts, decisions, entered, moved, before
 

@@ -262,3 +262,11 @@ def value_checker(vt: ValueType) -> Checker:
     if vt.kind == "enum":
         return _enum_checker(vt.values)
     return _CHECKERS[vt.kind]
+
+
+def same_value(held: object, value: object) -> bool:
+    """Whether two values are the same for every purpose a guard or a record has: the same type and value (``1`` is
+    not ``1.0`` nor ``True``) and, for a float, the same sign (``-0.0`` is written differently from ``0.0``)."""
+    if type(held) is not type(value) or held != value:
+        return False
+    return not isinstance(value, float) or math.copysign(1.0, value) == math.copysign(1.0, held)  # type: ignore[arg-type]

@@ -12,11 +12,10 @@ runs on a patient the pathway says cannot exist.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, cast
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from pathway.definition.analysis import Analysis
@@ -24,6 +23,7 @@ from pathway.definition.constraints import Breach, breaches
 from pathway.definition.domains import names_read
 from pathway.expr import UNKNOWN, Scope
 from pathway.expr.durations import format_time, parse_duration
+from pathway.expr.types import same_value
 
 
 class Given(NamedTuple):
@@ -103,7 +103,7 @@ def _take(
         if name not in plan.read:
             continue  # no constraint reads it
         held = current.get(name)
-        if held is None or not _same(held[0], value):
+        if held is None or not same_value(held[0], value):
             changed.add(name)
         current[name] = (value, index, at)
         if name in plan.lasting:
@@ -142,13 +142,6 @@ def _breaches(analysis: Analysis, values: Mapping[str, object], names: list[str]
     scope = Scope(values, analysis.derived)
     false = [n for n in names if analysis.constraints[n].value(scope) is False]
     return breaches(analysis, values, false) if false else []
-
-
-def _same(held: object, value: object) -> bool:
-    """Whether a fact given again holds the value it had: the same type and value (and, for a float, sign)."""
-    if type(held) is not type(value) or held != value:
-        return False
-    return not isinstance(value, float) or math.copysign(1.0, value) == math.copysign(1.0, cast(float, held))
 
 
 def _contradiction(
