@@ -47,6 +47,7 @@ from pathway.engine.runner import Runner  # noqa: E402
 from pathway.journey.check import LoadedJourney, journey_from_data  # noqa: E402
 from pathway.trail.io import canonical, seal_line  # noqa: E402
 from pathway.trail.records import Record  # noqa: E402
+from pathway.version import __version__, build  # noqa: E402
 
 PATHWAYS = ("definitions/example/pathway.yaml", "definitions/bipn/pathway.yaml")
 
@@ -305,7 +306,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cohort", type=int, default=2000, help="journeys of the cohort runs (0: skip them)")
     args = parser.parse_args()
-    print(f"{args.journeys} journeys of {args.events} events per pathway, median of {args.runs} runs, one core\n")
+    print(
+        f"{args.journeys} journeys of {args.events} events per pathway, median of {args.runs} runs, one core; "
+        f"pathway {__version__} ({build()})\n"
+    )
     print("| measure | us/event reference / compiled | journeys/s reference / compiled | compiled speed-up |")
     print("|---|---:|---:|---:|")
     for path in PATHWAYS:
