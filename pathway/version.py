@@ -56,7 +56,7 @@ NATIVE_MODULES: Final = (
 
 def native_modules() -> list[str]:
     """The modules of :data:`NATIVE_MODULES` that this installation loads from a C extension (none in a pure
-    Python one), found without running them."""
+    Python one), told by where each would be loaded from (finding it imports its package, not the module)."""
     found = []
     for name in NATIVE_MODULES:
         spec = find_spec(name)
