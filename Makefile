@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/pathway run definitions/bipn/journeys/typical-grade2-iv.yaml --trail out/typical-grade2-iv.trail.jsonl
 
 test: $(STAMP)
-	@command -v cc >/dev/null 2>&1 || scripts/install-system-deps --compiler  # the native build's test
+	@scripts/install-system-deps --compiler  # a C compiler and the Python headers, for the native build's test
 	$(BIN)/ruff check pathway tests bench setup.py
 	$(BIN)/mypy
 	$(BIN)/pathway generate --check
@@ -40,5 +40,5 @@ docs: $(STAMP)
 
 # The optional native build (docs/performance.md): a wheel of pathway with its hot modules compiled by mypyc, in dist/.
 native: $(STAMP)
-	@command -v cc >/dev/null 2>&1 || scripts/install-system-deps --compiler
+	@scripts/install-system-deps --compiler
 	PATHWAY_MYPYC=1 $(BIN)/python -m pip wheel --quiet --no-build-isolation --no-deps -w dist .
