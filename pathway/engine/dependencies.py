@@ -42,11 +42,12 @@ def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
 @dataclass(frozen=True)
 class Reads:
     """What one guard reads, through the derived facts it reads: facts (value, given time, assumed value),
-    decisions, and whether it reads the clock."""
+    decisions, whether it reads the clock, and whether it reads when a fact was last given (``last()``)."""
 
     facts: frozenset[str]
     decisions: frozenset[str]
     clock: bool
+    last: bool = False
 
 
 def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
@@ -55,7 +56,7 @@ def guard_reads(analysis: Analysis, compiled: Compiled) -> Reads:
     subs = [analysis.derived[n] for n in names if n in analysis.derived]
     facts = names.union(compiled.last, *(sub.last for sub in subs))  # a derived name too: harmless
     clock = compiled.clock or compiled.in_state or any(sub.clock or sub.in_state for sub in subs)
-    return Reads(facts, compiled.recorded, clock)
+    return Reads(facts, compiled.recorded, clock, bool(compiled.last) or any(sub.last for sub in subs))
 
 
 class Dependencies:

@@ -24,7 +24,7 @@ from math import copysign
 from typing import Final
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.domains import names_read
+from pathway.engine.dependencies import guard_reads
 from pathway.expr import Compiled, Evaluation, Scope
 
 LIMIT: Final = 8192
@@ -48,11 +48,9 @@ def recallable(analysis: Analysis) -> Mapping[str, tuple[str, ...]]:
     it reads, through derived facts too, sorted."""
     found: dict[str, tuple[str, ...]] = {}
     for transition, compiled in analysis.guards.items():
-        names = names_read(analysis, compiled.names)
-        subs = [analysis.derived[n] for n in names if n in analysis.derived]
-        if any(c.clock or c.in_state or c.last or c.recorded for c in (compiled, *subs)):
-            continue
-        found[transition] = tuple(sorted(n for n in names if n not in analysis.derived))
+        reads = guard_reads(analysis, compiled)
+        if not (reads.clock or reads.last or reads.decisions):
+            found[transition] = tuple(sorted(n for n in reads.facts if n not in analysis.derived))
     return found
 
 
