@@ -58,10 +58,10 @@ class IncrementalSelector:
     state is decided again only when one of its guards was, or (a state with a timer) the clock moved or it was
     entered again; the whole selection is kept while no state's outcome, the active states and the trigger change."""
 
-    def __init__(self, analysis: Analysis, dependencies: Dependencies, recall: Recall | None = None) -> None:
+    def __init__(self, analysis: Analysis, dependencies: Dependencies, recall: Recall) -> None:
         self.analysis = analysis
         self.deps = dependencies
-        self.recall = Recall(analysis) if recall is None else recall  # evaluations shared by the engine's runs
+        self.recall = recall  # evaluations shared by the engine's runs
         self.evaluations: dict[str, Evaluation] = {}
         self.values: dict[str, object] = {}  # transition -> its guard's value (Compiled.value), kept likewise
         self.unsure: set[str] = set()  # transitions whose guard's value alone did not decide, the last time
