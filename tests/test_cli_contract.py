@@ -231,3 +231,10 @@ def test_arguments_argparse_refuses_are_one_json_document_with_format_json(
     assert (code, out) == (2, "")
     assert err.endswith("pathway replay: error: the following arguments are required: TRAIL\n")
     assert err.startswith("usage: pathway replay")
+
+
+def test_version_says_the_version_and_which_build_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--version`` prints to stdout and exits 0; this checkout runs as pure Python (the native build says how many
+    hot modules are compiled: tests/test_native_build.py)."""
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"pathway {pathway.__version__} (pure Python)\n"
