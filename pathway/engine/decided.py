@@ -9,14 +9,14 @@ from collections.abc import Iterable, Mapping
 
 from pathway.engine.checks import json_value, read_entries
 from pathway.engine.decisions import Decisions
-from pathway.engine.items import Carried, RunState
+from pathway.engine.items import Carried, ItemRules
 from pathway.engine.selection import outcome
 from pathway.expr import Scope
 from pathway.journey.check import Input
 from pathway.trail.records import DeclinedRecord, DeviationRecord, FulfilledRecord, InapplicableRecord
 
 
-class DecisionRules(RunState):
+class DecisionRules(ItemRules):
     """Recorded decisions, fulfilment and applicability, as part of a run."""
 
     inapplicable: dict[str, str]  # action -> the state whose recommendation its applies_to withholds

@@ -16,15 +16,19 @@ from typing import Any
 
 from pathway.definition.model import Action, Finding
 from pathway.engine.decided import DecisionRules
-from pathway.engine.items import Carried, ItemRules
+from pathway.engine.items import Carried
 from pathway.engine.tables import Seen
 from pathway.engine.values import Values, fields
-from pathway.engine.wakes import stance
 from pathway.expr import Scope
 from pathway.trail.records import IssuedRecord, RetiredRecord, RevisedRecord
 
 
-class IssueRules(ItemRules, DecisionRules):
+def stance(entry: Action | Finding) -> dict[str, str]:
+    """An issued recommendation's strength and direction, as its action states them (none for a finding)."""
+    return entry.stance.record() if isinstance(entry, Action) else {}
+
+
+class IssueRules(DecisionRules):
     """What a run issues and retires, and the values of what it issued."""
 
     values: Values

@@ -115,9 +115,12 @@ class Together:
 
 
 class RunState:
-    """What the parts of a run (:class:`ItemRules`, :class:`pathway.engine.decided.DecisionRules`,
-    :class:`pathway.engine.wakes.WakeRules`) read and call of the run itself (:class:`pathway.engine.execute._Run`,
-    which provides all of it)."""
+    """What the parts of a run read and call of the run itself (:class:`pathway.engine.execute._Run`, which provides
+    all of it). The parts form one chain, each adding its rules to the one before: this, :class:`ItemRules`,
+    :class:`~pathway.engine.decided.DecisionRules`, :class:`~pathway.engine.issuing.IssueRules`,
+    :class:`~pathway.engine.wakes.WakeRules`, :class:`~pathway.engine.reports.ReportRules`, then the run. A part
+    declares (``raise NotImplementedError``) only what a later one defines; single inheritance, so that the native
+    build compiles them (mypyc compiles no class with two bases)."""
 
     analysis: Analysis
     items: dict[tuple[str, str], Carried]

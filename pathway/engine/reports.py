@@ -9,15 +9,14 @@ from typing import Any
 
 from pathway.engine.checks import GuardErrors, blocked_message
 from pathway.engine.engines import Machine
-from pathway.engine.issuing import IssueRules
-from pathway.engine.selection import Checked, Wait
+from pathway.engine.selection import Wait
 from pathway.engine.wakes import WakeRules
-from pathway.trail.parts import ActiveItem, Check, FirstIssued, StateWaiting
+from pathway.trail.parts import ActiveItem, FirstIssued, StateWaiting
 from pathway.trail.plain import trusted
 from pathway.trail.records import ErrorRecord, SummaryRecord, WaitingRecord
 
 
-class ReportRules(IssueRules, WakeRules):
+class ReportRules(WakeRules):
     """Waits, guard errors and the summary, as part of a run."""
 
     waits: dict[str, Wait]
@@ -25,9 +24,6 @@ class ReportRules(IssueRules, WakeRules):
     guard_errors: GuardErrors
     order: dict[str, int]
     machine: Machine | None
-
-    def checked(self, c: Checked) -> Check:
-        raise NotImplementedError  # the run's
 
     def sealed_line(self, kind: Any, **fields: Any) -> tuple[Any, str]:
         raise NotImplementedError  # the run's

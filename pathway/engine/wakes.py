@@ -6,11 +6,9 @@ is overdue. ``docs/time.md`` states the rules; :mod:`pathway.engine.timeline` ke
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pathway.definition.model import Action, Finding
 from pathway.engine.checks import json_value
-from pathway.engine.items import RunState
+from pathway.engine.issuing import IssueRules, stance
 from pathway.engine.selection import Checked, check_timer
 from pathway.engine.timeline import Timer
 from pathway.expr.durations import format_time
@@ -23,12 +21,7 @@ MAX_WAKEUPS = 10_000
 """Most wake-ups (timers, recurrences, facts going stale) before one input: beyond, the run stops (PW413)."""
 
 
-def stance(entry: Action | Finding) -> dict[str, str]:
-    """An issued recommendation's strength and direction, as its action states them (none for a finding)."""
-    return entry.stance.record() if isinstance(entry, Action) else {}
-
-
-class WakeRules(RunState):
+class WakeRules(IssueRules):
     """Wake-ups and deadlines, as part of a run (:class:`pathway.engine.execute._Run`, which provides the methods
     below)."""
 
@@ -40,18 +33,6 @@ class WakeRules(RunState):
     def complete(self, trigger: str | None) -> None:
         raise NotImplementedError  # the run's
 
-    def resolve(self) -> None:
-        raise NotImplementedError  # the item rules'
-
-    def record_conflicts(self) -> None:
-        raise NotImplementedError  # the item rules'
-
-    def supersede(self, issued: list[str], cause: str) -> None:
-        raise NotImplementedError  # the item rules'
-
-    def revise(self) -> None:
-        raise NotImplementedError  # the run's
-
     def standing(self) -> None:
         raise NotImplementedError  # the run's
 
@@ -59,12 +40,6 @@ class WakeRules(RunState):
         raise NotImplementedError  # the run's
 
     def report_errors(self) -> None:
-        raise NotImplementedError  # the run's
-
-    def valued(self, kind: str, action: str) -> dict[str, Any]:
-        raise NotImplementedError  # the run's
-
-    def catalogue(self, kind: str) -> Any:
         raise NotImplementedError  # the run's
 
     def advance(self, limit: datetime) -> None:
