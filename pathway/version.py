@@ -5,9 +5,9 @@ and how this installation runs its hot path: as pure Python, or as the optional 
 see docs/performance.md), the modules of :data:`NATIVE_MODULES` are compiled by mypyc from the same source: the
 same code, type checked as ``mypy --strict`` checks it, run as C. The native build writes the same bytes as the
 source (``make test`` builds the wheel and runs the differential tests on it: ``tests/test_native_build.py``).
-What stays interpreted: the run's classes made of mixins (``engine/execute.py`` and its parts), ``expr/types.py``
-(its immutable ``Evaluation``), the expression checker, the pydantic models and ``journey/check.py`` (it builds
-an ``Input`` with ``object.__new__``, which a compiled caller refuses).
+What stays interpreted: ``expr/types.py`` (its immutable ``Evaluation``), the expression checker (mixins over one
+base, which mypyc does not compile), the pydantic models and ``journey/check.py`` (it builds an ``Input`` with
+``object.__new__``, which a compiled caller refuses).
 
 ``setup.py`` reads :data:`NATIVE_MODULES` without importing pathway (its dependencies are not in a build
 environment), so it stays a literal tuple of module names.
@@ -38,6 +38,12 @@ NATIVE_MODULES: Final = (
     "pathway.engine.tables",
     "pathway.engine.timeline",
     "pathway.engine.values",
+    "pathway.engine.items",
+    "pathway.engine.decided",
+    "pathway.engine.issuing",
+    "pathway.engine.wakes",
+    "pathway.engine.reports",
+    "pathway.engine.execute",
     "pathway.expr.closures",
     "pathway.expr.durations",
     "pathway.expr.evaluate",

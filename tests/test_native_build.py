@@ -37,12 +37,14 @@ TESTS = [
     "tests/test_constraints.py",
     "tests/test_conformance.py",
     "tests/test_crossings.py",
+    "tests/test_persistence.py",
+    "tests/test_engine_properties.py",
 ]
-"""The tests run on the native build (about 440, half a minute): the differential test, frozen trails replayed,
+"""The tests run on the native build (about 480, half a minute): the differential test, frozen trails replayed,
 records sealed, and the semantics of the engine, guard errors, time, cohorts, assumptions, decisions, fulfilment,
-replay, computed values, constraints and conformance. The rest of the quick suite passed on it too when it was run
-whole, but for the tests that monkeypatch a compiled class (``test_dependencies``, ``test_expr_value``); it is left
-out to keep CI short."""
+replay, computed values, constraints, conformance and persistence. The rest of the quick suite passed on it too
+when it was run whole, but for the tests that monkeypatch a compiled class (``test_dependencies``,
+``test_expr_value``, ``test_steps``, ``test_engine_failure``); it is left out to keep CI short."""
 
 
 def _run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
