@@ -6,8 +6,10 @@ see docs/performance.md), the modules of :data:`NATIVE_MODULES` are compiled by 
 same code, type checked as ``mypy --strict`` checks it, run as C. The native build writes the same bytes as the
 source (``make test`` builds the wheel and runs the differential tests on it: ``tests/test_native_build.py``).
 What stays interpreted: ``expr/types.py`` (its immutable ``Evaluation``), the expression checker (mixins over one
-base, which mypyc does not compile), the pydantic models and ``journey/check.py`` (it builds an ``Input`` with
-``object.__new__``, which a compiled caller refuses).
+base, which mypyc does not compile), the pydantic models, ``journey/check.py`` (it builds an ``Input`` with
+``object.__new__``, which a compiled caller refuses), and the functions generated when first needed (the trail's
+sealers, writers and part makers: :func:`pathway.trail.plain.compiled`), which only a build-time module would let
+mypyc compile.
 
 ``setup.py`` reads :data:`NATIVE_MODULES` without importing pathway (its dependencies are not in a build
 environment), so it stays a literal tuple of module names.
