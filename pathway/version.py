@@ -8,8 +8,8 @@ source (``make test`` builds the wheel and runs the differential tests on it: ``
 What stays interpreted: ``expr/types.py`` (its immutable ``Evaluation``), the expression checker (mixins over one
 base, which mypyc does not compile), the pydantic models, ``journey/check.py`` (it builds an ``Input`` with
 ``object.__new__``, which a compiled caller refuses), and the functions generated when first needed (the trail's
-sealers, writers and part makers: :func:`pathway.trail.plain.compiled`), which only a build-time module would let
-mypyc compile.
+sealers, writers and part makers: :func:`pathway.trail.plain.compiled`; compiled by hand from a module, they saved
+under 5% of a run's instructions, docs/performance.md).
 
 ``setup.py`` reads :data:`NATIVE_MODULES` without importing pathway (its dependencies are not in a build
 environment), so it stays a literal tuple of module names.
