@@ -138,6 +138,26 @@ def test_every_trail_is_byte_identical_to_a_single_run(
         assert (out / "trails" / f"{journey['journey']}.jsonl").read_bytes() == _single_run(tmp_path, journey)
 
 
+@pytest.mark.parametrize("pathway", ["bipn", "bipn_label", "example"])
+@pytest.mark.parametrize("engine", ["compiled", "reference"])
+def test_a_cohort_of_the_bundled_journeys_writes_their_committed_trails(
+    pathway: str, engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The committed trails are what ``pathway run JOURNEY --trail`` writes (``pathway generate --check``). bipn's
+    regions are not in alphabetical order: a worker that rebuilt the pathway from its canonical JSON, whose keys are
+    sorted, took them in another order and wrote other trails (other records, not only another order)."""
+    folder = ROOT / "definitions" / pathway
+    out = tmp_path / "out"
+    args = ["cohort", "run", str(folder / "journeys"), "--pathway", pathway, "--engine", engine, "--jobs", "1"]
+    assert main([*args, "--out", str(out)]) == 0, capsys.readouterr()
+    written = {json.loads(t.read_text().splitlines()[0])["journey"]["id"]: t for t in (out / "trails").glob("*.jsonl")}
+    committed = sorted((folder / "trails").glob("*.jsonl"))
+    assert len(written) == len(committed) > 0
+    for trail in committed:
+        header = json.loads(trail.read_text().splitlines()[0])
+        assert written[header["journey"]["id"]].read_bytes() == trail.read_bytes(), trail.name
+
+
 def test_the_tables_hold_a_row_per_journey_and_per_record(ndjson: Path, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
@@ -378,3 +398,16 @@ def test_verify_finds_a_rechained_trail_that_diverges(
     problems = json.loads(capsys.readouterr().out)["problems"]
     assert [(p["journey"], p["problem"]) for p in problems] == [("example-0002", "diverged")]
     assert problems[0]["message"].startswith(f"diverged at record {len(records) - 1}, field 'states'")
+
+
+def test_a_worker_rebuilds_the_pathway_in_its_document_order_and_refuses_another() -> None:
+    from pathway.cohort.work import pathway_runner
+    from pathway.definition.canonical import canonical_json, ordered_json, sha256_of
+
+    loaded = load_analysis(ROOT / "definitions" / "bipn" / "pathway.yaml")
+    sha = sha256_of(loaded.pathway)
+    rebuilt, _ = pathway_runner(ordered_json(loaded.pathway), sha, "compiled")
+    assert ordered_json(rebuilt.pathway) == ordered_json(loaded.pathway)
+    assert list(rebuilt.index.states) == list(loaded.index.states) != sorted(loaded.index.states)
+    with pytest.raises(RuntimeError, match="the pathway read back with its states in another order"):
+        pathway_runner(canonical_json(loaded.pathway), sha, "compiled")  # sorted: the same hash, another order

@@ -26,7 +26,7 @@ from pathway.cohort.tables import CHUNK
 from pathway.cohort.verify import Location, Problem, TrailProblem, _listed, _present, cohort_document
 from pathway.cohort.work import pathway_runner
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import canonical_json, sha256_of
+from pathway.definition.canonical import ordered_json, sha256_of
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
@@ -197,7 +197,7 @@ def diff_cohort(
     absent = "listed in journeys.parquet, but its trail is absent"
     problems += [TrailProblem(j, "missing", absent) for j in sorted(listed) if j not in present]
     todo = sorted((j, present[j]) for j in listed if j in present)
-    text = canonical_json(analysis.pathway)
+    text = ordered_json(analysis.pathway)
     tasks = ((str(folder.resolve()), text, new["sha256"], engine, chunk) for chunk in batched(todo, CHUNK))
     changed: list[JourneyImpact] = []
     unfit: list[Unfit] = []

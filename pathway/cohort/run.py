@@ -46,7 +46,7 @@ from pathway.cohort.tables import (
 )
 from pathway.cohort.work import Batch, Outcome, Plan, run_batch
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import canonical_json, sha256_of
+from pathway.definition.canonical import ordered_json, sha256_of
 from pathway.engine.engines import ENGINES
 from pathway.errors import UsageError
 from pathway.source.files import display_path
@@ -154,7 +154,7 @@ def run_cohort(
     first = next(items, None)  # the inputs are checked before the folder is touched
     prepare(folder, resume, store)
     sha = sha256_of(analysis.pathway)
-    plan = Plan(canonical_json(analysis.pathway), sha, engine, str(folder.resolve()), resume, store)
+    plan = Plan(ordered_json(analysis.pathway), sha, engine, str(folder.resolve()), resume, store)
     collector = _Collector(folder, len(inputs), store)
     window = max(2, 2 * workers)
     try:

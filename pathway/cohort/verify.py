@@ -24,7 +24,7 @@ from pathway.cohort.store import INDEX, listed_trails, read_trail_bytes, trail_p
 from pathway.cohort.tables import CHUNK, JOURNEYS, arrow
 from pathway.cohort.work import pathway_runner
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import canonical_json, sha256_of
+from pathway.definition.canonical import ordered_json, sha256_of
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
 from pathway.errors import ExitCode, UsageError
@@ -177,7 +177,7 @@ def verify_cohort(
         for j in sorted(set(present) - set(listed))
     ]
     check = sorted((j, sha, present[j]) for j, sha in listed.items() if j in present)
-    text, sha = canonical_json(analysis.pathway), sha256_of(analysis.pathway)
+    text, sha = ordered_json(analysis.pathway), sha256_of(analysis.pathway)
     tasks = ((str(folder.resolve()), text, sha, chunk) for chunk in batched(check, CHUNK))
     for _, found in ordered(executor, verify_chunk, tasks, max(2, 2 * workers)):
         problems += found

@@ -17,7 +17,7 @@ from pathlib import Path
 from pathway.cohort.inputs import Item, check_item, id_of
 from pathway.cohort.store import complete, kept_shard, pending_path, trail_bytes, write_pending
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import sha256_of
+from pathway.definition.canonical import ordered_json, sha256_of
 from pathway.definition.loader import analysis_of
 from pathway.definition.model import Pathway
 from pathway.diagnostics import Diagnostic
@@ -37,7 +37,7 @@ def forkserver(*modules: str) -> ForkServerContext:
 class Plan:
     """What every batch of one cohort run shares."""
 
-    pathway: str  # the definition's canonical JSON
+    pathway: str  # the definition as JSON in document order (canonical.ordered_json)
     sha256: str
     engine: str
     out: str  # the cohort folder
@@ -66,10 +66,13 @@ class Outcome:
 
 @lru_cache(maxsize=2)
 def pathway_runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Runner]:
-    """The analysis and runner of a pathway given as canonical JSON, built once per worker process."""
+    """The analysis and runner of a pathway given as :func:`~pathway.definition.canonical.ordered_json`, built once
+    per worker process."""
     model = Pathway.model_validate_json(pathway)
-    if sha256_of(model) != sha256:  # the canonical form must read back as the same pathway
+    if sha256_of(model) != sha256:  # it must read back as the same pathway
         raise RuntimeError(f"the pathway read back with sha256 {sha256_of(model)}, not {sha256}")
+    if ordered_json(model) != pathway:  # and in the same order, which the hash does not see
+        raise RuntimeError("the pathway read back with its states in another order")
     analysis = analysis_of(model, "<cohort pathway>")
     return analysis, Runner(analysis, engine=engine)
 
