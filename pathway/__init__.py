@@ -91,10 +91,10 @@ def replay(
     trusted_keys: str | Path | Sequence[str | Path] | None = None,
     require_signature: bool = False,
 ) -> ReplayResult:
-    """Replay a trail against its pinned pathway (found by content hash under ``root/definitions``) or against
-    ``pathway`` (``pathway replay``): reproduced, tampered, diverged, or each decision another version changes;
-    and its signature checked against ``trusted_keys`` (public key files or folders): trusted, unsigned, unknown
-    key or bad signature (``result.signature``)."""
+    """Replay a trail against its pinned pathway (found by content hash under ``root/definitions`` or among the
+    definitions bundled with pathway) or against ``pathway`` (``pathway replay``): reproduced, tampered, diverged,
+    or each decision another version changes; and its signature checked against ``trusted_keys`` (public key files
+    or folders): trusted, unsigned, unknown key or bad signature (``result.signature``)."""
     from pathway.audit.replay import replay as replay_trail
 
     return replay_trail(

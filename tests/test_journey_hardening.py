@@ -117,10 +117,13 @@ def test_a_journey_without_a_pin_needs_pathway(tmp_path: Path, capsys: pytest.Ca
 def test_a_pin_of_a_pathway_that_is_not_bundled_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, shown = run(capsys, "run", str(journey(tmp_path, "nothere@1.0.0")))
     assert code == 2
-    assert "pins pathway 'nothere@1.0.0', but there is no definitions/nothere/pathway.yaml" in shown
+    assert (
+        "pins pathway 'nothere@1.0.0', but there is no definitions/nothere/pathway.yaml, nor a bundled pathway "
+        "'nothere': pass --pathway ID|PATH"
+    ) in shown
     code, shown = run(capsys, "run", str(journey(tmp_path, "sha256:" + "0" * 64)))
     assert code == 2
-    assert "no bundled definition has this hash" in shown
+    assert "but no definition has this hash (under definitions/, or bundled): pass --pathway ID|PATH" in shown
 
 
 def test_a_pin_by_hash_finds_the_bundled_definition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,7 @@ from pathway.audit.header import (
 )
 from pathway.definition.analysis import Analysis
 from pathway.definition.canonical import sha256_of
-from pathway.definition.loader import check, find_definitions
+from pathway.definition.loader import check, known_definitions
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import UNREADABLE, Code
 from pathway.diagnostics.escape import escape
@@ -137,12 +137,9 @@ class ReplayError(PathwayError):
 
 
 def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
-    """The bundled definition whose canonical sha256 is ``sha``, if any."""
-    try:
-        paths = find_definitions([], root)
-    except PathwayError:
-        return None
-    for path in paths:
+    """The definition whose canonical sha256 is ``sha``, if any: one of the project's under ``root`` or one bundled
+    with pathway."""
+    for path in known_definitions(root):
         result = check(path)
         if result.ok and result.analysis is not None and sha256_of(result.analysis.pathway) == sha:
             return result.analysis

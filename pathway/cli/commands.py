@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pathway.cli.output import add_engine, add_format, emit, print_freshness, wants_json
 from pathway.cli.security import add_security_commands, add_sign_key, add_trusted_keys
-from pathway.definition.loader import DEFINITIONS_DIR, find_definitions, load_analysis, resolve
+from pathway.definition.loader import DEFINITIONS_DIR, bundled_definitions, find_definitions, load_analysis, resolve
 from pathway.definition.workspace import Workspace
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.escape import escape
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 
 def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
-    """The bundled definition a journey pins (an id, ``id@version`` or ``sha256:<hex>``, never a path), or the
-    problems that keep the pin from being read (an unreadable file, a syntax error, a malformed pin)."""
+    """The definition a journey pins (an id, ``id@version`` or ``sha256:<hex>``, never a path: the project's, else
+    one bundled with pathway), or the problems that keep the pin from being read (an unreadable file, a syntax
+    error, a malformed pin)."""
     from pathway.journey.read import read_pin
 
     pin, problems = read_pin(journey)
@@ -38,11 +39,14 @@ def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
     if pin is None:
         raise UsageError(f"{display_path(journey)} does not pin a pathway: pass --pathway ID|PATH")
     if pin.startswith("sha256:"):
-        found = next((d for d in ws.definitions() if _sha_of(ws, d) == pin.removeprefix("sha256:")), None)
-        where = f"no bundled definition has this hash (under {display_path(ws.root / DEFINITIONS_DIR)}/)"
+        found = next((d for d in ws.known() if _sha_of(ws, d) == pin.removeprefix("sha256:")), None)
+        where = f"no definition has this hash (under {display_path(ws.root / DEFINITIONS_DIR)}/, or bundled)"
     else:
-        found = ws.definition_of(pin.split("@", 1)[0])
-        where = f"there is no {display_path(found)}"
+        pathway_id = pin.split("@", 1)[0]
+        found = ws.definition_of(pathway_id)
+        where = f"there is no {display_path(found)}, nor a bundled pathway '{pathway_id}'"
+        if kind_of(found) == "nothing":
+            found = bundled_definitions().get(pathway_id, found)
     if found is None or kind_of(found) == "nothing":
         raise UsageError(f"{display_path(journey)} pins pathway '{pin}', but {where}: pass --pathway ID|PATH")
     return found

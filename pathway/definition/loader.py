@@ -26,6 +26,10 @@ from pathway.source.schema_errors import CODE_WRONG_TYPE, diagnostics_from
 
 DEFINITION_FILE = "pathway.yaml"
 DEFINITIONS_DIR = "definitions"
+BUNDLED_DIR = Path(__file__).parent.parent / "bundled"
+"""The definitions that ship inside pathway, ``bundled/<id>/pathway.yaml``: links to ``definitions/<id>/`` in the
+source tree, their copies in a wheel. They answer an id or a pin that the project's own ``definitions/`` does not
+hold, so that an installed pathway runs its bundled pathways from any folder."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,8 @@ def find_definitions(paths: Sequence[str | Path] = (), root: Path | None = None)
 
 
 def resolve(ref: str, root: Path | None = None) -> Path:
-    """A definition file from a path or a pathway id (``bipn`` -> definitions/bipn/pathway.yaml).
+    """A definition file from a path or a pathway id (``bipn`` -> definitions/bipn/pathway.yaml, or the bundled
+    ``bipn`` when the project has none).
 
     Only for what a user names on the command line or in code: a journey's pin is an id, never a path."""
     candidate = Path(ref)
@@ -128,7 +133,24 @@ def resolve(ref: str, root: Path | None = None) -> Path:
     by_id = (root or Path.cwd()) / DEFINITIONS_DIR / ref / DEFINITION_FILE
     if kind_of(by_id) != "nothing":
         return by_id
-    raise UsageError(f"no pathway '{ref}': not a file, and no {display_path(by_id)}")
+    bundled = bundled_definitions()
+    if ref in bundled:
+        return bundled[ref]
+    shipped = ", ".join(bundled) or "none"
+    raise UsageError(f"no pathway '{ref}': not a file, no {display_path(by_id)}, and not a bundled pathway ({shipped})")
+
+
+def bundled_definitions() -> dict[str, Path]:
+    """The definitions that ship with pathway (:data:`BUNDLED_DIR`), by id, in id order."""
+    return {path.parent.name: path for path in sorted(BUNDLED_DIR.glob(f"*/{DEFINITION_FILE}"))}
+
+
+def known_definitions(root: Path | None = None) -> list[Path]:
+    """Every definition a journey's pin or a trail's hash can name: the project's own (``definitions/*/`` under root,
+    default the working directory), then each bundled one whose id the project does not hold."""
+    own = sorted(((root or Path.cwd()) / DEFINITIONS_DIR).glob(f"*/{DEFINITION_FILE}"))
+    held = {path.parent.name for path in own}
+    return own + [path for name, path in bundled_definitions().items() if name not in held]
 
 
 def read_and_check(path: str | Path, *, within: Path | None = None) -> tuple[SourceDocument | None, CheckResult]:

@@ -18,6 +18,7 @@ from pathway.definition.loader import (
     DEFINITIONS_DIR,
     CheckResult,
     find_definitions,
+    known_definitions,
     read_and_check,
     resolve,
 )
@@ -47,6 +48,10 @@ class Workspace:
     def definition_of(self, pathway_id: str) -> Path:
         """Where the definition of ``pathway_id`` lives in this workspace (whether or not it exists)."""
         return self.root / DEFINITIONS_DIR / pathway_id / DEFINITION_FILE
+
+    def known(self) -> list[Path]:
+        """Every definition a pin can name: this workspace's, then the bundled ones it does not hold."""
+        return known_definitions(self.root)
 
     @staticmethod
     def journeys(definition: Path) -> list[Path]:
