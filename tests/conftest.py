@@ -91,3 +91,19 @@ def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         check=False,
     )
+
+
+def build_wheel(tmp_path: Path, **env: str) -> Path:
+    """pathway's wheel, built as a user builds it (``pip wheel``, with ``env``: ``PATHWAY_MYPYC="1"`` for the native
+    build) from a copy of the sources under ``tmp_path``, so that the build's own files stay out of the checkout."""
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "pathway", source / "pathway", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", "dist", "."]
+    built = subprocess.run(pip, cwd=source, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    (wheel,) = (source / "dist").glob("pathway-*.whl")
+    return wheel

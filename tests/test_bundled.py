@@ -17,7 +17,7 @@ import pytest
 from pathway.cli.main import main
 from pathway.definition.loader import BUNDLED_DIR, bundled_definitions, known_definitions, load, resolve
 from pathway.errors import UsageError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_wheel
 
 DEFINITIONS = ROOT / "definitions"
 BIPN_JOURNEY = DEFINITIONS / "bipn" / "journeys" / "typical-grade2-iv.yaml"
@@ -113,14 +113,7 @@ def test_outside_a_project_a_bundled_cohort_runs(
 
 @pytest.mark.slow
 def test_the_wheel_ships_the_bundled_definitions_and_runs_them_anywhere(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    shutil.copytree(ROOT / "pathway", source / "pathway", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    pip = [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", "dist", "."]
-    built = subprocess.run(pip, cwd=source, capture_output=True, text=True, check=False)
-    assert built.returncode == 0, built.stderr[-3000:]
-    (wheel,) = (source / "dist").glob("pathway-*.whl")
+    wheel = build_wheel(tmp_path)
     installed = tmp_path / "installed"
     with zipfile.ZipFile(wheel) as archive:
         shipped = sorted(n for n in archive.namelist() if n.startswith("pathway/bundled/"))

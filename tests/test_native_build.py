@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pathway.version import NATIVE_MODULES
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_wheel
 
 TESTS = [
     "tests/test_compiled_engine.py",
@@ -54,14 +54,7 @@ def _run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProce
 
 @pytest.mark.slow
 def test_the_native_build_compiles_every_hot_module_and_writes_the_same_bytes(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    shutil.copytree(ROOT / "pathway", source / "pathway", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    pip = [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q", "-w", "dist", "."]
-    built = _run(pip, source, PATHWAY_MYPYC="1")
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    (wheel,) = (source / "dist").glob("pathway-*.whl")
+    wheel = build_wheel(tmp_path, PATHWAY_MYPYC="1")
     tree = tmp_path / "native"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tree)
