@@ -120,12 +120,12 @@ def test_a_journey_id_used_twice_is_an_error_at_the_second(tmp_path: Path, capsy
     assert (out / "trails" / "example-0000.jsonl").read_bytes() == _single_run(tmp_path, generated(3)[0])
 
 
-def _single_run(tmp_path: Path, journey: dict[str, object]) -> bytes:
+def _single_run(tmp_path: Path, journey: dict[str, object], pathway: str = "example") -> bytes:
     """The trail ``pathway run JOURNEY --trail`` writes for this journey (as a YAML file)."""
     file = tmp_path / f"single-{journey['journey']}.yaml"
     file.write_text(yaml.safe_dump(journey, sort_keys=False), encoding="utf-8")
     trail = tmp_path / f"single-{journey['journey']}.jsonl"
-    assert main(["run", str(file), "--pathway", "example", "--trail", str(trail), "--format", "json"]) in (0, 1)
+    assert main(["run", str(file), "--pathway", pathway, "--trail", str(trail), "--format", "json"]) in (0, 1)
     return trail.read_bytes()
 
 
@@ -136,6 +136,21 @@ def test_every_trail_is_byte_identical_to_a_single_run(
     main([*RUN, str(ndjson), "--out", str(out)])
     for journey in generated(12)[:6]:
         assert (out / "trails" / f"{journey['journey']}.jsonl").read_bytes() == _single_run(tmp_path, journey)
+
+
+@pytest.mark.parametrize("pathway", ["bipn", "bipn_label"])
+def test_a_generated_ndjson_cohort_writes_what_single_runs_write(
+    pathway: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pathways whose sibling states are not in alphabetical order, through NDJSON and the compiled engine."""
+    cohort = list(journeys(load_analysis(ROOT / "definitions" / pathway / "pathway.yaml"), 6, 12, 11))
+    source = write_ndjson(tmp_path / "cohort.ndjson", [json.dumps(j) for j in cohort])
+    out = tmp_path / "out"
+    assert main(["cohort", "run", str(source), "--pathway", pathway, "--jobs", "1", "--out", str(out)]) in (0, 1)
+    capsys.readouterr()
+    for journey in cohort:
+        single = _single_run(tmp_path, journey, pathway)
+        assert (out / "trails" / f"{journey['journey']}.jsonl").read_bytes() == single, journey["journey"]
 
 
 @pytest.mark.parametrize("pathway", ["bipn", "bipn_label", "example"])
