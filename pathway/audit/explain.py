@@ -137,6 +137,15 @@ def _active(records: Sequence[Record]) -> list[str]:
     return active
 
 
+def _in_document_order(active: list[str], analysis: Analysis | None) -> list[str]:
+    """The active states as the trail's summary lists them, in document order (parents before children); in the
+    order the trail entered them when the pathway, which knows the order, is not available."""
+    if analysis is None:
+        return active
+    order = {state: n for n, state in enumerate(analysis.index.states)}
+    return sorted(active, key=lambda state: order.get(state, len(order)))
+
+
 def _entered_by(records: Sequence[Record], state: str) -> Moves | None:
     for r in reversed(records):
         if isinstance(r, TransitionRecord | StartRecord) and state in r.entered:
@@ -363,7 +372,7 @@ def explain(
     analysis = as_analysis(pathway) if pathway is not None else find_by_sha(header_of(records).pathway.sha256, root)
     cut = _cut(records, step, at)
     reader = _Reader(records, analysis, assumption_notes(analysis, summary_of(records)))
-    active = _active(cut)
+    active = _in_document_order(_active(cut), analysis)
     last = cut[-1]
     now = at if at is not None else record_time(last)
     when = f"{now}, after step #{last.seq}" + (f" ({record_time(last)})" if at is not None else "")
