@@ -28,6 +28,9 @@ REFUSED = [
     ("complex", "hba1c_percent > 1j", "PW202", 16, 2, "'1j'", "complex"),
     ("trailing-point", "hba1c_percent > 1.", "PW202", 16, 2, "'1.'", "write 1 or 1.0"),
     ("leading-point", "hba1c_percent > .5", "PW202", 16, 2, "'.5'", "0.5"),
+    # found by the fuzz test: str.isdigit() holds for '¹', which is no ASCII digit (the scanner asserted and crashed)
+    ("point-superscript", "hba1c_percent > .¹", "PW202", 17, 1, "U+00B9 SUPERSCRIPT ONE", "ASCII"),
+    ("point-arabic-digit", "hba1c_percent > .٣", "PW202", 17, 1, "U+0663 ARABIC-INDIC DIGIT THREE", "ASCII"),
     ("leading-zeros", "sensory_grade >= 007", "PW202", 17, 3, "'007'", "write it without leading zeros: 7"),
     ("zero-zero", "sensory_grade >= 00", "PW202", 17, 2, "'00'", "leading zeros: 0"),
     ("two-points", "hba1c_percent > 1.2.3", "PW202", 16, 5, "'1.2.3'", "digits"),

@@ -183,7 +183,7 @@ def _token(text: str, at: int, previous: tuple[str, int, int] | None) -> tuple[s
     char = text[at]
     if not char.isascii():
         return ("name", *_non_ascii(text, at))
-    if char.isdigit() or (char == "." and text[at + 1 : at + 2].isdigit()):
+    if char.isdigit() or (char == "." and text[at + 1 : at + 2].isdigit() and text[at + 1].isascii()):
         return _number(text, at)
     if (name := _NAME.match(text, at)) is not None:
         if char == "P" and _ISO_WORD.fullmatch(name.group()):
