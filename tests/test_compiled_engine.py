@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from pathway.audit.replay import replay
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import sha256_of
+from pathway.definition.canonical import legacy_sha256_of, sha256_of
 from pathway.definition.loader import load_analysis
 from pathway.engine.compile import compile_chart
 from pathway.engine.configuration import PlainChart
@@ -50,14 +50,14 @@ TRAILS = sorted(
 
 
 def _analyses() -> dict[str, Analysis]:
-    """Every loadable pathway the trails may pin, by sha256."""
+    """Every loadable pathway the trails may pin, by sha256 (and by the legacy hash ``pathway-trail/1`` trails name)."""
     found: dict[str, Analysis] = {}
     for path in FIXTURE_PATHWAYS:
         try:
             analysis = load_analysis(path)
         except Exception:  # a fixture of an invalid definition: no trail pins it
             continue
-        found[sha256_of(analysis.pathway)] = analysis
+        found[sha256_of(analysis.pathway)] = found[legacy_sha256_of(analysis.pathway)] = analysis
     return found
 
 

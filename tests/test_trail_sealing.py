@@ -32,7 +32,7 @@ from pathway.trail import manifest, parts, records
 from pathway.trail.encode import HAS_ORJSON, dumps
 from pathway.trail.io import canonical, seal_line
 from pathway.trail.plain import file_dict, layout, trusted
-from pathway.trail.records import InputRecord, TransitionRecord
+from pathway.trail.records import SCHEMA, InputRecord, TransitionRecord
 from pathway.trail.sealing import seal_values
 from pathway.trail.writers import ORJSON, STD, Backend, encodable, using
 from tests.conftest import ROOT
@@ -91,9 +91,9 @@ class Checked:
         self.records = 0
         self.kinds: set[str] = set()
 
-    def run(self, analysis: Analysis, engine: str, journey: LoadedJourney) -> list[str]:
-        """The journey's trail lines, each record of it checked."""
-        made, lines = execute.run_trail(analysis, engine_for(analysis, engine), journey)
+    def run(self, analysis: Analysis, engine: str, journey: LoadedJourney, schema: str = SCHEMA) -> list[str]:
+        """The journey's trail lines (a trail of format ``schema``), each record of it checked."""
+        made, lines = execute.run_trail(analysis, engine_for(analysis, engine), journey, schema)
         for record, line in zip(made, lines, strict=True):
             values = {name: record.__dict__[name] for name in record.model_fields_set if name != "hash"}
             assert self.check(type(record), values) == line, type(record).__name__
@@ -142,9 +142,10 @@ def checked() -> Checked:
 @pytest.mark.parametrize("trail", TRAILS, ids=[str(p.relative_to(ROOT)) for p in TRAILS])
 def test_every_record_of_every_committed_trail_seals_as_validated(trail: Path, checked: Checked) -> None:
     written = trail.read_text(encoding="utf-8").splitlines()
-    analysis = ANALYSES[json.loads(written[0])["pathway"]["sha256"]]
+    header = json.loads(written[0])
+    analysis = ANALYSES[header["pathway"]["sha256"]]
     journey = journey_of(intact_records(trail), analysis, str(trail))
-    assert checked.run(analysis, "compiled", journey) == written  # reproduced, byte for byte
+    assert checked.run(analysis, "compiled", journey, header["schema"]) == written  # reproduced, byte for byte
     assert checked.records > 2
 
 

@@ -24,7 +24,7 @@ from pathway.audit.header import (
     unchecked,
 )
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import sha256_of
+from pathway.definition.canonical import names
 from pathway.definition.loader import check, known_definitions
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import UNREADABLE, Code
@@ -141,7 +141,7 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     with pathway."""
     for path in known_definitions(root):
         result = check(path)
-        if result.ok and result.analysis is not None and sha256_of(result.analysis.pathway) == sha:
+        if result.ok and result.analysis is not None and names(result.analysis.pathway, sha):
             return result.analysis
     return None
 
@@ -298,9 +298,9 @@ def _replay(
             len(records),
             diagnostics=tuple(err.diagnostics),
         )
-    run = Runner(analysis, engine).run(journey)
+    run = Runner(analysis, engine).run(journey, header.schema_)  # a legacy trail is reproduced by its own rule
     replayed = run.records
-    if analysis.sha256 != pinned.sha256:
+    if run.header.pathway.sha256 != pinned.sha256:
         changes = compare(records, replayed)
         other = analysis.pathway
         message = (

@@ -39,7 +39,7 @@ def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
     if pin is None:
         raise UsageError(f"{display_path(journey)} does not pin a pathway: pass --pathway ID|PATH")
     if pin.startswith("sha256:"):
-        found = next((d for d in ws.known() if _sha_of(ws, d) == pin.removeprefix("sha256:")), None)
+        found = next((d for d in ws.known() if _named(ws, d, pin.removeprefix("sha256:"))), None)
         where = f"no definition has this hash (under {display_path(ws.root / DEFINITIONS_DIR)}/, or bundled)"
     else:
         pathway_id = pin.split("@", 1)[0]
@@ -52,11 +52,12 @@ def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
     return found
 
 
-def _sha_of(ws: Workspace, definition: Path) -> str | None:
-    from pathway.definition.canonical import sha256_of
+def _named(ws: Workspace, definition: Path, sha256: str) -> bool:
+    """Whether a pin's hash names this definition (by the current rule or the legacy one)."""
+    from pathway.definition.canonical import names
 
     result = ws.check(definition)
-    return sha256_of(result.pathway) if result.ok and result.pathway is not None else None
+    return result.ok and result.pathway is not None and names(result.pathway, sha256)
 
 
 def _refuse_overwrite(trail: str, journey: Path, definition: Path) -> None:

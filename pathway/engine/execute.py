@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
+from pathway.definition.canonical import legacy_sha256_of
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION
@@ -124,13 +125,16 @@ class _Run(ReportRules):
         self.records.append(record)
         self.lines.append(line)
 
-    def header(self) -> None:
+    def header(self, schema: str) -> None:
+        """The first record; a ``pathway-trail/1`` one (a legacy trail replayed) names the pathway by its legacy
+        hash."""
         p = self.analysis.pathway
+        sha = self.analysis.sha256 if schema == SCHEMA else legacy_sha256_of(p)
         self.emit(
             HeaderRecord,
-            schema_=SCHEMA,
+            schema_=schema,
             journey=trusted(JourneyRef, id=self.journey.id, description=self.journey.description or None),
-            pathway=trusted(PathwayRef, id=p.pathway, version=p.version, sha256=self.analysis.sha256, title=p.title),
+            pathway=trusted(PathwayRef, id=p.pathway, version=p.version, sha256=sha, title=p.title),
             engine=trusted(EngineRef, pathway=__version__, statemachine=STATEMACHINE_VERSION),
         )
 
@@ -310,7 +314,7 @@ def run_steps(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> Ite
     """One :class:`Step` per input, in order, from a single run. After an engine error the run stops: the later
     inputs are not applied, and their steps carry no records and the same summary."""
     run = _Run(analysis, engine, journey)
-    run.header()
+    run.header(SCHEMA)
     for inp in journey.inputs:
         first = len(run.records)
         if run.error is None:
@@ -323,11 +327,14 @@ def run_records(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> l
     return run_trail(analysis, engine, journey)[0]
 
 
-def run_trail(analysis: Analysis, engine: Engine, journey: LoadedJourney) -> tuple[list[Record], list[str]]:
+def run_trail(
+    analysis: Analysis, engine: Engine, journey: LoadedJourney, schema: str = SCHEMA
+) -> tuple[list[Record], list[str]]:
     """Every record of the run, header to summary, sealed in a hash chain, and each one's canonical line (what the
-    trail file holds, line by line)."""
+    trail file holds, line by line). ``schema``: the trail format, :data:`~pathway.trail.records.LEGACY_SCHEMA` to
+    reproduce a trail written by that rule."""
     run = _Run(analysis, engine, journey)
-    run.header()
+    run.header(schema)
     for inp in journey.inputs:
         if run.error is not None:
             break

@@ -19,7 +19,7 @@ from pathway.journey.check import LoadedJourney, journey_from_data, load_journey
 from pathway.journey.until import with_until
 from pathway.trail.io import write_trail
 from pathway.trail.keys import SigningKey, as_signing_key
-from pathway.trail.records import HeaderRecord, Record, SummaryRecord, header_of, summary_of
+from pathway.trail.records import SCHEMA, HeaderRecord, Record, SummaryRecord, header_of, summary_of
 from pathway.trail.signing import sign_trail
 
 
@@ -100,9 +100,10 @@ class Runner:
         self.analysis = analysis
         self.engine = engine_for(analysis, engine)
 
-    def run(self, journey: LoadedJourney) -> RunResult:
-        """Run the whole journey: every trail record, header to summary."""
-        records, lines = run_trail(self.analysis, self.engine, journey)
+    def run(self, journey: LoadedJourney, schema: str = SCHEMA) -> RunResult:
+        """Run the whole journey: every trail record, header to summary (``schema``: the trail format, the legacy
+        one to reproduce a trail written by it)."""
+        records, lines = run_trail(self.analysis, self.engine, journey, schema)
         return RunResult(tuple(records), tuple(lines))
 
     def steps(self, journey: LoadedJourney) -> Iterator[Step]:

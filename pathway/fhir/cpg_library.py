@@ -33,7 +33,8 @@ def library(canon: Canon, pathway: Pathway) -> dict[str, Any]:
         "type": concept(LIBRARY_TYPE, "logic-library"),
         "description": (
             f"The pathway definition '{pathway.id}' version {pathway.version} in pathway's canonical JSON (sorted "
-            f"keys, defaults written out), sha256 {sha256}: the hash a trail's header names and replay checks. "
+            "keys but for the sibling states, which keep their document order; defaults written out), sha256 "
+            f"{sha256}: the hash a trail's header names and replay checks. "
             "Decision support for clinicians, not a substitute for clinical judgement."
         ),
         "content": [

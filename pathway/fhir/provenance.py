@@ -73,7 +73,7 @@ def provenance(run: TrailRun, base: str = DEFAULT_BASE, offset: str | None = Non
     engine = run.header["engine"]
     trail = {
         "identifier": hash_identifier(run.final_hash),
-        "display": f"audit trail of journey {run.journey} (pathway-trail/1), final hash {run.final_hash}",
+        "display": f"audit trail of journey {run.journey} ({run.header['schema']}), final hash {run.final_hash}",
     }
     resource = {
         "resourceType": "Provenance",

@@ -32,7 +32,7 @@ from pathway.source.files import kind_of, read_bytes
 from pathway.trail.encode import dumps
 from pathway.trail.lines import diagnostic, parse_line
 from pathway.trail.parts import Part
-from pathway.trail.records import KINDS, RECORD, SCHEMA, Record
+from pathway.trail.records import KINDS, LEGACY_SCHEMA, RECORD, SCHEMA, SCHEMAS, Record
 from pathway.trail.sealing import seal_line
 from pathway.trail.writers import write
 
@@ -243,8 +243,8 @@ def read_trail(path: str | Path) -> Trail:
     if lines and lines[-1] == b"":
         lines.pop()
     parsed = [parse_line(shown, number, raw) for number, raw in enumerate(lines, start=1)]
-    if not parsed or parsed[0].get("kind") != "header" or parsed[0].get("schema") != SCHEMA:
-        hint = f"expected a header with schema '{SCHEMA}'"
+    if not parsed or parsed[0].get("kind") != "header" or parsed[0].get("schema") not in SCHEMAS:
+        hint = f"expected a header with schema '{SCHEMA}' (or '{LEGACY_SCHEMA}', read as written)"
         raise InvalidInputError([diagnostic(shown, 1, "not a pathway trail: the first line must be its header", hint)])
     tamper = verify_chain(parsed)
     if tamper is not None:

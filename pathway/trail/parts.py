@@ -180,7 +180,12 @@ class PathwayRef(Part):
 
     id: str = Field(description="The pathway's id.")
     version: str = Field(description="Its version.")
-    sha256: str = Field(description="The sha256 of its canonical definition: replay finds the pathway by it.")
+    sha256: str = Field(
+        description=(
+            "The sha256 of its canonical definition (keys sorted, sibling states in document order; in a "
+            "`pathway-trail/1` trail, the legacy hash with every key sorted): replay finds the pathway by it."
+        )
+    )
     title: str = Field(description="Its title.")
 
 

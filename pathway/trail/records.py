@@ -1,4 +1,4 @@
-"""The records of an audit trail (``pathway-trail/1``): one frozen model per kind, told apart by ``kind``.
+"""The records of an audit trail (``pathway-trail/2``): one frozen model per kind, told apart by ``kind``.
 
 A trail is a header, then for each input of the journey the input and what it caused, then a summary. Every record
 carries ``seq``, ``kind``, ``prev`` and ``hash``; every record but the header carries the virtual clock (``at``)
@@ -35,7 +35,12 @@ from pathway.trail.parts import (
     optional,
 )
 
-SCHEMA = "pathway-trail/1"
+SCHEMA = "pathway-trail/2"
+LEGACY_SCHEMA = "pathway-trail/1"
+SCHEMAS = (SCHEMA, LEGACY_SCHEMA)
+"""Trails written before the pathway's content hash kept the document order of sibling states: the same records,
+their header naming the pathway by :func:`~pathway.definition.canonical.legacy_sha256_of`. They are read, and
+replayed by that rule, as written."""
 UNSEALED = ""
 """The ``hash`` of a record not sealed yet (:func:`pathway.trail.io.seal` stamps the real one)."""
 
@@ -65,7 +70,13 @@ class HeaderRecord(Entry):
 
     kind: Literal["header"] = "header"
     prev: None = Field(description="Always `null`: nothing comes before the header.")
-    schema_: Literal["pathway-trail/1"] = Field(alias="schema", description="The trail format: `pathway-trail/1`.")
+    schema_: Literal["pathway-trail/2", "pathway-trail/1"] = Field(
+        alias="schema",
+        description=(
+            "The trail format: `pathway-trail/2`; `pathway-trail/1` (read, and replayed, as written) when the "
+            "header's `pathway.sha256` is the legacy hash, taken with the sibling states sorted."
+        ),
+    )
     pathway: PathwayRef = Field(description="The pathway run.")
     journey: JourneyRef = Field(description="The journey run.")
     engine: EngineRef = Field(description="The versions that wrote the trail.")
