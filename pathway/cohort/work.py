@@ -71,7 +71,7 @@ def pathway_runner(pathway: str, sha256: str, engine: str) -> tuple[Analysis, Ru
     model = Pathway.model_validate_json(pathway)
     if sha256_of(model) != sha256:  # it must read back as the same pathway
         raise RuntimeError(f"the pathway read back with sha256 {sha256_of(model)}, not {sha256}")
-    if ordered_json(model) != pathway:  # and in the same order, which the hash does not see
+    if ordered_json(model) != pathway:  # and in the same order, of its other maps too (the hash sees only the states')
         raise RuntimeError("the pathway read back with its states in another order")
     analysis = analysis_of(model, "<cohort pathway>")
     return analysis, Runner(analysis, engine=engine)

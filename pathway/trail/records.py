@@ -37,10 +37,10 @@ from pathway.trail.parts import (
 
 SCHEMA = "pathway-trail/2"
 LEGACY_SCHEMA = "pathway-trail/1"
-SCHEMAS = (SCHEMA, LEGACY_SCHEMA)
 """Trails written before the pathway's content hash kept the document order of sibling states: the same records,
 their header naming the pathway by :func:`~pathway.definition.canonical.legacy_sha256_of`. They are read, and
 replayed by that rule, as written."""
+SCHEMAS = (SCHEMA, LEGACY_SCHEMA)
 UNSEALED = ""
 """The ``hash`` of a record not sealed yet (:func:`pathway.trail.io.seal` stamps the real one)."""
 
