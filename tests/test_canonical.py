@@ -12,7 +12,8 @@ import pytest
 
 import pathway
 from pathway.audit.replay import replay
-from pathway.definition.canonical import canonical_json, legacy_sha256_of, names, sha256_of
+from pathway.definition.canonical import canonical_json, legacy_sha256_of, sha256_of
+from pathway.definition.loader import analysis_of
 from pathway.definition.model import Pathway
 from pathway.trail.records import LEGACY_SCHEMA, SCHEMA
 from tests.conftest import ROOT
@@ -68,11 +69,12 @@ def test_the_canonical_json_reads_back_as_the_same_pathway_in_the_same_order(bip
     assert list(json.loads(text)["facts"]) == sorted(bipn.facts)
 
 
-def test_names_takes_either_hash_and_nothing_else(bipn: Pathway) -> None:
-    assert names(bipn, sha256_of(bipn))
-    assert names(bipn, legacy_sha256_of(bipn))
-    assert not names(bipn, sha256_of(_reordered(bipn, "states")))
-    assert not names(bipn, "0" * 64)
+def test_an_analysis_is_named_by_either_hash_and_nothing_else(bipn: Pathway) -> None:
+    analysis = analysis_of(bipn)
+    assert analysis.named_by(sha256_of(bipn))
+    assert analysis.named_by(legacy_sha256_of(bipn))
+    assert not analysis.named_by(sha256_of(_reordered(bipn, "states")))
+    assert not analysis.named_by("0" * 64)
 
 
 def test_a_trail_written_now_names_its_pathway_by_the_hash(bipn: Pathway) -> None:

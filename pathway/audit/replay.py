@@ -24,7 +24,6 @@ from pathway.audit.header import (
     unchecked,
 )
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import names
 from pathway.definition.loader import check, known_definitions
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.codes import UNREADABLE, Code
@@ -141,7 +140,7 @@ def find_by_sha(sha: str, root: Path | None = None) -> Analysis | None:
     with pathway."""
     for path in known_definitions(root):
         result = check(path)
-        if result.ok and result.analysis is not None and names(result.analysis.pathway, sha):
+        if result.ok and result.analysis is not None and result.analysis.named_by(sha):
             return result.analysis
     return None
 

@@ -54,10 +54,8 @@ def pinned_definition(journey: Path, ws: Workspace) -> Path | list[Diagnostic]:
 
 def _named(ws: Workspace, definition: Path, sha256: str) -> bool:
     """Whether a pin's hash names this definition (by the current rule or the legacy one)."""
-    from pathway.definition.canonical import names
-
     result = ws.check(definition)
-    return result.ok and result.pathway is not None and names(result.pathway, sha256)
+    return result.ok and result.analysis is not None and result.analysis.named_by(sha256)
 
 
 def _refuse_overwrite(trail: str, journey: Path, definition: Path) -> None:

@@ -26,7 +26,7 @@ from pathway.cohort.tables import CHUNK
 from pathway.cohort.verify import Location, Problem, TrailProblem, _listed, _present, cohort_document
 from pathway.cohort.work import pathway_runner
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import names, ordered_json, sha256_of
+from pathway.definition.canonical import ordered_json, sha256_of
 from pathway.diagnostics import Diagnostic, render_text
 from pathway.diagnostics.escape import escape
 from pathway.engine.runner import as_analysis
@@ -186,7 +186,7 @@ def diff_cohort(
     cohort = cohort_document(folder)
     analysis = as_analysis(pathway)
     old, new = _ref(cohort["pathway"]), _ref(analysis)
-    if names(analysis.pathway, old["sha256"]):
+    if analysis.named_by(old["sha256"]):
         raise UsageError(
             f"the cohort ran {old['id']} {old['version']} (sha256 {old['sha256'][:12]}) already: to check that its "
             "trails reproduce, use 'pathway cohort verify'",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pathway.definition.binding_checks import binding_issues
-from pathway.definition.canonical import sha256_of
+from pathway.definition.canonical import legacy_sha256_of, sha256_of
 from pathway.definition.consistency import check_consistency
 from pathway.definition.index import DocPath, StateIndex, StateInfo, build_index
 from pathway.definition.issues import Issue, expr_issues, reads_broken
@@ -55,6 +55,17 @@ class Analysis:
         """The pathway's content hash (:func:`pathway.definition.canonical.sha256_of`), worked out once: every trail
         header carries it."""
         return sha256_of(self.pathway)
+
+    @cached_property
+    def legacy_sha256(self) -> str:
+        """The legacy content hash ``pathway-trail/1`` trails name
+        (:func:`pathway.definition.canonical.legacy_sha256_of`), worked out once."""
+        return legacy_sha256_of(self.pathway)
+
+    def named_by(self, sha256: str) -> bool:
+        """Whether a hash a trail, a pin or a cohort gives names this pathway, by the current rule or the legacy
+        one."""
+        return sha256 == self.sha256 or sha256 == self.legacy_sha256
 
 
 def fact_types(pathway: Pathway) -> dict[str, ValueType]:

@@ -8,7 +8,8 @@ keeps). The JSON so written is a pathway still: it reads back as the same defini
 
 Trails written before this rule (``pathway-trail/1``) name their pathway by its **legacy** hash, taken with every key
 sorted, so that two definitions that differ only in the order of sibling states had the same one; replay reproduces
-such a trail by that rule (:func:`legacy_sha256_of`), and a pin or a lookup by hash accepts either (:func:`names`).
+such a trail by that rule (:func:`legacy_sha256_of`), and a pin or a lookup by hash accepts either
+(:meth:`~pathway.definition.analysis.Analysis.named_by`).
 """
 
 from __future__ import annotations
@@ -50,11 +51,6 @@ def sha256_of(value: BaseModel | Any) -> str:
 def legacy_sha256_of(pathway: Pathway) -> str:
     """The content hash ``pathway-trail/1`` trails name: every key sorted, the order of sibling states left out."""
     return hashlib.sha256(legacy_canonical_json(pathway).encode("utf-8")).hexdigest()
-
-
-def names(pathway: Pathway, sha256: str) -> bool:
-    """Whether a hash a trail, a pin or a cohort gives names this pathway, by the current rule or the legacy one."""
-    return sha256 == sha256_of(pathway) or sha256 == legacy_sha256_of(pathway)
 
 
 def _dumps(data: Any) -> str:

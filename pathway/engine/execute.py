@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import legacy_sha256_of
 from pathway.engine.assumed import Assumptions
 from pathway.engine.checks import GuardErrors, check_of, read_entries
 from pathway.engine.compile import STATEMACHINE_VERSION
@@ -129,7 +128,7 @@ class _Run(ReportRules):
         """The first record; a ``pathway-trail/1`` one (a legacy trail replayed) names the pathway by its legacy
         hash."""
         p = self.analysis.pathway
-        sha = self.analysis.sha256 if schema == SCHEMA else legacy_sha256_of(p)
+        sha = self.analysis.sha256 if schema == SCHEMA else self.analysis.legacy_sha256
         self.emit(
             HeaderRecord,
             schema_=schema,

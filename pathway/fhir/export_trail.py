@@ -12,7 +12,6 @@ from typing import Any
 
 from pathway.audit.replay import find_by_sha, intact_records
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import names, sha256_of
 from pathway.definition.loader import load_analysis, resolve
 from pathway.errors import UsageError
 from pathway.fhir.cpg_terms import fhir_id
@@ -60,8 +59,8 @@ def definition_for(sha: str, pathway: str | None) -> Analysis:
     """The definition with this canonical sha256: the one given (checked), or the bundled one."""
     if pathway is not None:
         analysis = load_analysis(resolve(pathway))
-        found = sha256_of(analysis.pathway)
-        if not names(analysis.pathway, sha):
+        found = analysis.sha256
+        if not analysis.named_by(sha):
             raise UsageError(
                 f"the trail was run against the definition with sha256 {sha[:16]}..., and {pathway} has "
                 f"{found[:16]}...: pass the version the trail ran",

@@ -19,7 +19,6 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from pathway.definition.analysis import Analysis
-from pathway.definition.canonical import names, sha256_of
 from pathway.diagnostics import Diagnostic, did_you_mean, one_of, sorted_diagnostics
 from pathway.diagnostics.codes import Code
 from pathway.errors import InvalidInputError, invalid_input
@@ -102,10 +101,10 @@ class _Checker:
             return  # missing, or reported by the schema
         name = f"{self.pathway.id}@{self.pathway.version}"
         if pin.startswith("sha256:"):
-            actual = f"sha256:{sha256_of(self.pathway)}"
-            given = f"{name} ({actual})"
-            if names(self.pathway, pin.removeprefix("sha256:")):  # by the current rule or the legacy one
+            if self.analysis.named_by(pin.removeprefix("sha256:")):  # by the current rule or the legacy one
                 return
+            actual = f"sha256:{self.analysis.sha256}"
+            given = f"{name} ({actual})"
         else:
             actual = name if "@" in pin else self.pathway.id
             given = name
